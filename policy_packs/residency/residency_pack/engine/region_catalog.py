@@ -1,0 +1,82 @@
+"""The region catalog shared by the policy pack and the blueprint.
+
+The data in ``region_catalog.json`` is generated from botocore's endpoint data and the ``oci``
+SDK's region definitions by ``scripts/generate_region_catalog.py``; this module only reads it.
+It lives in the pack so that ``pulumi policy publish``, which uploads only the pack's folder,
+ships it too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Cloud = Literal["aws", "oci"]
+CLOUDS: tuple[Cloud, ...] = ("aws", "oci")
+
+_CATALOG_FILE = Path(__file__).with_name("region_catalog.json")
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region of one cloud, as the generated catalog describes it."""
+
+    cloud: Cloud
+    name: str
+    geography: str  # the name's prefix: "us", "ap", "eu", ...
+    key: str = ""  # OCI short key ("iad"); empty for AWS
+    realm: str = ""  # OCI realm ("oc1"); empty for AWS
+    partition: str = ""  # AWS partition ("aws", "aws-us-gov"); empty for OCI
+    description: str = ""
+
+    @property
+    def in_us(self) -> bool:
+        return self.geography == "us"
+
+
+@cache
+def _load() -> dict[Cloud, dict[str, Region]]:
+    raw = json.loads(_CATALOG_FILE.read_text(encoding="utf-8"))
+    catalog: dict[Cloud, dict[str, Region]] = {}
+    for cloud in CLOUDS:
+        catalog[cloud] = {
+            name: Region(
+                cloud=cloud,
+                name=name,
+                geography=info["geography"],
+                key=info.get("key", ""),
+                realm=info.get("realm", ""),
+                partition=info.get("partition", ""),
+                description=info.get("description", ""),
+            )
+            for name, info in raw[cloud].items()
+        }
+    return catalog
+
+
+@cache
+def _oci_by_key() -> dict[str, Region]:
+    return {r.key: r for r in _load()["oci"].values() if r.key}
+
+
+def regions(cloud: Cloud) -> dict[str, Region]:
+    """Every known region of ``cloud``, by name."""
+    return _load()[cloud]
+
+
+def lookup(cloud: Cloud, name: str) -> Region | None:
+    """The region called ``name`` in ``cloud`` (case-insensitive), or None if unknown."""
+    return _load()[cloud].get(name.strip().lower())
+
+
+def oci_region_by_key(key: str) -> Region | None:
+    """The OCI region whose short key is ``key`` (``iad``, ``PHX``), or None."""
+    return _oci_by_key().get(key.strip().lower())
+
+
+def us_regions(cloud: Cloud) -> list[str]:
+    """Names of the regions of ``cloud`` whose geography is the US, sorted."""
+    return sorted(name for name, region in _load()[cloud].items() if region.in_us)
