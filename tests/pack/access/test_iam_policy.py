@@ -1,0 +1,324 @@
+"""Table-driven tests of the AWS policy-document reader (engine/iam_policy.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
+from residency_pack.engine.iam_policy import (
+    Kind,
+    Trust,
+    account_of,
+    foreign_access,
+    principal_verdict,
+)
+from residency_pack.engine.props import get
+
+OURS = "111111111111"
+OTHER = "999999999999"
+ORG = "o-ourorg1234"
+TRUST = Trust.of([OURS, "222222222222"], [ORG])
+
+
+def doc(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(principal: Any, condition: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "s3:GetObject",
+    }
+    statement["Resource"] = "arn:aws:s3:::bucket/*"
+    if condition is not None:
+        statement["Condition"] = condition
+    statement.update(extra)
+    return statement
+
+
+GITHUB = "token.actions.githubusercontent.com"
+GITHUB_PROVIDER = f"arn:aws:iam::{OURS}:oidc-provider/{GITHUB}"
+
+# (case id, document, expected kinds in order)
+CASES: list[tuple[str, Any, list[Kind]]] = [
+    ("own-account-id", doc(allow({"AWS": OURS})), []),
+    ("own-account-root-arn", doc(allow({"AWS": f"arn:aws:iam::{OURS}:root"})), []),
+    ("own-role-arn", doc(allow({"AWS": [f"arn:aws:iam::{OURS}:role/app"]})), []),
+    ("second-trusted-account", doc(allow({"AWS": "222222222222"})), []),
+    ("sts-assumed-role", doc(allow({"AWS": f"arn:aws:sts::{OURS}:assumed-role/r/s"})), []),
+    ("foreign-account-id", doc(allow({"AWS": OTHER})), [Kind.FOREIGN]),
+    ("foreign-role-arn", doc(allow({"AWS": f"arn:aws:iam::{OTHER}:role/x"})), [Kind.FOREIGN]),
+    (
+        "one-foreign-among-trusted",
+        doc(allow({"AWS": [OURS, f"arn:aws:iam::{OTHER}:root"]})),
+        [Kind.FOREIGN],
+    ),
+    ("service-principal", doc(allow({"Service": "cloudtrail.amazonaws.com"})), []),
+    ("service-principal-china", doc(allow({"Service": "ec2.amazonaws.com.cn"})), []),
+    ("service-wildcard", doc(allow({"Service": "*"})), [Kind.PUBLIC]),
+    ("bare-star", doc(allow("*")), [Kind.PUBLIC]),
+    ("aws-star", doc(allow({"AWS": "*"})), [Kind.PUBLIC]),
+    ("account-wildcard-arn", doc(allow({"AWS": "arn:aws:iam::*:root"})), [Kind.PUBLIC]),
+    (
+        "star-pinned-by-org-id",
+        doc(allow("*", {"StringEquals": {"aws:PrincipalOrgID": ORG}})),
+        [],
+    ),
+    (
+        "star-pinned-case-insensitive-key",
+        doc(allow({"AWS": "*"}, {"StringEquals": {"AWS:principalorgid": [ORG]}})),
+        [],
+    ),
+    (
+        "star-pinned-by-principal-account",
+        doc(allow("*", {"StringEquals": {"aws:PrincipalAccount": [OURS, "222222222222"]}})),
+        [],
+    ),
+    (
+        "star-pinned-by-source-account",
+        doc(allow("*", {"StringEquals": {"aws:SourceAccount": OURS}})),
+        [],
+    ),
+    ("star-pinned-by-source-owner", doc(allow("*", {"StringLike": {"aws:SourceOwner": OURS}})), []),
+    (
+        "star-pinned-by-principal-arn",
+        doc(allow("*", {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{OURS}:role/*"}})),
+        [],
+    ),
+    (
+        "star-pinned-by-org-path",
+        doc(allow("*", {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": f"{ORG}/r-ab12/*"}})),
+        [],
+    ),
+    (
+        "star-org-id-of-another-org",
+        doc(allow("*", {"StringEquals": {"aws:PrincipalOrgID": "o-theirs"}})),
+        [Kind.PUBLIC],
+    ),
+    (
+        "star-pin-lists-a-foreign-account",
+        doc(allow("*", {"StringEquals": {"aws:PrincipalAccount": [OURS, OTHER]}})),
+        [Kind.PUBLIC],
+    ),
+    (
+        "star-pin-with-ifexists-pins-nothing",
+        doc(allow("*", {"StringEqualsIfExists": {"aws:PrincipalOrgID": ORG}})),
+        [Kind.PUBLIC],
+    ),
+    (
+        "star-pin-negated-pins-nothing",
+        doc(allow("*", {"StringNotEquals": {"aws:PrincipalOrgID": ORG}})),
+        [Kind.PUBLIC],
+    ),
+    (
+        "star-pin-wildcard-org",
+        doc(allow("*", {"StringLike": {"aws:PrincipalOrgID": "o-*"}})),
+        [Kind.PUBLIC],
+    ),
+    (
+        "star-with-ip-condition-only",
+        doc(allow("*", {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})),
+        [Kind.PUBLIC],
+    ),
+    ("deny-star-is-fine", doc({"Effect": "Deny", "Principal": "*", "Action": "*"}), []),
+    (
+        "not-principal-allow",
+        doc({"Effect": "Allow", "NotPrincipal": {"AWS": OURS}}),
+        [Kind.NOT_PRINCIPAL],
+    ),
+    ("not-principal-deny", doc({"Effect": "Deny", "NotPrincipal": {"AWS": OURS}}), []),
+    (
+        "identity-policy-no-principal",
+        doc({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
+        [],
+    ),
+    ("single-statement-object", {"Statement": allow({"AWS": OTHER})}, [Kind.FOREIGN]),
+    ("no-statement", {"Version": "2012-10-17"}, []),
+    ("cloudfront-oai", doc(allow({"AWS": "arn:aws:iam::cloudfront:user/CloudFront OAI E1"})), []),
+    (
+        "canonical-user",
+        doc(allow({"CanonicalUser": "79a59df900b949e55d96a1e698fbace"})),
+        [Kind.UNVERIFIABLE],
+    ),
+    ("unique-id", doc(allow({"AWS": "AROAEXAMPLEID"})), [Kind.UNVERIFIABLE]),
+    ("unknown-principal-category", doc(allow({"Martian": "x"})), [Kind.UNPARSEABLE]),
+    ("plain-string-arn-principal", doc(allow(f"arn:aws:iam::{OURS}:root")), [Kind.UNPARSEABLE]),
+    ("effect-misspelled", doc({"Effect": "allow", "Principal": "*"}), [Kind.UNPARSEABLE]),
+    ("statement-not-object", doc("oops"), [Kind.UNPARSEABLE]),  # type: ignore[arg-type]
+    ("statement-not-list", {"Statement": 5}, [Kind.UNPARSEABLE]),
+    ("document-not-object", ["not", "a", "policy"], [Kind.UNPARSEABLE]),
+    # Federated principals.
+    ("saml-provider-own", doc(allow({"Federated": f"arn:aws:iam::{OURS}:saml-provider/Okta"})), []),
+    (
+        "saml-provider-foreign",
+        doc(allow({"Federated": f"arn:aws:iam::{OTHER}:saml-provider/Okta"})),
+        [Kind.FOREIGN],
+    ),
+    (
+        "oidc-with-sub",
+        doc(
+            allow(
+                {"Federated": GITHUB_PROVIDER}, {"StringLike": {f"{GITHUB}:sub": "repo:us/app:*"}}
+            )
+        ),
+        [],
+    ),
+    (
+        "oidc-without-sub",
+        doc(
+            allow(
+                {"Federated": GITHUB_PROVIDER},
+                {"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"}},
+            )
+        ),
+        [Kind.FOREIGN],
+    ),
+    (
+        "oidc-sub-bare-wildcard",
+        doc(allow({"Federated": GITHUB_PROVIDER}, {"StringLike": {f"{GITHUB}:sub": "*"}})),
+        [Kind.FOREIGN],
+    ),
+    ("google", doc(allow({"Federated": "accounts.google.com"})), [Kind.FOREIGN]),
+    (
+        "cognito-without-aud",
+        doc(allow({"Federated": "cognito-identity.amazonaws.com"})),
+        [Kind.FOREIGN],
+    ),
+    (
+        "cognito-with-aud",
+        doc(
+            allow(
+                {"Federated": "cognito-identity.amazonaws.com"},
+                {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"}},
+            )
+        ),
+        [],
+    ),
+    (
+        "two-statements-two-findings",
+        doc(allow({"AWS": OTHER}, Sid="A"), allow("*", Sid="B")),
+        [Kind.FOREIGN, Kind.PUBLIC],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"), [(d, e) for _, d, e in CASES], ids=[c[0] for c in CASES]
+)
+def test_policy_object(document: Any, expected: list[Kind]) -> None:
+    assert [f.kind for f in foreign_access(document, TRUST)] == expected
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"), [(d, e) for _, d, e in CASES], ids=[c[0] for c in CASES]
+)
+def test_policy_json_string_reads_the_same(document: Any, expected: list[Kind]) -> None:
+    assert [f.kind for f in foreign_access(json.dumps(document), TRUST)] == expected
+
+
+def test_policy_through_the_sdk_proxy_reads_the_same() -> None:
+    props = unknown_checking_proxy({"policy": doc(allow({"AWS": OTHER}), allow({"AWS": OURS}))})
+    findings = foreign_access(props["policy"], TRUST)
+    assert [(f.kind, f.principal) for f in findings] == [(Kind.FOREIGN, repr(OTHER))]
+
+
+def test_message_names_statement_and_account() -> None:
+    [finding] = foreign_access(doc(allow({"AWS": OTHER}, Sid="CrossAccount")), TRUST)
+    assert "'CrossAccount'" in finding.message and OTHER in finding.message
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2", "null x"])
+def test_invalid_json_fails_closed(text: str) -> None:
+    [finding] = foreign_access(text, TRUST)
+    assert finding.kind is Kind.UNPARSEABLE
+    assert "not valid JSON" in finding.detail
+
+
+@pytest.mark.parametrize("empty", [None, "", "   "])
+def test_absent_policy_grants_nothing(empty: Any) -> None:
+    assert foreign_access(empty, TRUST) == []
+
+
+def test_no_trusted_accounts_makes_every_account_foreign() -> None:
+    findings = foreign_access(doc(allow({"AWS": OURS})), Trust.of([]))
+    assert [f.kind for f in findings] == [Kind.FOREIGN]
+
+
+# Unknown values (preview): a document whose deciding value is unknown reports UNKNOWN; what
+# does not decide is resolved without it.
+UNKNOWN_CASES: list[tuple[str, Any, list[Kind]]] = [
+    ("whole-document-string", UNKNOWN_STRING_VALUE, [Kind.UNKNOWN]),
+    ("statement-list", {"Statement": UNKNOWN_STRING_VALUE}, [Kind.UNKNOWN]),
+    ("one-statement", doc(allow({"AWS": OURS}), UNKNOWN_STRING_VALUE), [Kind.UNKNOWN]),  # type: ignore[arg-type]
+    ("principal", doc(allow({"AWS": UNKNOWN_STRING_VALUE})), [Kind.UNKNOWN]),
+    ("principal-in-list", doc(allow({"AWS": [OURS, UNKNOWN_STRING_VALUE]})), [Kind.UNKNOWN]),
+    ("effect", doc({"Effect": UNKNOWN_STRING_VALUE, "Principal": {"AWS": OURS}}), [Kind.UNKNOWN]),
+    (
+        "pinning-condition-value",
+        doc(allow("*", {"StringEquals": {"aws:PrincipalOrgID": UNKNOWN_STRING_VALUE}})),
+        [Kind.UNKNOWN],
+    ),
+    # Resolved despite the unknown: the resource ARN does not decide who is let in...
+    ("unknown-resource", doc(allow({"AWS": OURS}, Resource=UNKNOWN_STRING_VALUE)), []),
+    # ...a deny statement never grants...
+    ("unknown-in-deny", doc({"Effect": "Deny", "Principal": UNKNOWN_STRING_VALUE}), []),
+    # ...a trusted pin covers an unknown principal...
+    (
+        "pinned-unknown-principal",
+        doc(allow({"AWS": UNKNOWN_STRING_VALUE}, {"StringEquals": {"aws:PrincipalOrgID": ORG}})),
+        [],
+    ),
+    # ...and a known foreign principal is foreign whatever else is unknown.
+    (
+        "known-foreign-next-to-unknown",
+        doc(allow({"AWS": [OTHER, UNKNOWN_STRING_VALUE]})),
+        [Kind.FOREIGN, Kind.UNKNOWN],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [(d, e) for _, d, e in UNKNOWN_CASES],
+    ids=[c[0] for c in UNKNOWN_CASES],
+)
+def test_unknown_values(document: Any, expected: list[Kind]) -> None:
+    # Read the way rules read: through props.get, which never raises on the proxy.
+    wrapped = unknown_checking_proxy({"policy": document})
+    assert [f.kind for f in foreign_access(get(wrapped, "policy"), TRUST)] == expected
+
+
+@pytest.mark.parametrize(
+    ("principal", "expected"),
+    [
+        (OURS, None),
+        (f"arn:aws:iam::{OURS}:role/x", None),
+        ("s3.amazonaws.com", None),
+        (OTHER, Kind.FOREIGN),
+        (f"arn:aws:iam::{OTHER}:root", Kind.FOREIGN),
+        ("*", Kind.PUBLIC),
+        ("arn:aws:iam::*:root", Kind.PUBLIC),
+        ("AIDAEXAMPLE", Kind.UNVERIFIABLE),
+        ("", Kind.UNPARSEABLE),
+        (UNKNOWN_STRING_VALUE, Kind.UNKNOWN),
+    ],
+)
+def test_single_principal_verdict(principal: str, expected: Kind | None) -> None:
+    assert principal_verdict(principal, TRUST) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "account"),
+    [
+        (OURS, OURS),
+        (f"arn:aws:iam::{OTHER}:role/x", OTHER),
+        ("arn:aws:s3:::bucket", None),
+        ("arn:aws:iam::*:root", None),
+        ("not-an-arn", None),
+    ],
+)
+def test_account_of(value: str, account: str | None) -> None:
+    assert account_of(value) == account
