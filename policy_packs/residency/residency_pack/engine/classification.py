@@ -1,0 +1,43 @@
+"""The data classification of a resource: the ``data-classification`` tag.
+
+AWS resources carry it in ``tags``, OCI resources in ``freeformTags`` (the blueprint's
+convention). The value is read exactly; rules decide what an unknown or missing one means.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from residency_pack.engine.props import UNKNOWN, _Unknown, get
+from residency_pack.engine.type_catalog import cloud_of
+
+CLASSIFICATION_TAG: Final = "data-classification"
+US_USER_DATA: Final = "us-user-data"
+NON_PERSONAL: Final = "non-personal"
+PUBLIC: Final = "public"
+CLASSIFICATIONS: Final[tuple[str, ...]] = (US_USER_DATA, NON_PERSONAL, PUBLIC)
+
+
+def tag_field(resource_type: str) -> str:
+    """The property that carries the classification tag for this type's cloud."""
+    return "freeformTags" if cloud_of(resource_type) == "oci" else "tags"
+
+
+def classification_of(resource_type: str, props: Any) -> str | _Unknown | None:
+    """The ``data-classification`` tag value; None if absent; UNKNOWN if the tags (or the
+    value) are unknown during preview. A non-string value is returned as its ``str``."""
+    fields = (
+        ("tags", "freeformTags") if cloud_of(resource_type) is None else (tag_field(resource_type),)
+    )
+    for name in fields:
+        tags = get(props, name)
+        if tags is UNKNOWN:
+            return UNKNOWN
+        if not isinstance(tags, dict):
+            continue
+        value = get(tags, CLASSIFICATION_TAG)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is not None:
+            return value if isinstance(value, str) else str(value)
+    return None

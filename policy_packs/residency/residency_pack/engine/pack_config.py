@@ -1,0 +1,229 @@
+"""The pack's configuration: allowed regions per classification, trusted accounts and
+tenancies, exemptions; the JSON-schema fragments rules put in their ``config_schema``; and the
+validation that turns bad config into one clear message.
+
+CrossGuard config is per policy (``{"residency-region-allowlist": {"allowedRegions": ...}}`` in
+the file given to ``--policy-pack-config``), so every policy that needs the region table takes
+``allowedRegions``, and every policy takes ``exemptions``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any, Final
+
+import jsonschema
+from residency_pack.engine import region_catalog
+from residency_pack.engine.classification import CLASSIFICATIONS, NON_PERSONAL, PUBLIC, US_USER_DATA
+from residency_pack.engine.props import as_string_list, get
+from residency_pack.engine.region_catalog import CLOUDS, Cloud
+
+ALLOWED_REGIONS: Final = "allowedRegions"
+TRUSTED_ACCOUNT_IDS: Final = "trustedAccountIds"
+TRUSTED_TENANCY_OCIDS: Final = "trustedTenancyOcids"
+EXEMPTIONS: Final = "exemptions"
+
+_US_OCI_REGIONS: Final = ["us-ashburn-1", "us-phoenix-1", "us-chicago-1", "us-sanjose-1"]
+
+DEFAULT_ALLOWED_REGIONS: Final[dict[str, dict[str, list[str]]]] = {
+    US_USER_DATA: {"oci": _US_OCI_REGIONS, "aws": ["us-east-1"]},
+    NON_PERSONAL: {"oci": _US_OCI_REGIONS, "aws": ["us-east-1", "ap-southeast-1"]},
+    PUBLIC: {"oci": _US_OCI_REGIONS, "aws": ["us-east-1", "ap-southeast-1"]},
+}
+
+
+class ConfigError(ValueError):
+    """Policy config that the policy's schema (or a date in it) rejects."""
+
+
+def _region_list_schema(cloud: Cloud) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "uniqueItems": True,
+        "items": {"type": "string", "enum": sorted(region_catalog.regions(cloud))},
+    }
+
+
+def allowed_regions_schema() -> dict[str, Any]:
+    """Schema of ``allowedRegions``: classification -> cloud -> region names."""
+    per_class = {
+        "type": "object",
+        "properties": {cloud: _region_list_schema(cloud) for cloud in CLOUDS},
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "description": "Regions allowed per data classification and cloud. A classification "
+        "that is listed replaces its default row; one that is not keeps its default.",
+        "properties": {name: per_class for name in CLASSIFICATIONS},
+        "additionalProperties": False,
+        "default": copy.deepcopy(DEFAULT_ALLOWED_REGIONS),
+    }
+
+
+def trusted_account_ids_schema() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": "AWS account ids trusted besides the provider's `allowedAccountIds`.",
+        "items": {"type": "string", "pattern": "^[0-9]{12}$"},
+        "default": [],
+    }
+
+
+def trusted_tenancy_ocids_schema() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": "OCI tenancy OCIDs trusted besides the provider's `tenancyOcid`.",
+        "items": {"type": "string", "pattern": "^ocid1\\.tenancy\\."},
+        "default": [],
+    }
+
+
+def exemptions_schema(policy_name: str) -> dict[str, Any]:
+    """Schema of ``exemptions`` for one policy. Reason and expiry are required."""
+    return {
+        "type": "array",
+        "description": "Resources this policy does not apply to, each with a reason and an "
+        "expiry date (YYYY-MM-DD, inclusive). An expired exemption no longer exempts.",
+        "items": {
+            "type": "object",
+            "properties": {
+                "urn": {"type": "string", "minLength": 1, "description": "URN or URN glob"},
+                "name": {"type": "string", "minLength": 1, "description": "name glob"},
+                "policy": {"type": "string", "const": policy_name},
+                "reason": {"type": "string", "pattern": "\\S"},
+                "expires": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+            },
+            "required": ["policy", "reason", "expires"],
+            "anyOf": [{"required": ["urn"]}, {"required": ["name"]}],
+            "additionalProperties": False,
+        },
+        "default": [],
+    }
+
+
+@dataclass(frozen=True)
+class Exemption:
+    policy: str
+    reason: str
+    expires: dt.date
+    urn: str | None = None
+    name: str | None = None
+
+    def matches(self, policy: str, urn: str | None, name: str | None) -> bool:
+        if policy != self.policy:
+            return False
+        if self.urn is not None and urn is not None and fnmatchcase(urn, self.urn):
+            return True
+        return self.name is not None and name is not None and fnmatchcase(name, self.name)
+
+    def expired(self, today: dt.date) -> bool:
+        return today > self.expires
+
+    def describe(self) -> str:
+        target = f"urn `{self.urn}`" if self.urn is not None else f"name `{self.name}`"
+        return f"exemption for {target} ({self.reason}) expiring {self.expires.isoformat()}"
+
+
+def today() -> dt.date:
+    """Today's date in UTC (a function so that tests can pin it)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _error_path(error: jsonschema.ValidationError) -> str:
+    path = ""
+    for step in error.absolute_path:
+        path += f"[{step}]" if isinstance(step, int) else (f".{step}" if path else str(step))
+    return path or "(top level)"
+
+
+def resolve(
+    policy_name: str, properties: Mapping[str, Any], raw: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """Validate ``raw`` (a policy's config as the SDK hands it over) against the policy's
+    ``properties`` schema and return it with defaults applied. Raises :class:`ConfigError`
+    with one message naming every bad key and how to fix it."""
+    given = {k: v for k, v in dict(raw or {}).items() if k != "enforcementLevel"}
+    schema = {"type": "object", "properties": dict(properties), "additionalProperties": False}
+    validator = jsonschema.Draft7Validator(schema)
+    errors = sorted(validator.iter_errors(given), key=lambda e: list(map(str, e.absolute_path)))
+    problems = [f"{_error_path(e)}: {e.message}" for e in errors]
+    config: dict[str, Any] = {}
+    for key, prop_schema in properties.items():
+        if key in given:
+            config[key] = copy.deepcopy(given[key])
+        elif "default" in prop_schema:
+            config[key] = copy.deepcopy(prop_schema["default"])
+    if not problems and EXEMPTIONS in config:
+        parsed: list[Exemption] = []
+        for index, item in enumerate(config[EXEMPTIONS]):
+            try:
+                expires = dt.date.fromisoformat(item["expires"])
+            except ValueError:
+                problems.append(f"exemptions[{index}].expires: {item['expires']!r} is not a date")
+                continue
+            parsed.append(
+                Exemption(
+                    policy=item["policy"], reason=item["reason"].strip(), expires=expires,
+                    urn=item.get("urn"), name=item.get("name"),
+                )
+            )  # fmt: skip
+        config[EXEMPTIONS] = parsed
+    if problems:
+        known = ", ".join(f"`{k}`" for k in properties) or "none"
+        raise ConfigError(
+            f"The policy config for `{policy_name}` is invalid: {'; '.join(problems)}. "
+            f"Fix: correct the `{policy_name}` section of the file passed to "
+            f"--policy-pack-config (settings this policy takes: {known}; each exemption needs "
+            "`policy`, `reason`, `expires` (YYYY-MM-DD) and `urn` or `name`)."
+        )
+    return config
+
+
+def allowed_regions(config: Mapping[str, Any], classification: str) -> dict[Cloud, frozenset[str]]:
+    """Regions allowed for ``classification``, per cloud. An unknown classification gets none."""
+    table = {**DEFAULT_ALLOWED_REGIONS, **dict(config.get(ALLOWED_REGIONS) or {})}
+    row = table.get(classification)
+    if row is None:
+        return {cloud: frozenset() for cloud in CLOUDS}
+    default_row = DEFAULT_ALLOWED_REGIONS.get(classification, {})
+    return {cloud: frozenset(row.get(cloud, default_row.get(cloud, []))) for cloud in CLOUDS}
+
+
+def allowed_union(config: Mapping[str, Any]) -> dict[Cloud, frozenset[str]]:
+    """Regions allowed for any classification: nothing at all may be placed outside these."""
+    union: dict[Cloud, frozenset[str]] = {cloud: frozenset() for cloud in CLOUDS}
+    for classification in CLASSIFICATIONS:
+        for cloud, names in allowed_regions(config, classification).items():
+            union[cloud] = union[cloud] | names
+    return union
+
+
+def is_allowed(config: Mapping[str, Any], classification: str, cloud: Cloud, region: str) -> bool:
+    return region in allowed_regions(config, classification)[cloud]
+
+
+def _provider_list(provider: Any, key: str) -> list[str]:
+    values = as_string_list(get(getattr(provider, "props", None), key))
+    return values if isinstance(values, list) else []
+
+
+def trusted_account_ids(config: Mapping[str, Any], provider: Any) -> frozenset[str]:
+    """The pack config's ``trustedAccountIds`` plus the provider's ``allowedAccountIds``
+    (a list, or the JSON-encoded list a default provider receives from stack config)."""
+    configured = [str(x) for x in config.get(TRUSTED_ACCOUNT_IDS) or []]
+    return frozenset(configured + _provider_list(provider, "allowedAccountIds"))
+
+
+def trusted_tenancy_ocids(config: Mapping[str, Any], provider: Any) -> frozenset[str]:
+    """The pack config's ``trustedTenancyOcids`` plus the provider's ``tenancyOcid``."""
+    configured = [str(x) for x in config.get(TRUSTED_TENANCY_OCIDS) or []]
+    return frozenset(configured + _provider_list(provider, "tenancyOcid"))
+
+
+def exemptions(config: Mapping[str, Any]) -> Iterable[Exemption]:
+    return [e for e in config.get(EXEMPTIONS) or [] if isinstance(e, Exemption)]

@@ -1,0 +1,309 @@
+"""Rule metadata and the wrapper that turns a plain check function into a CrossGuard policy.
+
+A rule module declares a :class:`RuleSpec` and a check that yields :class:`Finding` objects from
+a :class:`ResourceContext` (or :class:`StackContext`); :func:`resource_policy` /
+:func:`stack_policy` build the ``pulumi_policy`` object. The wrapper is what makes every rule
+fail closed:
+
+* property bags are unwrapped first (unknowns read as ``UNKNOWN``), so the SDK never sees an
+  ``UnknownValueError`` and never downgrades a residency rule to advisory;
+* any exception inside a check is reported as a violation naming the error;
+* config is validated against the policy's schema, defaults applied; bad config is a violation
+  with one clear message;
+* exemptions (URN or name glob, reason, expiry) are applied; an expired one no longer exempts
+  and the violation says so;
+* each message reads ``<what is wrong> Fix: <how>``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from residency_pack.engine import pack_config
+from residency_pack.engine.classification import classification_of
+from residency_pack.engine.effective_region import EffectiveRegion, effective_region
+from residency_pack.engine.props import _Unknown, unwrap
+
+PACK_TAG = "data-residency"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What a rule is: its policy name, what it checks, how bad, how to fix, and its settings."""
+
+    name: str
+    description: str
+    severity: Severity
+    remediation: str
+    frameworks: tuple[str, ...] = ()
+    # JSON-schema of the settings the rule takes besides `exemptions` (always added).
+    config_properties: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    display_name: str | None = None
+
+    def schema_properties(self) -> dict[str, dict[str, Any]]:
+        return {
+            **dict(self.config_properties),
+            pack_config.EXEMPTIONS: pack_config.exemptions_schema(self.name),
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One violation: what is wrong; how to fix it (defaults to the rule's remediation); and,
+    for stack rules, the URN of the resource it concerns."""
+
+    message: str
+    urn: str | None = None
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceContext:
+    type: str
+    name: str
+    urn: str
+    props: Any  # unwrapped: plain dicts/lists, unknowns as UNKNOWN
+    provider_inputs: Any  # unwrapped provider inputs ({} when there is no provider)
+    protect: bool
+    config: Mapping[str, Any]
+    region: EffectiveRegion
+    classification: str | _Unknown | None
+    provider: Any = None  # the SDK's PolicyProviderResource (props unwrapped via provider_inputs)
+    provider_type: str | None = None
+    provider_name: str | None = None
+    parent_urn: str | None = None
+
+
+@dataclass(frozen=True)
+class StackResource(ResourceContext):
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StackContext:
+    resources: list[StackResource]
+    config: Mapping[str, Any]
+
+    def by_urn(self, urn: str) -> StackResource | None:
+        index = getattr(self, "_index", None)
+        if index is None:
+            index = {r.urn: r for r in self.resources}
+            object.__setattr__(self, "_index", index)
+        return index.get(urn)
+
+
+class _Provider:
+    """A provider as the engine passed it, with its inputs already unwrapped."""
+
+    def __init__(self, resource_type: str, props: Any, urn: str, name: str) -> None:
+        self.resource_type = resource_type
+        self.props = props
+        self.urn = urn
+        self.name = name
+
+
+def _plain_provider(provider: Any) -> _Provider | None:
+    if provider is None:
+        return None
+    return _Provider(
+        str(getattr(provider, "resource_type", "") or ""),
+        unwrap(getattr(provider, "props", None)) or {},
+        str(getattr(provider, "urn", "") or ""),
+        str(getattr(provider, "name", "") or ""),
+    )
+
+
+def _context_fields(
+    resource_type: str, name: str, urn: str, props: Any, provider: Any, opts: Any,
+    config: Mapping[str, Any],
+) -> dict[str, Any]:  # fmt: skip
+    plain = unwrap(props)
+    if not isinstance(plain, dict):
+        plain = {}
+    plain_provider = _plain_provider(provider)
+    return {
+        "type": resource_type,
+        "name": name,
+        "urn": urn,
+        "props": plain,
+        "provider_inputs": plain_provider.props if plain_provider else {},
+        "protect": bool(getattr(opts, "protect", False)),
+        "config": config,
+        "region": effective_region(resource_type, plain, plain_provider),
+        "classification": classification_of(resource_type, plain),
+        "provider": plain_provider,
+        "provider_type": plain_provider.resource_type if plain_provider else None,
+        "provider_name": plain_provider.name if plain_provider else None,
+        "parent_urn": getattr(opts, "parent", None) or None,
+    }
+
+
+def name_of_urn(urn: str) -> str:
+    """The resource name, the last ``::`` segment of a URN."""
+    return urn.rsplit("::", 1)[-1] if "::" in urn else urn
+
+
+def _fix_text(spec: RuleSpec, finding: Finding) -> str:
+    return (finding.fix or spec.remediation).strip()
+
+
+def _message(spec: RuleSpec, finding: Finding, suffix: str = "") -> str:
+    what = finding.message.strip()
+    return f"{what}{suffix} Fix: {_fix_text(spec, finding)}"
+
+
+def _report_findings(
+    spec: RuleSpec,
+    findings: Iterable[Finding],
+    config: Mapping[str, Any],
+    report: ReportViolation,
+    default_urn: str | None,
+    name_for: Callable[[str | None], str | None],
+) -> None:
+    exemptions = list(pack_config.exemptions(config))
+    today = pack_config.today()
+    for finding in findings:
+        urn = finding.urn or default_urn
+        name = name_for(urn)
+        suffix = ""
+        matching = [e for e in exemptions if e.matches(spec.name, urn, name)]
+        if any(not e.expired(today) for e in matching):
+            continue
+        if matching:
+            expired = matching[0]
+            suffix = (
+                f" (The {expired.describe()} expired on {expired.expires.isoformat()} and no "
+                "longer exempts this resource.)"
+            )
+        report(_message(spec, finding, suffix), urn)
+
+
+def _crash_finding(spec: RuleSpec, error: BaseException) -> Finding:
+    where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    at = f" at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno}" if where else ""
+    return Finding(
+        f"`{spec.name}` could not evaluate this resource ({type(error).__name__}: {error}{at}); "
+        "an unevaluated residency rule is treated as a violation.",
+        fix="report this to the policy pack's maintainers with the resource's inputs; until "
+        "it is fixed, add an exemption with a reason and an expiry if the resource is known "
+        "to be compliant.",
+    )
+
+
+def _config_schema(spec: RuleSpec) -> PolicyConfigSchema:
+    return PolicyConfigSchema(properties=spec.schema_properties())
+
+
+def resource_policy(
+    spec: RuleSpec, check: Callable[[ResourceContext], Iterable[Finding]]
+) -> ResourceValidationPolicy:
+    """A mandatory resource policy that runs ``check`` on each resource, failing closed."""
+
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        urn = str(getattr(args, "urn", "") or "")
+        name = str(getattr(args, "name", "") or "") or name_of_urn(urn)
+        try:
+            config = pack_config.resolve(spec.name, spec.schema_properties(), args.get_config())
+        except pack_config.ConfigError as error:
+            report_violation(str(error), urn or None)
+            return
+        findings: list[Finding]
+        try:
+            ctx = ResourceContext(
+                **_context_fields(
+                    args.resource_type, name, urn, args.props, args.provider, args.opts, config
+                )
+            )
+            findings = list(check(ctx))
+        except Exception as error:
+            findings = [_crash_finding(spec, error)]
+        _report_findings(
+            spec, findings, config, report_violation, urn or None,
+            lambda u: name if u == urn else (name_of_urn(u) if u else None),
+        )  # fmt: skip
+
+    return ResourceValidationPolicy(
+        name=spec.name,
+        description=spec.description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=_config_schema(spec),
+        display_name=spec.display_name,
+        severity=spec.severity,
+        tags=[PACK_TAG, *spec.frameworks],
+        remediation_steps=spec.remediation,
+    )
+
+
+def stack_resources(resources: Iterable[Any], config: Mapping[str, Any]) -> list[StackResource]:
+    """The SDK's ``PolicyResource`` list as plain :class:`StackResource` objects."""
+    out: list[StackResource] = []
+    for resource in resources:
+        opts = getattr(resource, "opts", None)
+        parent = getattr(resource, "parent", None)
+        fields = _context_fields(
+            resource.resource_type, resource.name, resource.urn, resource.props,
+            resource.provider, opts, config,
+        )  # fmt: skip
+        if parent is not None:
+            fields["parent_urn"] = parent.urn
+        property_dependencies = {
+            str(prop): tuple(dep.urn for dep in deps)
+            for prop, deps in dict(getattr(resource, "property_dependencies", {}) or {}).items()
+        }
+        out.append(
+            StackResource(
+                **fields,
+                dependencies=tuple(d.urn for d in getattr(resource, "dependencies", []) or []),
+                property_dependencies=property_dependencies,
+            )
+        )
+    return out
+
+
+def stack_policy(
+    spec: RuleSpec, check: Callable[[StackContext], Iterable[Finding]]
+) -> StackValidationPolicy:
+    """A mandatory stack policy that runs ``check`` once per stack, failing closed."""
+
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        try:
+            config = pack_config.resolve(spec.name, spec.schema_properties(), args.get_config())
+        except pack_config.ConfigError as error:
+            report_violation(str(error), None)
+            return
+        findings: list[Finding]
+        try:
+            ctx = StackContext(stack_resources(args.resources, config), config)
+            findings = list(check(ctx))
+        except Exception as error:
+            findings = [_crash_finding(spec, error)]
+        _report_findings(
+            spec, findings, config, report_violation, None, lambda u: name_of_urn(u) if u else None
+        )
+
+    return StackValidationPolicy(
+        name=spec.name,
+        description=spec.description,
+        validate=validate,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        config_schema=_config_schema(spec),
+        display_name=spec.display_name,
+        severity=spec.severity,
+        tags=[PACK_TAG, *spec.frameworks],
+        remediation_steps=spec.remediation,
+    )

@@ -1,0 +1,168 @@
+import datetime as dt
+
+import pytest
+from residency_pack.engine import pack_config as pc
+from residency_pack.engine import region_catalog
+
+PROPS = {
+    pc.ALLOWED_REGIONS: pc.allowed_regions_schema(),
+    pc.TRUSTED_ACCOUNT_IDS: pc.trusted_account_ids_schema(),
+    pc.EXEMPTIONS: pc.exemptions_schema("residency-region-allowlist"),
+}
+
+
+def resolve(raw):
+    return pc.resolve("residency-region-allowlist", PROPS, raw)
+
+
+def test_default_table_matches_the_issue_and_the_catalog():
+    for row in pc.DEFAULT_ALLOWED_REGIONS.values():
+        for cloud, names in row.items():
+            assert all(region_catalog.lookup(cloud, n) for n in names)
+    config = resolve({})
+    assert pc.allowed_regions(config, "us-user-data")["aws"] == {"us-east-1"}
+    assert pc.allowed_regions(config, "non-personal")["aws"] == {"us-east-1", "ap-southeast-1"}
+    assert pc.allowed_regions(config, "us-user-data")["oci"] == {
+        "us-ashburn-1",
+        "us-phoenix-1",
+        "us-chicago-1",
+        "us-sanjose-1",
+    }
+    assert pc.allowed_union(config)["aws"] == {"us-east-1", "ap-southeast-1"}
+    assert pc.allowed_regions(config, "top-secret")["aws"] == frozenset()
+
+
+def test_overriding_one_row_keeps_the_others():
+    config = resolve({pc.ALLOWED_REGIONS: {"non-personal": {"aws": ["us-east-1"]}}})
+    assert pc.allowed_regions(config, "non-personal")["aws"] == {"us-east-1"}
+    assert "us-ashburn-1" in pc.allowed_regions(config, "non-personal")["oci"]
+    assert pc.allowed_regions(config, "public")["aws"] == {"us-east-1", "ap-southeast-1"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            {pc.ALLOWED_REGIONS: {"us-user-data": {"aws": ["us-east-9"]}}},
+            "allowedRegions.us-user-data.aws[0]",
+        ),
+        ({"alowedRegions": {}}, "alowedRegions"),
+        ({pc.TRUSTED_ACCOUNT_IDS: ["12"]}, "trustedAccountIds[0]"),
+        (
+            {
+                pc.EXEMPTIONS: [
+                    {"urn": "u", "policy": "residency-region-allowlist", "expires": "2030-01-01"}
+                ]
+            },
+            "reason",
+        ),
+        (
+            {
+                pc.EXEMPTIONS: [
+                    {
+                        "urn": "u",
+                        "policy": "residency-region-allowlist",
+                        "reason": " ",
+                        "expires": "2030-01-01",
+                    }
+                ]
+            },
+            "reason",
+        ),
+        (
+            {
+                pc.EXEMPTIONS: [
+                    {
+                        "urn": "u",
+                        "policy": "residency-other",
+                        "reason": "r",
+                        "expires": "2030-01-01",
+                    }
+                ]
+            },
+            "policy",
+        ),
+        (
+            {
+                pc.EXEMPTIONS: [
+                    {"policy": "residency-region-allowlist", "reason": "r", "expires": "2030-01-01"}
+                ]
+            },
+            "exemptions[0]",
+        ),
+        (
+            {
+                pc.EXEMPTIONS: [
+                    {
+                        "urn": "u",
+                        "policy": "residency-region-allowlist",
+                        "reason": "r",
+                        "expires": "2030-02-31",
+                    }
+                ]
+            },
+            "not a date",
+        ),
+    ],
+)
+def test_bad_config_is_one_clear_error_naming_the_key(raw, expected):
+    with pytest.raises(pc.ConfigError) as error:
+        resolve(raw)
+    text = str(error.value)
+    assert expected in text
+    assert "residency-region-allowlist" in text and "Fix:" in text
+
+
+def test_exemptions_parse_and_match_by_urn_or_name_glob():
+    config = resolve(
+        {
+            pc.EXEMPTIONS: [
+                {
+                    "name": "legacy-*",
+                    "policy": "residency-region-allowlist",
+                    "reason": "migration",
+                    "expires": "2030-01-01",
+                },
+                {
+                    "urn": "urn:pulumi:prod::p::aws:s3/bucket:Bucket::x",
+                    "policy": "residency-region-allowlist",
+                    "reason": "r",
+                    "expires": "2020-01-01",
+                },
+            ]
+        }
+    )
+    first, second = pc.exemptions(config)
+    assert first.matches("residency-region-allowlist", "urn:any", "legacy-bucket")
+    assert not first.matches("residency-region-allowlist", "urn:any", "bucket")
+    assert not first.matches("residency-key-locality", "urn:any", "legacy-bucket")
+    assert second.matches(
+        "residency-region-allowlist", "urn:pulumi:prod::p::aws:s3/bucket:Bucket::x", "x"
+    )
+    assert second.expired(dt.date(2020, 1, 2)) and not second.expired(dt.date(2020, 1, 1))
+
+
+class Prov:
+    def __init__(self, props):
+        self.props = props
+
+
+def test_trusted_accounts_and_tenancies_merge_config_and_provider():
+    config = {
+        pc.TRUSTED_ACCOUNT_IDS: ["111111111111"],
+        pc.TRUSTED_TENANCY_OCIDS: ["ocid1.tenancy.oc1..b"],
+    }
+    # A default provider receives list config JSON-encoded.
+    assert pc.trusted_account_ids(config, Prov({"allowedAccountIds": '["222222222222"]'})) == {
+        "111111111111",
+        "222222222222",
+    }
+    assert pc.trusted_account_ids(config, Prov({"allowedAccountIds": ["333333333333"]})) == {
+        "111111111111",
+        "333333333333",
+    }
+    assert pc.trusted_tenancy_ocids(config, Prov({"tenancyOcid": "ocid1.tenancy.oc1..a"})) == {
+        "ocid1.tenancy.oc1..a",
+        "ocid1.tenancy.oc1..b",
+    }
+    assert pc.trusted_account_ids({}, None) == frozenset()

@@ -1,0 +1,96 @@
+"""The rule wrapper, run through the policy SDK's own analyzer servicer."""
+
+import datetime as dt
+
+import pytest
+from pulumi_policy import Severity
+from pulumi_policy.proxy import UnknownValueError
+from residency_pack.engine import pack_config
+from residency_pack.engine.props import UNKNOWN
+from residency_pack.engine.rule import Finding, RuleSpec, resource_policy, stack_policy
+from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, analyze_stack, aws_provider
+
+SPEC = RuleSpec(
+    name="residency-test-rule",
+    description="A test rule.",
+    severity=Severity.HIGH,
+    remediation="do the right thing.",
+    config_properties={pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema()},
+)
+BUCKET = Resource(
+    "aws:s3/bucket:Bucket", "data", {"bucket": "b", "kmsKey": UNKNOWN_STRING}, aws_provider()
+)
+
+
+def flag_everything(ctx):
+    yield Finding(f"{ctx.name} is wrong.")
+
+
+def test_findings_are_mandatory_with_urn_and_fix():
+    [d] = analyze(resource_policy(SPEC, flag_everything), BUCKET)
+    assert d.enforcement == "mandatory"
+    assert d.urn == BUCKET.resource_urn()
+    assert d.message.endswith("data is wrong. Fix: do the right thing.")
+
+
+def test_check_sees_unknowns_as_the_sentinel_and_the_context_is_filled_in():
+    seen = {}
+
+    def check(ctx):
+        seen.update(kms=ctx.props["kmsKey"], region=ctx.region.region, provider=ctx.provider_inputs)
+        return []
+
+    assert analyze(resource_policy(SPEC, check), BUCKET) == []
+    assert seen == {"kms": UNKNOWN, "region": "us-east-1", "provider": {"region": "us-east-1"}}
+
+
+@pytest.mark.parametrize("error", [UnknownValueError(UNKNOWN_STRING, ["x"]), KeyError("boom")])
+def test_a_crashing_check_is_a_mandatory_violation_never_an_advisory(error):
+    def check(ctx):
+        raise error
+
+    [d] = analyze(resource_policy(SPEC, check), BUCKET)
+    assert d.enforcement == "mandatory"
+    assert "could not evaluate" in d.message and type(error).__name__ in d.message
+
+
+def test_bad_config_is_reported_clearly():
+    config = {SPEC.name: {"allowedRegions": {"us-user-data": {"aws": ["mars-1"]}}}}
+    [d] = analyze(resource_policy(SPEC, lambda ctx: []), BUCKET, config)
+    assert d.enforcement == "mandatory"
+    assert "policy config for `residency-test-rule` is invalid" in d.message
+    assert "allowedRegions.us-user-data.aws[0]" in d.message
+
+
+def exemption(expires, **target):
+    return {"policy": SPEC.name, "reason": "approved by DPO", "expires": expires, **target}
+
+
+def test_active_exemption_suppresses_and_expired_one_says_so(monkeypatch):
+    monkeypatch.setattr(pack_config, "today", lambda: dt.date(2026, 6, 1))
+    policy = resource_policy(SPEC, flag_everything)
+    active = {SPEC.name: {"exemptions": [exemption("2026-06-01", name="da*")]}}
+    assert analyze(policy, BUCKET, active) == []
+    expired = {SPEC.name: {"exemptions": [exemption("2026-05-31", urn=BUCKET.resource_urn())]}}
+    [d] = analyze(policy, BUCKET, expired)
+    assert "expired on 2026-05-31" in d.message and "approved by DPO" in d.message
+    other = {SPEC.name: {"exemptions": [exemption("2030-01-01", name="other")]}}
+    assert len(analyze(policy, BUCKET, other)) == 1
+
+
+def test_stack_policy_gets_graph_and_reports_per_urn():
+    key = Resource("aws:kms/key:Key", "key", {"description": "k"}, aws_provider())
+    bucket = Resource(
+        "aws:s3/bucket:Bucket", "b", {"kms": UNKNOWN_STRING}, aws_provider(),
+        dependencies=[key.resource_urn()], property_dependencies={"kms": [key.resource_urn()]},
+    )  # fmt: skip
+
+    def check(ctx):
+        b = ctx.by_urn(bucket.resource_urn())
+        assert b.property_dependencies == {"kms": (key.resource_urn(),)}
+        assert ctx.by_urn(b.property_dependencies["kms"][0]).type == "aws:kms/key:Key"
+        yield Finding("bucket flows somewhere.", urn=b.urn)
+
+    [d] = analyze_stack(stack_policy(SPEC, check), [key, bucket])
+    assert d.urn == bucket.resource_urn() and d.enforcement == "mandatory"
+    assert "Fix: do the right thing." in d.message
