@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from residency_pack.engine import region_catalog
+from residency_pack.engine import pack_config, region_catalog
+from residency_pack.engine.classification import US_USER_DATA
 
 SECRETS_PROVIDER = "secretsprovider"
 ENCRYPTED_KEY = "encryptedkey"
@@ -71,14 +72,17 @@ class _KeyLocation:
 def check_stack_secrets(
     stack_file: Mapping[str, Any] | None,
     *,
-    allowed: Mapping[str, Iterable[str]],
+    allowed: Mapping[str, Iterable[str]] | None = None,
     file_name: str = "the stack file",
 ) -> list[StackSecretsWarning]:
     """Warnings for a secrets key outside `allowed` (cloud -> region names), or unverifiable.
 
-    `allowed` is the table for `us-user-data`, e.g. the pack config's
-    `allowed_regions(config, "us-user-data")`. `file_name` names the file in messages.
+    `allowed` is the table for `us-user-data`: the pack config's
+    `allowed_regions(config, "us-user-data")`, by default the pack's defaults.
+    `file_name` names the file in messages.
     """
+    if allowed is None:
+        allowed = pack_config.allowed_regions({}, US_USER_DATA)
     allowed_sets = {cloud: frozenset(regions) for cloud, regions in allowed.items()}
     settings: Mapping[str, Any] = stack_file or {}
     provider = settings.get(SECRETS_PROVIDER)

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from residency_pack.engine import region_catalog
+from residency_pack.engine import pack_config, region_catalog
 
 from preflight.stack_secrets import (
     ENCRYPTED_KEY,
@@ -18,17 +18,14 @@ from preflight.stack_secrets import (
     check_stack_secrets,
 )
 
-# The contract's default table for us-user-data.
-ALLOWED = {
-    "aws": frozenset({"us-east-1"}),
-    "oci": frozenset({"us-ashburn-1", "us-phoenix-1", "us-chicago-1", "us-sanjose-1"}),
-}
+# The pack's default table for us-user-data, which the check uses when given none.
+ALLOWED = pack_config.allowed_regions({}, "us-user-data")
 # An opaque ciphertext (as AWS KMS returns it) that names no key readably.
 OPAQUE = base64.b64encode(bytes(range(1, 200))).decode()
 
 
 def check(stack_file: object) -> list[StackSecretsWarning]:
-    return check_stack_secrets(stack_file, allowed=ALLOWED, file_name="Pulumi.prod.yaml")  # type: ignore[arg-type]
+    return check_stack_secrets(stack_file, file_name="Pulumi.prod.yaml")  # type: ignore[arg-type]
 
 
 def only(warnings: list[StackSecretsWarning], setting: str) -> str:
@@ -208,3 +205,13 @@ def test_any_aws_region_outside_the_allowed_set_is_reported(region: str, as_arn:
 def test_no_stack_file_makes_the_check_raise(stack_file: dict[str, object]) -> None:
     for warning in check(stack_file):
         assert warning.setting in (SECRETS_PROVIDER, ENCRYPTED_KEY)
+
+
+def test_the_allowed_table_comes_from_the_pack_config() -> None:
+    stack_file = {"secretsprovider": "awskms://alias/residency?region=us-west-2"}
+    assert [w.setting for w in check(stack_file)] == [SECRETS_PROVIDER]
+    widened = pack_config.allowed_regions(
+        {"allowedRegions": {"us-user-data": {"aws": ["us-east-1", "us-west-2"]}}}, "us-user-data"
+    )
+    assert check_stack_secrets(stack_file, allowed=widened) == []
+    assert "us-east-1" in ALLOWED["aws"] and "ap-southeast-1" not in ALLOWED["aws"]
