@@ -1,0 +1,153 @@
+"""``preflight.yaml``: answers, given by the user, for invokes preflight cannot derive offline.
+
+The file sits beside ``Pulumi.yaml``::
+
+    # preflight.yaml
+    invokes:
+      aws:ec2/getAmi:                 # the invoke token (the trailing ":getAmi" is optional)
+        - match:                      # optional: used only when every listed argument is equal
+            mostRecent: true          # argument names as the engine sees them (camelCase)
+            owners: [amazon]
+          result:                     # the data source's outputs, camelCase
+            id: ami-0123456789abcdef0
+            architecture: x86_64
+        - result: {id: ami-0fedcba9876543210}   # no match: any other call of this token
+
+Entries are tried in order; the first whose ``match`` holds answers. A fixture for a token that
+also has a built-in answer takes precedence over it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import FixtureFileError
+from .tokens import short_token
+
+FIXTURE_FILE = "preflight.yaml"
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "preflight fixtures",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "invokes": {
+            "type": "object",
+            "propertyNames": {
+                "pattern": r"^[A-Za-z0-9_-]+:[A-Za-z0-9_.-]*/?[A-Za-z0-9_]+(:[A-Za-z0-9_]+)?$"
+            },
+            "additionalProperties": {
+                "oneOf": [
+                    {"$ref": "#/$defs/answer"},
+                    {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/answer"}},
+                ]
+            },
+        }
+    },
+    "$defs": {
+        "answer": {
+            "type": "object",
+            "required": ["result"],
+            "additionalProperties": False,
+            "properties": {
+                "match": {"type": "object"},
+                "result": {"type": "object"},
+                "description": {"type": "string"},
+            },
+        }
+    },
+}
+
+
+@dataclass(frozen=True)
+class FixtureAnswer:
+    token: str  # as written in the file
+    index: int
+    match: Mapping[str, Any]
+    result: Mapping[str, Any]
+
+    @property
+    def where(self) -> str:
+        return f"{FIXTURE_FILE}: invokes.{self.token}[{self.index}]"
+
+    def matches(self, args: Mapping[str, Any]) -> bool:
+        return all(key in args and _equal(args[key], want) for key, want in self.match.items())
+
+
+def _equal(actual: Any, wanted: Any) -> bool:
+    if isinstance(wanted, Mapping):
+        return isinstance(actual, Mapping) and set(actual) == set(wanted) and all(
+            _equal(actual[k], wanted[k]) for k in wanted
+        )
+    if isinstance(wanted, list):
+        return (
+            isinstance(actual, list | tuple)
+            and len(actual) == len(wanted)
+            and all(_equal(a, w) for a, w in zip(actual, wanted, strict=True))
+        )
+    if isinstance(wanted, bool) or isinstance(actual, bool):
+        return actual is wanted
+    return bool(actual == wanted)
+
+
+@dataclass
+class Fixtures:
+    path: Path | None = None
+    by_token: dict[str, list[FixtureAnswer]] = field(default_factory=dict)
+
+    def find(self, token: str) -> list[FixtureAnswer]:
+        return self.by_token.get(short_token(token), [])
+
+    def answer_for(self, token: str, args: Mapping[str, Any]) -> FixtureAnswer | None:
+        for answer in self.find(token):
+            if answer.matches(args):
+                return answer
+        return None
+
+
+def _format_path(path: Any) -> str:
+    return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def load_fixtures(program_dir: Path) -> Fixtures:
+    """The fixtures beside ``Pulumi.yaml``; none if the file does not exist."""
+    path = Path(program_dir) / FIXTURE_FILE
+    if not path.is_file():
+        return Fixtures()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise FixtureFileError(f"{path}{at}: not valid YAML: {problem}") from error
+    if data is None:
+        return Fixtures(path=path)
+    errors = sorted(
+        jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
+    if errors:
+        first = errors[0]
+        key = _format_path(first.absolute_path) or "(top level)"
+        more = f" ({len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise FixtureFileError(
+            f"{path}: key {key}: {first.message}{more}. Each invoke token maps to "
+            "{result: {...}, match: {...}} or a list of those; see `preflight.invokes.fixtures`."
+        )
+    fixtures = Fixtures(path=path)
+    for token, entries in (data.get("invokes") or {}).items():
+        entries = entries if isinstance(entries, list) else [entries]
+        answers = [
+            FixtureAnswer(token, i, e.get("match") or {}, e["result"])
+            for i, e in enumerate(entries)
+        ]
+        fixtures.by_token.setdefault(short_token(token), []).extend(answers)
+    return fixtures
