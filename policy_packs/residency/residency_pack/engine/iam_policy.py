@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from policyuniverse.arn import ARN  # type: ignore[import-untyped]
 from policyuniverse.organization import Organization  # type: ignore[import-untyped]
+
 from residency_pack.engine.props import UNKNOWN, is_unknown, unwrap
 
 
@@ -456,7 +457,8 @@ def _has_literal_condition(condition: Any, key: str) -> bool | Any:
 def principal_verdict(value: Any, trust: Trust) -> Kind | None:
     """Judge a single principal string outside a document (Lambda permission, KMS grant, RAM).
 
-    An account id, an account ARN, a service principal or ``*``. None means trusted.
+    An account id, an account ARN, an AWS Organizations organization or OU ARN (judged by its
+    ``o-...`` id), a service principal or ``*``. None means trusted.
     """
     value = unwrap(value)
     if value is UNKNOWN:
@@ -467,10 +469,24 @@ def principal_verdict(value: Any, trust: Trust) -> Kind | None:
         return Kind.PUBLIC
     if _SERVICE.match(value):
         return None
+    organization = organization_of_arn(value)
+    if organization is not None:
+        return None if organization in trust.organizations else Kind.FOREIGN
     account = value if _ACCOUNT_ID.match(value) else _arn_account(value)
     if account is None:
         return Kind.PUBLIC if "*" in value else Kind.UNVERIFIABLE
     return None if account in trust.accounts else Kind.FOREIGN
+
+
+_ORGANIZATION_ARN = re.compile(
+    r"^arn:[^:]+:organizations::\d{12}:(?:organization|ou)/(?P<org>o-[a-z0-9*]+)(?:/|$)"
+)
+
+
+def organization_of_arn(value: str) -> str | None:
+    """The ``o-...`` id of an AWS Organizations organization or OU ARN, else None."""
+    match = _ORGANIZATION_ARN.match(value)
+    return match.group("org") if match else None
 
 
 def account_of(value: str) -> str | None:
@@ -490,6 +506,7 @@ __all__ = [
     "Trust",
     "account_of",
     "foreign_access",
+    "organization_of_arn",
     "parse_document",
     "principal_verdict",
 ]

@@ -1,0 +1,342 @@
+"""residency-no-foreign-principals: nobody outside the company's accounts and tenancy gets in.
+
+Three kinds of grant are read:
+
+* AWS resource and trust policies (:data:`POLICY_DOCUMENT_FIELDS`): every principal must be a
+  trusted account (provider ``allowedAccountIds`` + ``trustedAccountIds``), an AWS service, or
+  ``*`` pinned by a condition to a trusted organization / account. See ``engine/iam_policy.py``.
+* Single-principal grants (:data:`PRINCIPAL_FIELDS`): Lambda and EventBridge permissions, KMS
+  grants, RAM shares, endpoint-service allow lists, cross-account attachments...
+* OCI IAM policies: no ``define tenancy`` / ``endorse`` / ``admit`` naming a tenancy other than the
+  provider's ``tenancyOcid`` + ``trustedTenancyOcids``. See ``engine/oci_statements.py``.
+
+Unknown values (preview): what is known is decided; a known foreign principal is a violation even
+next to unknown ones. A deciding value that stays unknown (the whole document built with
+``.apply`` from another resource's ARN, an unknown principal) cannot be resolved from the stack
+graph, because the literal parts of the document are invisible until the update. It becomes an
+*unknown finding* (:func:`unknown_finding`): during preview it does not block, and the pack's
+wrapper surfaces it as the SDK's advisory; during ``pulumi up`` every input is known when the
+engine calls the analyzer, before the resource is created, so a foreign principal is blocked then,
+and a value that is somehow still unknown is a mandatory violation (fail closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pulumi_policy import Severity
+
+from residency_pack.engine import pack_config
+from residency_pack.engine.iam_policy import Kind, Trust, foreign_access, principal_verdict
+from residency_pack.engine.oci_statements import Kind as OciKind
+from residency_pack.engine.oci_statements import foreign_tenancy_grants
+from residency_pack.engine.props import UNKNOWN, get
+from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+
+NAME: Final = "residency-no-foreign-principals"
+TRUSTED_ORGANIZATION_IDS: Final = "trustedOrganizationIds"
+
+# Resource-based and trust policies, by resource type -> the input(s) holding a policy document.
+# From the pulumi-aws v7 schema: every input named *policy / *policies / *policyDocument whose
+# document names principals. Identity policies (iam Policy / RolePolicy / UserPolicy ...) have no
+# Principal and are not listed; neither are look-alike inputs that are not IAM documents
+# (lifecycle, redrive, delivery, data-protection, TLS, routing policies).
+POLICY_DOCUMENT_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "aws:iam/role:Role": ("assumeRolePolicy",),
+    # S3 and S3-adjacent
+    "aws:s3/bucket:Bucket": ("policy",),
+    "aws:s3/bucketV2:BucketV2": ("policy",),
+    "aws:s3/bucketPolicy:BucketPolicy": ("policy",),
+    "aws:s3/accessPoint:AccessPoint": ("policy",),
+    "aws:s3/filesFileSystemPolicy:FilesFileSystemPolicy": ("policy",),
+    "aws:s3/vectorsVectorBucketPolicy:VectorsVectorBucketPolicy": ("policy",),
+    "aws:s3control/accessPointPolicy:AccessPointPolicy": ("policy",),
+    "aws:s3control/bucketPolicy:BucketPolicy": ("policy",),
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": ("policy",),
+    "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy": ("details.policy",),
+    "aws:s3control/accessGrantsInstanceResourcePolicy:AccessGrantsInstanceResourcePolicy": (
+        "policy",
+    ),
+    "aws:s3tables/tableBucketPolicy:TableBucketPolicy": ("resourcePolicy",),
+    "aws:s3tables/tablePolicy:TablePolicy": ("resourcePolicy",),
+    "aws:glacier/vault:Vault": ("accessPolicy",),
+    "aws:glacier/vaultLock:VaultLock": ("policy",),
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": ("policy",),
+    "aws:backup/vaultPolicy:VaultPolicy": ("policy",),
+    # Keys and secrets
+    "aws:kms/key:Key": ("policy",),
+    "aws:kms/externalKey:ExternalKey": ("policy",),
+    "aws:kms/keyPolicy:KeyPolicy": ("policy",),
+    "aws:kms/replicaKey:ReplicaKey": ("policy",),
+    "aws:kms/replicaExternalKey:ReplicaExternalKey": ("policy",),
+    "aws:secretsmanager/secret:Secret": ("policy",),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": ("policy",),
+    "aws:acmpca/policy:Policy": ("policy",),
+    # Messaging and streams
+    "aws:sns/topic:Topic": ("policy",),
+    "aws:sns/topicPolicy:TopicPolicy": ("policy",),
+    "aws:sqs/queue:Queue": ("policy",),
+    "aws:sqs/queuePolicy:QueuePolicy": ("policy",),
+    "aws:kinesis/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:msk/clusterPolicy:ClusterPolicy": ("policy",),
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": ("policy",),
+    "aws:schemas/registryPolicy:RegistryPolicy": ("policy",),
+    "aws:pinpoint/smsvoicev2ResourcePolicy:Smsvoicev2ResourcePolicy": ("policy",),
+    "aws:ses/identityPolicy:IdentityPolicy": ("policy",),
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy": ("policy",),
+    # Databases and analytics
+    "aws:dynamodb/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:dsql/clusterPolicy:ClusterPolicy": ("policy",),
+    "aws:redshift/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:redshiftserverless/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:glue/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:elasticsearch/domain:Domain": ("accessPolicies",),
+    "aws:elasticsearch/domainPolicy:DomainPolicy": ("accessPolicies",),
+    "aws:opensearch/domain:Domain": ("accessPolicies",),
+    "aws:opensearch/domainPolicy:DomainPolicy": ("accessPolicies",),
+    "aws:opensearchingest/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:cloudsearch/domainServiceAccessPolicy:DomainServiceAccessPolicy": ("accessPolicy",),
+    "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": ("resourcePolicy",),
+    "aws:amp/resourcePolicy:ResourcePolicy": ("policyDocument",),
+    "aws:bedrock/agentcoreResourcePolicy:AgentcoreResourcePolicy": ("policy",),
+    # Logs and observability
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("policyDocument",),
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": ("accessPolicy",),
+    "aws:cloudwatch/logDeliveryDestinationPolicy:LogDeliveryDestinationPolicy": (
+        "deliveryDestinationPolicy",
+    ),
+    "aws:oam/sinkPolicy:SinkPolicy": ("policy",),
+    "aws:xray/resourcePolicy:ResourcePolicy": ("policyDocument",),
+    # Code, images and APIs
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": ("policy",),
+    "aws:ecr/registryPolicy:RegistryPolicy": ("policy",),
+    "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": ("repositoryPolicy",),
+    "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": ("policy",),
+    "aws:codeartifact/domainPermissions:DomainPermissions": ("policyDocument",),
+    "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": ("policyDocument",),
+    "aws:codebuild/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:lambda/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:apigateway/restApi:RestApi": ("policy",),
+    "aws:apigateway/restApiPolicy:RestApiPolicy": ("policy",),
+    "aws:apigateway/domainName:DomainName": ("policy",),
+    "aws:mediastore/containerPolicy:ContainerPolicy": ("policy",),
+    # Networking: endpoint policies decide who may use a path out of the VPC (data perimeter).
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("policy",),
+    "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": ("policy",),
+    "aws:vpclattice/authPolicy:AuthPolicy": ("policy",),
+    "aws:vpclattice/resourcePolicy:ResourcePolicy": ("policy",),
+    "aws:networkfirewall/resourcePolicy:ResourcePolicy": ("policy",),
+}
+
+
+@dataclass(frozen=True)
+class PrincipalGrant:
+    """A resource whose inputs name principals directly rather than in a document."""
+
+    fields: tuple[str, ...]  # inputs holding one principal or a list of them
+    organization_pins: tuple[str, ...] = ()  # inputs that restrict the grant to an org id
+    account_pins: tuple[str, ...] = ()  # inputs that restrict the grant to an account id
+    # Input values that mean "no principal outside the account" rather than a principal.
+    benign: frozenset[str] = frozenset()
+
+
+PRINCIPAL_FIELDS: Final[Mapping[str, PrincipalGrant]] = {
+    "aws:lambda/permission:Permission": PrincipalGrant(
+        ("principal",), organization_pins=("principalOrgId",), account_pins=("sourceAccount",)
+    ),
+    "aws:lambda/layerVersionPermission:LayerVersionPermission": PrincipalGrant(
+        ("principal",), organization_pins=("organizationId",)
+    ),
+    "aws:kms/grant:Grant": PrincipalGrant(("granteePrincipal", "retiringPrincipal")),
+    "aws:ram/principalAssociation:PrincipalAssociation": PrincipalGrant(("principal",)),
+    "aws:ram/resourceShareAssociationsExclusive:ResourceShareAssociationsExclusive": (
+        PrincipalGrant(("principals",))
+    ),
+    "aws:cloudwatch/eventPermission:EventPermission": PrincipalGrant(("principal",)),
+    "aws:ec2/vpcEndpointService:VpcEndpointService": PrincipalGrant(("allowedPrincipals",)),
+    "aws:ec2/vpcEndpointServiceAllowedPrinciple:VpcEndpointServiceAllowedPrinciple": (
+        PrincipalGrant(("principalArn",))
+    ),
+    "aws:ec2/networkInterfacePermission:NetworkInterfacePermission": PrincipalGrant(
+        ("awsAccountId",)
+    ),
+    "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": PrincipalGrant(("peerAccountId",)),
+    "aws:globalaccelerator/crossAccountAttachment:CrossAccountAttachment": PrincipalGrant(
+        ("principals",)
+    ),
+    "aws:signer/signingProfilePermission:SigningProfilePermission": PrincipalGrant(("principal",)),
+    "aws:lakeformation/permissions:Permissions": PrincipalGrant(
+        ("principal",), benign=frozenset({"IAM_ALLOWED_PRINCIPALS"})
+    ),
+    "aws:servicecatalog/portfolioShare:PortfolioShare": PrincipalGrant(("principalId",)),
+}
+
+OCI_POLICY_TYPE: Final = "oci:Identity/policy:Policy"
+
+SPEC = RuleSpec(
+    name=NAME,
+    display_name="No principals outside the company's accounts and tenancy",
+    description=(
+        "AWS resource and trust policies and direct grants name only trusted accounts, AWS "
+        "services, or `*` pinned to a trusted organization or account; OCI IAM policies "
+        "define, endorse or admit no tenancy other than the trusted ones."
+    ),
+    severity=Severity.CRITICAL,
+    remediation=(
+        "grant access only to the company's own accounts (the provider's `allowedAccountIds` "
+        "or the policy config's `trustedAccountIds`) and tenancies (`tenancyOcid` or "
+        "`trustedTenancyOcids`); pin `*` principals with a `StringEquals` condition on "
+        "`aws:PrincipalOrgID` (listed in `trustedOrganizationIds`) or `aws:PrincipalAccount`."
+    ),
+    frameworks=("data-residency", "access-control"),
+    config_properties={
+        pack_config.TRUSTED_ACCOUNT_IDS: pack_config.trusted_account_ids_schema(),
+        pack_config.TRUSTED_TENANCY_OCIDS: pack_config.trusted_tenancy_ocids_schema(),
+        TRUSTED_ORGANIZATION_IDS: {
+            "type": "array",
+            "description": "AWS Organizations ids (o-...) whose accounts are trusted when a "
+            "policy pins `*` with aws:PrincipalOrgID or shares with the organization.",
+            "items": {"type": "string", "pattern": "^o-[a-z0-9]{10,32}$"},
+            "default": [],
+        },
+    },
+)
+
+
+def unknown_finding(message: str, urn: str | None = None, fix: str | None = None) -> Finding:
+    """A finding that hinges on a value unknown during preview (see the module docstring).
+
+    Uses the rule wrapper's ``unknown`` flag when it has one; otherwise it is an ordinary,
+    blocking finding: fail closed.
+    """
+    text = f"{message} The pack cannot decide this until the value is known."
+    try:
+        return Finding(text, urn=urn, fix=fix, unknown=True)  # type: ignore[call-arg]
+    except TypeError:
+        return Finding(text, urn=urn, fix=fix)
+
+
+def trust_of(ctx: ResourceContext) -> tuple[Trust, bool]:
+    """The trusted accounts and organizations, and whether the provider's list is unknown."""
+    accounts = pack_config.trusted_account_ids(ctx.config, ctx.provider)
+    organizations = [str(o) for o in ctx.config.get(TRUSTED_ORGANIZATION_IDS) or []]
+    unknown = get(ctx.provider_inputs, "allowedAccountIds") is UNKNOWN
+    return Trust.of(accounts, organizations), unknown
+
+
+def _trusted_hint(trust: Trust) -> str:
+    if not trust.accounts:
+        return (
+            " No account is trusted: the provider has no `allowedAccountIds` and the policy "
+            "config no `trustedAccountIds`."
+        )
+    return f" Trusted accounts: {', '.join(sorted(trust.accounts))}."
+
+
+def _document_findings(
+    ctx: ResourceContext, field: str, trust: Trust, trust_unknown: bool
+) -> Iterator[Finding]:
+    # A dotted field is a path into a nested input (details.policy).
+    for finding in foreign_access(get(ctx.props, *field.split(".")), trust):
+        what = f"`{field}` {finding.message}."
+        if finding.kind is Kind.UNKNOWN or (
+            trust_unknown and finding.kind in (Kind.FOREIGN, Kind.PUBLIC)
+        ):
+            yield unknown_finding(what)
+        elif finding.kind in (Kind.FOREIGN, Kind.UNVERIFIABLE):
+            yield Finding(what + _trusted_hint(trust))
+        else:
+            yield Finding(what)
+
+
+def _values(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _pinned(ctx: ResourceContext, grant: PrincipalGrant, trust: Trust) -> bool | Any:
+    unknown = False
+    for prop, trusted in (
+        *((p, trust.organizations) for p in grant.organization_pins),
+        *((p, trust.accounts) for p in grant.account_pins),
+    ):
+        value = ctx.props.get(prop)
+        if value is UNKNOWN:
+            unknown = True
+        elif isinstance(value, str) and value in trusted:
+            return True
+    return UNKNOWN if unknown else False
+
+
+def _grant_findings(
+    ctx: ResourceContext, grant: PrincipalGrant, trust: Trust, trust_unknown: bool
+) -> Iterator[Finding]:
+    pinned = _pinned(ctx, grant, trust)
+    for field in grant.fields:
+        raw = ctx.props.get(field)
+        if raw is UNKNOWN:
+            if pinned is not True:
+                yield unknown_finding(f"`{field}` is unknown.")
+            continue
+        for value in _values(raw):
+            if isinstance(value, str) and value in grant.benign:
+                continue
+            verdict = principal_verdict(value, trust)
+            if verdict is None or pinned is True:
+                continue
+            shown = "<unknown>" if value is UNKNOWN else repr(value)
+            if verdict is Kind.UNKNOWN or pinned is UNKNOWN or trust_unknown:
+                yield unknown_finding(f"`{field}` grants {shown}, which may not be trusted.")
+            elif verdict is Kind.PUBLIC:
+                yield Finding(
+                    f"`{field}` grants {shown}: every AWS account, with no trusted "
+                    "organization or account pinned."
+                )
+            elif verdict is Kind.FOREIGN:
+                yield Finding(
+                    f"`{field}` grants {shown}, outside the trusted accounts and "
+                    f"organizations.{_trusted_hint(trust)}"
+                )
+            else:
+                yield Finding(
+                    f"`{field}` grants {shown}, which cannot be attributed to a trusted account."
+                )
+
+
+def _oci_findings(ctx: ResourceContext) -> Iterator[Finding]:
+    tenancies = pack_config.trusted_tenancy_ocids(ctx.config, ctx.provider)
+    tenancy_unknown = get(ctx.provider_inputs, "tenancyOcid") is UNKNOWN
+    for finding in foreign_tenancy_grants(ctx.props.get("statements"), tenancies):
+        what = f"`statements` {finding.message}."
+        if finding.kind is OciKind.UNKNOWN or (
+            tenancy_unknown and finding.kind is OciKind.FOREIGN_TENANCY
+        ):
+            yield unknown_finding(what)
+        elif finding.kind is OciKind.FOREIGN_TENANCY and not tenancies:
+            yield Finding(
+                what + " No tenancy is trusted: the provider has no `tenancyOcid` and the "
+                "policy config no `trustedTenancyOcids`."
+            )
+        else:
+            yield Finding(what)
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.type == OCI_POLICY_TYPE:
+        yield from _oci_findings(ctx)
+        return
+    fields: Sequence[str] = POLICY_DOCUMENT_FIELDS.get(ctx.type, ())
+    grant = PRINCIPAL_FIELDS.get(ctx.type)
+    if not fields and grant is None:
+        return
+    trust, trust_unknown = trust_of(ctx)
+    for field in fields:
+        yield from _document_findings(ctx, field, trust, trust_unknown)
+    if grant is not None:
+        yield from _grant_findings(ctx, grant, trust, trust_unknown)
+
+
+POLICY = resource_policy(SPEC, check)

@@ -1,0 +1,291 @@
+"""residency-no-foreign-principals through the policy SDK's own Analyze (camelCase props,
+engine unknown sentinels, unknown_checking_proxy applied by the SDK).
+
+Each group starts from one compliant fixture and changes one field per case."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from residency_pack.rules import no_foreign_principals as rule
+from residency_pack.testing import (
+    UNKNOWN_STRING,
+    Diagnostic,
+    Resource,
+    analyze,
+    aws_provider,
+    oci_provider,
+)
+
+OURS = "111111111111"
+OTHER = "999999999999"
+ORG = "o-abcdefghij"
+TENANCY = "ocid1.tenancy.oc1..aaaaaaaaours"
+THEIRS = "ocid1.tenancy.oc1..aaaaaaaatheirs"
+AWS = aws_provider("us-east-1", name="us-east-1", allowedAccountIds=[OURS])
+OCI = oci_provider("us-ashburn-1", name="primary", tenancyOcid=TENANCY)
+
+
+def mandatory(diagnostics: list[Diagnostic]) -> list[str]:
+    assert all(d.policy == rule.NAME for d in diagnostics)
+    assert not [
+        d for d in diagnostics if "can't run policy" in d.message and d.enforcement == "mandatory"
+    ]
+    return [d.message for d in diagnostics if d.enforcement == "mandatory"]
+
+
+def run(resource: Resource, config: dict[str, Any] | None = None) -> list[str]:
+    return mandatory(analyze(rule.POLICY, resource, {rule.NAME: config} if config else None))
+
+
+def trust_policy(*principals: Any, condition: dict[str, Any] | None = None) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Sid": "AssumeFromOwnAccounts",
+        "Effect": "Allow",
+        "Principal": {"AWS": list(principals)},
+        "Action": "sts:AssumeRole",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def role(policy: Any, provider: Any = AWS) -> Resource:
+    return Resource("aws:iam/role:Role", "export-role", {"assumeRolePolicy": policy}, provider)
+
+
+COMPLIANT_TRUST = trust_policy(f"arn:aws:iam::{OURS}:root")
+
+
+def test_compliant_role_passes_as_string_and_object() -> None:
+    assert run(role(json.dumps(COMPLIANT_TRUST))) == []
+    assert run(role(COMPLIANT_TRUST)) == []
+
+
+def test_default_provider_reads_allowed_accounts_from_stack_config() -> None:
+    # A default provider's inputs are the stack config: list config arrives JSON-encoded.
+    default = aws_provider("us-east-1", allowedAccountIds=json.dumps([OURS]))
+    assert run(role(json.dumps(COMPLIANT_TRUST), default)) == []
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (trust_policy(OTHER), f"grants account {OTHER}"),
+        (trust_policy(f"arn:aws:iam::{OTHER}:role/partner"), f"grants account {OTHER}"),
+        (trust_policy("*"), "grants principal '*' with no condition pinning"),
+        (
+            {"Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": OURS}, "Action": "*"}]},
+            "NotPrincipal",
+        ),
+        ("{this is not json", "not valid JSON"),
+    ],
+    ids=["foreign-account", "foreign-role-arn", "star", "not-principal", "unparseable"],
+)
+def test_violating_trust_policies(policy: Any, expected: str) -> None:
+    [message] = run(role(json.dumps(policy) if isinstance(policy, dict) else policy))
+    assert "`assumeRolePolicy`" in message and expected in message
+    assert "Fix:" in message
+
+
+def test_foreign_message_lists_trusted_accounts_and_empty_trust_says_so() -> None:
+    [message] = run(role(trust_policy(OTHER)))
+    assert f"Trusted accounts: {OURS}" in message
+    [message] = run(role(COMPLIANT_TRUST, aws_provider("us-east-1", name="bare")))
+    assert "No account is trusted" in message
+
+
+def test_pack_config_trusts_more_accounts_and_organizations() -> None:
+    assert run(role(trust_policy(OTHER)), {"trustedAccountIds": [OTHER]}) == []
+    pinned = trust_policy("*", condition={"StringEquals": {"aws:PrincipalOrgID": ORG}})
+    assert len(run(role(pinned))) == 1
+    assert run(role(pinned), {"trustedOrganizationIds": [ORG]}) == []
+
+
+def test_bad_pack_config_is_reported() -> None:
+    [message] = run(role(COMPLIANT_TRUST), {"trustedAccountIds": ["12"]})
+    assert "policy config for `residency-no-foreign-principals` is invalid" in message
+
+
+TOPIC_POLICY = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sns:Publish",
+            "Resource": "*",
+        }
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "field"),
+    [
+        ("aws:s3/bucketPolicy:BucketPolicy", "policy"),
+        ("aws:kms/key:Key", "policy"),
+        ("aws:sns/topicPolicy:TopicPolicy", "policy"),
+        ("aws:sqs/queue:Queue", "policy"),
+        ("aws:backup/vaultPolicy:VaultPolicy", "policy"),
+        ("aws:secretsmanager/secretPolicy:SecretPolicy", "policy"),
+        ("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy"),
+        ("aws:glacier/vault:Vault", "accessPolicy"),
+        ("aws:opensearch/domain:Domain", "accessPolicies"),
+        ("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "policyDocument"),
+        ("aws:s3tables/tableBucketPolicy:TableBucketPolicy", "resourcePolicy"),
+    ],
+)
+def test_resource_policies_of_every_kind(resource_type: str, field: str) -> None:
+    compliant = Resource(resource_type, "r", {field: json.dumps(TOPIC_POLICY)}, AWS)
+    assert run(compliant) == []
+    foreign = json.loads(json.dumps(TOPIC_POLICY))
+    foreign["Statement"][0]["Principal"] = {"AWS": OTHER}
+    [message] = run(Resource(resource_type, "r", {field: json.dumps(foreign)}, AWS))
+    assert f"`{field}`" in message and OTHER in message
+
+
+def test_nested_policy_field() -> None:
+    foreign = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*"}]}
+    mrap = "aws:s3control/multiRegionAccessPointPolicy:MultiRegionAccessPointPolicy"
+    props = {"details": {"name": "m", "policy": json.dumps(foreign)}}
+    assert len(run(Resource(mrap, "m", props, AWS))) == 1
+
+
+def test_types_outside_the_tables_are_not_read() -> None:
+    # An identity policy document has no principal; a lifecycle "policy" is not IAM at all.
+    lifecycle = Resource("aws:ecr/lifecyclePolicy:LifecyclePolicy", "l", {"policy": "{bad"}, AWS)
+    assert run(lifecycle) == []
+
+
+# Direct principal grants: one compliant fixture per type, one field changed per case.
+LAMBDA_PERMISSION = {
+    "action": "lambda:InvokeFunction",
+    "function": "fn",
+    "principal": "s3.amazonaws.com",
+    "sourceAccount": OURS,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "violations"),
+    [
+        ({}, 0),
+        ({"principal": OURS}, 0),
+        ({"principal": OTHER, "sourceAccount": None}, 1),
+        ({"principal": "*", "sourceAccount": None}, 1),
+        ({"principal": "*"}, 0),  # pinned by sourceAccount
+        ({"principal": "*", "sourceAccount": None, "principalOrgId": ORG}, 1),  # org not trusted
+        ({"principal": f"arn:aws:iam::{OTHER}:role/x", "sourceAccount": OTHER}, 1),
+    ],
+)
+def test_lambda_permission(change: dict[str, Any], violations: int) -> None:
+    props = {k: v for k, v in {**LAMBDA_PERMISSION, **change}.items() if v is not None}
+    resource = Resource("aws:lambda/permission:Permission", "invoke", props, AWS)
+    assert len(run(resource)) == violations
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "field", "trusted", "foreign"),
+    [
+        ("aws:kms/grant:Grant", "granteePrincipal", f"arn:aws:iam::{OURS}:role/a", OTHER),
+        (
+            "aws:ram/principalAssociation:PrincipalAssociation",
+            "principal",
+            OURS,
+            f"arn:aws:organizations::{OTHER}:organization/o-zzzzzzzzzz",
+        ),
+        ("aws:cloudwatch/eventPermission:EventPermission", "principal", OURS, "*"),
+        (
+            "aws:ec2/vpcEndpointService:VpcEndpointService",
+            "allowedPrincipals",
+            [f"arn:aws:iam::{OURS}:root"],
+            [f"arn:aws:iam::{OURS}:root", f"arn:aws:iam::{OTHER}:root"],
+        ),
+        ("aws:ec2transitgateway/peeringAttachment:PeeringAttachment", "peerAccountId", OURS, OTHER),
+        ("aws:lakeformation/permissions:Permissions", "principal", "IAM_ALLOWED_PRINCIPALS", OTHER),
+    ],
+)
+def test_direct_grants(resource_type: str, field: str, trusted: Any, foreign: Any) -> None:
+    assert run(Resource(resource_type, "g", {field: trusted}, AWS)) == []
+    [message] = run(Resource(resource_type, "g", {field: foreign}, AWS))
+    assert f"`{field}`" in message
+
+
+def test_ram_share_with_trusted_organization() -> None:
+    org_arn = f"arn:aws:organizations::{OURS}:organization/{ORG}"
+    share = Resource(
+        "aws:ram/principalAssociation:PrincipalAssociation", "s", {"principal": org_arn}, AWS
+    )
+    assert len(run(share)) == 1
+    assert run(share, {"trustedOrganizationIds": [ORG]}) == []
+
+
+# OCI IAM policies.
+def oci_policy(*statements: Any, provider: Any = OCI) -> Resource:
+    props = {
+        "compartmentId": TENANCY,
+        "description": "d",
+        "name": "p",
+        "statements": list(statements),
+    }
+    return Resource("oci:Identity/policy:Policy", "policy", props, provider)
+
+
+def test_oci_compliant_policy() -> None:
+    assert run(oci_policy("Allow group Admins to manage buckets in compartment UserData")) == []
+
+
+@pytest.mark.parametrize(
+    "statements",
+    [
+        [
+            f"Define tenancy Acme as {THEIRS}",
+            "Admit group X of tenancy Acme to read objects in tenancy",
+        ],
+        [f"define tenancy acme as {THEIRS}"],
+        ["ENDORSE GROUP Ops TO MANAGE object-family IN ANY-TENANCY"],
+    ],
+    ids=["admit", "define-lower-case", "endorse-any-tenancy"],
+)
+def test_oci_cross_tenancy_violations(statements: list[str]) -> None:
+    messages = run(oci_policy(*statements))
+    assert messages and all("`statements`" in m for m in messages)
+
+
+def test_oci_alias_to_trusted_tenancy_and_pack_config_tenancy() -> None:
+    own = [f"Define tenancy Self as {TENANCY}", "Endorse group Ops to read objects in tenancy Self"]
+    assert run(oci_policy(*own)) == []
+    partner = [
+        f"Define tenancy Partner as {THEIRS}",
+        "Endorse group Ops to read objects in tenancy Partner",
+    ]
+    assert len(run(oci_policy(*partner))) == 2
+    assert run(oci_policy(*partner), {"trustedTenancyOcids": [THEIRS]}) == []
+
+
+def test_oci_default_provider_uses_stack_tenancy() -> None:
+    default = oci_provider("us-ashburn-1", tenancyOcid=TENANCY)
+    assert run(oci_policy(f"Define tenancy Self as {TENANCY}", provider=default)) == []
+
+
+# Unknown values.
+def test_known_foreign_principal_is_reported_even_next_to_an_unknown() -> None:
+    policy = trust_policy(OTHER, UNKNOWN_STRING)
+    messages = run(role(policy))
+    assert any(OTHER in m and "cannot decide" not in m for m in messages)
+
+
+def test_unknown_resource_arn_does_not_matter() -> None:
+    policy = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": OURS},
+                "Action": "s3:*",
+                "Resource": UNKNOWN_STRING,
+            }
+        ]
+    }
+    assert run(Resource("aws:s3/bucketPolicy:BucketPolicy", "p", {"policy": policy}, AWS)) == []
