@@ -1,0 +1,145 @@
+"""``preflight``: run the residency policy pack against a Pulumi Python program, offline.
+
+Exit status: 0 no mandatory violation; 1 at least one; 2 the program, its config or the pack could
+not be evaluated (one line naming the file and the cause on stderr); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from preflight.errors import EXIT_INTERRUPTED, EXIT_NOT_EVALUATED, PreflightError
+from preflight.reporters import FORMATS, render
+from preflight.run import Options, run_preflight
+
+PROGRESS_THRESHOLD = 300
+DEFAULT_PACK = Path("policy_packs") / "residency"
+
+
+class Terminated(BaseException):
+    """SIGTERM: unwinds like Ctrl-C so every pack process is stopped on the way out."""
+
+
+def _default_program() -> Path:
+    here = Path.cwd()
+    for candidate in (here, *here.parents):
+        if (candidate / "Pulumi.yaml").is_file() or (candidate / "Pulumi.yml").is_file():
+            return candidate
+    return here
+
+
+def _default_pack(program: Path) -> Path:
+    for base in (Path.cwd(), program, Path(__file__).resolve().parents[1]):
+        if (base / DEFAULT_PACK / "PulumiPolicy.yaml").is_file():
+            return base / DEFAULT_PACK
+    return Path.cwd() / DEFAULT_PACK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="preflight",
+        description="Run CrossGuard policy packs against a Pulumi Python program offline, the way "
+        "`pulumi preview --policy-pack` does: the program under the SDK's mock runtime in preview, "
+        "each pack through its own analyzer gRPC server.",
+    )
+    p.add_argument(
+        "--program",
+        type=Path,
+        help="directory with Pulumi.yaml (default: the project "
+        "root found from the current directory)",
+    )
+    p.add_argument(
+        "--stack",
+        default="prod",
+        help="stack name; config from Pulumi.<stack>.yaml (default: prod)",
+    )
+    p.add_argument(
+        "--policy-pack",
+        dest="policy_packs",
+        type=Path,
+        action="append",
+        default=[],
+        help=f"policy pack directory; repeatable (default: {DEFAULT_PACK})",
+    )
+    p.add_argument(
+        "--policy-pack-config",
+        dest="policy_pack_configs",
+        type=Path,
+        action="append",
+        default=[],
+        help="JSON policy config for the matching --policy-pack, in the "
+        "format `pulumi preview --policy-pack-config` takes",
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="report format (default: text)"
+    )
+    p.add_argument("--output", type=Path, help="write the report to FILE instead of stdout")
+    return p
+
+
+def _progress(index: int, total: int) -> None:
+    if total <= PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        return
+    end = "\n" if index == total else ""
+    sys.stderr.write(f"\ranalysing resource {index}/{total}{end}")
+    sys.stderr.flush()
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise Terminated()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    program = (args.program or _default_program()).resolve()
+    packs = args.policy_packs or [_default_pack(program)]
+    options = Options(
+        program_dir=program,
+        stack=args.stack,
+        policy_packs=[p.resolve() for p in packs],
+        policy_pack_configs=[p.resolve() for p in args.policy_pack_configs],
+    )
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        report = run_preflight(options, progress=_progress)
+        color = args.output is None and args.format == "text" and _color_enabled()
+        text = render(report, args.format, color=color)
+        if args.output is not None:
+            try:
+                args.output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise PreflightError(
+                    f"{args.output}: cannot write the report: {exc.strerror}"
+                ) from exc
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        return report.exit_code
+    except PreflightError as exc:
+        sys.stderr.write(f"preflight: error: {exc.message}\n")
+        return exc.exit_code
+    except (KeyboardInterrupt, Terminated):
+        sys.stderr.write("preflight: interrupted; policy pack processes stopped\n")
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _color_enabled() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    code = main()
+    sys.exit(code if code is not None else EXIT_NOT_EVALUATED)

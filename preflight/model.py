@@ -1,0 +1,168 @@
+"""What preflight knows: resources as the engine would hand them to an analyzer, and the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from google.protobuf import struct_pb2
+
+Enforcement = Literal["advisory", "mandatory", "remediate", "disabled"]
+ResourceOrigin = Literal["program", "default-provider", "read"]
+
+
+@dataclass(frozen=True)
+class ProviderResource:
+    """The provider of a resource, as ``AnalyzerProviderResource`` carries it."""
+
+    urn: str
+    type: str
+    name: str
+    properties: struct_pb2.Struct
+
+
+@dataclass(frozen=True)
+class CustomTimeouts:
+    create: float = 0.0
+    update: float = 0.0
+    delete: float = 0.0
+
+
+@dataclass
+class EngineResource:
+    """One resource of the stack as the engine sees it during ``pulumi preview``.
+
+    ``properties`` are the inputs the engine passes to ``Analyze``; ``outputs`` what it passes to
+    ``AnalyzeStack`` (in a preview: the inputs, with computed outputs unknown).
+    """
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    properties: struct_pb2.Struct
+    outputs: struct_pb2.Struct
+    provider: ProviderResource | None
+    protect: bool = False
+    ignore_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool | None = None
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    custom_timeouts: CustomTimeouts = field(default_factory=CustomTimeouts)
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    source: str | None = None
+    """``path:line`` of the declaration in the user's program, when the SDK reports it."""
+    origin: ResourceOrigin = "program"
+
+    @property
+    def analyzed(self) -> bool:
+        """Reads (``Resource.get``) are not analysed by the engine; everything else is."""
+        return self.origin != "read"
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    name: str
+    description: str
+    enforcement: Enforcement
+    severity: str
+    remediation_steps: str = ""
+    policy_type: str = "resource"
+    config_schema: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    name: str
+    version: str
+    path: str
+    policies: tuple[PolicyInfo, ...]
+    handshake: bool
+    """Whether the pack's SDK answered ``Handshake`` (older SDKs return UNIMPLEMENTED)."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    pack: str
+    enforcement: Enforcement
+    urn: str
+    message: str
+    description: str = ""
+    severity: str = ""
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class PropertyChange:
+    path: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class RemediationRecord:
+    policy: str
+    pack: str
+    urn: str
+    changes: tuple[PropertyChange, ...]
+    diagnostic: str = ""
+
+
+@dataclass(frozen=True)
+class ResourceSummary:
+    urn: str
+    type: str
+    name: str
+    provider: str | None
+    region: str | None
+    cloud: str | None
+    classification: str | None
+    parent: str | None
+    source: str | None
+    data_store: bool
+    encryption_key: str | None
+    replication_targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DataFlow:
+    source_urn: str
+    target_urn: str | None
+    target_region: str | None
+    via: str
+
+
+@dataclass(frozen=True)
+class InvokeAnswer:
+    token: str
+    source: str
+    call_site: str | None
+
+
+@dataclass
+class Report:
+    stack: str
+    project: str
+    program_dir: str
+    packs: list[PackInfo]
+    resources: list[ResourceSummary]
+    violations: list[Violation]
+    remediations: list[RemediationRecord] = field(default_factory=list)
+    flows: list[DataFlow] = field(default_factory=list)
+    invokes: list[InvokeAnswer] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.enforcement == "mandatory"]
+
+    @property
+    def advisory(self) -> list[Violation]:
+        return [v for v in self.violations if v.enforcement == "advisory"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.mandatory else 0

@@ -1,0 +1,446 @@
+"""Run a Pulumi Python program under the SDK's mock runtime in preview; record what it registers.
+
+The program runs with ``pulumi.runtime.set_mocks(..., preview=True)`` and a monitor that stands in
+for the engine's resource monitor: every ``RegisterResourceRequest`` is kept as the engine would
+receive it, and answered the way a preview answers it (the URN; no ID, so IDs are unknown; the
+inputs echoed as outputs, so computed outputs the program reads are unknown).
+
+From those requests :func:`engine_resources` builds the resources the engine would hand an
+analyzer: default providers (``pulumi:providers:<pkg>::default_<version>``, inputs = the stack
+config of the package) inserted before their first user, explicit and inherited providers as
+registered, URNs with their parent type chain, options as ``AnalyzerResourceOptions`` carries them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import re
+import sys
+import threading
+import traceback
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import struct_pb2
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc as pulumi_rpc
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.stack import run_pulumi_func
+
+try:
+    from preflight import language_host
+except ImportError:  # until the invokes engineer's language host lands
+    from preflight import _language_host_interim as language_host  # type: ignore[no-redef]
+from preflight.errors import PreflightError
+from preflight.invoke_adapter import InvokeAnswerer
+from preflight.model import CustomTimeouts, EngineResource, ProviderResource
+from preflight.project import Project, StackConfig
+from preflight.urns import (
+    STACK_TYPE,
+    default_provider_name,
+    is_provider_type,
+    make_urn,
+    package_of,
+    provider_ref_urn,
+    qualified_type,
+)
+
+UNKNOWN = pulumi_rpc.UNKNOWN
+RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+@dataclass
+class Registration:
+    """One request the program sent to the resource monitor, in the order it was sent."""
+
+    kind: str  # "register" or "read"
+    urn: str
+    request: Any  # resource_pb2.RegisterResourceRequest | resource_pb2.ReadResourceRequest
+
+
+@dataclass
+class ProgramRun:
+    project: str
+    stack: str
+    organization: str
+    registrations: list[Registration]
+    resources: list[EngineResource]
+    invokes: list[Any] = field(default_factory=list)
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, answering as the engine answers in a preview and keeping requests."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks, stack: str, project: str) -> None:
+        super().__init__(mocks)
+        self.stack = stack
+        self.project = project
+        self.registrations: list[Registration] = []
+        self._lock = threading.Lock()
+
+    def _record(self, kind: str, urn: str, request: Any) -> None:
+        copy = type(request)()
+        copy.CopyFrom(request)
+        with self._lock:
+            self.registrations.append(Registration(kind, urn, copy))
+
+    def registered_object(self, urn: str) -> struct_pb2.Struct | None:
+        with self._lock:
+            for reg in self.registrations:
+                if reg.urn == urn:
+                    obj = reg.request.object if reg.kind == "register" else reg.request.properties
+                    return obj  # type: ignore[no-any-return]
+        return None
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = make_urn(self.stack, self.project, request.parent, request.type, request.name)
+        self._record("register", urn, request)
+        if request.type == STACK_TYPE:
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        pulumi_mocks._ensure_event_loop()
+        state = pulumi_rpc.deserialize_properties(request.object)
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, "", state)
+        # Preview: no ID yet (the SDK reads an empty ID as unknown) and the inputs come back as the
+        # outputs; an output that is not an input stays unknown, as a provider's preview leaves it.
+        return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
+
+    def ReadResource(self, request: Any) -> Any:
+        urn = make_urn(self.stack, self.project, request.parent, request.type, request.name)
+        self._record("read", urn, request)
+        pulumi_mocks._ensure_event_loop()
+        state = pulumi_rpc.deserialize_properties(request.properties)
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, request.id, state)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=request.properties)
+
+
+class PreviewMocks(pulumi_mocks.Mocks):
+    """Invokes go to the offline answerer; resource registrations never reach here."""
+
+    def __init__(self, answerer: InvokeAnswerer) -> None:
+        self.answerer = answerer
+        self.monitor: RecordingMonitor | None = None
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        provider_inputs: dict[str, Any] | None = None
+        if args.provider and self.monitor is not None:
+            obj = self.monitor.registered_object(provider_ref_urn(args.provider))
+            if obj is not None:
+                pulumi_mocks._ensure_event_loop()
+                provider_inputs = dict(pulumi_rpc.deserialize_properties(obj))
+        return self.answerer.answer(args.token, dict(args.args), provider_inputs), None
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
+        return args.resource_id or "", dict(args.inputs)
+
+
+def run_program(
+    project: Project,
+    config: StackConfig,
+    *,
+    organization: str = "organization",
+    answerer: InvokeAnswerer | None = None,
+) -> ProgramRun:
+    """Run the program once, in a fresh Pulumi runtime context, and return what it registered."""
+    answerer = answerer or InvokeAnswerer.for_program(project.root, config.parsed)
+    context = contextvars.Context()
+    return context.run(_run_in_context, project, config, organization, answerer)
+
+
+def _run_in_context(
+    project: Project, config: StackConfig, organization: str, answerer: InvokeAnswerer
+) -> ProgramRun:
+    entry = language_host.entry_point(project.root, project.main)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    mocks = PreviewMocks(answerer)
+    monitor = RecordingMonitor(mocks, config.stack, project.name)
+    mocks.monitor = monitor
+    try:
+        set_all_config(dict(config.values), list(config.secret_keys))
+        pulumi_mocks.set_mocks(
+            mocks,
+            project=project.name,
+            stack=config.stack,
+            preview=True,
+            monitor=monitor,
+            organization=organization,
+        )
+        stack = get_root_resource()
+
+        def program() -> None:
+            # The program's own prints are diagnostics, never part of preflight's report on stdout.
+            with contextlib.redirect_stdout(sys.stderr), answerer.capturing_call_sites():
+                language_host.run_program(entry)
+            finish = getattr(stack, "_finish", None)
+            if callable(finish):
+                finish()
+
+        try:
+            loop.run_until_complete(run_pulumi_func(program))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            error = language_host.explain_program_error(exc, entry, traceback.format_exc())
+            raise PreflightError(error.message, error.exit_code) from exc
+    finally:
+        with contextlib.suppress(Exception):
+            loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
+
+    resources = engine_resources(monitor.registrations, config, project.name, project.root)
+    return ProgramRun(
+        project=project.name,
+        stack=config.stack,
+        organization=organization,
+        registrations=monitor.registrations,
+        resources=resources,
+        invokes=list(answerer.records),
+    )
+
+
+# --- from monitor requests to the resources the engine analyses ---------------------------------
+
+
+def engine_resources(
+    registrations: list[Registration], config: StackConfig, project: str, program_root: Path
+) -> list[EngineResource]:
+    by_urn: dict[str, EngineResource] = {}
+    default_providers: dict[tuple[str, str, str], EngineResource] = {}
+    out: list[EngineResource] = []
+
+    def default_provider_for(type_: str, version: str, url: str) -> EngineResource:
+        package = package_of(type_)
+        key = (package, version, url)
+        existing = default_providers.get(key)
+        if existing is not None:
+            return existing
+        name = default_provider_name(version, url)
+        urn = make_urn(config.stack, project, "", f"pulumi:providers:{package}", name)
+        inputs: dict[str, Any] = {}
+        for k, v in config.package_config(package).items():
+            full = f"{package}:{k}"
+            inputs[k] = {SIG_KEY: SECRET_SIG, "value": v} if full in config.secret_keys else v
+        if version:
+            inputs["version"] = version
+        if url:
+            inputs["pluginDownloadURL"] = url
+        props = _struct(inputs)
+        resource = EngineResource(
+            urn=urn,
+            type=f"pulumi:providers:{package}",
+            name=name,
+            custom=True,
+            parent="",
+            properties=props,
+            outputs=props,
+            provider=None,
+            origin="default-provider",
+        )
+        default_providers[key] = resource
+        out.append(resource)
+        by_urn[urn] = resource
+        return resource
+
+    for reg in registrations:
+        req = reg.request
+        if reg.kind == "read":
+            provider = _provider_of(req, by_urn)
+            props = engine_properties(req.properties)
+            resource = EngineResource(
+                urn=reg.urn,
+                type=req.type,
+                name=req.name,
+                custom=True,
+                parent=req.parent,
+                properties=props,
+                outputs=props,
+                provider=provider,
+                dependencies=list(req.dependencies),
+                source=_source(req, program_root),
+                origin="read",
+            )
+            by_urn[reg.urn] = resource
+            out.append(resource)
+            continue
+
+        needs_provider = (req.custom or req.remote) and not is_provider_type(req.type)
+        provider = _provider_of(req, by_urn)
+        if provider is None and needs_provider and req.type != STACK_TYPE:
+            default = default_provider_for(req.type, req.version, req.pluginDownloadURL)
+            provider = _as_provider(default)
+        props = engine_properties(req.object)
+        resource = EngineResource(
+            urn=reg.urn,
+            type=req.type,
+            name=req.name,
+            custom=req.custom,
+            parent=req.parent,
+            properties=props,
+            outputs=props,
+            provider=provider,
+            protect=bool(req.protect),
+            ignore_changes=list(req.ignoreChanges),
+            delete_before_replace=req.deleteBeforeReplace
+            if req.deleteBeforeReplaceDefined
+            else None,
+            additional_secret_outputs=list(req.additionalSecretOutputs),
+            aliases=_alias_urns(req, config.stack, project),
+            custom_timeouts=_custom_timeouts(req),
+            dependencies=list(req.dependencies),
+            property_dependencies={k: list(v.urns) for k, v in req.propertyDependencies.items()},
+            source=_source(req, program_root),
+        )
+        by_urn[reg.urn] = resource
+        out.append(resource)
+    return out
+
+
+def _as_provider(resource: EngineResource) -> ProviderResource:
+    return ProviderResource(resource.urn, resource.type, resource.name, resource.properties)
+
+
+def _provider_of(req: Any, by_urn: Mapping[str, EngineResource]) -> ProviderResource | None:
+    ref = getattr(req, "provider", "")
+    if not ref:
+        return None
+    registered = by_urn.get(provider_ref_urn(ref))
+    if registered is None:
+        return None
+    return _as_provider(registered)
+
+
+def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+    struct = struct_pb2.Struct()
+    struct.update(values)
+    return struct
+
+
+def engine_properties(obj: struct_pb2.Struct) -> struct_pb2.Struct:
+    """Properties as the engine marshals them for an analyzer.
+
+    ``MarshalOptions{KeepUnknowns, KeepSecrets, SkipInternalKeys}``: unknowns and secrets stay
+    (unknowns as the unknown sentinel), ``__``-prefixed internal keys are dropped, and resource
+    references (``KeepResources`` is off) become the referenced resource's ID, or its URN.
+    """
+    out = struct_pb2.Struct()
+    for key, value in obj.fields.items():
+        if key.startswith("__"):
+            continue
+        out.fields[key].CopyFrom(_engine_value(value))
+    return out
+
+
+def _engine_value(value: struct_pb2.Value) -> struct_pb2.Value:
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        fields = value.struct_value.fields
+        sig = fields.get(SIG_KEY)
+        if sig is not None and sig.string_value == RESOURCE_REFERENCE_SIG:
+            ident = fields.get("id")
+            if ident is not None and ident.WhichOneof("kind") == "string_value":
+                return struct_pb2.Value(string_value=ident.string_value or UNKNOWN)
+            return struct_pb2.Value(string_value=fields["urn"].string_value)
+        result = struct_pb2.Value()
+        result.struct_value.SetInParent()
+        for k, v in fields.items():
+            result.struct_value.fields[k].CopyFrom(_engine_value(v))
+        return result
+    if kind == "list_value":
+        result = struct_pb2.Value()
+        result.list_value.SetInParent()
+        for item in value.list_value.values:
+            result.list_value.values.add().CopyFrom(_engine_value(item))
+        return result
+    return value
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a Go duration string (``5m``, ``1h30m``), as the engine parses custom timeouts."""
+    text = text.strip()
+    if not text:
+        return 0.0
+    if text == "0":
+        return 0.0
+    pos, total = 0, 0.0
+    for match in _DURATION_PART.finditer(text):
+        if match.start() != pos:
+            break
+        total += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        pos = match.end()
+    if pos != len(text):
+        raise ValueError(f"invalid duration {text!r}")
+    return total
+
+
+def _custom_timeouts(req: Any) -> CustomTimeouts:
+    if not req.HasField("customTimeouts"):
+        return CustomTimeouts()
+    ct = req.customTimeouts
+    try:
+        return CustomTimeouts(
+            parse_duration(ct.create), parse_duration(ct.update), parse_duration(ct.delete)
+        )
+    except ValueError as exc:
+        raise PreflightError(f"resource {req.name!r} ({req.type}): custom timeout: {exc}") from exc
+
+
+def _alias_urns(req: Any, stack: str, project: str) -> list[str]:
+    result: list[str] = list(req.aliasURNs)
+    for alias in req.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            result.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = req.parent
+        if spec.WhichOneof("parent") == "noParent" and spec.noParent:
+            parent = ""
+        elif spec.WhichOneof("parent") == "parentUrn" and spec.parentUrn:
+            parent = spec.parentUrn
+        result.append(
+            make_urn(
+                spec.stack or stack,
+                spec.project or project,
+                parent,
+                spec.type or req.type,
+                spec.name or req.name,
+            )
+        )
+    return result
+
+
+def _source(req: Any, program_root: Path) -> str | None:
+    if not req.HasField("sourcePosition"):
+        return None
+    pos = req.sourcePosition
+    if not pos.uri:
+        return None
+    parsed = urllib.parse.urlparse(pos.uri)
+    path = Path(urllib.request.url2pathname(parsed.path))
+    try:
+        path = path.relative_to(program_root)
+    except ValueError:
+        return None  # a frame in the SDK or a library, not in the user's program
+    return f"{path.as_posix()}:{pos.line}" if pos.line else path.as_posix()
+
+
+def parent_chain(urn: str) -> list[str]:
+    """The types in a URN's qualified type, outermost first."""
+    return qualified_type(urn).split("$")
+
+
+ProgramRunner = Callable[[Project, StackConfig], ProgramRun]

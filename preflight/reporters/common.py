@@ -1,0 +1,44 @@
+"""Shared helpers for the reporters."""
+
+from __future__ import annotations
+
+from preflight.model import Report, ResourceSummary, Violation
+
+ENFORCEMENT_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2, "disabled": 3}
+
+
+def finding(v: Violation) -> str:
+    """The policy's message without the description the SDK puts in front of it."""
+    message = v.message
+    if v.description and message.startswith(v.description):
+        rest = message[len(v.description) :].lstrip("\n")
+        message = rest or message
+    return message.strip()
+
+
+def grouped(report: Report) -> list[tuple[str, list[Violation]]]:
+    """Violations by resource: resources with a mandatory violation first, mandatory first."""
+    order = {r.urn: i for i, r in enumerate(report.resources)}
+    groups: dict[str, list[Violation]] = {}
+    for v in report.violations:
+        groups.setdefault(v.urn, []).append(v)
+    for items in groups.values():
+        items.sort(key=lambda v: (ENFORCEMENT_ORDER.get(v.enforcement, 9), v.policy))
+    return sorted(
+        groups.items(),
+        key=lambda kv: (ENFORCEMENT_ORDER.get(kv[1][0].enforcement, 9), order.get(kv[0], 1 << 30)),
+    )
+
+
+def summary_line(report: Report) -> str:
+    m, a = len(report.mandatory), len(report.advisory)
+    verdict = "FAIL" if m else "PASS"
+    packs = ", ".join(f"{p.name} {p.version}".strip() for p in report.packs)
+    return (
+        f"{verdict}: {m} mandatory, {a} advisory violation{'s' if a != 1 else ''} in "
+        f"{len(report.resources)} resources of stack {report.stack!r} (pack {packs})"
+    )
+
+
+def by_urn(report: Report) -> dict[str, ResourceSummary]:
+    return {r.urn: r for r in report.resources}

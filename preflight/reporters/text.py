@@ -1,0 +1,59 @@
+"""The terminal report: violations grouped by resource, mandatory first."""
+
+from __future__ import annotations
+
+from preflight.model import Report
+from preflight.reporters.common import by_urn, finding, grouped, summary_line
+
+_COLORS = {"mandatory": "31", "advisory": "33", "ok": "32", "dim": "2", "bold": "1"}
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{_COLORS[style]}m{text}\x1b[0m" if color else text
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    resources = by_urn(report)
+    lines: list[str] = []
+    for urn, items in grouped(report):
+        r = resources.get(urn)
+        facts = [
+            f
+            for f in (
+                (r.type if r else ""),
+                (r.region if r else None),
+                (r.classification if r else None),
+            )
+            if f
+        ]
+        where = f"  {r.source}" if r and r.source else ""
+        title = f"{r.name if r else urn}  ({', '.join(facts)})" if facts else (r.name if r else urn)
+        lines.append(_paint(title, "bold", color) + _paint(where, "dim", color))
+        lines.append(_paint(f"  {urn}", "dim", color))
+        for v in items:
+            style = "mandatory" if v.enforcement == "mandatory" else "advisory"
+            lines.append(f"  {_paint(v.enforcement.ljust(9), style, color)} {v.policy}")
+            for text_line in finding(v).splitlines():
+                lines.append(f"            {text_line}")
+        lines.append("")
+    if report.remediations:
+        lines.append(_paint("Remediations (what the pack would change):", "bold", color))
+        for rem in report.remediations:
+            name = resources[rem.urn].name if rem.urn in resources else rem.urn
+            for change in rem.changes:
+                lines.append(
+                    f"  {name}: {rem.policy} sets {change.path}: "
+                    f"{change.before!r} -> {change.after!r}"
+                )
+        lines.append("")
+    if report.invokes:
+        lines.append(_paint("Data sources answered offline:", "bold", color))
+        for inv in report.invokes:
+            site = f" at {inv.call_site}" if inv.call_site else ""
+            lines.append(f"  {inv.token} ({inv.source}){site}")
+        lines.append("")
+    for note in report.notes:
+        lines.append(_paint(f"note: {note}", "dim", color))
+    style = "mandatory" if report.mandatory else "ok"
+    lines.append(_paint(summary_line(report), style, color))
+    return "\n".join(lines) + "\n"

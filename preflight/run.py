@@ -1,0 +1,276 @@
+"""One preflight run: the program under the mock runtime, each pack in its own process, the
+analyzer calls in the engine's order, and the report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import json_format, struct_pb2
+
+from preflight.analyzer_client import AnalyzerClient, Diagnostic
+from preflight.errors import PreflightError
+from preflight.model import (
+    EngineResource,
+    InvokeAnswer,
+    PackInfo,
+    PolicyInfo,
+    PropertyChange,
+    RemediationRecord,
+    Report,
+    Violation,
+)
+from preflight.pack_process import (
+    ENGINE_ADDRESS_PLACEHOLDER,
+    PackProcess,
+    PolicyProject,
+    load_policy_project,
+    pack_environment,
+)
+from preflight.policy_config import PolicyConfig, load_policy_pack_config, reconcile_policy_config
+from preflight.program_runner import ProgramRun, run_program
+from preflight.project import Project, StackConfig, load_project, load_stack_config
+from preflight.urns import STACK_TYPE, make_urn
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Options:
+    program_dir: Path
+    stack: str = "prod"
+    policy_packs: list[Path] = field(default_factory=list)
+    policy_pack_configs: list[Path] = field(default_factory=list)
+    organization: str = field(
+        default_factory=lambda: os.environ.get("PULUMI_ORGANIZATION", "organization")
+    )
+
+
+@dataclass
+class _LoadedPack:
+    project: PolicyProject
+    config_file: Path | None
+    given_config: dict[str, PolicyConfig] | None
+    process: PackProcess
+    client: AnalyzerClient | None = None
+    info: PackInfo | None = None
+
+
+def run_preflight(options: Options, progress: Progress | None = None) -> Report:
+    project = load_project(options.program_dir)
+    config = load_stack_config(project, options.stack)
+    if not options.policy_packs:
+        raise PreflightError("no policy pack given; pass --policy-pack DIR")
+    if len(options.policy_pack_configs) > len(options.policy_packs):
+        raise PreflightError(
+            f"{options.policy_pack_configs[len(options.policy_packs)]}: more --policy-pack-config "
+            "files than --policy-pack directories (they pair up in order)"
+        )
+    env = pack_environment(
+        config=config.values,
+        project=project.name,
+        stack=config.stack,
+        organization=options.organization,
+        dry_run=True,
+    )
+    packs: list[_LoadedPack] = []
+    for index, pack_dir in enumerate(options.policy_packs):
+        policy_project = load_policy_project(pack_dir)
+        config_file = (
+            options.policy_pack_configs[index] if index < len(options.policy_pack_configs) else None
+        )
+        given = load_policy_pack_config(config_file) if config_file is not None else None
+        packs.append(
+            _LoadedPack(policy_project, config_file, given, PackProcess(policy_project, env))
+        )
+
+    with ExitStack() as cleanup:
+        for pack in packs:
+            cleanup.enter_context(pack.process)  # started now; stopped on every way out
+        # The engine loads policy packs before it runs the program; both take a moment, so the
+        # pack handshake and configuration run while the program runs.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            setup: Future[None] = pool.submit(_configure_packs, packs, project, config, options)
+            program_error: PreflightError | None = None
+            run: ProgramRun | None = None
+            try:
+                run = run_program(project, config, organization=options.organization)
+            except PreflightError as exc:
+                program_error = exc
+            except BaseException:
+                # Ctrl-C while the program runs: stop the packs first so setup cannot block.
+                for pack in packs:
+                    pack.process.stop(grace=0.5)
+                raise
+            setup.result()  # a pack or policy-config error is reported first, as the engine does
+        for pack in packs:
+            if pack.client is not None:
+                cleanup.callback(pack.client.close)
+        if program_error is not None:
+            raise program_error
+        assert run is not None
+        return _analyze(run, project, config, packs, progress)
+
+
+def _configure_packs(
+    packs: list[_LoadedPack], project: Project, config: StackConfig, options: Options
+) -> None:
+    for pack in packs:
+        client = AnalyzerClient(pack.process)
+        pack.client = client
+        handshake = client.handshake(ENGINE_ADDRESS_PLACEHOLDER)
+        client.configure_stack(
+            stack=config.stack,
+            project=project.name,
+            organization=options.organization,
+            config=config.values,
+            secret_keys=config.secret_keys,
+            dry_run=True,
+        )
+        info = client.get_analyzer_info()
+        version = pack.project.version or info.version
+        source = str(pack.config_file) if pack.config_file else str(pack.project.file)
+        if info.supports_config:
+            reconciled = reconcile_policy_config(
+                info.policies,
+                info.initial_config,
+                pack.given_config,
+                pack=info.name,
+                version=version,
+                source=source,
+            )
+            client.configure(reconciled)
+            policies = tuple(
+                PolicyInfo(
+                    name=p.name,
+                    description=p.description,
+                    enforcement=reconciled[p.name].enforcement or p.enforcement,  # type: ignore[arg-type]
+                    severity=p.severity,
+                    remediation_steps=p.remediation_steps,
+                    policy_type=p.policy_type,
+                    config_schema=p.config_schema,
+                )
+                for p in info.policies
+            )
+        else:
+            if pack.given_config:
+                raise PreflightError(f"{source}: policy pack {info.name!r} does not support config")
+            policies = tuple(info.policies)
+        client.name = info.name
+        pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
+
+
+def _analyze(
+    run: ProgramRun,
+    project: Project,
+    config: StackConfig,
+    packs: list[_LoadedPack],
+    progress: Progress | None,
+) -> Report:
+    clients = [p.client for p in packs if p.client is not None]
+    violations: list[Violation] = []
+    remediations: list[RemediationRecord] = []
+    properties: dict[str, struct_pb2.Struct] = {}
+    sources = {r.urn: r.source for r in run.resources}
+    analyzed = [r for r in run.resources if r.analyzed]
+    total = len(analyzed)
+    for index, resource in enumerate(analyzed, start=1):
+        if progress is not None:
+            progress(index, total)
+        props = resource.properties
+        # First every pack may remediate, then every pack analyses the final properties.
+        for client in clients:
+            for remediation in client.remediate(resource, props):
+                if remediation.diagnostic:
+                    violations.append(
+                        Violation(
+                            remediation.policy,
+                            remediation.pack,
+                            "advisory",
+                            resource.urn,
+                            remediation.diagnostic,
+                            remediation.description,
+                            source=resource.source,
+                        )
+                    )
+                elif remediation.properties is not None:
+                    remediations.append(
+                        RemediationRecord(
+                            remediation.policy,
+                            remediation.pack,
+                            resource.urn,
+                            tuple(property_changes(props, remediation.properties)),
+                        )
+                    )
+                    props = remediation.properties
+        properties[resource.urn] = props
+        for client in clients:
+            for d in client.analyze(resource, props):
+                violations.append(_violation(d, resource.urn, sources.get(resource.urn)))
+
+    stack_urn = make_urn(run.stack, run.project, "", STACK_TYPE, f"{run.project}-{run.stack}")
+    stack_resources: list[tuple[EngineResource, struct_pb2.Struct]] = [
+        (r, properties.get(r.urn, r.outputs)) for r in run.resources
+    ]
+    known = {r.urn for r in run.resources}
+    for client in clients:
+        for d in client.analyze_stack(stack_resources):
+            urn = d.urn if d.urn in known else stack_urn
+            violations.append(_violation(d, urn, sources.get(urn)))
+
+    from preflight.residency import summarize
+
+    summaries, flows = summarize(run.resources, properties)
+    return Report(
+        stack=run.stack,
+        project=run.project,
+        program_dir=str(project.root),
+        packs=[p.info for p in packs if p.info is not None],
+        resources=summaries,
+        violations=violations,
+        remediations=remediations,
+        flows=flows,
+        invokes=[
+            InvokeAnswer(
+                str(getattr(r, "token", "")),
+                str(getattr(r, "source", "")),
+                getattr(r, "call_site", None),
+            )
+            for r in run.invokes
+        ],
+    )
+
+
+def _violation(d: Diagnostic, urn: str, source: str | None) -> Violation:
+    return Violation(
+        policy=d.policy,
+        pack=d.pack,
+        enforcement=d.enforcement,  # type: ignore[arg-type]
+        urn=urn,
+        message=d.message,
+        description=d.description,
+        severity=d.severity,
+        source=source,
+    )
+
+
+def property_changes(before: struct_pb2.Struct, after: struct_pb2.Struct) -> list[PropertyChange]:
+    old = json_format.MessageToDict(before)
+    new = json_format.MessageToDict(after)
+    changes: list[PropertyChange] = []
+    _diff(old, new, "", changes)
+    return changes
+
+
+def _diff(old: Any, new: Any, path: str, out: list[PropertyChange]) -> None:
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            _diff(old.get(key), new.get(key), f"{path}.{key}" if path else key, out)
+        return
+    if old != new:
+        out.append(PropertyChange(path or "(all)", old, new))
