@@ -92,7 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = CATALOG_PATH.read_text() if CATALOG_PATH.exists() else ""
         if current != rendered:
-            print(f"{CATALOG_PATH} is out of date: run scripts/generate_region_catalog.py", file=sys.stderr)
+            print(
+                f"{CATALOG_PATH} is out of date: run scripts/generate_region_catalog.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     CATALOG_PATH.write_text(rendered)
