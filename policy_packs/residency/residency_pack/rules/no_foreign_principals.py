@@ -175,6 +175,17 @@ PRINCIPAL_FIELDS: Final[Mapping[str, PrincipalGrant]] = {
 
 OCI_POLICY_TYPE: Final = "oci:Identity/policy:Policy"
 
+
+def trusted_organization_ids_schema() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": "AWS Organizations ids (o-...) whose accounts are trusted when a policy "
+        "pins `*` with aws:PrincipalOrgID or a grant shares with the organization.",
+        "items": {"type": "string", "pattern": "^o-[a-z0-9]{10,32}$"},
+        "default": [],
+    }
+
+
 SPEC = RuleSpec(
     name=NAME,
     display_name="No principals outside the company's accounts and tenancy",
@@ -194,13 +205,7 @@ SPEC = RuleSpec(
     config_properties={
         pack_config.TRUSTED_ACCOUNT_IDS: pack_config.trusted_account_ids_schema(),
         pack_config.TRUSTED_TENANCY_OCIDS: pack_config.trusted_tenancy_ocids_schema(),
-        TRUSTED_ORGANIZATION_IDS: {
-            "type": "array",
-            "description": "AWS Organizations ids (o-...) whose accounts are trusted when a "
-            "policy pins `*` with aws:PrincipalOrgID or shares with the organization.",
-            "items": {"type": "string", "pattern": "^o-[a-z0-9]{10,32}$"},
-            "default": [],
-        },
+        TRUSTED_ORGANIZATION_IDS: trusted_organization_ids_schema(),
     },
 )
 

@@ -1,0 +1,288 @@
+"""residency-no-public-exposure: no data store or copy of data is opened to the internet or to
+other accounts.
+
+Checked per resource (everything a single resource's inputs can show):
+
+* OCI Object Storage bucket ``accessType`` other than ``NoPublicAccess`` (unless the bucket is
+  classified ``public``);
+* S3 ACLs: canned ``public-read`` / ``public-read-write`` / ``authenticated-read`` and grants to
+  the AllUsers / AuthenticatedUsers groups, to e-mail addresses or to canonical users other than
+  the owner, on buckets (``Bucket.acl``/``grants``, ``BucketAcl``) and objects (``BucketObject``);
+  a ``BucketAcl`` resource cannot see its bucket's classification, so it fails closed;
+* RDS DB and cluster snapshots shared with ``all`` or an untrusted account;
+* AMI launch permissions and EBS snapshot create-volume permissions for ``all`` or an untrusted
+  account / organization;
+* Lambda function URLs with ``authorizationType`` ``NONE``.
+
+Cross-resource parts live in the stack policy ``residency-public-access-block``
+(``rules/public_access_block.py``): a user-data S3 bucket needs a public access block, and an OCI
+pre-authenticated request is judged by its bucket's classification (the PAR names the bucket only
+by name, so a resource policy cannot see it).
+
+Unknown values: an unknown deciding input (an ACL, an ``accessType``, an account list, the
+classification of a bucket whose access type is public) is an unknown finding, as in
+``no_foreign_principals``: not blocking in preview, re-checked with known values by ``pulumi up``
+before the resource is created, and a violation if still unknown then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+from pulumi_policy import Severity
+
+from residency_pack.engine import pack_config
+from residency_pack.engine.classification import PUBLIC
+from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
+from residency_pack.engine.props import UNKNOWN, get
+from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+from residency_pack.rules.no_foreign_principals import (
+    TRUSTED_ORGANIZATION_IDS,
+    trust_of,
+    trusted_organization_ids_schema,
+    unknown_finding,
+)
+
+NAME: Final = "residency-no-public-exposure"
+
+OCI_BUCKET: Final = "oci:ObjectStorage/bucket:Bucket"
+OCI_PRIVATE_ACCESS: Final = "NoPublicAccess"
+
+S3_BUCKETS: Final = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
+S3_BUCKET_ACLS: Final = frozenset({"aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"})
+S3_OBJECTS: Final = frozenset(
+    {"aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"}
+)
+# Canned ACLs that grant beyond the owner's account (AWS S3 "Canned ACL" reference).
+PUBLIC_CANNED_ACLS: Final[Mapping[str, str]] = {
+    "public-read": "everyone on the internet can read",
+    "public-read-write": "everyone on the internet can read and write",
+    "authenticated-read": "every AWS account can read",
+}
+_GROUP_URIS: Final[Mapping[str, str]] = {
+    "http://acs.amazonaws.com/groups/global/AllUsers": "everyone on the internet",
+    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "every AWS account",
+}
+
+RDS_SNAPSHOTS: Final = frozenset(
+    {
+        "aws:rds/snapshot:Snapshot",
+        "aws:rds/snapshotCopy:SnapshotCopy",
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        "aws:rds/clusterSnapshotCopy:ClusterSnapshotCopy",
+    }
+)
+AMI_LAUNCH_PERMISSION: Final = "aws:ec2/amiLaunchPermission:AmiLaunchPermission"
+EBS_VOLUME_PERMISSION: Final = (
+    "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission"
+)
+LAMBDA_FUNCTION_URL: Final = "aws:lambda/functionUrl:FunctionUrl"
+
+SPEC = RuleSpec(
+    name=NAME,
+    display_name="No public or cross-account exposure of data",
+    description=(
+        "No public OCI bucket, public S3 ACL, RDS snapshot shared with `all` or another "
+        "account, AMI or EBS snapshot shared outside the trusted accounts, or Lambda function "
+        "URL without authentication."
+    ),
+    severity=Severity.CRITICAL,
+    remediation=(
+        "keep data private: OCI buckets `accessType: NoPublicAccess`, S3 ACLs `private` with "
+        "BucketOwnerEnforced ownership, snapshots and images shared only with trusted "
+        "accounts (`allowedAccountIds` / `trustedAccountIds`), function URLs with "
+        "`authorizationType: AWS_IAM`. A bucket meant for the public must be classified "
+        "`public`, or exempted with a reason and an expiry."
+    ),
+    frameworks=("data-residency", "access-control"),
+    config_properties={
+        pack_config.TRUSTED_ACCOUNT_IDS: pack_config.trusted_account_ids_schema(),
+        TRUSTED_ORGANIZATION_IDS: trusted_organization_ids_schema(),
+    },
+)
+
+
+def _classified_public(ctx: ResourceContext) -> bool | Any:
+    if ctx.classification is UNKNOWN:
+        return UNKNOWN
+    return ctx.classification == PUBLIC
+
+
+def _when_not_public(ctx: ResourceContext, message: str) -> Iterator[Finding]:
+    """Report ``message`` unless the resource is classified ``public`` (unknown: defer)."""
+    public = _classified_public(ctx)
+    if public is True:
+        return
+    if public is UNKNOWN:
+        yield unknown_finding(f"{message} Its `data-classification` is unknown.")
+    else:
+        shown = ctx.classification or "unclassified"
+        yield Finding(f"{message} The resource is `{shown}`, not `public`.")
+
+
+def _oci_bucket(ctx: ResourceContext) -> Iterator[Finding]:
+    access = get(ctx.props, "accessType", default=OCI_PRIVATE_ACCESS)
+    if access is UNKNOWN:
+        yield unknown_finding("`accessType` is unknown.")
+    elif access != OCI_PRIVATE_ACCESS:
+        yield from _when_not_public(
+            ctx, f"`accessType` is `{access}`: objects can be read without authentication."
+        )
+
+
+def _canned_acl(ctx: ResourceContext) -> tuple[str | None, bool]:
+    acl = get(ctx.props, "acl")
+    if acl is UNKNOWN:
+        return None, True
+    if isinstance(acl, str) and acl in PUBLIC_CANNED_ACLS:
+        return f"`acl` is `{acl}`: {PUBLIC_CANNED_ACLS[acl]}.", False
+    return None, False
+
+
+def _grant_problems(grants: Any, owner_id: Any) -> Iterator[str | None]:
+    """A reason per grant that reaches beyond the owner; None for an unknown grant."""
+    for grant in grants if isinstance(grants, list) else []:
+        grantee = get(grant, "grantee", default=grant)
+        if grant is UNKNOWN or grantee is UNKNOWN:
+            yield None
+            continue
+        kind = get(grantee, "type")
+        uri = get(grantee, "uri")
+        if kind is UNKNOWN or uri is UNKNOWN:
+            yield None
+        elif kind == "Group" and isinstance(uri, str) and uri in _GROUP_URIS:
+            yield f"a grant to {_GROUP_URIS[uri]} ({uri.rsplit('/', 1)[-1]})"
+        elif kind == "AmazonCustomerByEmail":
+            yield f"a grant to the e-mail address {get(grantee, 'emailAddress')!r}"
+        elif kind == "CanonicalUser":
+            grantee_id = get(grantee, "id")
+            if grantee_id is UNKNOWN or owner_id is UNKNOWN:
+                yield None
+            elif grantee_id != owner_id:
+                yield (
+                    f"a grant to canonical user {grantee_id!r}, which is not the owner and "
+                    "cannot be attributed to a trusted account"
+                )
+
+
+def _s3_acl(ctx: ResourceContext) -> Iterator[Finding]:
+    problems: list[str] = []
+    unknown = False
+    canned, canned_unknown = _canned_acl(ctx)
+    unknown |= canned_unknown
+    if canned:
+        problems.append(canned)
+    if ctx.type in S3_BUCKET_ACLS:
+        policy = get(ctx.props, "accessControlPolicy")
+        grants = get(policy, "grants") if policy is not UNKNOWN else UNKNOWN
+        owner = get(policy, "owner", "id") if policy is not UNKNOWN else UNKNOWN
+        field = "accessControlPolicy.grants"
+    else:
+        grants, owner, field = get(ctx.props, "grants"), None, "grants"
+    if grants is UNKNOWN:
+        unknown = True
+    for problem in _grant_problems(grants, owner):
+        if problem is None:
+            unknown = True
+        else:
+            problems.append(f"`{field}` has {problem}.")
+    if problems:
+        message = " ".join(problems)
+        if ctx.type in S3_BUCKET_ACLS:
+            # The ACL resource names its bucket but does not carry the bucket's tags.
+            yield Finding(
+                f"{message} A bucket ACL cannot show its bucket's classification, so a public "
+                "grant is a violation here; classify and exempt a truly public bucket."
+            )
+        else:
+            yield from _when_not_public(ctx, message)
+    elif unknown:
+        yield unknown_finding("The ACL or one of its grants is unknown.")
+
+
+def _untrusted(value: Any, trust: Trust, trust_unknown: bool, field: str) -> Finding | None:
+    verdict = principal_verdict(value, trust)
+    if verdict is None:
+        return None
+    if verdict is Kind.UNKNOWN or (trust_unknown and verdict is Kind.FOREIGN):
+        return unknown_finding(f"`{field}` is unknown.")
+    if verdict is Kind.FOREIGN:
+        return Finding(f"`{field}` shares with {value!r}, outside the trusted accounts.")
+    return Finding(f"`{field}` shares with {value!r}, which is not a trusted account.")
+
+
+def _rds_snapshot(ctx: ResourceContext) -> Iterator[Finding]:
+    shared = get(ctx.props, "sharedAccounts", default=[])
+    if shared is UNKNOWN:
+        yield unknown_finding("`sharedAccounts` is unknown.")
+        return
+    trust, trust_unknown = trust_of(ctx)
+    for account in shared if isinstance(shared, list) else [shared]:
+        if account == "all":
+            yield Finding("`sharedAccounts` has `all`: every AWS account can restore the snapshot.")
+            continue
+        finding = _untrusted(account, trust, trust_unknown, "sharedAccounts")
+        if finding is not None:
+            yield finding
+
+
+def _ami_launch_permission(ctx: ResourceContext) -> Iterator[Finding]:
+    trust, trust_unknown = trust_of(ctx)
+    group = get(ctx.props, "group")
+    if group is UNKNOWN:
+        yield unknown_finding("`group` is unknown.")
+    elif group == "all":
+        yield Finding("`group` is `all`: the image is public.")
+    account = get(ctx.props, "accountId")
+    if account is not None:
+        finding = _untrusted(account, trust, trust_unknown, "accountId")
+        if finding is not None:
+            yield finding
+    for field in ("organizationArn", "organizationalUnitArn"):
+        arn = get(ctx.props, field)
+        if arn is None:
+            continue
+        if arn is UNKNOWN:
+            yield unknown_finding(f"`{field}` is unknown.")
+        elif organization_of_arn(str(arn)) not in trust.organizations:
+            yield Finding(
+                f"`{field}` shares the image with {arn!r}, not a trusted organization "
+                f"(`{TRUSTED_ORGANIZATION_IDS}`)."
+            )
+
+
+def _ebs_volume_permission(ctx: ResourceContext) -> Iterator[Finding]:
+    trust, trust_unknown = trust_of(ctx)
+    finding = _untrusted(get(ctx.props, "accountId"), trust, trust_unknown, "accountId")
+    if finding is not None:
+        yield finding
+
+
+def _lambda_function_url(ctx: ResourceContext) -> Iterator[Finding]:
+    auth = get(ctx.props, "authorizationType")
+    if auth is UNKNOWN:
+        yield unknown_finding("`authorizationType` is unknown.")
+    elif auth != "AWS_IAM":
+        yield Finding(
+            f"`authorizationType` is `{auth}`: anyone on the internet can invoke the function "
+            "and reach the data it serves."
+        )
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.type == OCI_BUCKET:
+        yield from _oci_bucket(ctx)
+    elif ctx.type in S3_BUCKETS or ctx.type in S3_BUCKET_ACLS or ctx.type in S3_OBJECTS:
+        yield from _s3_acl(ctx)
+    elif ctx.type in RDS_SNAPSHOTS:
+        yield from _rds_snapshot(ctx)
+    elif ctx.type == AMI_LAUNCH_PERMISSION:
+        yield from _ami_launch_permission(ctx)
+    elif ctx.type == EBS_VOLUME_PERMISSION:
+        yield from _ebs_volume_permission(ctx)
+    elif ctx.type == LAMBDA_FUNCTION_URL:
+        yield from _lambda_function_url(ctx)
+
+
+POLICY = resource_policy(SPEC, check)

@@ -1,0 +1,242 @@
+"""residency-no-public-exposure through the policy SDK's own Analyze: one compliant fixture per
+resource type, one field changed per case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from residency_pack.rules import no_public_exposure as rule
+from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, aws_provider, oci_provider
+
+OURS = "111111111111"
+OTHER = "999999999999"
+ORG = "o-abcdefghij"
+AWS = aws_provider("us-east-1", name="us-east-1", allowedAccountIds=[OURS])
+OCI = oci_provider("us-ashburn-1", name="primary", tenancyOcid="ocid1.tenancy.oc1..aaaaours")
+USER_DATA_TAGS = {"data-classification": "us-user-data"}
+PUBLIC_TAGS = {"data-classification": "public"}
+
+
+def run(resource: Resource, config: dict[str, Any] | None = None) -> list[str]:
+    diagnostics = analyze(rule.POLICY, resource, {rule.NAME: config} if config else None)
+    assert all(d.policy == rule.NAME and d.enforcement == "mandatory" for d in diagnostics)
+    return [d.message for d in diagnostics]
+
+
+def changed(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``change`` applied; a value of None removes the key."""
+    merged = {**base, **change}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+# (resource type, compliant props, provider)
+COMPLIANT: dict[str, tuple[str, dict[str, Any], Any]] = {
+    "oci-bucket": (
+        "oci:ObjectStorage/bucket:Bucket",
+        {
+            "name": "user-data",
+            "namespace": "ns",
+            "compartmentId": "ocid1.compartment.oc1..x",
+            "accessType": "NoPublicAccess",
+            "freeformTags": USER_DATA_TAGS,
+        },
+        OCI,
+    ),
+    "s3-bucket": (
+        "aws:s3/bucket:Bucket",
+        {"bucket": "b", "acl": "private", "tags": USER_DATA_TAGS},
+        AWS,
+    ),
+    "s3-bucket-acl": (
+        "aws:s3/bucketAclV2:BucketAclV2",
+        {
+            "bucket": "b",
+            "accessControlPolicy": {
+                "owner": {"id": "owner-canonical-id"},
+                "grants": [
+                    {
+                        "grantee": {"type": "CanonicalUser", "id": "owner-canonical-id"},
+                        "permission": "FULL_CONTROL",
+                    },
+                    {
+                        "grantee": {
+                            "type": "Group",
+                            "uri": "http://acs.amazonaws.com/groups/s3/LogDelivery",
+                        },
+                        "permission": "WRITE",
+                    },
+                ],
+            },
+        },
+        AWS,
+    ),
+    "s3-object": (
+        "aws:s3/bucketObjectv2:BucketObjectv2",
+        {"bucket": "b", "key": "k", "acl": "private", "tags": USER_DATA_TAGS},
+        AWS,
+    ),
+    "rds-snapshot": (
+        "aws:rds/snapshot:Snapshot",
+        {"dbInstanceIdentifier": "db", "dbSnapshotIdentifier": "s", "sharedAccounts": [OURS]},
+        AWS,
+    ),
+    "rds-cluster-snapshot": (
+        "aws:rds/clusterSnapshot:ClusterSnapshot",
+        {"dbClusterIdentifier": "c", "dbClusterSnapshotIdentifier": "s"},
+        AWS,
+    ),
+    "ami-launch-permission": (
+        "aws:ec2/amiLaunchPermission:AmiLaunchPermission",
+        {"imageId": "ami-1", "accountId": OURS},
+        AWS,
+    ),
+    "ebs-volume-permission": (
+        "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission",
+        {"snapshotId": "snap-1", "accountId": OURS},
+        AWS,
+    ),
+    "lambda-url": (
+        "aws:lambda/functionUrl:FunctionUrl",
+        {"functionName": "fn", "authorizationType": "AWS_IAM"},
+        AWS,
+    ),
+}
+
+
+def resource(kind: str, change: dict[str, Any] | None = None) -> Resource:
+    resource_type, props, provider = COMPLIANT[kind]
+    return Resource(resource_type, kind, changed(props, change or {}), provider)
+
+
+@pytest.mark.parametrize("kind", sorted(COMPLIANT))
+def test_compliant_fixture(kind: str) -> None:
+    assert run(resource(kind)) == []
+
+
+PUBLIC_GRANT = {
+    "grantee": {"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers"},
+    "permission": "READ",
+}
+
+VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
+    ("oci-bucket", {"accessType": "ObjectRead"}, "`accessType` is `ObjectRead`"),
+    ("oci-bucket", {"accessType": "ObjectReadWithoutList"}, "`us-user-data`, not `public`"),
+    (
+        "oci-bucket",
+        {"accessType": "ObjectRead", "freeformTags": {"data-classification": "non-personal"}},
+        "`non-personal`, not `public`",
+    ),
+    ("oci-bucket", {"accessType": "ObjectRead", "freeformTags": None}, "unclassified"),
+    ("s3-bucket", {"acl": "public-read"}, "`acl` is `public-read`"),
+    ("s3-bucket", {"acl": "authenticated-read"}, "every AWS account"),
+    ("s3-bucket", {"grants": [PUBLIC_GRANT]}, "AllUsers"),
+    ("s3-object", {"acl": "public-read-write"}, "`acl` is `public-read-write`"),
+    (
+        "s3-bucket-acl",
+        {"accessControlPolicy": {"owner": {"id": "o"}, "grants": [PUBLIC_GRANT]}},
+        "cannot show its bucket's classification",
+    ),
+    (
+        "s3-bucket-acl",
+        {
+            "accessControlPolicy": {
+                "owner": {"id": "o"},
+                "grants": [{"grantee": {"type": "CanonicalUser", "id": "x"}, "permission": "READ"}],
+            }
+        },
+        "canonical user 'x'",
+    ),
+    (
+        "s3-bucket-acl",
+        {
+            "accessControlPolicy": {
+                "owner": {"id": "o"},
+                "grants": [
+                    {
+                        "grantee": {"type": "AmazonCustomerByEmail", "emailAddress": "a@b.c"},
+                        "permission": "READ",
+                    }
+                ],
+            }
+        },
+        "e-mail address",
+    ),
+    ("s3-bucket-acl", {"acl": "public-read", "accessControlPolicy": None}, "public-read"),
+    ("rds-snapshot", {"sharedAccounts": ["all"]}, "`sharedAccounts` has `all`"),
+    ("rds-snapshot", {"sharedAccounts": [OURS, OTHER]}, f"'{OTHER}'"),
+    ("rds-cluster-snapshot", {"sharedAccounts": ["all"]}, "every AWS account"),
+    ("ami-launch-permission", {"accountId": None, "group": "all"}, "the image is public"),
+    ("ami-launch-permission", {"accountId": OTHER}, f"'{OTHER}'"),
+    (
+        "ami-launch-permission",
+        {"accountId": None, "organizationArn": f"arn:aws:organizations::{OTHER}:organization/o-zz"},
+        "not a trusted organization",
+    ),
+    ("ebs-volume-permission", {"accountId": OTHER}, f"'{OTHER}'"),
+    ("lambda-url", {"authorizationType": "NONE"}, "`authorizationType` is `NONE`"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "expected"),
+    VIOLATIONS,
+    ids=[f"{kind}-{i}" for i, (kind, _, _) in enumerate(VIOLATIONS)],
+)
+def test_violation(kind: str, change: dict[str, Any], expected: str) -> None:
+    [message] = run(resource(kind, change))
+    assert expected in message and "Fix:" in message
+
+
+def test_public_classification_allows_public_buckets_and_objects() -> None:
+    assert (
+        run(resource("oci-bucket", {"accessType": "ObjectRead", "freeformTags": PUBLIC_TAGS})) == []
+    )
+    assert run(resource("s3-bucket", {"acl": "public-read", "tags": PUBLIC_TAGS})) == []
+    assert run(resource("s3-object", {"acl": "public-read", "tags": PUBLIC_TAGS})) == []
+
+
+def test_provider_default_tags_classify_the_bucket() -> None:
+    provider = aws_provider(
+        "us-east-1", name="p", allowedAccountIds=[OURS], defaultTags={"tags": PUBLIC_TAGS}
+    )
+    bucket = Resource("aws:s3/bucket:Bucket", "b", {"bucket": "b", "acl": "public-read"}, provider)
+    assert run(bucket) == []
+
+
+def test_pack_config_trusts_accounts_and_organizations() -> None:
+    assert (
+        run(resource("rds-snapshot", {"sharedAccounts": [OTHER]}), {"trustedAccountIds": [OTHER]})
+        == []
+    )
+    org_share = resource(
+        "ami-launch-permission",
+        {"accountId": None, "organizationArn": f"arn:aws:organizations::{OURS}:organization/{ORG}"},
+    )
+    assert len(run(org_share)) == 1
+    assert run(org_share, {"trustedOrganizationIds": [ORG]}) == []
+
+
+UNKNOWNS: list[tuple[str, dict[str, Any]]] = [
+    ("oci-bucket", {"accessType": UNKNOWN_STRING}),
+    ("oci-bucket", {"accessType": "ObjectRead", "freeformTags": UNKNOWN_STRING}),
+    ("s3-bucket", {"acl": UNKNOWN_STRING}),
+    ("s3-bucket-acl", {"accessControlPolicy": UNKNOWN_STRING}),
+    ("rds-snapshot", {"sharedAccounts": UNKNOWN_STRING}),
+    ("ami-launch-permission", {"accountId": UNKNOWN_STRING}),
+    ("lambda-url", {"authorizationType": UNKNOWN_STRING}),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "change"), UNKNOWNS, ids=[f"{k}-{i}" for i, (k, _) in enumerate(UNKNOWNS)]
+)
+def test_unknown_deciding_value_is_reported_never_passed(kind: str, change: dict[str, Any]) -> None:
+    # Outside preview (no PULUMI_DRY_RUN) an unknown is a mandatory violation: fail closed.
+    [message] = run(resource(kind, change))
+    assert "cannot decide" in message
+
+
+def test_unknown_value_that_does_not_decide_is_ignored() -> None:
+    assert run(resource("lambda-url", {"functionName": UNKNOWN_STRING})) == []
+    assert run(resource("oci-bucket", {"namespace": UNKNOWN_STRING})) == []
