@@ -154,6 +154,8 @@ class Report:
     flows: list[DataFlow] = field(default_factory=list)
     invokes: list[InvokeAnswer] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    analyzer_calls: dict[str, list[str]] = field(default_factory=dict)
+    """Per pack, every analyzer RPC in the order it was made (the engine's order)."""
 
     @property
     def mandatory(self) -> list[Violation]:

@@ -235,6 +235,11 @@ def _analyze(
         violations=violations,
         remediations=remediations,
         flows=flows,
+        analyzer_calls={
+            (p.info.name if p.info else str(p.project.dir)): list(p.client.calls)
+            for p in packs
+            if p.client is not None
+        },
         invokes=[
             InvokeAnswer(
                 str(getattr(r, "token", "")),

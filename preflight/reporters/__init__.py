@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from typing import cast
 
 from preflight.model import Report
 
 FORMATS = ("text", "json", "markdown", "sarif")
+_MODULES = {"text": "text", "json": "json_report", "markdown": "markdown", "sarif": "sarif"}
 
 
 def renderer(name: str) -> Callable[..., str]:
-    if name == "text":
-        from preflight.reporters import text
-
-        return text.render
-    if name == "json":
-        from preflight.reporters import json_report
-
-        return json_report.render
-    if name == "markdown":
-        from preflight.reporters import markdown
-
-        return markdown.render
-    if name == "sarif":
-        from preflight.reporters import sarif
-
-        return sarif.render
-    raise ValueError(f"unknown format {name!r}")
+    if name not in _MODULES:
+        raise ValueError(f"unknown format {name!r}")
+    module = importlib.import_module(f"preflight.reporters.{_MODULES[name]}")
+    return cast(Callable[..., str], module.render)
 
 
 def render(report: Report, name: str, *, color: bool = False) -> str:

@@ -1,0 +1,145 @@
+"""The pull-request comment: summary line, violations table, residency inventory, and a Mermaid
+diagram of regions and data flows (GitHub renders it as a picture)."""
+
+from __future__ import annotations
+
+import re
+
+from preflight.model import Report, ResourceSummary
+from preflight.reporters.common import by_urn, finding, grouped
+
+_BADGE = {"mandatory": "🔴 mandatory", "advisory": "🟡 advisory"}
+
+
+def _cell(text: object) -> str:
+    value = "" if text is None else str(text)
+    return value.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _code(text: object) -> str:
+    return f"`{text}`" if text else "—"
+
+
+def _node_id(urn: str, ids: dict[str, str]) -> str:
+    if urn not in ids:
+        ids[urn] = f"r{len(ids) + 1}"
+    return ids[urn]
+
+
+def _label(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def _group_id(cloud: str | None, region: str | None) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", f"{cloud or 'other'}_{region or 'undetermined'}")
+
+
+def mermaid(report: Report) -> list[str]:
+    resources = by_urn(report)
+    involved: dict[str, ResourceSummary] = {r.urn: r for r in report.resources if r.data_store}
+    for flow in report.flows:
+        for urn in (flow.source_urn, flow.target_urn):
+            if urn and urn in resources:
+                involved[urn] = resources[urn]
+    if not involved:
+        return []
+    ids: dict[str, str] = {}
+    groups: dict[tuple[str | None, str | None], list[ResourceSummary]] = {}
+    for r in involved.values():
+        groups.setdefault((r.cloud, r.region), []).append(r)
+    lines = ["```mermaid", "flowchart LR"]
+    for (cloud, region), members in sorted(
+        groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))
+    ):
+        title = f"{cloud or 'other'} {region or 'region undetermined'}"
+        lines.append(f'  subgraph {_group_id(cloud, region)}["{_label(title)}"]')
+        for r in members:
+            tag = f"<br>{r.classification}" if r.classification else ""
+            lines.append(f'    {_node_id(r.urn, ids)}["{_label(r.name)}{_label(tag)}"]')
+        lines.append("  end")
+    for i, flow in enumerate(report.flows):
+        source = _node_id(flow.source_urn, ids)
+        if flow.target_urn and flow.target_urn in involved:
+            target = _node_id(flow.target_urn, ids)
+        else:
+            target = f"x{i}"
+            lines.append(
+                f'  {target}(["{_label(flow.target_region or "unresolved destination")}"])'
+            )
+        lines.append(f'  {source} -->|"{_label(flow.via)}"| {target}')
+    lines.append("```")
+    return lines
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    del color
+    resources = by_urn(report)
+    m, a = len(report.mandatory), len(report.advisory)
+    verdict = "❌ FAIL" if m else "✅ PASS"
+    packs = ", ".join(f"`{p.name}` {p.version}".strip() for p in report.packs)
+    out = [
+        f"## Residency preflight: {verdict}",
+        "",
+        f"Stack `{report.stack}` of `{report.project}`: **{m} mandatory** and {a} advisory "
+        f"violations in {len(report.resources)} resources, checked offline by {packs}.",
+        "",
+        "### Violations",
+        "",
+    ]
+    if report.violations:
+        out += ["| Enforcement | Policy | Resource | Finding |", "| --- | --- | --- | --- |"]
+        for urn, items in grouped(report):
+            r = resources.get(urn)
+            what = f"`{r.name}` ({_code(r.type)})" if r else _code(urn)
+            if r and r.source:
+                what += f"<br>{_code(r.source)}"
+            for v in items:
+                badge = _BADGE.get(v.enforcement, v.enforcement)
+                out.append(f"| {badge} | `{v.policy}` | {what} | {_cell(finding(v))} |")
+    else:
+        out.append("None.")
+    out += [
+        "",
+        "### Residency inventory",
+        "",
+        "| Data store | Type | Region | Classification | Encryption key | Replication targets |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    stores = [r for r in report.resources if r.data_store]
+    for r in stores:
+        out.append(
+            f"| `{_cell(r.name)}` | {_code(r.type)} | {_cell(r.region or 'undetermined')} | "
+            f"{_cell(r.classification or 'unclassified')} | {_cell(r.encryption_key or '—')} | "
+            f"{_cell(', '.join(r.replication_targets) or '—')} |"
+        )
+    if not stores:
+        out.append("| — | | | | | |")
+    diagram = mermaid(report)
+    if diagram:
+        out += ["", "### Regions and data flows", "", *diagram]
+    if report.remediations:
+        out += [
+            "",
+            "### Remediations",
+            "",
+            "| Policy | Resource | Property | Before | After |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for rem in report.remediations:
+            name = resources[rem.urn].name if rem.urn in resources else rem.urn
+            for c in rem.changes:
+                out.append(
+                    f"| `{rem.policy}` | `{name}` | `{c.path}` | {_cell(c.before)} | "
+                    f"{_cell(c.after)} |"
+                )
+    if report.invokes:
+        out += [
+            "",
+            "### Data sources answered offline",
+            "",
+            "| Invoke | Answer from | Call site |",
+            "| --- | --- | --- |",
+        ]
+        for inv in report.invokes:
+            out.append(f"| `{inv.token}` | {inv.source} | {_code(inv.call_site)} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,115 @@
+"""SARIF 2.1.0 for code-scanning uploads: one rule per policy, one result per violation, located
+at the resource's declaration in the program (or the project file for stack-level findings)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from preflight.model import Report
+from preflight.reporters.common import by_urn, finding
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"mandatory": "error", "advisory": "warning", "remediate": "error", "disabled": "none"}
+_SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+
+def _uri(program_dir: str, relative: str) -> str:
+    path = Path(program_dir) / relative
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_uri()
+
+
+def _location(report: Report, source: str | None) -> dict[str, Any]:
+    if source:
+        file, _, line = source.rpartition(":")
+        if not file:
+            file, line = source, ""
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(report.program_dir, file)}}
+        if line.isdigit() and int(line) > 0:
+            physical["region"] = {"startLine": int(line)}
+        return physical
+    return {"artifactLocation": {"uri": _uri(report.program_dir, "Pulumi.yaml")}}
+
+
+def to_document(report: Report) -> dict[str, Any]:
+    resources = by_urn(report)
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for pack in report.packs:
+        for policy in pack.policies:
+            if policy.name in index:
+                continue
+            index[policy.name] = len(rules)
+            properties: dict[str, Any] = {"tags": ["residency", pack.name]}
+            if policy.severity in _SECURITY_SEVERITY:
+                properties["security-severity"] = _SECURITY_SEVERITY[policy.severity]
+            rule: dict[str, Any] = {
+                "id": policy.name,
+                "name": policy.name,
+                "shortDescription": {"text": policy.description or policy.name},
+                "defaultConfiguration": {"level": _LEVEL.get(policy.enforcement, "warning")},
+                "properties": properties,
+            }
+            if policy.remediation_steps:
+                rule["help"] = {"text": policy.remediation_steps}
+            rules.append(rule)
+    results: list[dict[str, Any]] = []
+    for v in report.violations:
+        if v.policy not in index:
+            index[v.policy] = len(rules)
+            rules.append({"id": v.policy, "shortDescription": {"text": v.description or v.policy}})
+        r = resources.get(v.urn)
+        fingerprint = hashlib.sha256(f"{v.policy}\0{v.urn}".encode()).hexdigest()
+        results.append(
+            {
+                "ruleId": v.policy,
+                "ruleIndex": index[v.policy],
+                "level": _LEVEL.get(v.enforcement, "warning"),
+                "message": {"text": finding(v)},
+                "locations": [
+                    {
+                        "physicalLocation": _location(
+                            report, v.source or (r.source if r else None)
+                        ),
+                        "logicalLocations": [
+                            {
+                                "fullyQualifiedName": v.urn,
+                                "name": r.name if r else v.urn,
+                                "kind": "resource",
+                            }
+                        ],
+                    }
+                ],
+                "partialFingerprints": {"residencyFinding/v1": fingerprint},
+                "properties": {"enforcement": v.enforcement, "pack": v.pack},
+            }
+        )
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "preflight",
+                        "informationUri": "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
+                        "rules": rules,
+                    }
+                },
+                "automationDetails": {
+                    "id": f"residency-preflight/{report.project}/{report.stack}/"
+                },
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    del color
+    return json.dumps(to_document(report), indent=2) + "\n"
