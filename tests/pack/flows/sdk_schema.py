@@ -1,66 +1,95 @@
-"""Reads the pulumi-aws / pulumi-oci SDK classes to check catalog paths against the providers'
-own schemas: a resource token maps to its class, and a camelCase property path is walked
-through the SDK's output types (``@pulumi.getter(name=...)`` carries the engine's name)."""
+"""Reads the pulumi-aws / pulumi-oci SDK sources to check catalog paths against the providers'
+own schemas: a resource token maps to its class through the table each SDK registers with the
+Pulumi runtime, and a camelCase property path is walked through the class's getters and the
+output types they return (``@pulumi.getter(name=...)`` carries the engine's property name).
+
+The sources are read as text, not imported: importing hundreds of SDK modules costs tens of
+seconds when bytecode is not cached, and the text is the same schema.
+"""
 
 from __future__ import annotations
 
-import importlib
+import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pulumi_aws
 import pulumi_oci
 
-_SUPER_INIT = re.compile(r"super\((\w+), __self__\)\.__init__\(\s*'([^']+)'")
-_TYPE_REF = re.compile(r"(?:outputs\.)?([A-Z]\w+)'")
+_RESOURCE_MODULES = re.compile(r'resource_modules="""(.*?)"""', re.DOTALL)
+_CLASS = re.compile(r"^class (\w+)\(([^)]*)\):", re.MULTILINE)
+_GETTER = re.compile(
+    r'@pulumi\.getter(?:\(name="(\w+)"\))?\n'  # the engine's (camelCase) name, if not the def's
+    r"(?:[ \t]+@[^\n]*\n)*"  # other decorators (deprecation)
+    r"\s+def (\w+)\(self\)\s*->\s*(.+?):\n"
+)
+_TYPE_REF = re.compile(r"'(?:outputs\.)?([A-Z]\w+)'")
+_PACKAGES = {"pulumi_aws": pulumi_aws, "pulumi_oci": pulumi_oci}
 
 
 @cache
 def token_index() -> dict[str, tuple[str, str]]:
-    """Resource token -> (module, class name), read from the SDK sources."""
+    """Resource token -> (module, class name), from ``resource_modules`` in each SDK's
+    ``__init__`` (the table it registers with the Pulumi runtime)."""
     index: dict[str, tuple[str, str]] = {}
-    for package in (pulumi_aws, pulumi_oci):
-        root = Path(package.__file__).parent
-        for source in root.rglob("*.py"):
-            if source.name.startswith("_"):
-                continue
-            text = source.read_text(encoding="utf-8")
-            for match in _SUPER_INIT.finditer(text):
-                module = ".".join(source.relative_to(root.parent).with_suffix("").parts)
-                index[match.group(2)] = (module, match.group(1))
+    for package in _PACKAGES.values():
+        source = Path(package.__file__).read_text(encoding="utf-8")
+        match = _RESOURCE_MODULES.search(source)
+        assert match, f"{package.__name__} no longer registers its resource modules"
+        for module in json.loads(match.group(1)):
+            for token, class_name in module["classes"].items():
+                index[token] = (module["fqn"], class_name)
     return index
 
 
-def _getters(cls: type) -> dict[str, Any]:
-    out = {}
-    for attr in dir(cls):
-        prop = getattr(cls, attr, None)
-        if isinstance(prop, property) and hasattr(prop.fget, "_pulumi_name"):
-            out[prop.fget._pulumi_name] = prop.fget
+def _module_dir(fqn: str) -> Path:
+    top, *rest = fqn.split(".")
+    return Path(_PACKAGES[top].__file__).parent.joinpath(*rest)
+
+
+@cache
+def _classes(path: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """class name -> (bases, {property name: return annotation}) for one source file."""
+    text = path.read_text(encoding="utf-8")
+    starts = list(_CLASS.finditer(text))
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+        getters = {
+            (g.group(1) or g.group(2)): g.group(3) for g in _GETTER.finditer(text, match.end(), end)
+        }
+        out[match.group(1)] = (match.group(2), getters)
     return out
+
+
+@cache
+def _resource_getters(fqn: str, class_name: str) -> dict[str, str] | None:
+    for path in sorted(_module_dir(fqn).glob("*.py")):
+        bases_getters = _classes(path).get(class_name)
+        if bases_getters and "CustomResource" in bases_getters[0]:
+            return bases_getters[1]
+    return None
 
 
 def resolve_path(token: str, steps: tuple[str, ...]) -> str | None:
     """None if ``steps`` (``*`` = list element) exist under the resource ``token``, else why not."""
     if token not in token_index():
         return f"no resource {token} in the SDK"
-    module_name, class_name = token_index()[token]
-    module = importlib.import_module(module_name)
-    cls: type | None = getattr(module, class_name)
-    try:
-        outputs: Any = importlib.import_module(module_name.rsplit(".", 1)[0] + ".outputs")
-    except ImportError:  # a module whose resources have no nested types
-        outputs = None
+    fqn, class_name = token_index()[token]
+    getters = _resource_getters(fqn, class_name)
+    if getters is None:
+        return f"no class {class_name} in {fqn}"
+    outputs = _module_dir(fqn) / "outputs.py"
+    where = class_name
     for step in steps:
         if step == "*":
             continue
-        if cls is None:
+        if getters is None:
             return f"`{step}` is below a scalar"
-        getters = _getters(cls)
         if step not in getters:
-            return f"no property `{step}` on {cls.__name__} (has: {', '.join(sorted(getters))})"
-        refs = _TYPE_REF.findall(repr(getters[step].__annotations__.get("return")))
-        cls = getattr(outputs, refs[-1], None) if refs and outputs else None
+            return f"no property `{step}` on {where} (has: {', '.join(sorted(getters))})"
+        refs = _TYPE_REF.findall(getters[step])
+        nested = _classes(outputs).get(refs[-1]) if refs and outputs.exists() else None
+        getters, where = (nested[1], refs[-1]) if nested else (None, "")
     return None

@@ -1,0 +1,385 @@
+"""The data-flow graph of a stack, and where US user data can reach through it.
+
+Nodes are the stack's resources, plus one node per destination outside the stack: a region a
+copy goes to, or a destination that cannot be located at all. Edges come from the copy-field
+catalog (:mod:`residency_pack.engine.copy_fields`): replication, copy, backup, restore, export
+and subscription properties. A reference to another resource is resolved, in this order:
+
+1. by value: the string (name, ARN, OCID, id) equals an identifying property of a resource of
+   the stack (``arn``, ``id``, ``name``, ``bucket``, ...), of a type the field may reference;
+2. by property dependency: while the value is unknown (preview), the engine's
+   ``propertyDependencies`` of the top-level property name the resources it comes from;
+3. by location: an ARN, OCID, availability-domain or region name gives a region node;
+4. otherwise the destination is *unresolved*, which fails closed when user data reaches it.
+
+:func:`user_data_breaches` runs one breadth-first search from every ``us-user-data`` resource
+at once (and from every resource whose classification is unknown: fail closed), so the cost is
+linear in resources plus flows. Every resource, region or unresolved destination that user data
+reaches and that may not hold it is a breach, reported with one shortest witness path. A
+receiving store classified ``non-personal``/``public`` (or not at all) is a breach wherever it
+is: classification laundering.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, Protocol
+
+from residency_pack.engine import copy_fields, pack_config, type_catalog
+from residency_pack.engine.classification import US_USER_DATA
+from residency_pack.engine.copy_fields import CopyField, Destination, FlowKind, Location
+from residency_pack.engine.effective_region import EffectiveRegion
+from residency_pack.engine.props import UNKNOWN
+from residency_pack.engine.region_catalog import Cloud
+
+# Properties whose value identifies a resource when another resource references it.
+IDENTITY_PROPS: Final[tuple[str, ...]] = (
+    "id",
+    "arn",
+    "name",
+    "bucket",
+    "identifier",
+    "clusterIdentifier",
+    "keyId",
+    "replicationGroupId",
+    "globalClusterIdentifier",
+    "globalReplicationGroupId",
+    "dbSnapshotArn",
+    "dbClusterSnapshotArn",
+    "namespace",
+)
+MAX_PATH_HOPS: Final = 16  # a witness path longer than this is shortened in messages
+
+
+class FlowResource(Protocol):
+    """What the graph needs of a resource (``rule.StackResource`` has all of it)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def urn(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def props(self) -> Any: ...
+    @property
+    def region(self) -> EffectiveRegion: ...
+    @property
+    def classification(self) -> Any: ...
+    @property
+    def property_dependencies(self) -> Mapping[str, Sequence[str]]: ...
+
+
+NodeKind = Literal["resource", "region", "unresolved"]
+
+
+@dataclass(frozen=True)
+class Node:
+    key: str
+    kind: NodeKind
+    label: str
+    urn: str | None = None  # the resource (resource nodes) or the resource configuring the flow
+    location: Location | None = None  # region nodes
+    reason: str = ""  # unresolved nodes: why the destination cannot be located
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    flow: FlowKind
+    via: str  # URN of the resource whose property creates the flow
+    field: str  # that property's path
+
+    def describe(self, graph: FlowGraph) -> str:
+        via = graph.nodes[self.via].label if self.via in graph.nodes else self.via
+        return f"{self.flow.value} via {via}.{self.field}"
+
+
+@dataclass
+class FlowGraph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    out: dict[str, list[Edge]] = field(default_factory=dict)
+
+    def add_node(self, node: Node) -> str:
+        self.nodes.setdefault(node.key, node)
+        return node.key
+
+    def add_edge(self, edge: Edge) -> None:
+        if edge.source != edge.target:
+            self.out.setdefault(edge.source, []).append(edge)
+
+    def edges(self) -> Iterator[Edge]:
+        for edges in self.out.values():
+            yield from edges
+
+    def successors(self, key: str) -> list[str]:
+        return [e.target for e in self.out.get(key, [])]
+
+
+def _s3_bucket_name(value: str) -> str | None:
+    prefix = "arn:aws:s3:::"
+    return value[len(prefix) :].split("/", 1)[0] if value.startswith(prefix) else None
+
+
+class _Resolver:
+    """Finds the stack resources a reference names. Built once per stack: O(resources)."""
+
+    def __init__(self, resources: Sequence[FlowResource]) -> None:
+        self.by_urn: dict[str, FlowResource] = {r.urn: r for r in resources}
+        self.by_value: dict[str, list[str]] = {}
+        for resource in resources:
+            if type_catalog.is_provider(resource.type) or not isinstance(resource.props, dict):
+                continue
+            for prop in IDENTITY_PROPS:
+                value = resource.props.get(prop)
+                if isinstance(value, str) and value:
+                    self.by_value.setdefault(value, []).append(resource.urn)
+
+    def _eligible(self, entry: CopyField, urn: str, self_urn: str) -> bool:
+        target = self.by_urn.get(urn)
+        if target is None or urn == self_urn or type_catalog.is_provider(target.type):
+            return False
+        if type_catalog.is_region_neutral(target.type) and not entry.targets:
+            return False
+        return copy_fields.matches_target(entry, target.type)
+
+    def by_reference(self, entry: CopyField, value: str, self_urn: str) -> list[str]:
+        candidates = list(self.by_value.get(value, ()))
+        bucket = _s3_bucket_name(value)
+        if bucket:
+            candidates += self.by_value.get(bucket, ())
+        return [u for u in dict.fromkeys(candidates) if self._eligible(entry, u, self_urn)]
+
+    def by_dependency(self, entry: CopyField, resource: FlowResource, path: str) -> list[str]:
+        top = path.split(".", 1)[0].split("[", 1)[0]
+        deps = resource.property_dependencies.get(top, ())
+        return [u for u in dict.fromkeys(deps) if self._eligible(entry, u, resource.urn)]
+
+
+def _resource_label(resource: FlowResource) -> str:
+    return resource.name or resource.urn
+
+
+def _region_node(via: FlowResource, location: Location) -> Node:
+    cloud, region = location
+    return Node(
+        key=f"region|{via.urn}|{cloud}|{region}",
+        kind="region",
+        label=f"{cloud} region {region}",
+        urn=via.urn,
+        location=location,
+    )
+
+
+def _unresolved_node(via: FlowResource, destination: Destination) -> Node:
+    if destination.unlocated:
+        shown = ", ".join(f"`{path}` = {value!r}" for path, value in destination.unlocated)
+        reason = (
+            f"{shown} names no region and no resource of this stack"
+        )
+    else:
+        shown = ", ".join(f"`{path}`" for path in destination.unknown)
+        reason = (
+            f"{shown} is unknown during preview and is not an output of a resource of this stack"
+        )
+    return Node(
+        key=f"unresolved|{via.urn}|{destination.path}|{destination.field.label}",
+        kind="unresolved",
+        label=f"unresolved destination of {_resource_label(via)}",
+        urn=via.urn,
+        reason=reason,
+    )
+
+
+def _matched(
+    resolver: _Resolver, resource: FlowResource, destination: Destination
+) -> list[str]:
+    entry = destination.field
+    urns: list[str] = []
+    for _, value in destination.values:
+        urns += resolver.by_reference(entry, value, resource.urn)
+    if not urns and (destination.unknown or (destination.unlocated and entry.targets)):
+        for path in (*destination.unknown, *(p for p, _ in destination.unlocated)):
+            urns += resolver.by_dependency(entry, resource, path)
+    urns = list(dict.fromkeys(urns))
+    regions = {location for _, location in destination.regions}
+    if regions and urns:
+        # Same-named stores in several regions: keep the one(s) in the named region.
+        in_region = [u for u in urns if _located_in(resolver.by_urn[u].region, regions)]
+        urns = in_region or urns
+    return urns
+
+
+def _located_in(region: EffectiveRegion, locations: set[Location]) -> bool:
+    return region.cloud is not None and any(
+        (region.cloud, name) in locations for name in region.regions
+    )
+
+
+def _sources(resolver: _Resolver, resource: FlowResource, entry: CopyField) -> list[str]:
+    if entry.source is None:
+        return [resource.urn]
+    found: list[str] = []
+    for path, value in copy_fields.source_values(entry, resource.props):
+        named = [] if value is UNKNOWN else resolver.by_reference(_ANY_SOURCE, value, resource.urn)
+        found += named or resolver.by_dependency(_ANY_SOURCE, resource, path)
+    # A source outside the stack: the configuring resource stands for it.
+    return list(dict.fromkeys(found)) or [resource.urn]
+
+
+_ANY_SOURCE: Final = CopyField("", "", FlowKind.COPY, ())
+
+
+def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
+    """The data-flow graph of ``resources``. Linear in resources plus catalogued fields."""
+    resolver = _Resolver(resources)
+    graph = FlowGraph()
+    for resource in resources:
+        graph.add_node(Node(resource.urn, "resource", _resource_label(resource), urn=resource.urn))
+    for resource in resources:
+        if not copy_fields.fields_for(resource.type):
+            continue
+        for destination in copy_fields.destinations(resource.type, resource.props):
+            _add_flows(graph, resolver, resource, destination)
+    return graph
+
+
+def _add_flows(
+    graph: FlowGraph, resolver: _Resolver, resource: FlowResource, destination: Destination
+) -> None:
+    entry = destination.field
+    matched = _matched(resolver, resource, destination)
+    field_path = destination.path or entry.label
+    if entry.inbound:
+        for source in matched:
+            graph.add_edge(Edge(source, resource.urn, entry.flow, resource.urn, field_path))
+        return
+    targets: list[str]
+    if matched:
+        targets = matched
+    elif destination.regions:
+        locations = dict.fromkeys(location for _, location in destination.regions)
+        targets = [graph.add_node(_region_node(resource, loc)) for loc in locations]
+    else:
+        targets = [graph.add_node(_unresolved_node(resource, destination))]
+    for source in _sources(resolver, resource, entry):
+        for target in targets:
+            graph.add_edge(Edge(source, target, entry.flow, resource.urn, field_path))
+
+
+# --- where user data reaches -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breach:
+    """User data reaches ``node``, which may not hold it, along ``path`` (origin first)."""
+
+    node: Node
+    reason: str
+    path: tuple[Edge, ...]
+    urn: str | None  # the resource to report against
+
+    def describe_path(self, graph: FlowGraph) -> str:
+        if not self.path:
+            return graph.nodes[self.node.key].label
+        hops = list(self.path)
+        shortened = len(hops) > MAX_PATH_HOPS
+        if shortened:
+            hops = hops[: MAX_PATH_HOPS // 2] + hops[-MAX_PATH_HOPS // 2 :]
+        text = graph.nodes[hops[0].source].label
+        for index, edge in enumerate(hops):
+            if shortened and index == MAX_PATH_HOPS // 2:
+                text += " -> …"
+            text += f" -[{edge.describe(graph)}]-> {graph.nodes[edge.target].label}"
+        return text
+
+
+def is_origin(resource: FlowResource) -> bool:
+    """A resource whose data counts as US user data: tagged so, or of unknown classification."""
+    return resource.classification == US_USER_DATA or resource.classification is UNKNOWN
+
+
+def _judge_resource(
+    resource: FlowResource, allowed: Mapping[Cloud, frozenset[str]]
+) -> str | None:
+    region = resource.region
+    data_bearing = type_catalog.is_data_bearing(resource.type)
+    if region.neutral:
+        pass
+    elif region.undetermined:
+        if data_bearing:
+            return f"its region cannot be determined ({region.undetermined_reason})"
+    elif region.cloud is not None:
+        names = region.regions or (region.region or "",)
+        outside = [r for r in names if r not in allowed[region.cloud]]
+        if outside:
+            return (
+                f"it is in {region.cloud} region {', '.join(outside)}, which is not allowed for "
+                f"{US_USER_DATA} (allowed: {', '.join(sorted(allowed[region.cloud])) or 'none'})"
+            )
+    tag = resource.classification
+    if data_bearing and tag is not UNKNOWN and tag != US_USER_DATA:
+        shown = f"classified `{tag}`" if tag else "not classified"
+        return (
+            f"it is {shown} but receives {US_USER_DATA}: classification laundering (the "
+            "copy would be governed by the rules of its label, not of its data)"
+        )
+    return None
+
+
+def _judge(
+    node: Node, by_urn: Mapping[str, FlowResource], allowed: Mapping[Cloud, frozenset[str]]
+) -> str | None:
+    if node.kind == "resource":
+        resource = by_urn.get(node.key)
+        return _judge_resource(resource, allowed) if resource is not None else None
+    if node.kind == "region" and node.location is not None:
+        cloud, region = node.location
+        if region in allowed[cloud]:
+            return None
+        return (
+            f"the copy goes to {cloud} region {region}, which is not allowed for {US_USER_DATA} "
+            f"(allowed: {', '.join(sorted(allowed[cloud])) or 'none'})"
+        )
+    return f"the destination cannot be located: {node.reason}"
+
+
+def user_data_breaches(
+    graph: FlowGraph, resources: Iterable[FlowResource], config: Mapping[str, Any]
+) -> list[Breach]:
+    """Every node that US user data reaches but may not hold, with a shortest witness path."""
+    by_urn = {r.urn: r for r in resources}
+    allowed = pack_config.allowed_regions(config, US_USER_DATA)
+    origins = [urn for urn, r in by_urn.items() if is_origin(r)]
+    parent: dict[str, Edge | None] = dict.fromkeys(origins)
+    received: dict[str, Edge] = {}
+    queue = deque(origins)
+    while queue:
+        current = queue.popleft()
+        for edge in graph.out.get(current, ()):
+            received.setdefault(edge.target, edge)
+            if edge.target not in parent:
+                parent[edge.target] = edge
+                queue.append(edge.target)
+    breaches: list[Breach] = []
+    for key, edge in received.items():
+        node = graph.nodes[key]
+        reason = _judge(node, by_urn, allowed)
+        if reason is None:
+            continue
+        path = (*_path_to(edge.source, parent), edge)
+        urn = node.urn if node.kind == "resource" else edge.via
+        breaches.append(Breach(node, reason, path, urn))
+    return breaches
+
+
+def _path_to(key: str, parent: Mapping[str, Edge | None]) -> tuple[Edge, ...]:
+    hops: list[Edge] = []
+    current = parent.get(key)
+    while current is not None and len(hops) <= 4 * MAX_PATH_HOPS:
+        hops.append(current)
+        current = parent.get(current.source)
+    return tuple(reversed(hops))

@@ -1,0 +1,127 @@
+"""The copy-field catalog: every path exists in the provider SDKs, the issue's list is covered,
+and destinations are read out of engine-shaped bags without raising."""
+
+from __future__ import annotations
+
+import pytest
+from residency_pack.engine import copy_fields
+from residency_pack.engine.copy_fields import COPY_FIELDS, destinations, locate, split_path
+from residency_pack.engine.props import UNKNOWN
+
+from .sdk_schema import resolve_path
+
+
+def test_every_catalog_path_exists_in_the_sdk_schemas():
+    problems = []
+    for entry in COPY_FIELDS:
+        each = split_path(entry.each)
+        for name in (*entry.at, *entry.hints):
+            if why := resolve_path(entry.resource_type, each + split_path(name)):
+                problems.append(f"{entry.resource_type} {entry.each}.{name}: {why}")
+        if entry.source and (why := resolve_path(entry.resource_type, split_path(entry.source))):
+            problems.append(f"{entry.resource_type} source {entry.source}: {why}")
+    assert problems == []
+
+
+def test_the_schema_check_rejects_a_wrong_name():
+    assert "no property `destinationBucket`" in resolve_path(
+        "oci:ObjectStorage/replicationPolicy:ReplicationPolicy", ("destinationBucket",)
+    )
+    assert "no resource" in resolve_path("aws:s3/bucketReplication:Nope", ("rules",))
+
+
+# (type, field) pairs the issue names explicitly; each must be in the catalog.
+ISSUE_LIST = [
+    ("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "bucket"),
+    ("aws:dynamodb/table:Table", "regionName"),
+    ("aws:dynamodb/globalTable:GlobalTable", "regionName"),
+    ("aws:rds/instance:Instance", "replicateSourceDb"),
+    ("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+     "sourceDbInstanceArn"),
+    ("aws:backup/plan:Plan", "destinationVaultArn"),
+    ("aws:kms/replicaKey:ReplicaKey", "primaryKeyArn"),
+    ("aws:secretsmanager/secret:Secret", "region"),
+    ("aws:ecr/replicationConfiguration:ReplicationConfiguration", "region"),
+    ("aws:efs/replicationConfiguration:ReplicationConfiguration", "region"),
+    ("aws:dlm/lifecyclePolicy:LifecyclePolicy", "target"),
+    ("oci:ObjectStorage/replicationPolicy:ReplicationPolicy", "destinationRegionName"),
+    ("oci:ObjectStorage/replicationPolicy:ReplicationPolicy", "destinationBucketName"),
+    ("oci:Database/autonomousDatabase:AutonomousDatabase", "sourceId"),
+    ("oci:Core/volume:Volume", "availabilityDomain"),
+    ("oci:Core/bootVolume:BootVolume", "availabilityDomain"),
+    ("oci:Core/volumeBackup:VolumeBackup", "volumeBackupId"),
+    ("oci:Core/volumeBackupPolicy:VolumeBackupPolicy", "destinationRegion"),
+    ("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "copyToRegion"),
+    ("oci:Psql/dbSystem:DbSystem", "regions"),
+    ("oci:Nosql/table:Table", "region"),
+    ("oci:Kms/vaultVerification:VaultVerification", "replicaRegion"),
+    ("oci:Vault/secret:Secret", "targetRegion"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("resource_type", "field"), ISSUE_LIST)
+def test_the_issue_list_is_covered(resource_type, field):
+    assert any(field in entry.at for entry in copy_fields.fields_for(resource_type))
+
+
+def test_split_path():
+    assert split_path("rules[*].destination") == ("rules", "*", "destination")
+    assert split_path("") == ()
+
+
+@pytest.mark.parametrize(
+    ("cloud", "value", "expected"),
+    [
+        ("aws", "us-east-1", ("aws", "us-east-1")),
+        ("aws", "arn:aws:backup:eu-west-1:111122223333:backup-vault:v", ("aws", "eu-west-1")),
+        ("oci", "us-phoenix-1", ("oci", "us-phoenix-1")),
+        ("oci", "PHX", ("oci", "us-phoenix-1")),
+        ("oci", "Uocm:SIN-AD-1", ("oci", "ap-singapore-1")),
+        ("oci", "ocid1.vault.oc1.ap-singapore-1.abc", ("oci", "ap-singapore-1")),
+        ("aws", "arn:aws:s3:::replica-bucket", None),
+        ("oci", "replica-bucket", None),
+    ],
+)
+def test_locate(cloud, value, expected):
+    assert locate(cloud, value) == expected
+
+
+def test_destinations_pair_fields_of_one_element_and_use_hints():
+    props = {
+        "bucket": "src",
+        "rules": [
+            {"destination": {"bucket": "arn:aws:s3:::dst-a"}},
+            {
+                "destination": {
+                    "bucket": "arn:aws:s3:::dst-b",
+                    "encryptionConfiguration": {
+                        "replicaKmsKeyId": "arn:aws:kms:ap-southeast-1:111122223333:key/k"
+                    },
+                }
+            },
+            {"destination": {"bucket": UNKNOWN}},
+        ],
+    }
+    found = list(destinations("aws:s3/bucketReplicationConfig:BucketReplicationConfig", props))
+    assert [d.path for d in found] == [
+        "rules[0].destination", "rules[1].destination", "rules[2].destination"
+    ]  # fmt: skip
+    assert found[0].unlocated == (("rules[0].destination.bucket", "arn:aws:s3:::dst-a"),)
+    assert found[0].regions == ()
+    assert found[1].regions == (
+        ("rules[1].destination.encryptionConfiguration.replicaKmsKeyId",
+         ("aws", "ap-southeast-1")),
+    )  # fmt: skip
+    assert found[2].unknown == ("rules[2].destination.bucket",) and not found[2].values
+
+
+def test_destinations_read_region_lists_unknown_lists_and_skip_absent_fields():
+    psql = {"managementPolicy": {"backupPolicy": {"copyPolicy": {"regions": ["us-phoenix-1",
+                                                                           "eu-frankfurt-1"]}}}}
+    [d] = destinations("oci:Psql/dbSystem:DbSystem", psql)
+    assert [loc for _, loc in d.regions] == [("oci", "us-phoenix-1"), ("oci", "eu-frankfurt-1")]
+    [d] = destinations("aws:dynamodb/table:Table", {"replicas": UNKNOWN})
+    assert d.unknown == ("replicas",)
+    assert list(destinations("aws:dynamodb/table:Table", {"name": "t", "replicas": []})) == []
+    assert list(destinations("aws:s3/bucketV2:BucketV2", {"bucket": "b"})) == []
+    assert list(destinations("aws:not/a:Type", {"x": 1})) == []
