@@ -144,6 +144,7 @@ CASES: list[tuple[str, Any, list[Kind]]] = [
         [Kind.UNVERIFIABLE],
     ),
     ("unique-id", doc(allow({"AWS": "AROAEXAMPLEID"})), [Kind.UNVERIFIABLE]),
+    ("service-name-under-aws", doc(allow({"AWS": "s3.amazonaws.com"})), [Kind.UNVERIFIABLE]),
     ("unknown-principal-category", doc(allow({"Martian": "x"})), [Kind.UNPARSEABLE]),
     ("plain-string-arn-principal", doc(allow(f"arn:aws:iam::{OURS}:root")), [Kind.UNPARSEABLE]),
     ("effect-misspelled", doc({"Effect": "allow", "Principal": "*"}), [Kind.UNPARSEABLE]),

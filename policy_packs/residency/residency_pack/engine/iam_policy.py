@@ -328,7 +328,7 @@ def _judge(
             arn = ARN(value)
             if not arn.error and arn.account_number == "cloudfront":
                 return None  # CloudFront origin access identity: AWS's own, not an account
-            if arn.error:
+            if arn.error or arn.service:
                 if pin.pinned:
                     return None
                 return finding(
