@@ -41,3 +41,23 @@ def classification_of(resource_type: str, props: Any) -> str | _Unknown | None:
         if value is not None:
             return value if isinstance(value, str) else str(value)
     return None
+
+
+def classification_with_provider_defaults(
+    resource_type: str, props: Any, provider_props: Any
+) -> str | _Unknown | None:
+    """The resource's own classification, else the AWS provider's ``defaultTags`` one (AWS
+    merges a provider's default tags into every resource's tags, the resource's own winning)."""
+    own = classification_of(resource_type, props)
+    if own is not None or cloud_of(resource_type) != "aws":
+        return own
+    default_tags = get(provider_props, "defaultTags", "tags")
+    if default_tags is UNKNOWN:
+        return UNKNOWN
+    if isinstance(default_tags, dict):
+        value = get(default_tags, CLASSIFICATION_TAG)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if value is not None:
+            return value if isinstance(value, str) else str(value)
+    return None

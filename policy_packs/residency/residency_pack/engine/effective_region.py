@@ -58,6 +58,8 @@ class EffectiveRegion:
     undetermined_reason: str | None = None
     # Every region the resource touches: ``region`` first, then any conflicting one.
     regions: tuple[str, ...] = field(default=())
+    # For an undetermined region: the setting to add, phrased as an instruction.
+    fix: str | None = None
 
     @property
     def undetermined(self) -> bool:
@@ -164,6 +166,7 @@ def effective_region(resource_type: str, props: Any, provider: Any) -> Effective
                 cloud, None, "provider input `region`",
                 undetermined_reason="the provider's `region` is unknown during preview; "
                 "set it to a literal region name",
+                fix="set the provider's `region` to a literal region name",
             )  # fmt: skip
         if isinstance(own, str) and own.strip():
             return EffectiveRegion(cloud, _normalise(own), "provider input `region`",
@@ -213,5 +216,7 @@ def effective_region(resource_type: str, props: Any, provider: Any) -> Effective
         return EffectiveRegion(cloud, region, loc_source, regions=(region, *dict.fromkeys(others)))
     if base is not None:
         return EffectiveRegion(cloud, base, source, regions=(base,))
-    reason = f"{unknown_reason}; {_missing_region_fix(cloud, resource_type)}"
-    return EffectiveRegion(cloud, None, "undetermined", undetermined_reason=reason)
+    fix = _missing_region_fix(cloud, resource_type)
+    return EffectiveRegion(
+        cloud, None, "undetermined", undetermined_reason=f"{unknown_reason}; {fix}", fix=fix
+    )

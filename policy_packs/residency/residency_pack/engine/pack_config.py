@@ -17,6 +17,7 @@ from fnmatch import fnmatchcase
 from typing import Any, Final
 
 import jsonschema
+
 from residency_pack.engine import region_catalog
 from residency_pack.engine.classification import CLASSIFICATIONS, NON_PERSONAL, PUBLIC, US_USER_DATA
 from residency_pack.engine.props import as_string_list, get

@@ -17,6 +17,7 @@ fail closed:
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,8 +33,10 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
+
 from residency_pack.engine import pack_config
-from residency_pack.engine.classification import classification_of
+from residency_pack.engine.classification import classification_with_provider_defaults
 from residency_pack.engine.effective_region import EffectiveRegion, effective_region
 from residency_pack.engine.props import _Unknown, unwrap
 
@@ -68,6 +71,9 @@ class Finding:
     message: str
     urn: str | None = None
     fix: str | None = None
+    # The finding hinges on a value that is unknown in preview and cannot be resolved from the
+    # stack. See `_report_findings`: pending in preview, mandatory outside it.
+    unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,9 @@ def _context_fields(
         "protect": bool(getattr(opts, "protect", False)),
         "config": config,
         "region": effective_region(resource_type, plain, plain_provider),
-        "classification": classification_of(resource_type, plain),
+        "classification": classification_with_provider_defaults(
+            resource_type, plain, plain_provider.props if plain_provider else None
+        ),
         "provider": plain_provider,
         "provider_type": plain_provider.resource_type if plain_provider else None,
         "provider_name": plain_provider.name if plain_provider else None,
@@ -166,6 +174,28 @@ def _message(spec: RuleSpec, finding: Finding, suffix: str = "") -> str:
     return f"{what}{suffix} Fix: {_fix_text(spec, finding)}"
 
 
+def is_preview() -> bool:
+    """True when the engine runs a preview. The CLI sets ``PULUMI_DRY_RUN`` explicitly for
+    every policy pack it starts; absent, the pack assumes an update (fail closed)."""
+    return os.environ.get("PULUMI_DRY_RUN", "").strip().lower() == "true"
+
+
+class PendingUntilUpdate(UnknownValueError):
+    """Raised by the wrapper after reporting everything decidable, when a finding hinges on a
+    value that is unknown in preview and cannot be resolved from the stack. The SDK shows it as
+    a visible "can't run policy ... during preview" notice; during ``pulumi up`` every input is
+    known before the resource is created, and the same check runs mandatory then."""
+
+    def __init__(self, policy: str, findings: list[Finding]) -> None:
+        super().__init__(UNKNOWN_STRING_VALUE, [policy])
+        self.findings = findings
+        what = " ".join(f.message.strip() for f in findings)
+        self.message = (
+            f"{what} This is decided during `pulumi up`, before the resource is created, "
+            "where it blocks if it is a violation."
+        )
+
+
 def _report_findings(
     spec: RuleSpec,
     findings: Iterable[Finding],
@@ -173,9 +203,14 @@ def _report_findings(
     report: ReportViolation,
     default_urn: str | None,
     name_for: Callable[[str | None], str | None],
+    defer_unknown: bool,
 ) -> None:
     exemptions = list(pack_config.exemptions(config))
     today = pack_config.today()
+    # Only resource policies may defer: they run again, before the create, during the update.
+    # Stack policies run after the update's resources exist, so theirs stay mandatory.
+    preview = defer_unknown and is_preview()
+    pending: list[Finding] = []
     for finding in findings:
         urn = finding.urn or default_urn
         name = name_for(urn)
@@ -189,7 +224,18 @@ def _report_findings(
                 f" (The {expired.describe()} expired on {expired.expires.isoformat()} and no "
                 "longer exempts this resource.)"
             )
+        if finding.unknown:
+            if preview:
+                pending.append(finding)
+                continue
+            suffix += (
+                " (The value is still unknown outside preview: fail closed.)"
+                if defer_unknown
+                else " (A stack policy cannot defer an unknown to the update: fail closed.)"
+            )
         report(_message(spec, finding, suffix), urn)
+    if pending:
+        raise PendingUntilUpdate(spec.name, pending)
 
 
 def _crash_finding(spec: RuleSpec, error: BaseException) -> Finding:
@@ -233,7 +279,7 @@ def resource_policy(
             findings = [_crash_finding(spec, error)]
         _report_findings(
             spec, findings, config, report_violation, urn or None,
-            lambda u: name if u == urn else (name_of_urn(u) if u else None),
+            lambda u: name if u == urn else (name_of_urn(u) if u else None), True,
         )  # fmt: skip
 
     return ResourceValidationPolicy(
@@ -293,8 +339,9 @@ def stack_policy(
         except Exception as error:
             findings = [_crash_finding(spec, error)]
         _report_findings(
-            spec, findings, config, report_violation, None, lambda u: name_of_urn(u) if u else None
-        )
+            spec, findings, config, report_violation, None,
+            lambda u: name_of_urn(u) if u else None, defer_unknown=False,
+        )  # fmt: skip
 
     return StackValidationPolicy(
         name=spec.name,

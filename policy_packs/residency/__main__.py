@@ -1,0 +1,26 @@
+"""The residency policy pack, as the Pulumi CLI runs it (`--policy-pack policy_packs/residency`).
+
+The CLI starts this file with the pack's Python; PolicyPack serves the analyzer protocol and
+prints its port on stdout. The rules live in `residency_pack/` next to this file, so the folder
+is self-contained for `pulumi policy publish`.
+"""
+
+import sys
+from pathlib import Path
+
+# The pack's own package sits next to this file; make it importable however the pack is started.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pulumi_policy import EnforcementLevel, PolicyPack
+from residency_pack.policies import all_policies
+
+PolicyPack(
+    name="residency",
+    policies=all_policies(),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    description=(
+        "Data residency: US user data only in allowed US regions, never copied out, never "
+        "reachable from outside the company's accounts and tenancy."
+    ),
+    display_name="Data residency",
+)

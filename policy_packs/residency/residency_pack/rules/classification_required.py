@@ -1,0 +1,66 @@
+"""residency-classification-required: every data-bearing resource carries a known
+``data-classification`` tag (AWS ``tags`` or the provider's ``defaultTags``; OCI
+``freeformTags``).
+
+Data-bearing types come from the explicit type catalog; a type of a data service that the
+catalog does not know is treated as data-bearing (fail closed) and the message says so.
+
+Unknowns: tags computed from another resource's output are unknown in preview. A residency
+decision cannot wait for them, so an unknown classification is a violation: set the tag as a
+literal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import Severity
+
+from residency_pack.engine import type_catalog
+from residency_pack.engine.classification import CLASSIFICATION_TAG, CLASSIFICATIONS, tag_field
+from residency_pack.engine.props import UNKNOWN
+from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+
+SPEC = RuleSpec(
+    name="residency-classification-required",
+    display_name="Data-bearing resources are classified",
+    description=(
+        "Every data-bearing AWS and OCI resource carries a `data-classification` tag whose "
+        f"value is one of {', '.join(CLASSIFICATIONS)}."
+    ),
+    severity=Severity.HIGH,
+    remediation=(
+        f"add the tag `{CLASSIFICATION_TAG}` with one of {', '.join(CLASSIFICATIONS)} "
+        "(AWS: in `tags`; OCI: in `freeformTags`), as a literal value."
+    ),
+    frameworks=("residency", "data-inventory"),
+)
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if not type_catalog.is_data_bearing(ctx.type):
+        return
+    field = tag_field(ctx.type)
+    why = (
+        f"{ctx.type} is a type of a data service that the pack's type catalog does not list, "
+        "so it is treated as data-bearing"
+        if type_catalog.is_unknown_data_service_type(ctx.type)
+        else f"{ctx.type} holds data"
+    )
+    value = ctx.classification
+    if value is UNKNOWN:
+        yield Finding(
+            f"The `{CLASSIFICATION_TAG}` tag of `{ctx.name}` is unknown during preview ({why}); "
+            "its residency cannot be decided.",
+            fix=f"set `{field}` {{'{CLASSIFICATION_TAG}': ...}} to a literal value.",
+        )
+    elif value is None:
+        yield Finding(f"`{ctx.name}` has no `{CLASSIFICATION_TAG}` tag in `{field}` ({why}).")
+    elif value not in CLASSIFICATIONS:
+        yield Finding(
+            f"`{ctx.name}` has `{CLASSIFICATION_TAG}` = `{value}`, which is not a known "
+            f"classification ({why})."
+        )
+
+
+POLICY = resource_policy(SPEC, check)
