@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from residency_pack.engine import pack_config, region_catalog
 from residency_pack.engine.classification import US_USER_DATA
+from residency_pack.engine.region_catalog import Cloud
 
 SECRETS_PROVIDER = "secretsprovider"
 ENCRYPTED_KEY = "encryptedkey"
@@ -72,7 +73,7 @@ class _KeyLocation:
 def check_stack_secrets(
     stack_file: Mapping[str, Any] | None,
     *,
-    allowed: Mapping[str, Iterable[str]] | None = None,
+    allowed: Mapping[str, Iterable[str]] | Mapping[Cloud, frozenset[str]] | None = None,
     file_name: str = "the stack file",
 ) -> list[StackSecretsWarning]:
     """Warnings for a secrets key outside `allowed` (cloud -> region names), or unverifiable.
@@ -81,9 +82,8 @@ def check_stack_secrets(
     `allowed_regions(config, "us-user-data")`, by default the pack's defaults.
     `file_name` names the file in messages.
     """
-    if allowed is None:
-        allowed = pack_config.allowed_regions({}, US_USER_DATA)
-    allowed_sets = {cloud: frozenset(regions) for cloud, regions in allowed.items()}
+    table = pack_config.allowed_regions({}, US_USER_DATA) if allowed is None else allowed
+    allowed_sets = {str(cloud): frozenset(regions) for cloud, regions in table.items()}
     settings: Mapping[str, Any] = stack_file or {}
     provider = settings.get(SECRETS_PROVIDER)
     encrypted_key = settings.get(ENCRYPTED_KEY)
@@ -209,10 +209,7 @@ def _outside_allowed(
             "region, so the key's region depends on the environment of whoever runs the CLI. "
             f"Fix: add `?region=<allowed region>` to the URL; {_FIX_PROVIDER}"
         )
-    if (
-        location.cloud in ("aws", "oci")
-        and region_catalog.lookup(location.cloud, location.region) is None
-    ):
+    if not _is_known_region(location.cloud, location.region):
         return (
             f"{file_name}: `{setting}` points at {location.described_as} in `{location.region}`, "
             f"which is not a known {location.cloud.upper()} region. Fix: {_FIX_PROVIDER}"
@@ -224,6 +221,15 @@ def _outside_allowed(
             f"Fix: {_FIX_PROVIDER}"
         )
     return None
+
+
+def _is_known_region(cloud: str, region: str) -> bool:
+    """False for a region name the catalog of an AWS or OCI key does not know."""
+    if cloud == "aws":
+        return region_catalog.lookup("aws", region) is not None
+    if cloud == "oci":
+        return region_catalog.lookup("oci", region) is not None
+    return True
 
 
 def _check_encrypted_key(
