@@ -5,6 +5,7 @@ describe. The Pulumi CLI is replaced by a stub that records its arguments."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -170,3 +171,21 @@ def test_dry_run_prints_without_calling_the_cli(pack: Path, stubs: Path) -> None
     assert result.returncode == 0, result.stderr
     assert "+ pulumi policy publish acme" in result.stdout
     assert calls == []
+
+
+def test_the_real_pack_version_has_a_changelog_entry() -> None:
+    """What publish.sh would publish right now is described in the pack's changelog."""
+    result = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'source "{SCRIPTS / "_common.sh"}"; v=$(pack_version); '
+            'require_changelog_entry "$v"; echo "$v"',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*\n", result.stdout), result.stdout
