@@ -1,0 +1,1 @@
+"""The residency blueprint: US user data on OCI US regions, backups in AWS us-east-1."""

@@ -1,0 +1,202 @@
+"""The VCN of one OCI region: private subnets for the data tier, a public subnet only for the
+load balancer, a service gateway for Oracle services, and NSGs.
+
+The data tier has no route to the internet: its only gateway is the service gateway (Object
+Storage, Vault and the other Oracle Services Network endpoints of the same region).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import pulumi
+import pulumi_oci as oci
+
+from blueprint.providers import child_opts
+
+HTTPS = 443
+DATABASE_TLS = 1522  # Autonomous Database mTLS listener
+
+# The service gateway serves every Oracle service of the region, e.g.
+# "All IAD Services In Oracle Services Network".
+_ALL_SERVICES = re.compile(r"^All .* Services In Oracle Services Network$")
+
+
+def _tcp_rule(port: int) -> oci.core.NetworkSecurityGroupSecurityRuleTcpOptionsArgs:
+    return oci.core.NetworkSecurityGroupSecurityRuleTcpOptionsArgs(
+        destination_port_range=oci.core.NetworkSecurityGroupSecurityRuleTcpOptionsDestinationPortRangeArgs(
+            min=port, max=port
+        )
+    )
+
+
+def _all_services(
+    result: oci.core.GetServicesResult, region: str
+) -> oci.core.outputs.GetServicesServiceResult:
+    """The region's "All <key> Services In Oracle Services Network" entry."""
+    for service in result.services or []:
+        if _ALL_SERVICES.match(service.name or ""):
+            return service
+    raise pulumi.RunError(
+        f"oci:core:getServices returned no 'All ... Services In Oracle Services Network' entry "
+        f"for {region}; the service gateway of the data tier needs it"
+    )
+
+
+class DataTierNetwork(pulumi.ComponentResource):
+    vcn: oci.core.Vcn
+    data_subnet: oci.core.Subnet
+    lb_subnet: oci.core.Subnet
+    database_nsg: oci.core.NetworkSecurityGroup
+    lb_nsg: oci.core.NetworkSecurityGroup
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        region: str,
+        cidr: str,
+        compartment_id: pulumi.Input[str],
+        stack: str,
+        provider: oci.Provider,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("residency:oci:DataTierNetwork", name, None, opts)
+        self.region = region
+        data_cidr, lb_cidr = (str(s) for s in list(ipaddress.IPv4Network(cidr).subnets(1)))
+        tags = {"stack": stack}
+
+        def o() -> pulumi.ResourceOptions:
+            return child_opts(self, provider)
+
+        self.vcn = oci.core.Vcn(
+            f"{name}-vcn",
+            compartment_id=compartment_id,
+            cidr_blocks=[cidr],
+            display_name=f"us-user-data-{region}",
+            dns_label="usdata",
+            freeform_tags=tags,
+            opts=o(),
+        )
+
+        oracle_services = oci.core.get_services_output(
+            opts=pulumi.InvokeOutputOptions(provider=provider, parent=self)
+        )
+        all_services = oracle_services.apply(lambda result: _all_services(result, region))
+        self.service_gateway = oci.core.ServiceGateway(
+            f"{name}-service-gateway",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            services=[
+                oci.core.ServiceGatewayServiceArgs(service_id=all_services.apply(lambda s: s.id))
+            ],
+            display_name=f"oracle-services-{region}",
+            freeform_tags=tags,
+            opts=o(),
+        )
+        private_routes = oci.core.RouteTable(
+            f"{name}-private-routes",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            display_name="data-tier",
+            route_rules=[
+                {
+                    "network_entity_id": self.service_gateway.id,
+                    "destination": all_services.apply(lambda s: s.cidr_block),
+                    "destination_type": "SERVICE_CIDR_BLOCK",
+                }
+            ],
+            freeform_tags=tags,
+            opts=o(),
+        )
+        self.data_subnet = oci.core.Subnet(
+            f"{name}-data-subnet",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            cidr_block=data_cidr,
+            display_name="data-tier",
+            dns_label="data",
+            prohibit_public_ip_on_vnic=True,
+            prohibit_internet_ingress=True,
+            route_table_id=private_routes.id,
+            freeform_tags=tags,
+            opts=o(),
+        )
+
+        internet_gateway = oci.core.InternetGateway(
+            f"{name}-internet-gateway",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            enabled=True,
+            display_name="load-balancer-only",
+            freeform_tags=tags,
+            opts=o(),
+        )
+        public_routes = oci.core.RouteTable(
+            f"{name}-public-routes",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            display_name="load-balancer",
+            route_rules=[
+                {
+                    "network_entity_id": internet_gateway.id,
+                    "destination": "0.0.0.0/0",
+                    "destination_type": "CIDR_BLOCK",
+                }
+            ],
+            freeform_tags=tags,
+            opts=o(),
+        )
+        self.lb_subnet = oci.core.Subnet(
+            f"{name}-lb-subnet",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            cidr_block=lb_cidr,
+            display_name="load-balancer",
+            dns_label="lb",
+            prohibit_public_ip_on_vnic=False,
+            route_table_id=public_routes.id,
+            freeform_tags=tags,
+            opts=o(),
+        )
+
+        self.lb_nsg = oci.core.NetworkSecurityGroup(
+            f"{name}-lb-nsg",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            display_name="load-balancer",
+            freeform_tags=tags,
+            opts=o(),
+        )
+        oci.core.NetworkSecurityGroupSecurityRule(
+            f"{name}-lb-https-in",
+            network_security_group_id=self.lb_nsg.id,
+            direction="INGRESS",
+            protocol="6",
+            source="0.0.0.0/0",
+            source_type="CIDR_BLOCK",
+            tcp_options=_tcp_rule(HTTPS),
+            description="HTTPS from US users (DNS steers them here)",
+            opts=o(),
+        )
+        self.database_nsg = oci.core.NetworkSecurityGroup(
+            f"{name}-database-nsg",
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            display_name="database",
+            freeform_tags=tags,
+            opts=o(),
+        )
+        oci.core.NetworkSecurityGroupSecurityRule(
+            f"{name}-database-in",
+            network_security_group_id=self.database_nsg.id,
+            direction="INGRESS",
+            protocol="6",
+            source=cidr,
+            source_type="CIDR_BLOCK",
+            tcp_options=_tcp_rule(DATABASE_TLS),
+            description="mTLS to the database from inside the VCN only",
+            opts=o(),
+        )
+        self.register_outputs({"vcnId": self.vcn.id, "dataSubnetId": self.data_subnet.id})
