@@ -289,3 +289,111 @@ def test_unknown_resource_arn_does_not_matter() -> None:
         ]
     }
     assert run(Resource("aws:s3/bucketPolicy:BucketPolicy", "p", {"policy": policy}, AWS)) == []
+
+
+# Data destinations that name an account.
+DESTINATIONS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+        {
+            "bucket": "b",
+            "role": "r",
+            "rules": [
+                {
+                    "status": "Enabled",
+                    "destination": {"bucket": "arn:aws:s3:::dr", "account": "{acct}"},
+                }
+            ],
+        },
+        "rules[0].destination.account",
+    ),
+    (
+        "aws:backup/plan:Plan",
+        {
+            "name": "p",
+            "rules": [
+                {
+                    "ruleName": "r",
+                    "targetVaultName": "v",
+                    "copyActions": [
+                        {"destinationVaultArn": "arn:aws:backup:us-east-1:{acct}:backup-vault:v"}
+                    ],
+                }
+            ],
+        },
+        "rules[0].copyActions[0].destinationVaultArn",
+    ),
+    (
+        "aws:dlm/lifecyclePolicy:LifecyclePolicy",
+        {
+            "description": "d",
+            "executionRoleArn": "r",
+            "policyDetails": {
+                "schedules": [{"name": "s", "shareRule": {"targetAccounts": ["{acct}"]}}]
+            },
+        },
+        "policyDetails.schedules[0].shareRule.targetAccounts[0]",
+    ),
+    (
+        "aws:ecr/replicationConfiguration:ReplicationConfiguration",
+        {
+            "replicationConfiguration": {
+                "rules": [{"destinations": [{"region": "us-east-1", "registryId": "{acct}"}]}]
+            }
+        },
+        "replicationConfiguration.rules[0].destinations[0].registryId",
+    ),
+    (
+        "aws:dynamodb/tableExport:TableExport",
+        {"tableArn": "t", "s3Bucket": "b", "s3BucketOwner": "{acct}"},
+        "s3BucketOwner",
+    ),
+    (
+        "aws:sns/topicSubscription:TopicSubscription",
+        {"topic": "t", "protocol": "sqs", "endpoint": "arn:aws:sqs:us-east-1:{acct}:q"},
+        "endpoint",
+    ),
+    (
+        "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+        {
+            "logGroup": "g",
+            "filterPattern": "",
+            "destinationArn": "arn:aws:logs:us-east-1:{acct}:destination:d",
+        },
+        "destinationArn",
+    ),
+    (
+        "aws:cloudwatch/eventTarget:EventTarget",
+        {"rule": "r", "arn": "arn:aws:events:us-east-1:{acct}:event-bus/default"},
+        "arn",
+    ),
+]
+
+
+def with_account(props: dict[str, Any], account: str) -> dict[str, Any]:
+    return json.loads(json.dumps(props).replace("{acct}", account))
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props", "where"),
+    DESTINATIONS,
+    ids=[d[0].split(":")[1] for d in DESTINATIONS],
+)
+def test_data_destinations(resource_type: str, props: dict[str, Any], where: str) -> None:
+    assert run(Resource(resource_type, "d", with_account(props, OURS), AWS)) == []
+    [message] = run(Resource(resource_type, "d", with_account(props, OTHER), AWS))
+    assert f"`{where}` sends data to" in message and OTHER in message
+
+
+def test_destinations_without_an_account_are_not_judged() -> None:
+    email = {"topic": "t", "protocol": "email", "endpoint": "ops@example.com"}
+    assert run(Resource("aws:sns/topicSubscription:TopicSubscription", "s", email, AWS)) == []
+
+
+def test_unknown_destination_is_reported() -> None:
+    props = {
+        "name": "p",
+        "rules": [{"ruleName": "r", "copyActions": [{"destinationVaultArn": UNKNOWN_STRING}]}],
+    }
+    [message] = run(Resource("aws:backup/plan:Plan", "p", props, AWS))
+    assert "`rules[0].copyActions[0].destinationVaultArn` is unknown" in message

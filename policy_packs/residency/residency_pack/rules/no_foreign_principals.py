@@ -7,6 +7,8 @@ Three kinds of grant are read:
   ``*`` pinned by a condition to a trusted organization / account. See ``engine/iam_policy.py``.
 * Single-principal grants (:data:`PRINCIPAL_FIELDS`): Lambda and EventBridge permissions, KMS
   grants, RAM shares, endpoint-service allow lists, cross-account attachments...
+* Data destinations (:data:`DATA_DESTINATION_FIELDS`): replication, backup copy, snapshot
+  sharing, export and subscription inputs that name an account must name a trusted one.
 * OCI IAM policies: no ``define tenancy`` / ``endorse`` / ``admit`` naming a tenancy other than the
   provider's ``tenancyOcid`` + ``trustedTenancyOcids``. See ``engine/oci_statements.py``.
 
@@ -29,7 +31,13 @@ from typing import Any, Final
 from pulumi_policy import Severity
 
 from residency_pack.engine import pack_config
-from residency_pack.engine.iam_policy import Kind, Trust, foreign_access, principal_verdict
+from residency_pack.engine.iam_policy import (
+    Kind,
+    Trust,
+    account_of,
+    foreign_access,
+    principal_verdict,
+)
 from residency_pack.engine.oci_statements import Kind as OciKind
 from residency_pack.engine.oci_statements import foreign_tenancy_grants
 from residency_pack.engine.props import UNKNOWN, get
@@ -173,6 +181,25 @@ PRINCIPAL_FIELDS: Final[Mapping[str, PrincipalGrant]] = {
     "aws:servicecatalog/portfolioShare:PortfolioShare": PrincipalGrant(("principalId",)),
 }
 
+# Inputs through which a resource sends or shares data with an account: the destination must be a
+# trusted account. Paths are camelCase; "[]" walks every element of a list. Only values naming an
+# account (an account id, or an ARN with an account segment) are judged: S3 ARNs carry no
+# account, and e-mail / URL endpoints are not accounts.
+DATA_DESTINATION_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ("rules[].destination.account",),
+    "aws:backup/plan:Plan": ("rules[].copyActions[].destinationVaultArn",),
+    "aws:dlm/lifecyclePolicy:LifecyclePolicy": (
+        "policyDetails.schedules[].shareRule.targetAccounts[]",
+    ),
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": (
+        "replicationConfiguration.rules[].destinations[].registryId",
+    ),
+    "aws:dynamodb/tableExport:TableExport": ("s3BucketOwner",),
+    "aws:sns/topicSubscription:TopicSubscription": ("endpoint",),
+    "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": ("destinationArn",),
+    "aws:cloudwatch/eventTarget:EventTarget": ("arn",),
+}
+
 OCI_POLICY_TYPE: Final = "oci:Identity/policy:Policy"
 
 
@@ -311,6 +338,53 @@ def _grant_findings(
                 )
 
 
+def walk(value: Any, path: str, shown: str = "") -> Iterator[tuple[str, Any]]:
+    """(concrete path, value) for every value at ``path`` ("a[].b"); UNKNOWN where a step is
+    unknown; nothing where a step is absent."""
+    if not path:
+        yield shown, value
+        return
+    if value is UNKNOWN:
+        yield shown or path, UNKNOWN
+        return
+    head, _, rest = path.partition(".")
+    each = head.endswith("[]")
+    key = head.removesuffix("[]")
+    child = get(value, key) if key else value
+    where = f"{shown}.{key}" if shown and key else (key or shown)
+    if child is None:
+        return
+    if not each:
+        yield from walk(child, rest, where)
+    elif child is UNKNOWN:
+        yield where, UNKNOWN
+    elif isinstance(child, list):
+        for index, item in enumerate(child):
+            yield from walk(item, rest, f"{where}[{index}]")
+
+
+def _destination_findings(
+    ctx: ResourceContext, paths: Sequence[str], trust: Trust, trust_unknown: bool
+) -> Iterator[Finding]:
+    for path in paths:
+        for where, value in walk(ctx.props, path):
+            if value is UNKNOWN:
+                yield unknown_finding(f"`{where}` is unknown; it may name another account.")
+                continue
+            if not isinstance(value, str) or account_of(value) is None:
+                continue
+            verdict = principal_verdict(value, trust)
+            if verdict is None:
+                continue
+            if trust_unknown:
+                yield unknown_finding(f"`{where}` sends data to {value!r}.")
+            else:
+                yield Finding(
+                    f"`{where}` sends data to {value!r}, outside the trusted accounts."
+                    + _trusted_hint(trust)
+                )
+
+
 def _oci_findings(ctx: ResourceContext) -> Iterator[Finding]:
     tenancies = pack_config.trusted_tenancy_ocids(ctx.config, ctx.provider)
     tenancy_unknown = get(ctx.provider_inputs, "tenancyOcid") is UNKNOWN
@@ -335,13 +409,15 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         return
     fields: Sequence[str] = POLICY_DOCUMENT_FIELDS.get(ctx.type, ())
     grant = PRINCIPAL_FIELDS.get(ctx.type)
-    if not fields and grant is None:
+    destinations = DATA_DESTINATION_FIELDS.get(ctx.type, ())
+    if not fields and grant is None and not destinations:
         return
     trust, trust_unknown = trust_of(ctx)
     for field in fields:
         yield from _document_findings(ctx, field, trust, trust_unknown)
     if grant is not None:
         yield from _grant_findings(ctx, grant, trust, trust_unknown)
+    yield from _destination_findings(ctx, destinations, trust, trust_unknown)
 
 
 POLICY = resource_policy(SPEC, check)
