@@ -128,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, Terminated):
         sys.stderr.write("preflight: interrupted; policy pack processes stopped\n")
         return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug in preflight itself: still exit 2, one line
+        sys.stderr.write(f"preflight: internal error: {type(exc).__name__}: {exc}\n")
+        return EXIT_NOT_EVALUATED
     finally:
         signal.signal(signal.SIGTERM, previous)
 

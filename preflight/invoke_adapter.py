@@ -11,6 +11,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+try:
+    from preflight.invokes import InvokeResultUnknown
+except ImportError:  # pragma: no cover - the invokes package ships with preflight
+
+    class InvokeResultUnknown(Exception):  # type: ignore[no-redef]
+        """Stand-in: never raised without ``preflight.invokes``."""
+
 
 class InvokeAnswerer:
     def __init__(self, resolver: Any | None) -> None:

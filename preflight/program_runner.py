@@ -19,7 +19,6 @@ import contextvars
 import re
 import sys
 import threading
-import traceback
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -35,12 +34,9 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import get_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 
-try:
-    from preflight import language_host
-except ImportError:  # until the invokes engineer's language host lands
-    from preflight import _language_host_interim as language_host  # type: ignore[no-redef]
+from preflight import language_host
 from preflight.errors import PreflightError
-from preflight.invoke_adapter import InvokeAnswerer
+from preflight.invoke_adapter import InvokeAnswerer, InvokeResultUnknown
 from preflight.model import CustomTimeouts, EngineResource, ProviderResource
 from preflight.project import Project, StackConfig
 from preflight.urns import (
@@ -114,6 +110,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         # outputs; an output that is not an input stays unknown, as a provider's preview leaves it.
         return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
 
+    def Invoke(self, request: Any) -> Any:
+        try:
+            return super().Invoke(request)
+        except InvokeResultUnknown:
+            # Arguments unknown in preview: the engine answers with an unknown result.
+            return resource_pb2.ResourceInvokeResponse(unknown=True)
+
     def ReadResource(self, request: Any) -> Any:
         urn = make_urn(self.stack, self.project, request.parent, request.type, request.name)
         self._record("read", urn, request)
@@ -130,14 +133,14 @@ class PreviewMocks(pulumi_mocks.Mocks):
         self.answerer = answerer
         self.monitor: RecordingMonitor | None = None
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+    def call(self, args: pulumi_mocks.MockCallArgs) -> dict:  # type: ignore[override]
         provider_inputs: dict[str, Any] | None = None
         if args.provider and self.monitor is not None:
             obj = self.monitor.registered_object(provider_ref_urn(args.provider))
             if obj is not None:
                 pulumi_mocks._ensure_event_loop()
                 provider_inputs = dict(pulumi_rpc.deserialize_properties(obj))
-        return self.answerer.answer(args.token, dict(args.args), provider_inputs), None
+        return self.answerer.answer(args.token, dict(args.args), provider_inputs)
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
         return args.resource_id or "", dict(args.inputs)
@@ -190,7 +193,7 @@ def _run_in_context(
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:
-            error = language_host.explain_program_error(exc, entry, traceback.format_exc())
+            error = language_host.explain_program_error(exc, entry, config.stack)
             raise PreflightError(error.message, error.exit_code) from exc
     finally:
         with contextlib.suppress(Exception):

@@ -54,6 +54,8 @@ class StackConfig:
     parsed: Mapping[str, Any]
     """Namespaced key -> the value as written in YAML (objects stay objects)."""
     secret_keys: tuple[str, ...] = ()
+    document: Mapping[str, Any] = field(default_factory=dict)
+    """The stack file as written (``secretsprovider``, ``encryptedkey``, ``config`` ...)."""
 
     def package_config(self, package: str) -> dict[str, str]:
         """The config of one package (``aws:region`` -> ``region``): a default provider's inputs."""
@@ -205,4 +207,5 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
         values=values,
         parsed=parsed,
         secret_keys=tuple(sorted(secrets)),
+        document=doc,
     )

@@ -23,6 +23,7 @@ from preflight.model import (
     PropertyChange,
     RemediationRecord,
     Report,
+    ResourceSummary,
     Violation,
 )
 from preflight.pack_process import (
@@ -35,6 +36,7 @@ from preflight.pack_process import (
 from preflight.policy_config import PolicyConfig, load_policy_pack_config, reconcile_policy_config
 from preflight.program_runner import ProgramRun, run_program
 from preflight.project import Project, StackConfig, load_project, load_stack_config
+from preflight.stack_secrets import check_stack_secrets
 from preflight.urns import STACK_TYPE, make_urn
 
 Progress = Callable[[int, int], None]
@@ -114,7 +116,11 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
         if program_error is not None:
             raise program_error
         assert run is not None
-        return _analyze(run, project, config, packs, progress)
+        report = _analyze(run, project, config, packs, progress)
+    report.notes.extend(
+        str(w) for w in check_stack_secrets(config.document, file_name=config.file.name)
+    )
+    return report
 
 
 def _configure_packs(
@@ -223,9 +229,14 @@ def _analyze(
             urn = d.urn if d.urn in known else stack_urn
             violations.append(_violation(d, urn, sources.get(urn)))
 
-    from preflight.residency import summarize
+    notes: list[str] = []
+    try:
+        from preflight.residency import summarize
 
-    summaries, flows = summarize(run.resources, properties)
+        summaries, flows = summarize(run.resources, properties)
+    except Exception as exc:  # the inventory informs; the verdict is the pack's
+        notes.append(f"residency inventory unavailable ({type(exc).__name__}: {exc})")
+        summaries, flows = [_bare_summary(r) for r in run.resources], []
     return Report(
         stack=run.stack,
         project=run.project,
@@ -235,6 +246,7 @@ def _analyze(
         violations=violations,
         remediations=remediations,
         flows=flows,
+        notes=notes,
         analyzer_calls={
             (p.info.name if p.info else str(p.project.dir)): list(p.client.calls)
             for p in packs
@@ -248,6 +260,23 @@ def _analyze(
             )
             for r in run.invokes
         ],
+    )
+
+
+def _bare_summary(r: EngineResource) -> ResourceSummary:
+    return ResourceSummary(
+        urn=r.urn,
+        type=r.type,
+        name=r.name,
+        provider=r.provider.urn if r.provider else None,
+        region=None,
+        cloud=None,
+        classification=None,
+        parent=r.parent or None,
+        source=r.source,
+        data_store=False,
+        encryption_key=None,
+        replication_targets=(),
     )
 
 

@@ -68,6 +68,7 @@ def to_document(report: Report) -> dict[str, Any]:
         "invokes": [
             {"token": i.token, "source": i.source, "callSite": i.call_site} for i in report.invokes
         ],
+        "notes": list(report.notes),
         "packs": [
             {
                 "name": p.name,

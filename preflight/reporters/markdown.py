@@ -17,7 +17,8 @@ def _cell(text: object) -> str:
 
 
 def _code(text: object) -> str:
-    return f"`{text}`" if text else "—"
+    # GFM splits table cells on `|` even inside code spans unless it is escaped.
+    return f"`{_cell(text)}`" if text else "—"
 
 
 def _node_id(urn: str, ids: dict[str, str]) -> str:
@@ -90,7 +91,7 @@ def render(report: Report, *, color: bool = False) -> str:
         out += ["| Enforcement | Policy | Resource | Finding |", "| --- | --- | --- | --- |"]
         for urn, items in grouped(report):
             r = resources.get(urn)
-            what = f"`{r.name}` ({_code(r.type)})" if r else _code(urn)
+            what = f"{_code(r.name)} ({_code(r.type)})" if r else _code(urn)
             if r and r.source:
                 what += f"<br>{_code(r.source)}"
             for v in items:
@@ -108,7 +109,7 @@ def render(report: Report, *, color: bool = False) -> str:
     stores = [r for r in report.resources if r.data_store]
     for r in stores:
         out.append(
-            f"| `{_cell(r.name)}` | {_code(r.type)} | {_cell(r.region or 'undetermined')} | "
+            f"| {_code(r.name)} | {_code(r.type)} | {_cell(r.region or 'undetermined')} | "
             f"{_cell(r.classification or 'unclassified')} | {_cell(r.encryption_key or '—')} | "
             f"{_cell(', '.join(r.replication_targets) or '—')} |"
         )
@@ -132,6 +133,9 @@ def render(report: Report, *, color: bool = False) -> str:
                     f"| `{rem.policy}` | `{name}` | `{c.path}` | {_cell(c.before)} | "
                     f"{_cell(c.after)} |"
                 )
+    if report.notes:
+        out += ["", "### Notes", ""]
+        out += [f"- {_cell(note)}" for note in report.notes]
     if report.invokes:
         out += [
             "",
