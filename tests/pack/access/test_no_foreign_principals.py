@@ -274,7 +274,7 @@ def test_oci_default_provider_uses_stack_tenancy() -> None:
 def test_known_foreign_principal_is_reported_even_next_to_an_unknown() -> None:
     policy = trust_policy(OTHER, UNKNOWN_STRING)
     messages = run(role(policy))
-    assert any(OTHER in m and "cannot decide" not in m for m in messages)
+    assert any(OTHER in m and "fail closed" not in m for m in messages)
 
 
 def test_unknown_resource_arn_does_not_matter() -> None:

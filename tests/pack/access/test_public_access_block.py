@@ -101,9 +101,9 @@ def test_non_personal_bucket_needs_no_block_but_unclassified_does() -> None:
 
 def test_unknown_settings_and_classification_are_reported_not_passed() -> None:
     [(_, message)] = run([bucket(), block(blockPublicAcls=UNKNOWN_BOOL)])
-    assert "cannot decide" in message
+    assert "fail closed" in message
     [(_, message)] = run([bucket(tags=UNKNOWN_STRING)])
-    assert "cannot decide" in message
+    assert "fail closed" in message
 
 
 # OCI pre-authenticated requests.
@@ -148,4 +148,4 @@ def test_par_on_unclassified_or_foreign_bucket_fails_closed() -> None:
 
 def test_par_with_unknown_bucket_and_no_dependency_is_reported() -> None:
     [(_, message)] = run([oci_bucket(NON_PERSONAL), par(UNKNOWN_STRING)])
-    assert "cannot decide" in message
+    assert "fail closed" in message

@@ -238,16 +238,9 @@ SPEC = RuleSpec(
 
 
 def unknown_finding(message: str, urn: str | None = None, fix: str | None = None) -> Finding:
-    """A finding that hinges on a value unknown during preview (see the module docstring).
-
-    Uses the rule wrapper's ``unknown`` flag when it has one; otherwise it is an ordinary,
-    blocking finding: fail closed.
-    """
-    text = f"{message} The pack cannot decide this until the value is known."
-    try:
-        return Finding(text, urn=urn, fix=fix, unknown=True)  # type: ignore[call-arg]
-    except TypeError:
-        return Finding(text, urn=urn, fix=fix)
+    """A finding that hinges on a value unknown during preview (see the module docstring):
+    the rule wrapper defers it to the update in preview and reports it mandatory otherwise."""
+    return Finding(message, urn=urn, fix=fix, unknown=True)
 
 
 def trust_of(ctx: ResourceContext) -> tuple[Trust, bool]:
