@@ -116,8 +116,11 @@ def test_destinations_pair_fields_of_one_element_and_use_hints():
 
 
 def test_destinations_read_region_lists_unknown_lists_and_skip_absent_fields():
-    psql = {"managementPolicy": {"backupPolicy": {"copyPolicy": {"regions": ["us-phoenix-1",
-                                                                           "eu-frankfurt-1"]}}}}
+    psql = {
+        "managementPolicy": {
+            "backupPolicy": {"copyPolicy": {"regions": ["us-phoenix-1", "eu-frankfurt-1"]}}
+        }
+    }
     [d] = destinations("oci:Psql/dbSystem:DbSystem", psql)
     assert [loc for _, loc in d.regions] == [("oci", "us-phoenix-1"), ("oci", "eu-frankfurt-1")]
     [d] = destinations("aws:dynamodb/table:Table", {"replicas": UNKNOWN})

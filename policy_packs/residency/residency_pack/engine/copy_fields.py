@@ -13,6 +13,9 @@ flow it is, and which fields of that element say where the data goes:
 * ``inbound`` entries name the *source* of the data: the copy is the resource itself (an RDS
   read replica, a KMS replica key, an OCI cross-region Data Guard standby), so it lands in the
   resource's own effective region;
+* ``same_region`` marks references the service resolves in the resource's own region (an AWS
+  Backup plan's vault name, a bucket-logging target), so a referenced resource outside the
+  stack is still located;
 * ``source`` names, for configuration resources (an S3 replication configuration, an OCI
   replication policy), the field that references the data store being copied.
 
@@ -62,12 +65,59 @@ class CopyField:
     source: str | None = None  # field naming the data store being copied (None: this resource)
     targets: tuple[str, ...] = ()  # type tokens or token prefixes `at` may reference
     copy_rule: bool = True  # checked per resource by residency-no-cross-region-copy
+    same_region: bool = False  # the service requires the referenced resource in this region
     note: str = ""
 
     @property
     def label(self) -> str:
         where = f"{self.each}." if self.each else ""
         return f"{where}{'|'.join(self.at)}"
+
+
+# Configuration resources that hold no data themselves: a flow passes through them.
+CONDUIT_TYPES: Final[frozenset[str]] = frozenset(
+    {
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+        "aws:s3tables/tableBucketReplication:TableBucketReplication",
+        "aws:s3tables/tableReplication:TableReplication",
+        "aws:s3/inventory:Inventory",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketLoggingV2:BucketLoggingV2",
+        "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination",
+        "aws:dynamodb/tableExport:TableExport",
+        "aws:rds/exportTask:ExportTask",
+        "aws:dsql/clusterPeering:ClusterPeering",
+        "aws:redshift/snapshotCopy:SnapshotCopy",
+        "aws:msk/replicator:Replicator",
+        "aws:backup/plan:Plan",
+        "aws:backup/selection:Selection",
+        "aws:efs/replicationConfiguration:ReplicationConfiguration",
+        "aws:dlm/lifecyclePolicy:LifecyclePolicy",
+        "aws:ecr/replicationConfiguration:ReplicationConfiguration",
+        "aws:cloudwatch/eventEndpoint:EventEndpoint",
+        "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+        "aws:cloudwatch/logDestination:LogDestination",
+        "aws:cloudwatch/logDelivery:LogDelivery",
+        "aws:sns/topicSubscription:TopicSubscription",
+        "aws:lambda/eventSourceMapping:EventSourceMapping",
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+        "aws:datasync/task:Task",
+        "aws:dms/replicationTask:ReplicationTask",
+        "aws:cloudtrail/trail:Trail",
+        "aws:ssm/resourceDataSync:ResourceDataSync",
+        "oci:ObjectStorage/replicationPolicy:ReplicationPolicy",
+        "oci:Database/dataGuardAssociation:DataGuardAssociation",
+        "oci:Database/autonomousContainerDatabaseAddStandby:AutonomousContainerDatabaseAddStandby",
+        "oci:Core/volumeBackupPolicy:VolumeBackupPolicy",
+        "oci:Core/volumeBackupPolicyAssignment:VolumeBackupPolicyAssignment",
+        "oci:FileStorage/replication:Replication",
+        "oci:Kms/vaultVerification:VaultVerification",
+        "oci:Identity/domainReplicationToRegion:DomainReplicationToRegion",
+        "oci:DisasterRecovery/drProtectionGroup:DrProtectionGroup",
+        "oci:Sch/connector:Connector",
+        "oci:Ons/subscription:Subscription",
+    }
+)
 
 
 def _f(resource_type: str, each: str, flow: FlowKind, *at: str, **kwargs: Any) -> CopyField:
@@ -99,11 +149,12 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("aws:s3tables/tableReplication:TableReplication", "rule.destinations[*]", R,
        "destinationTableBucketArn", source="tableArn"),
     _f("aws:s3/inventory:Inventory", "destination.bucket", EX, "bucketArn", source="bucket",
-       targets=_S3_BUCKETS, copy_rule=False, note="object listing exported to a bucket"),
+       targets=_S3_BUCKETS, copy_rule=False, same_region=True,
+       note="object listing exported to a bucket"),
     _f("aws:s3/bucketLogging:BucketLogging", "", EX, "targetBucket", source="bucket",
-       targets=_S3_BUCKETS, copy_rule=False),
+       targets=_S3_BUCKETS, copy_rule=False, same_region=True),
     _f("aws:s3/bucketLoggingV2:BucketLoggingV2", "", EX, "targetBucket", source="bucket",
-       targets=_S3_BUCKETS, copy_rule=False),
+       targets=_S3_BUCKETS, copy_rule=False, same_region=True),
     # --- AWS DynamoDB -----------------------------------------------------------------------
     _f("aws:dynamodb/table:Table", "replicas[*]", R, "regionName", hints=("kmsKeyArn",)),
     _f("aws:dynamodb/table:Table", "", RS, "restoreSourceTableArn", inbound=True,
@@ -185,11 +236,11 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("aws:backup/plan:Plan", "rules[*].copyActions[*]", B, "destinationVaultArn",
        note="backup copy action: destination vault ARN carries its region"),
     _f("aws:backup/plan:Plan", "rules[*]", B, "targetVaultName",
-       targets=("aws:backup/vault:Vault",), copy_rule=False),
+       targets=("aws:backup/vault:Vault",), copy_rule=False, same_region=True),
     _f("aws:backup/plan:Plan", "rules[*]", B, "targetLogicallyAirGappedBackupVaultArn"),
     _f("aws:backup/selection:Selection", "", B, "planId", source="resources",
        targets=("aws:backup/plan:Plan",), copy_rule=False,
-       note="the selected resources are backed up by the plan"),
+       note="the selected resources are backed up by the plan", same_region=True),
     _f("aws:ebs/snapshotCopy:SnapshotCopy", "", C, "sourceSnapshotId", inbound=True,
        targets=("aws:ebs/",)),
     _f("aws:ebs/volumeCopy:VolumeCopy", "", C, "sourceVolumeId", inbound=True,
@@ -228,7 +279,8 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("aws:sns/topicSubscription:TopicSubscription", "", SUB, "endpoint", source="topic",
        copy_rule=False, note="http(s)/email/sms endpoints leave the stack: unresolvable"),
     _f("aws:lambda/eventSourceMapping:EventSourceMapping", "", SUB, "functionName",
-       source="eventSourceArn", targets=("aws:lambda/function:Function",), copy_rule=False),
+       source="eventSourceArn", targets=("aws:lambda/function:Function",), copy_rule=False,
+       same_region=True),
     _f("aws:lambda/eventSourceMapping:EventSourceMapping", "destinationConfig.onFailure", SUB,
        "destinationArn", source="eventSourceArn", copy_rule=False),
     _f("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
@@ -265,7 +317,7 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("oci:Database/autonomousDatabase:AutonomousDatabase", "", RS, "autonomousDatabaseId",
        "autonomousDatabaseBackupId", inbound=True, targets=_OCI_DB),
     _f("oci:Database/autonomousDatabase:AutonomousDatabase", "backupConfigs[*]", B,
-       "manualBackupBucketName", targets=_OCI_BUCKETS, copy_rule=False),
+       "manualBackupBucketName", targets=_OCI_BUCKETS, copy_rule=False, same_region=True),
     _f("oci:Database/autonomousDatabaseBackup:AutonomousDatabaseBackup",
        "backupDestinationDetails", B, "remoteRegion", "id", source="autonomousDatabaseId"),
     _f("oci:Database/autonomousContainerDatabase:AutonomousContainerDatabase", "", S,
@@ -323,7 +375,7 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        note="scheduled backups are also copied to this region"),
     _f("oci:Core/volumeBackupPolicyAssignment:VolumeBackupPolicyAssignment", "", B, "policyId",
        source="assetId", targets=("oci:Core/volumeBackupPolicy:VolumeBackupPolicy",),
-       copy_rule=False, note="the asset is backed up under the policy"),
+       copy_rule=False, same_region=True, note="the asset is backed up under the policy"),
     _f("oci:Core/volumeBackup:VolumeBackup", "sourceDetails", C, "volumeBackupId", inbound=True,
        targets=("oci:Core/volumeBackup:VolumeBackup",), note="cross-region backup copy"),
     _f("oci:Core/volumeBackup:VolumeBackup", "", B, "volumeId", inbound=True,
@@ -349,7 +401,7 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        "peerRegion", "peerId"),
     # --- OCI connectors and notifications (data-flow graph) ----------------------------------
     _f("oci:Sch/connector:Connector", "target", EX, "bucket", "streamId", "functionId",
-       "logGroupId", "topicId", source="source.streamId", copy_rule=False),
+       "logGroupId", "topicId", source="source.streamId", copy_rule=False, same_region=True),
     _f("oci:Ons/subscription:Subscription", "", SUB, "endpoint", source="topicId",
        copy_rule=False),
 )

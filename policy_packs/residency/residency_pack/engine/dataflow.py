@@ -263,6 +263,8 @@ def _add_flows(
     elif destination.regions:
         locations = dict.fromkeys(location for _, location in destination.regions)
         targets = [graph.add_node(_region_node(resource, loc)) for loc in locations]
+    elif entry.same_region and _own_locations(resource):
+        targets = [graph.add_node(_region_node(resource, loc)) for loc in _own_locations(resource)]
     else:
         targets = [graph.add_node(_unresolved_node(resource, destination))]
     for source in _sources(resolver, resource, entry):
@@ -270,29 +272,35 @@ def _add_flows(
             graph.add_edge(Edge(source, target, entry.flow, resource.urn, field_path))
 
 
+def _own_locations(resource: FlowResource) -> list[Location]:
+    region = resource.region
+    if region.cloud is None or region.neutral or region.undetermined:
+        return []
+    return [(region.cloud, name) for name in region.regions or (region.region or "",) if name]
+
+
 # --- where user data reaches -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Breach:
-    """User data reaches ``node``, which may not hold it, along ``path`` (origin first)."""
+    """User data from ``origin`` reaches ``node``, which may not hold it, in ``length`` hops;
+    ``path`` holds the last hops (at most :data:`MAX_PATH_HOPS`) of one shortest path."""
 
     node: Node
     reason: str
+    origin: str
+    length: int
     path: tuple[Edge, ...]
     urn: str | None  # the resource to report against
 
     def describe_path(self, graph: FlowGraph) -> str:
-        if not self.path:
-            return graph.nodes[self.node.key].label
-        hops = list(self.path)
-        shortened = len(hops) > MAX_PATH_HOPS
-        if shortened:
-            hops = hops[: MAX_PATH_HOPS // 2] + hops[-MAX_PATH_HOPS // 2 :]
-        text = graph.nodes[hops[0].source].label
-        for index, edge in enumerate(hops):
-            if shortened and index == MAX_PATH_HOPS // 2:
-                text += " -> …"
+        text = graph.nodes[self.origin].label
+        if self.length > len(self.path):
+            skipped = self.length - len(self.path)
+            text += f" -> … {skipped} more hop{'s' if skipped > 1 else ''} … -> "
+            text += graph.nodes[self.path[0].source].label
+        for edge in self.path:
             text += f" -[{edge.describe(graph)}]-> {graph.nodes[edge.target].label}"
         return text
 
@@ -306,7 +314,9 @@ def _judge_resource(
     resource: FlowResource, allowed: Mapping[Cloud, frozenset[str]]
 ) -> str | None:
     region = resource.region
-    data_bearing = type_catalog.is_data_bearing(resource.type)
+    data_bearing = type_catalog.is_data_bearing(resource.type) and (
+        resource.type not in copy_fields.CONDUIT_TYPES
+    )
     if region.neutral:
         pass
     elif region.undetermined:
@@ -354,8 +364,11 @@ def user_data_breaches(
     by_urn = {r.urn: r for r in resources}
     allowed = pack_config.allowed_regions(config, US_USER_DATA)
     origins = [urn for urn, r in by_urn.items() if is_origin(r)]
+    # BFS tree: parent edge, origin and depth of every node user data reaches first.
     parent: dict[str, Edge | None] = dict.fromkeys(origins)
-    received: dict[str, Edge] = {}
+    root: dict[str, str] = {urn: urn for urn in origins}
+    depth: dict[str, int] = dict.fromkeys(origins, 0)
+    received: dict[str, Edge] = {}  # the first edge that delivers user data into a node
     queue = deque(origins)
     while queue:
         current = queue.popleft()
@@ -363,6 +376,8 @@ def user_data_breaches(
             received.setdefault(edge.target, edge)
             if edge.target not in parent:
                 parent[edge.target] = edge
+                root[edge.target] = root[current]
+                depth[edge.target] = depth[current] + 1
                 queue.append(edge.target)
     breaches: list[Breach] = []
     for key, edge in received.items():
@@ -370,16 +385,18 @@ def user_data_breaches(
         reason = _judge(node, by_urn, allowed)
         if reason is None:
             continue
-        path = (*_path_to(edge.source, parent), edge)
+        path = (*_last_hops(edge.source, parent, MAX_PATH_HOPS - 1), edge)
         urn = node.urn if node.kind == "resource" else edge.via
-        breaches.append(Breach(node, reason, path, urn))
+        breaches.append(
+            Breach(node, reason, root[edge.source], depth[edge.source] + 1, path, urn)
+        )
     return breaches
 
 
-def _path_to(key: str, parent: Mapping[str, Edge | None]) -> tuple[Edge, ...]:
+def _last_hops(key: str, parent: Mapping[str, Edge | None], limit: int) -> tuple[Edge, ...]:
     hops: list[Edge] = []
     current = parent.get(key)
-    while current is not None and len(hops) <= 4 * MAX_PATH_HOPS:
+    while current is not None and len(hops) < limit:
         hops.append(current)
         current = parent.get(current.source)
     return tuple(reversed(hops))

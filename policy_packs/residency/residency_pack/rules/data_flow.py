@@ -1,0 +1,75 @@
+"""residency-data-flow (stack policy): US user data reaches nothing that may not hold it.
+
+Builds the stack's data-flow graph (:mod:`residency_pack.engine.dataflow`) from replication,
+copy, backup, export and subscription properties, with references resolved through property
+dependencies and identifying values, and reports every resource, region or destination that
+``us-user-data`` can reach, transitively, and may not hold it:
+
+* a resource in a region not allowed for ``us-user-data`` (or whose region is undetermined);
+* a store classified ``non-personal``/``public`` or not at all that receives user data, in any
+  region: classification laundering (a Singapore bucket tagged ``non-personal`` that is a
+  replication target of a user-data bucket is a violation);
+* a destination outside the stack in a region not allowed for user data;
+* a destination that cannot be located at all (fail closed).
+
+Unknowns: a destination unknown during preview is resolved through the engine's property
+dependencies; if it is not an output of a resource of the stack it cannot be located and is a
+violation. A resource whose classification is unknown counts as holding user data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import Severity
+
+from residency_pack.engine import pack_config
+from residency_pack.engine.classification import US_USER_DATA
+from residency_pack.engine.dataflow import Breach, build_graph, user_data_breaches
+from residency_pack.engine.rule import Finding, RuleSpec, StackContext, stack_policy
+
+SPEC = RuleSpec(
+    name="residency-data-flow",
+    display_name="US user data flows only to allowed places",
+    description=(
+        "Follows replication, copy, backup, export and subscription flows across the stack and "
+        "reports every path by which us-user-data reaches a resource or region not allowed for "
+        "it, including stores labelled with a lesser classification."
+    ),
+    severity=Severity.CRITICAL,
+    remediation=(
+        "stop the flow, or make its destination a store classified us-user-data in a region "
+        "allowed for us-user-data."
+    ),
+    frameworks=("residency", "gdpr-art-44", "project-texas"),
+    config_properties={pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema()},
+)
+
+_FIXES = {
+    "resource": (
+        "keep every copy of us-user-data in a region allowed for it and classify the receiving "
+        "store `us-user-data`, or remove the flow that feeds it."
+    ),
+    "region": "point the flow at a region allowed for us-user-data, or remove it.",
+    "unresolved": (
+        "create the destination in this stack, or reference it by an ARN/OCID or region field "
+        "that says where it is, or remove the flow."
+    ),
+}
+
+
+def _finding(breach: Breach, path: str) -> Finding:
+    return Finding(
+        f"{US_USER_DATA} reaches {breach.node.label}: {breach.reason}. Path: {path}.",
+        urn=breach.urn,
+        fix=_FIXES[breach.node.kind],
+    )
+
+
+def check(ctx: StackContext) -> Iterator[Finding]:
+    graph = build_graph(ctx.resources)
+    for breach in user_data_breaches(graph, ctx.resources, ctx.config):
+        yield _finding(breach, breach.describe_path(graph))
+
+
+POLICY = stack_policy(SPEC, check)

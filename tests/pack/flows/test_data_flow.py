@@ -1,0 +1,258 @@
+"""residency-data-flow through the policy SDK's own AnalyzeStack (property dependencies,
+parents and providers as the engine sends them), and the graph itself at scale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from residency_pack.engine.dataflow import MAX_PATH_HOPS, build_graph, user_data_breaches
+from residency_pack.engine.effective_region import EffectiveRegion
+from residency_pack.rules.data_flow import POLICY, SPEC
+from residency_pack.testing import (
+    UNKNOWN_STRING,
+    Diagnostic,
+    Resource,
+    analyze_stack,
+    aws_provider,
+    oci_provider,
+)
+
+USER = {"data-classification": "us-user-data"}
+NON_PERSONAL = {"data-classification": "non-personal"}
+US = aws_provider("us-east-1", name="us")
+SG = aws_provider("ap-southeast-1", name="singapore")
+
+
+def run(resources: list[Resource], config: dict[str, Any] | None = None) -> list[Diagnostic]:
+    diagnostics = analyze_stack(POLICY, resources, {SPEC.name: config} if config else None)
+    assert all(d.enforcement == "mandatory" and d.policy == SPEC.name for d in diagnostics)
+    return diagnostics
+
+
+def bucket(name: str, tags: dict[str, str] | None, provider=US) -> Resource:
+    props: dict[str, Any] = {"bucket": name}
+    if tags is not None:
+        props["tags"] = tags
+    return Resource("aws:s3/bucketV2:BucketV2", name, props, provider)
+
+
+def s3_replication(
+    name: str, source: Resource, destination: Resource, *, preview: bool = False, provider=US
+) -> Resource:
+    """A replication configuration; in preview the source name and destination ARN are outputs
+    of the buckets, so they are unknown and only property dependencies say where they lead."""
+    src = UNKNOWN_STRING if preview else source.props["bucket"]
+    dst = UNKNOWN_STRING if preview else f"arn:aws:s3:::{destination.props['bucket']}"
+    return Resource(
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig", name,
+        {"bucket": src, "role": "arn:aws:iam::111122223333:role/replication",
+         "rules": [{"id": "all", "status": "Enabled", "destination": {"bucket": dst}}]},
+        provider,
+        dependencies=[source.resource_urn(), destination.resource_urn()],
+        property_dependencies={"bucket": [source.resource_urn()],
+                               "rules": [destination.resource_urn()]},
+    )  # fmt: skip
+
+
+def test_user_data_replicated_to_an_allowed_user_data_store_passes():
+    primary, replica = bucket("users", USER), bucket("users-replica", USER)
+    assert run([primary, replica, s3_replication("repl", primary, replica)]) == []
+
+
+def test_classification_laundering_into_singapore_is_reported_on_the_destination():
+    primary, sink = bucket("users", USER), bucket("analytics-sg", NON_PERSONAL, SG)
+    [d] = run([primary, sink, s3_replication("repl", primary, sink)])
+    assert d.urn == sink.resource_urn()
+    assert "ap-southeast-1" in d.message and "users -[replication via repl" in d.message
+
+
+def test_a_lesser_label_in_an_allowed_region_is_laundering_too():
+    primary, sink = bucket("users", USER), bucket("analytics", NON_PERSONAL)
+    [d] = run([primary, sink, s3_replication("repl", primary, sink)])
+    assert d.urn == sink.resource_urn() and "laundering" in d.message
+    [d] = run(
+        [
+            primary,
+            bucket("analytics", None),
+            s3_replication("repl", primary, bucket("analytics", None)),
+        ]
+    )
+    assert "not classified" in d.message
+
+
+def test_non_personal_data_may_flow_to_singapore():
+    source, sink = bucket("catalog", NON_PERSONAL), bucket("catalog-sg", NON_PERSONAL, SG)
+    assert run([source, sink, s3_replication("repl", source, sink)]) == []
+
+
+def test_transitive_paths_are_followed_through_lesser_labels():
+    a, b, c = bucket("users", USER), bucket("stage", NON_PERSONAL), bucket("far", USER, SG)
+    diagnostics = run([a, b, c, s3_replication("a-b", a, b), s3_replication("b-c", b, c)])
+    by_urn = {d.urn: d.message for d in diagnostics}
+    assert set(by_urn) == {b.resource_urn(), c.resource_urn()}
+    assert (
+        "users -[replication via a-b.rules[0].destination]-> stage -[replication via "
+        "b-c.rules[0].destination]-> far" in by_urn[c.resource_urn()]
+    )
+
+
+def test_preview_unknowns_resolve_through_property_dependencies():
+    primary, replica = bucket("users", USER), bucket("users-replica", USER)
+    assert run([primary, replica, s3_replication("repl", primary, replica, preview=True)]) == []
+    sink = bucket("analytics-sg", NON_PERSONAL, SG)
+    [d] = run([primary, sink, s3_replication("repl", primary, sink, preview=True)])
+    assert d.urn == sink.resource_urn()
+
+
+def test_an_unknown_destination_from_outside_the_stack_fails_closed():
+    primary, replica = bucket("users", USER), bucket("users-replica", USER)
+    repl = s3_replication("repl", primary, replica, preview=True)
+    outside = replace(repl, property_dependencies={"bucket": [primary.resource_urn()]})
+    [d] = run([primary, replica, outside])
+    assert d.urn == outside.resource_urn() and "unknown during preview" in d.message
+
+
+def test_a_region_outside_the_stack_is_judged_for_user_data():
+    table = Resource(
+        "aws:dynamodb/table:Table",
+        "users",
+        {"name": "users", "tags": USER, "replicas": [{"regionName": "ap-southeast-1"}]},
+        US,
+    )
+    [d] = run([table])
+    assert d.urn == table.resource_urn() and "aws region ap-southeast-1" in d.message
+    assert (
+        run([table], {"allowedRegions": {"us-user-data": {"aws": ["us-east-1", "ap-southeast-1"]}}})
+        == []
+    )
+
+
+def test_backups_flow_from_selected_resources_through_the_plan_to_the_copy_vault():
+    table = Resource(
+        "aws:dynamodb/table:Table",
+        "users",
+        {"name": "users", "tags": USER, "arn": UNKNOWN_STRING},
+        US,
+    )
+    plan = Resource("aws:backup/plan:Plan", "plan", {"name": "plan", "rules": [{
+        "ruleName": "daily", "targetVaultName": "primary", "copyActions": [
+            {"destinationVaultArn": "arn:aws:backup:eu-west-1:111122223333:backup-vault:x"}]}]},
+        US)  # fmt: skip
+    selection = Resource(
+        "aws:backup/selection:Selection", "sel",
+        {"name": "sel", "planId": UNKNOWN_STRING, "resources": [UNKNOWN_STRING],
+         "iamRoleArn": "arn:aws:iam::111122223333:role/backup"}, US,
+        property_dependencies={"planId": [plan.resource_urn()],
+                               "resources": [table.resource_urn()]},
+    )  # fmt: skip
+    [d] = run([table, plan, selection])
+    assert d.urn == plan.resource_urn() and "eu-west-1" in d.message
+    assert "users -[backup via sel" in d.message
+    # The same plan backing up non-personal data only is fine.
+    other = replace(table, props={**table.props, "tags": NON_PERSONAL})
+    assert run([other, plan, selection]) == []
+
+
+def test_oci_cross_region_data_guard_standby_in_an_allowed_region_passes():
+    primary = Resource(
+        "oci:Database/autonomousDatabase:AutonomousDatabase",
+        "users-db",
+        {"freeformTags": USER, "id": UNKNOWN_STRING},
+        oci_provider("us-ashburn-1", name="primary"),
+    )
+    standby = Resource(
+        "oci:Database/autonomousDatabase:AutonomousDatabase", "users-db-standby",
+        {"freeformTags": USER, "source": "CROSS_REGION_DATAGUARD", "sourceId": UNKNOWN_STRING},
+        oci_provider("us-phoenix-1", name="dr"),
+        property_dependencies={"sourceId": [primary.resource_urn()]},
+    )  # fmt: skip
+    assert run([primary, standby]) == []
+    abroad = replace(standby, provider=oci_provider("eu-frankfurt-1", name="dr"))
+    [d] = run([primary, abroad])
+    assert d.urn == standby.resource_urn() and "eu-frankfurt-1" in d.message
+
+
+def test_oci_bucket_replication_resolves_the_destination_by_name_and_region():
+    primary = Resource(
+        "oci:ObjectStorage/bucket:Bucket",
+        "users",
+        {"name": "users", "namespace": "ns", "freeformTags": USER},
+        oci_provider("us-ashburn-1"),
+    )
+    replica = Resource("oci:ObjectStorage/bucket:Bucket", "users-dr", {
+        "name": "users", "namespace": "ns", "freeformTags": NON_PERSONAL},
+        oci_provider("us-phoenix-1", name="dr"))  # fmt: skip
+    policy = Resource("oci:ObjectStorage/replicationPolicy:ReplicationPolicy", "repl", {
+        "bucket": "users", "namespace": "ns", "name": "to-dr",
+        "destinationBucketName": "users", "destinationRegionName": "us-phoenix-1"},
+        oci_provider("us-ashburn-1"))  # fmt: skip
+    # Same bucket name in both regions: the one in the named region is the destination.
+    [d] = run([primary, replica, policy])
+    assert d.urn == replica.resource_urn() and "classified `non-personal`" in d.message
+
+
+def test_subscriptions_to_endpoints_outside_the_stack_fail_closed_only_for_user_data():
+    topic = Resource("aws:sns/topic:Topic", "events", {"name": "events", "tags": USER}, US)
+    sub = Resource("aws:sns/topicSubscription:TopicSubscription", "hook", {
+        "topic": UNKNOWN_STRING, "protocol": "https", "endpoint": "https://example.com/hook"},
+        US, property_dependencies={"topic": [topic.resource_urn()]})  # fmt: skip
+    [d] = run([topic, sub])
+    assert d.urn == sub.resource_urn() and "names no region" in d.message
+    quiet = replace(topic, props={"name": "events", "tags": NON_PERSONAL})
+    assert run([quiet, sub]) == []
+
+
+# --- the graph at scale ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    type: str
+    urn: str
+    name: str
+    props: Any
+    region: EffectiveRegion
+    classification: Any
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def chain(length: int) -> list[Node]:
+    """A user-data bucket replicating through ``length - 1`` non-personal buckets in us-east-1
+    to one more in Singapore, each bucket's replication configured by its own resource."""
+    us = EffectiveRegion("aws", "us-east-1", "test", regions=("us-east-1",))
+    sg = EffectiveRegion("aws", "ap-southeast-1", "test", regions=("ap-southeast-1",))
+    nodes: list[Node] = []
+    for i in range(length + 1):
+        last = i == length
+        nodes.append(
+            Node(
+                "aws:s3/bucketV2:BucketV2",
+                f"b{i}",
+                f"b{i}",
+                {"bucket": f"b{i}"},
+                sg if last else us,
+                "us-user-data" if i == 0 else "non-personal",
+            )
+        )
+        if i:
+            nodes.append(Node(
+                "aws:s3/bucketReplicationConfig:BucketReplicationConfig", f"r{i}", f"r{i}",
+                {"bucket": f"b{i - 1}",
+                 "rules": [{"destination": {"bucket": f"arn:aws:s3:::b{i}"}}]},
+                us, None,
+            ))  # fmt: skip
+    return nodes
+
+
+def test_a_graph_of_thousands_of_resources_is_built_with_one_edge_per_flow():
+    nodes = chain(2000)
+    graph = build_graph(nodes)
+    assert len(graph.nodes) == len(nodes)  # every destination resolved inside the stack
+    assert sum(1 for _ in graph.edges()) == 2000
+    breaches = {b.node.key: b for b in user_data_breaches(graph, nodes, {})}
+    assert len(breaches) == 2000  # every bucket downstream launders user data
+    far = breaches["b2000"]
+    assert far.origin == "b0" and far.length == 2000 and "ap-southeast-1" in far.reason
+    assert len(far.path) == MAX_PATH_HOPS  # witness paths stay bounded: output is linear too
+    assert far.describe_path(graph).startswith("b0 -> … 1984 more hops … -> b1984 -[")

@@ -1,0 +1,222 @@
+"""residency-no-cross-region-copy through the policy SDK's own Analyze: one compliant fixture
+per copy feature, one field changed per violating case, and the unknown-value cases."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from residency_pack.rules.no_cross_region_copy import NAME, POLICY
+from residency_pack.testing import (
+    UNKNOWN_ARRAY,
+    UNKNOWN_STRING,
+    Diagnostic,
+    Resource,
+    analyze,
+    aws_provider,
+    oci_provider,
+)
+
+USER = {"data-classification": "us-user-data"}
+NON_PERSONAL = {"data-classification": "non-personal"}
+VAULT_ARN = "arn:aws:backup:us-east-1:111122223333:backup-vault:user-data-copy"
+KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234"
+
+
+def run(resource: Resource, config: dict[str, Any] | None = None) -> list[Diagnostic]:
+    diagnostics = analyze(POLICY, resource, {NAME: config} if config else None)
+    # Never downgraded to an advisory "can't run during preview".
+    assert all(d.enforcement == "mandatory" and d.policy == NAME for d in diagnostics)
+    return diagnostics
+
+
+def changed(resource: Resource, path: tuple[Any, ...], value: Any, provider=None) -> Resource:
+    """The fixture with one field changed (or the provider swapped)."""
+    props = copy.deepcopy(dict(resource.props))
+    target: Any = props
+    for step in path[:-1]:
+        target = target[step]
+    if value is _DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return Resource(resource.type, resource.name, props, provider or resource.provider)
+
+
+_DELETE = object()
+
+# Compliant fixtures: user data copied only within the US regions allowed for it.
+DYNAMODB = Resource("aws:dynamodb/table:Table", "users", {
+    "name": "users", "tags": USER,
+    "replicas": [{"regionName": "us-east-1", "kmsKeyArn": KEY_ARN}],
+}, aws_provider("us-east-1"))  # fmt: skip
+SECRET = Resource("aws:secretsmanager/secret:Secret", "db-password", {
+    "tags": USER, "replicas": [{"region": "us-east-1"}],
+}, aws_provider("us-east-1"))  # fmt: skip
+BACKUP_PLAN = Resource("aws:backup/plan:Plan", "plan", {
+    "name": "plan", "tags": USER,
+    "rules": [{"ruleName": "daily", "targetVaultName": "primary",
+               "copyActions": [{"destinationVaultArn": VAULT_ARN}]}],
+}, aws_provider("us-east-1"))  # fmt: skip
+S3_REPLICATION = Resource("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "repl", {
+    "bucket": "user-data", "role": "arn:aws:iam::111122223333:role/r",
+    "rules": [{"id": "all", "status": "Enabled", "destination": {
+        "bucket": "arn:aws:s3:::user-data-replica",
+        "encryptionConfiguration": {"replicaKmsKeyId": KEY_ARN}}}],
+}, aws_provider("us-east-1"))  # fmt: skip
+RDS_BACKUP_REPLICATION = Resource(
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "rds-bkp",
+    {"sourceDbInstanceArn": "arn:aws:rds:us-east-1:111122223333:db:users",
+     "kmsKeyId": KEY_ARN},
+    aws_provider("us-east-1"),
+)  # fmt: skip
+OCI_REPLICATION = Resource("oci:ObjectStorage/replicationPolicy:ReplicationPolicy", "repl", {
+    "bucket": "user-data", "namespace": "ns", "name": "to-dr",
+    "destinationBucketName": "user-data-dr", "destinationRegionName": "us-phoenix-1",
+}, oci_provider("us-ashburn-1"))  # fmt: skip
+ADB_STANDBY = Resource("oci:Database/autonomousDatabase:AutonomousDatabase", "users-standby", {
+    "compartmentId": "ocid1.compartment.oc1..aaaa", "freeformTags": USER,
+    "source": "CROSS_REGION_DATAGUARD",
+    "sourceId": "ocid1.autonomousdatabase.oc1.iad.aaaa",
+}, oci_provider("us-phoenix-1", name="dr"))  # fmt: skip
+VOLUME = Resource("oci:Core/volume:Volume", "users-vol", {
+    "availabilityDomain": "Uocm:US-ASHBURN-AD-1", "freeformTags": USER,
+    "blockVolumeReplicas": [{"availabilityDomain": "Uocm:PHX-AD-1"}],
+}, oci_provider("us-ashburn-1"))  # fmt: skip
+MYSQL = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "users-mysql", {
+    "freeformTags": USER,
+    "backupPolicy": {"copyPolicies": [{"copyToRegion": "us-phoenix-1"}]},
+}, oci_provider("us-ashburn-1"))  # fmt: skip
+PSQL = Resource("oci:Psql/dbSystem:DbSystem", "users-pg", {
+    "freeformTags": USER,
+    "managementPolicy": {"backupPolicy": {"copyPolicy": {"regions": ["us-phoenix-1"]}}},
+}, oci_provider("us-ashburn-1"))  # fmt: skip
+NOSQL = Resource("oci:Nosql/table:Table", "users-nosql", {
+    "freeformTags": USER, "replicas": [{"region": "us-chicago-1"}],
+}, oci_provider("us-ashburn-1"))  # fmt: skip
+OCI_SECRET = Resource("oci:Vault/secret:Secret", "users-secret", {
+    "freeformTags": USER,
+    "replicationConfig": {"replicationTargets": [
+        {"targetRegion": "us-phoenix-1", "targetVaultId": "ocid1.vault.oc1.phx.aaaa",
+         "targetKeyId": "ocid1.key.oc1.phx.aaaa"}]},
+}, oci_provider("us-ashburn-1"))  # fmt: skip
+VOLUME_BACKUP_POLICY = Resource("oci:Core/volumeBackupPolicy:VolumeBackupPolicy", "policy", {
+    "compartmentId": "ocid1.compartment.oc1..aaaa", "destinationRegion": "us-phoenix-1",
+}, oci_provider("us-ashburn-1"))  # fmt: skip
+
+COMPLIANT = [DYNAMODB, SECRET, BACKUP_PLAN, S3_REPLICATION, RDS_BACKUP_REPLICATION,
+             OCI_REPLICATION, ADB_STANDBY, VOLUME, MYSQL, PSQL, NOSQL, OCI_SECRET,
+             VOLUME_BACKUP_POLICY]  # fmt: skip
+
+
+@pytest.mark.parametrize("resource", COMPLIANT, ids=lambda r: r.type)
+def test_copies_within_allowed_regions_pass(resource):
+    assert run(resource) == []
+
+
+SINGAPORE_KEY = "arn:aws:kms:ap-southeast-1:111122223333:key/1234"
+VIOLATIONS = [
+    ("dynamodb replica", changed(DYNAMODB, ("replicas", 0, "regionName"), "ap-southeast-1"),
+     "ap-southeast-1"),
+    ("secret replica", changed(SECRET, ("replicas", 0, "region"), "eu-west-1"), "eu-west-1"),
+    ("backup copy action", changed(
+        BACKUP_PLAN, ("rules", 0, "copyActions", 0, "destinationVaultArn"),
+        VAULT_ARN.replace("us-east-1", "ap-southeast-1")), "ap-southeast-1"),
+    ("s3 replica key names the destination region", changed(
+        S3_REPLICATION, ("rules", 0, "destination", "encryptionConfiguration",
+                         "replicaKmsKeyId"), SINGAPORE_KEY), "ap-southeast-1"),
+    ("rds backups replicated into singapore", changed(
+        RDS_BACKUP_REPLICATION, ("kmsKeyId",), SINGAPORE_KEY,
+        provider=aws_provider("ap-southeast-1")), "ap-southeast-1"),
+    ("oci bucket replication", changed(
+        OCI_REPLICATION, ("destinationRegionName",), "ap-singapore-1"), "ap-singapore-1"),
+    ("cross-region data guard standby", changed(
+        ADB_STANDBY, ("compartmentId",), "ocid1.compartment.oc1..aaaa",
+        provider=oci_provider("eu-frankfurt-1", name="dr")), "eu-frankfurt-1"),
+    ("block volume replica", changed(
+        VOLUME, ("blockVolumeReplicas", 0, "availabilityDomain"), "Uocm:SIN-AD-1"),
+     "ap-singapore-1"),
+    ("mysql backup copy", changed(
+        MYSQL, ("backupPolicy", "copyPolicies", 0, "copyToRegion"), "uk-london-1"),
+     "uk-london-1"),
+    ("postgresql backup copy", changed(
+        PSQL, ("managementPolicy", "backupPolicy", "copyPolicy", "regions"),
+        ["us-phoenix-1", "ap-tokyo-1"]), "ap-tokyo-1"),
+    ("nosql replica", changed(NOSQL, ("replicas", 0, "region"), "ap-mumbai-1"), "ap-mumbai-1"),
+    ("secret replication", changed(
+        OCI_SECRET, ("replicationConfig", "replicationTargets", 0, "targetRegion"),
+        "ca-toronto-1"), "ca-toronto-1"),
+    ("volume backup policy", changed(
+        VOLUME_BACKUP_POLICY, ("destinationRegion",), "ap-singapore-1"), "ap-singapore-1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "resource", "region"), VIOLATIONS, ids=[v[0] for v in VIOLATIONS])
+def test_a_copy_outside_the_allowed_regions_is_reported(case, resource, region):
+    [d] = run(resource)
+    assert f"`{region}`" in d.message and d.urn == resource.resource_urn()
+    assert "Fix:" in d.message
+
+
+def test_non_personal_data_may_be_copied_to_singapore_but_user_data_may_not():
+    singapore = changed(DYNAMODB, ("replicas", 0, "regionName"), "ap-southeast-1")
+    assert run(changed(singapore, ("tags",), NON_PERSONAL)) == []
+    [d] = run(changed(singapore, ("tags",), _DELETE))
+    assert "held to us-user-data" in d.message and "missing" in d.message
+
+
+def test_unknown_classification_is_held_to_user_data():
+    singapore = changed(SECRET, ("replicas", 0, "region"), "ap-southeast-1")
+    [d] = run(changed(singapore, ("tags",), UNKNOWN_STRING))
+    assert "unknown during preview" in d.message
+
+
+def test_a_destination_that_names_no_region_fails_closed_and_says_what_to_set():
+    no_key = changed(S3_REPLICATION, ("rules", 0, "destination", "encryptionConfiguration"),
+                     _DELETE)  # fmt: skip
+    [d] = run(no_key)
+    assert "names no region" in d.message and "destinationRegions" in d.message
+    declared = {"destinationRegions": {"arn:aws:s3:::user-data-replica": "us-east-1"}}
+    assert run(no_key, declared) == []
+    declared_abroad = {"destinationRegions": {"arn:aws:s3:::user-data-replica": "eu-west-1"}}
+    [d] = run(no_key, declared_abroad)
+    assert "`eu-west-1`" in d.message
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        changed(BACKUP_PLAN, ("rules", 0, "copyActions", 0, "destinationVaultArn"), UNKNOWN_STRING),
+        changed(DYNAMODB, ("replicas",), UNKNOWN_ARRAY),
+        changed(S3_REPLICATION, ("rules", 0, "destination"), {"bucket": UNKNOWN_STRING}),
+        changed(
+            OCI_SECRET,
+            ("replicationConfig", "replicationTargets", 0),
+            {"targetRegion": UNKNOWN_STRING, "targetVaultId": UNKNOWN_STRING},
+        ),
+    ],
+    ids=["vault arn", "replicas list", "s3 bucket arn", "secret target"],
+)
+def test_unknown_destinations_are_left_to_the_stack_policy_without_an_advisory(resource):
+    # Preview: the ARN/OCID of a resource created in the same stack. residency-data-flow
+    # resolves it through property dependencies; in `up` this rule sees the value.
+    assert run(resource) == []
+
+
+def test_a_known_part_of_a_partly_unknown_destination_is_still_checked():
+    resource = changed(
+        OCI_SECRET,
+        ("replicationConfig", "replicationTargets", 0),
+        {"targetRegion": "ap-singapore-1", "targetVaultId": UNKNOWN_STRING},
+    )
+    [d] = run(resource)
+    assert "`ap-singapore-1`" in d.message
+
+
+def test_resources_without_copy_fields_and_unset_fields_pass():
+    assert (
+        run(Resource("aws:s3/bucket:Bucket", "b", {"bucket": "b", "tags": USER}, aws_provider()))
+        == []
+    )
+    assert run(changed(DYNAMODB, ("replicas",), [])) == []
