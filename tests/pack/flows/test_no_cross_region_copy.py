@@ -24,6 +24,12 @@ VAULT_ARN = "arn:aws:backup:us-east-1:111122223333:backup-vault:user-data-copy"
 KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234"
 
 
+@pytest.fixture(autouse=True)
+def _update(monkeypatch):
+    # As during `pulumi up` unless a test says preview (the CLI sets PULUMI_DRY_RUN).
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+
+
 def run(resource: Resource, config: dict[str, Any] | None = None) -> list[Diagnostic]:
     diagnostics = analyze(POLICY, resource, {NAME: config} if config else None)
     # Never downgraded to an advisory "can't run during preview".
@@ -184,24 +190,39 @@ def test_a_destination_that_names_no_region_fails_closed_and_says_what_to_set():
     assert "`eu-west-1`" in d.message
 
 
-@pytest.mark.parametrize(
-    "resource",
-    [
-        changed(BACKUP_PLAN, ("rules", 0, "copyActions", 0, "destinationVaultArn"), UNKNOWN_STRING),
-        changed(DYNAMODB, ("replicas",), UNKNOWN_ARRAY),
-        changed(S3_REPLICATION, ("rules", 0, "destination"), {"bucket": UNKNOWN_STRING}),
-        changed(
-            OCI_SECRET,
-            ("replicationConfig", "replicationTargets", 0),
-            {"targetRegion": UNKNOWN_STRING, "targetVaultId": UNKNOWN_STRING},
-        ),
-    ],
-    ids=["vault arn", "replicas list", "s3 bucket arn", "secret target"],
-)
-def test_unknown_destinations_are_left_to_the_stack_policy_without_an_advisory(resource):
+UNKNOWN_DESTINATIONS = [
+    changed(BACKUP_PLAN, ("rules", 0, "copyActions", 0, "destinationVaultArn"), UNKNOWN_STRING),
+    changed(DYNAMODB, ("replicas",), UNKNOWN_ARRAY),
+    changed(S3_REPLICATION, ("rules", 0, "destination"), {"bucket": UNKNOWN_STRING}),
+    changed(OCI_SECRET, ("replicationConfig", "replicationTargets", 0),
+            {"targetRegion": UNKNOWN_STRING, "targetVaultId": UNKNOWN_STRING}),
+]  # fmt: skip
+UNKNOWN_IDS = ["vault arn", "replicas list", "s3 bucket arn", "secret target"]
+
+
+@pytest.mark.parametrize("resource", UNKNOWN_DESTINATIONS, ids=UNKNOWN_IDS)
+def test_unknown_destinations_are_pending_in_preview_visibly(resource, monkeypatch):
     # Preview: the ARN/OCID of a resource created in the same stack. residency-data-flow
-    # resolves it through property dependencies; in `up` this rule sees the value.
-    assert run(resource) == []
+    # resolves it through property dependencies; this rule decides in `up`, before the create.
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    [d] = analyze(POLICY, resource)
+    assert d.enforcement == "advisory" and "during preview" in d.message
+    assert "decided during `pulumi up`" in d.message
+
+
+@pytest.mark.parametrize("resource", UNKNOWN_DESTINATIONS, ids=UNKNOWN_IDS)
+def test_unknown_destinations_outside_preview_fail_closed(resource):
+    [d] = run(resource)
+    assert "still unknown outside preview: fail closed" in d.message
+
+
+def test_a_preview_still_reports_what_is_decidable(monkeypatch):
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    resource = changed(BACKUP_PLAN, ("rules", 0, "copyActions"), [
+        {"destinationVaultArn": UNKNOWN_STRING},
+        {"destinationVaultArn": VAULT_ARN.replace("us-east-1", "eu-west-1")}])  # fmt: skip
+    levels = sorted(d.enforcement for d in analyze(POLICY, resource))
+    assert levels == ["advisory", "mandatory"]
 
 
 def test_a_known_part_of_a_partly_unknown_destination_is_still_checked():

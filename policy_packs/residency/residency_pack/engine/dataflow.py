@@ -83,6 +83,7 @@ class Node:
     urn: str | None = None  # the resource (resource nodes) or the resource configuring the flow
     location: Location | None = None  # region nodes
     reason: str = ""  # unresolved nodes: why the destination cannot be located
+    unknown: bool = False  # unresolved because a value is unknown (preview)
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,7 @@ def _region_node(via: FlowResource, location: Location) -> Node:
 def _unresolved_node(via: FlowResource, destination: Destination) -> Node:
     if destination.unlocated:
         shown = ", ".join(f"`{path}` = {value!r}" for path, value in destination.unlocated)
-        reason = (
-            f"{shown} names no region and no resource of this stack"
-        )
+        reason = f"{shown} names no region and no resource of this stack"
     else:
         shown = ", ".join(f"`{path}`" for path in destination.unknown)
         reason = (
@@ -191,6 +190,7 @@ def _unresolved_node(via: FlowResource, destination: Destination) -> Node:
         label=f"unresolved destination of {_resource_label(via)}",
         urn=via.urn,
         reason=reason,
+        unknown=not destination.unlocated,
     )
 
 

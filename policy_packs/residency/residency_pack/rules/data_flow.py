@@ -63,6 +63,7 @@ def _finding(breach: Breach, path: str) -> Finding:
         f"{US_USER_DATA} reaches {breach.node.label}: {breach.reason}. Path: {path}.",
         urn=breach.urn,
         fix=_FIXES[breach.node.kind],
+        unknown=breach.node.unknown,
     )
 
 

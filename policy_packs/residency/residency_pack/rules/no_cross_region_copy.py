@@ -17,9 +17,11 @@ Unknowns and gaps:
   name, or a reference the service requires in the destination's region, such as an S3
   replica KMS key) is checked against the allowed regions;
 * a destination whose value is *unknown* (preview: the ARN/OCID of a resource created in the
-  same stack) is not decided here: ``residency-data-flow`` resolves it through the stack's
-  property dependencies during preview, and during ``pulumi up`` the value is known before the
-  resource is created, so this rule checks it then and blocks the creation;
+  same stack) is pending in preview (the SDK shows a visible "can't run during preview"
+  notice, never a silent pass): ``residency-data-flow`` resolves it through the stack's
+  property dependencies at the end of that preview, and during ``pulumi up`` the value is
+  known before the resource is created, so this rule decides it then; still unknown outside
+  a preview, it is a mandatory violation (fail closed);
 * a *known* destination that names no region (an S3 bucket ARN, a bucket name) fails closed
   unless the pack config declares its region in ``destinationRegions``;
 * an undetermined region of the resource itself is left to ``residency-region-allowlist``.
@@ -121,6 +123,17 @@ def _unresolved(ctx: ResourceContext, destination: Destination) -> Finding:
     )
 
 
+def _pending(ctx: ResourceContext, destination: Destination) -> Finding:
+    shown = ", ".join(f"`{path}`" for path in destination.unknown)
+    return Finding(
+        f"`{ctx.name}` sends data ({destination.field.flow.value}) to {shown}, which is unknown "
+        "until the update; residency-data-flow resolves it through the stack's graph now.",
+        fix="nothing if the destination is a resource of this stack in an allowed region; "
+        "otherwise point the copy at a region allowed for the data's classification.",
+        unknown=True,
+    )
+
+
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     classification, assumed = _classification(ctx)
     allowed = pack_config.allowed_regions(ctx.config, classification)
@@ -128,9 +141,12 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
     for destination in copy_fields.destinations(ctx.type, ctx.props, copy_rule_only=True):
         locations = _locations(ctx, destination)
         if not locations:
-            if destination.unlocated and not destination.field.inbound:
+            if destination.field.inbound:
+                continue
+            if destination.unlocated:
                 yield _unresolved(ctx, destination)
-            # Unknown during preview: decided by residency-data-flow now, by this rule in `up`.
+            elif destination.unknown:
+                yield _pending(ctx, destination)
             continue
         flow = destination.field.flow.value
         for path, (cloud, region) in locations:
