@@ -7,6 +7,8 @@ invokes answered by ``InvokeResolver``, failures explained by ``preflight.langua
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +19,17 @@ import pulumi.runtime
 import yaml
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from preflight.invokes import InvokeRecord, InvokeResolver, InvokeResultUnknown
-from preflight.language_host import ProgramError, entry_point, explain_program_error, run_program
+from preflight.language_host import (
+    ProgramError,
+    drop_unretrieved_invoke_errors,
+    entry_point,
+    explain_program_error,
+    run_program,
+)
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "fixtures" / "programs"
 
@@ -73,6 +81,11 @@ def _stack_config(program_dir: Path, stack: str) -> dict[str, Any]:
 
 
 def run(program: str, stack: str = "dev") -> Outcome:
+    """Run a program in a fresh context, as preflight runs one per process."""
+    return contextvars.Context().run(_run, program, stack)
+
+
+def _run(program: str, stack: str) -> Outcome:
     program_dir = PROGRAMS / program
     project = yaml.safe_load((program_dir / "Pulumi.yaml").read_text(encoding="utf-8"))
     config = _stack_config(program_dir, stack)
@@ -81,13 +94,19 @@ def run(program: str, stack: str = "dev") -> Outcome:
     )
     resolver = InvokeResolver(program_dir, config)
     mocks = _Mocks(resolver)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    drop_unretrieved_invoke_errors(loop)
     pulumi.runtime.set_mocks(
         mocks, project=project["name"], stack=stack, preview=True, monitor=_Monitor(mocks)
     )
+    # Outputs a failed earlier run left pending belong to its (closed) event loop.
+    SETTINGS.outputs.clear()
+    SETTINGS.rpc_manager.clear()
     try:
         entry = entry_point(program_dir, project.get("main"))
         with resolver.capturing_call_sites():
-            _sync_await(run_pulumi_func(lambda: run_program(entry)))
+            loop.run_until_complete(run_pulumi_func(lambda: run_program(entry)))
     except ProgramError as error:
         return Outcome(error.exit_code, error.message, mocks.resources, resolver.records)
     except Exception as error:  # every failure of the program becomes exit 2
@@ -95,4 +114,7 @@ def run(program: str, stack: str = "dev") -> Outcome:
         return Outcome(explained.exit_code, explained.message, mocks.resources, resolver.records)
     finally:
         pulumi.runtime.set_all_config({}, [])
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
     return Outcome(0, "", mocks.resources, resolver.records)
