@@ -94,3 +94,36 @@ def test_stack_policy_gets_graph_and_reports_per_urn():
     [d] = analyze_stack(stack_policy(SPEC, check), [key, bucket])
     assert d.urn == bucket.resource_urn() and d.enforcement == "mandatory"
     assert "Fix: do the right thing." in d.message
+
+
+def pending_and_known(ctx):
+    yield Finding("known problem.")
+    yield Finding("principal unknown.", unknown=True)
+
+
+def test_unknown_findings_are_deferred_to_the_update_in_preview(monkeypatch):
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    diags = analyze(resource_policy(SPEC, pending_and_known), BUCKET)
+    assert [(d.enforcement, "known problem." in d.message) for d in diags] == [
+        ("mandatory", True),
+        ("advisory", False),
+    ]
+    assert "principal unknown." in diags[1].message
+    assert "decided during `pulumi up`" in diags[1].message
+
+
+def test_unknown_findings_are_mandatory_outside_preview(monkeypatch):
+    for value in ("false", None):
+        if value is None:
+            monkeypatch.delenv("PULUMI_DRY_RUN", raising=False)
+        else:
+            monkeypatch.setenv("PULUMI_DRY_RUN", value)
+        diags = analyze(resource_policy(SPEC, pending_and_known), BUCKET)
+        assert [d.enforcement for d in diags] == ["mandatory", "mandatory"]
+        assert "fail closed" in diags[1].message
+
+
+def test_stack_policies_never_defer(monkeypatch):
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    diags = analyze_stack(stack_policy(SPEC, pending_and_known), [BUCKET])
+    assert [d.enforcement for d in diags] == ["mandatory", "mandatory"]

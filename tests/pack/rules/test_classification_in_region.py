@@ -1,0 +1,86 @@
+"""residency-classification-in-region."""
+
+import dataclasses
+
+import pytest
+from residency_pack.rules.classification_in_region import POLICY
+from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, aws_provider, oci_provider
+
+NAME = "residency-classification-in-region"
+USER_DATA_BACKUP = Resource(
+    "aws:s3/bucket:Bucket",
+    "backups",
+    {"bucket": "backups", "tags": {"data-classification": "us-user-data"}},
+    aws_provider("us-east-1"),
+)
+ARTIFACTS_SG = Resource(
+    "aws:s3/bucket:Bucket",
+    "artifacts",
+    {"bucket": "artifacts", "tags": {"data-classification": "non-personal"}},
+    aws_provider("ap-southeast-1"),
+)
+
+
+def tagged(resource, value):
+    return dataclasses.replace(
+        resource, props={**resource.props, "tags": {"data-classification": value}}
+    )
+
+
+def messages(resource, config=None):
+    diags = analyze(POLICY, resource, config)
+    assert all(d.enforcement == "mandatory" for d in diags)
+    return [d.message for d in diags]
+
+
+@pytest.mark.parametrize(
+    "resource", [USER_DATA_BACKUP, ARTIFACTS_SG, tagged(ARTIFACTS_SG, "public")]
+)
+def test_compliant(resource):
+    assert messages(resource) == []
+
+
+def test_user_data_in_singapore_is_a_violation():
+    [message] = messages(tagged(ARTIFACTS_SG, "us-user-data"))
+    assert "`ap-southeast-1`" in message and "us-user-data" in message and "us-east-1" in message
+
+
+def test_user_data_in_an_oci_region_outside_the_us():
+    bucket = Resource(
+        "oci:ObjectStorage/bucket:Bucket",
+        "b",
+        {"freeformTags": {"data-classification": "us-user-data"}},
+        oci_provider("ca-toronto-1"),
+    )
+    assert len(messages(bucket)) == 1
+    assert messages(dataclasses.replace(bucket, provider=oci_provider("us-chicago-1"))) == []
+
+
+@pytest.mark.parametrize("value", [UNKNOWN_STRING, "sekret"])
+def test_unknown_or_unrecognised_classification_is_held_to_user_data(value):
+    [message] = messages(tagged(ARTIFACTS_SG, value))
+    assert "held to us-user-data" in message
+    assert messages(tagged(USER_DATA_BACKUP, value)) == []
+
+
+def test_missing_classification_on_a_data_store_is_held_to_user_data():
+    bare = dataclasses.replace(ARTIFACTS_SG, props={"bucket": "artifacts"})
+    assert "missing" in messages(bare)[0]
+
+
+def test_resources_holding_no_data_are_checked_only_when_classified():
+    vpc = Resource("aws:ec2/vpc:Vpc", "v", {}, aws_provider("ap-southeast-1"))
+    assert messages(vpc) == []
+    assert (
+        len(
+            messages(
+                dataclasses.replace(vpc, props={"tags": {"data-classification": "us-user-data"}})
+            )
+        )
+        == 1
+    )
+
+
+def test_the_table_is_configurable():
+    retired = {NAME: {"allowedRegions": {"non-personal": {"aws": ["us-east-1"]}}}}
+    assert len(messages(ARTIFACTS_SG, retired)) == 1

@@ -1,0 +1,86 @@
+"""residency-classification-required."""
+
+import dataclasses
+
+import pytest
+from residency_pack.rules.classification_required import POLICY
+from residency_pack.testing import (
+    UNKNOWN_OBJECT,
+    UNKNOWN_STRING,
+    Resource,
+    analyze,
+    aws_provider,
+    oci_provider,
+)
+
+AWS_TABLE = Resource(
+    "aws:dynamodb/table:Table",
+    "sessions",
+    {"hashKey": "id", "tags": {"data-classification": "us-user-data"}},
+    aws_provider("us-east-1"),
+)
+OCI_ADB = Resource(
+    "oci:Database/autonomousDatabase:AutonomousDatabase",
+    "records",
+    {"dbName": "records", "freeformTags": {"data-classification": "non-personal"}},
+    oci_provider(),
+)
+
+
+def messages(resource):
+    diags = analyze(POLICY, resource)
+    assert all(d.enforcement == "mandatory" for d in diags)
+    return [d.message for d in diags]
+
+
+@pytest.mark.parametrize("resource", [AWS_TABLE, OCI_ADB])
+def test_compliant(resource):
+    assert messages(resource) == []
+
+
+@pytest.mark.parametrize(
+    ("resource", "expected"),
+    [
+        (
+            dataclasses.replace(AWS_TABLE, props={"hashKey": "id"}),
+            "no `data-classification` tag in `tags`",
+        ),
+        (
+            dataclasses.replace(AWS_TABLE, props={"tags": {"data-classification": "secret"}}),
+            "not a known classification",
+        ),
+        # The OCI convention is freeformTags; `tags` does not count there.
+        (
+            dataclasses.replace(OCI_ADB, props={"tags": {"data-classification": "public"}}),
+            "in `freeformTags`",
+        ),
+        (dataclasses.replace(AWS_TABLE, props={"tags": UNKNOWN_OBJECT}), "unknown during preview"),
+        (
+            dataclasses.replace(AWS_TABLE, props={"tags": {"data-classification": UNKNOWN_STRING}}),
+            "unknown during preview",
+        ),
+    ],
+)
+def test_violations(resource, expected):
+    [message] = messages(resource)
+    assert expected in message
+    assert " Fix: " in message and "data-classification" in message.split(" Fix: ")[1]
+
+
+def test_provider_default_tags_classify_aws_resources():
+    provider = aws_provider(
+        "us-east-1", defaultTags={"tags": {"data-classification": "non-personal"}}
+    )
+    assert (
+        messages(dataclasses.replace(AWS_TABLE, props={"hashKey": "id"}, provider=provider)) == []
+    )
+
+
+def test_unknown_type_of_a_data_service_fails_closed():
+    [message] = messages(Resource("aws:s3/quantumBucket:QuantumBucket", "q", {}, aws_provider()))
+    assert "does not list" in message
+
+
+def test_types_that_hold_no_data_need_no_tag():
+    for t in ("aws:s3/bucketPolicy:BucketPolicy", "aws:ec2/vpc:Vpc", "oci:Core/subnet:Subnet"):
+        assert messages(Resource(t, "x", {}, aws_provider())) == []
