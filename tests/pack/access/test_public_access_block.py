@@ -65,6 +65,17 @@ def test_block_matched_by_known_bucket_name() -> None:
     assert len(run([named, block(by_dependency=False, bucket="someone-else")])) == 1
 
 
+def test_block_matched_by_plain_dependency_when_no_property_dependencies_were_sent() -> None:
+    other = Resource(BUCKET_TYPE, "other", {"bucketPrefix": "o-", "tags": USER_DATA}, AWS)
+    props = {"bucket": "opaque-id", **ALL_ON}
+    linked = Resource(BLOCK_TYPE, "blk", props, AWS, dependencies=[BUCKET_URN])
+    [(urn, _)] = run([bucket(), other, linked])
+    assert urn == other.resource_urn()
+    # Ambiguous: depends on two buckets, so it covers neither.
+    both = Resource(BLOCK_TYPE, "blk", props, AWS, dependencies=[BUCKET_URN, other.resource_urn()])
+    assert len(run([bucket(), other, both])) == 2
+
+
 def test_user_data_bucket_without_block_is_reported_on_the_bucket() -> None:
     [(urn, message)] = run([bucket()])
     assert urn == BUCKET_URN

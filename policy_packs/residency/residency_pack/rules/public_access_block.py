@@ -81,13 +81,26 @@ def _settings_verdict(block: StackResource) -> tuple[bool | Any, list[str]]:
     return (UNKNOWN if unknown else True), off
 
 
-def _refers_to(resource: StackResource, prop: str, target: StackResource, name_prop: str) -> bool:
-    """Whether ``resource.<prop>`` points at ``target``: by dependency, else by known name."""
+def _refers_to(
+    ctx: StackContext, resource: StackResource, prop: str, target: StackResource, name_prop: str
+) -> bool:
+    """Whether ``resource.<prop>`` points at ``target``: by the property's dependency; else by
+    known name; else, when the engine sent no property dependencies for ``prop``, by the
+    resource's plain dependencies if exactly one resource of the target's type is among them."""
     if target.urn in resource.property_dependencies.get(prop, ()):
         return True
     value = get(resource.props, prop)
     name = get(target.props, name_prop)
-    return isinstance(value, str) and isinstance(name, str) and value == name
+    if isinstance(value, str) and isinstance(name, str) and value == name:
+        return True
+    if prop in resource.property_dependencies:
+        return False
+    same_type = [
+        urn
+        for urn in resource.dependencies
+        if (dep := ctx.by_urn(urn)) is not None and dep.type == target.type
+    ]
+    return same_type == [target.urn]
 
 
 def _needs_block(bucket: StackResource) -> bool | Any:
@@ -107,7 +120,7 @@ def _bucket_findings(ctx: StackContext) -> Iterator[Finding]:
         needs = _needs_block(bucket)
         if needs is False:
             continue
-        mine = [b for b in blocks if _refers_to(b, "bucket", bucket, "bucket")]
+        mine = [b for b in blocks if _refers_to(ctx, b, "bucket", bucket, "bucket")]
         verdicts = [_settings_verdict(b) for b in mine]
         if any(v is True for v, _ in verdicts):
             continue
