@@ -256,3 +256,29 @@ def test_a_graph_of_thousands_of_resources_is_built_with_one_edge_per_flow():
     assert far.origin == "b0" and far.length == 2000 and "ap-southeast-1" in far.reason
     assert len(far.path) == MAX_PATH_HOPS  # witness paths stay bounded: output is linear too
     assert far.describe_path(graph).startswith("b0 -> … 1984 more hops … -> b1984 -[")
+
+
+def test_the_work_grows_linearly_with_the_stack(monkeypatch):
+    from residency_pack.engine import dataflow
+
+    calls = {"resolve": 0, "edges": 0}
+    eligible, add_edge = dataflow._Resolver._eligible, dataflow.FlowGraph.add_edge
+
+    def counted_eligible(self, *args):
+        calls["resolve"] += 1
+        return eligible(self, *args)
+
+    def counted_add_edge(self, edge):
+        calls["edges"] += 1
+        return add_edge(self, edge)
+
+    monkeypatch.setattr(dataflow._Resolver, "_eligible", counted_eligible)
+    monkeypatch.setattr(dataflow.FlowGraph, "add_edge", counted_add_edge)
+    work = []
+    for size in (1000, 2000):
+        calls.update(resolve=0, edges=0)
+        nodes = chain(size)
+        user_data_breaches(build_graph(nodes), nodes, {})
+        work.append(calls["resolve"] + calls["edges"])
+    # No all-pairs step: double the stack, double the work (up to the chain's one extra end).
+    assert abs(work[1] - 2 * work[0]) <= 2

@@ -48,7 +48,6 @@ IDENTITY_PROPS: Final[tuple[str, ...]] = (
     "globalReplicationGroupId",
     "dbSnapshotArn",
     "dbClusterSnapshotArn",
-    "namespace",
 )
 MAX_PATH_HOPS: Final = 16  # a witness path longer than this is shortened in messages
 
