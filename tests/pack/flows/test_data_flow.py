@@ -13,6 +13,7 @@ from residency_pack.testing import (
     UNKNOWN_STRING,
     Diagnostic,
     Resource,
+    analyze,
     analyze_stack,
     aws_provider,
     oci_provider,
@@ -282,3 +283,47 @@ def test_the_work_grows_linearly_with_the_stack(monkeypatch):
         work.append(calls["resolve"] + calls["edges"])
     # No all-pairs step: double the stack, double the work (up to the chain's one extra end).
     assert abs(work[1] - 2 * work[0]) <= 2
+
+
+def test_the_blueprints_replica_bucket_and_standby_pass_both_flow_rules_in_preview(monkeypatch):
+    """The prod stack's flows as the engine sends them in preview: bucket names and the
+    primary's OCID are outputs (unknown), property dependencies say where they come from."""
+    from residency_pack.rules import no_cross_region_copy
+
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    iad, phx = oci_provider("us-ashburn-1", name="primary"), oci_provider("us-phoenix-1", "dr")
+    tags = {"data-classification": "us-user-data", "stack": "prod"}
+    primary = Resource("oci:ObjectStorage/bucket:Bucket", "records", {
+        "name": "user-records-prod", "namespace": UNKNOWN_STRING, "freeformTags": tags,
+        "accessType": "NoPublicAccess"}, iad)  # fmt: skip
+    replica = Resource("oci:ObjectStorage/bucket:Bucket", "records-dr", {
+        "name": "user-records-prod", "namespace": UNKNOWN_STRING, "freeformTags": tags,
+        "accessType": "NoPublicAccess"}, phx)  # fmt: skip
+    policy = Resource(
+        "oci:ObjectStorage/replicationPolicy:ReplicationPolicy", "records-policy",
+        {"bucket": UNKNOWN_STRING, "namespace": UNKNOWN_STRING, "name": "to-us-phoenix-1",
+         "destinationBucketName": UNKNOWN_STRING, "destinationRegionName": "us-phoenix-1",
+         "deleteObjectInDestinationBucket": "ACCEPT"},
+        iad, dependencies=[primary.resource_urn(), replica.resource_urn()],
+        property_dependencies={"bucket": [primary.resource_urn()],
+                               "destinationBucketName": [replica.resource_urn()]},
+    )  # fmt: skip
+    database = Resource("oci:Database/autonomousDatabase:AutonomousDatabase", "records-adb", {
+        "compartmentId": UNKNOWN_STRING, "dbName": "records", "freeformTags": tags}, iad)
+    standby = Resource(
+        "oci:Database/autonomousDatabase:AutonomousDatabase", "records-standby-adb",
+        {"compartmentId": UNKNOWN_STRING, "dbName": "records", "freeformTags": tags,
+         "source": "CROSS_REGION_DATAGUARD", "sourceId": UNKNOWN_STRING},
+        phx, property_dependencies={"sourceId": [database.resource_urn()]},
+    )  # fmt: skip
+    stack = [primary, replica, policy, database, standby]
+    assert run(stack) == []
+    assert [d for r in stack for d in analyze(no_cross_region_copy.POLICY, r)] == []
+    # The same stack with the DR provider moved abroad is caught by both rules.
+    frankfurt = oci_provider("eu-frankfurt-1", name="dr")
+    moved = [primary, replace(replica, provider=frankfurt), replace(
+        policy, props={**policy.props, "destinationRegionName": "eu-frankfurt-1"}),
+        database, replace(standby, provider=frankfurt)]  # fmt: skip
+    assert {d.urn for d in run(moved)} == {replica.resource_urn(), standby.resource_urn()}
+    assert {d.urn for r in moved for d in analyze(no_cross_region_copy.POLICY, r)} == {
+        policy.resource_urn(), standby.resource_urn()}
