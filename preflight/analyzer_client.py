@@ -22,7 +22,15 @@ from preflight.model import EngineResource, PolicyInfo
 from preflight.pack_process import PackProcess
 from preflight.policy_config import PolicyConfig
 
-RPC_TIMEOUT = float(os.environ.get("PREFLIGHT_RPC_TIMEOUT", "120"))
+
+def rpc_timeout_default() -> float:
+    """Seconds to wait for one analyzer call (``PREFLIGHT_RPC_TIMEOUT``, default 120)."""
+    try:
+        return float(os.environ.get("PREFLIGHT_RPC_TIMEOUT", "120"))
+    except ValueError:
+        return 120.0
+
+
 _CHANNEL_OPTIONS = [
     ("grpc.max_receive_message_length", 400 * 1024 * 1024),
     ("grpc.max_send_message_length", 400 * 1024 * 1024),
@@ -133,14 +141,14 @@ def stack_resource(resource: EngineResource, outputs: struct_pb2.Struct) -> Any:
 
 
 class AnalyzerClient:
-    def __init__(self, pack: PackProcess, *, rpc_timeout: float = RPC_TIMEOUT) -> None:
+    def __init__(self, pack: PackProcess, *, rpc_timeout: float | None = None) -> None:
         self.pack = pack
-        self.rpc_timeout = rpc_timeout
+        self.rpc_timeout = rpc_timeout if rpc_timeout is not None else rpc_timeout_default()
         self.name = pack.project.dir.name
         port = pack.port()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_CHANNEL_OPTIONS)
         try:
-            grpc.channel_ready_future(self.channel).result(timeout=min(rpc_timeout, 30.0))
+            grpc.channel_ready_future(self.channel).result(timeout=min(self.rpc_timeout, 30.0))
         except grpc.FutureTimeoutError:
             self.close()
             raise self._failure("connecting", None) from None

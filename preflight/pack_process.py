@@ -35,7 +35,17 @@ from preflight.errors import PreflightError
 from preflight.project import read_yaml
 
 POLICY_PROJECT_FILE = "PulumiPolicy.yaml"
-DEFAULT_START_TIMEOUT = float(os.environ.get("PREFLIGHT_PACK_START_TIMEOUT", "60"))
+DEFAULT_START_TIMEOUT = 60.0
+
+
+def start_timeout_default() -> float:
+    """Seconds to wait for the pack's port (``PREFLIGHT_PACK_START_TIMEOUT``, default 60)."""
+    try:
+        return float(os.environ.get("PREFLIGHT_PACK_START_TIMEOUT", DEFAULT_START_TIMEOUT))
+    except ValueError:
+        return DEFAULT_START_TIMEOUT
+
+
 # The pack's own SDK does not talk to the engine; the CLI still passes the engine's address.
 ENGINE_ADDRESS_PLACEHOLDER = "127.0.0.1:0"
 
@@ -138,12 +148,12 @@ class PackProcess:
         project: PolicyProject,
         env: Mapping[str, str],
         *,
-        start_timeout: float = DEFAULT_START_TIMEOUT,
+        start_timeout: float | None = None,
         engine_address: str = ENGINE_ADDRESS_PLACEHOLDER,
     ) -> None:
         self.project = project
         self.env = dict(env)
-        self.start_timeout = start_timeout
+        self.start_timeout = start_timeout if start_timeout is not None else start_timeout_default()
         self.engine_address = engine_address
         self.proc: subprocess.Popen[bytes] | None = None
         self.stdout = _Tail()

@@ -190,9 +190,7 @@ def _run_in_context(
 
         try:
             loop.run_until_complete(run_pulumi_func(program))
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:
+        except (Exception, SystemExit) as exc:  # every program failure: one clear error
             error = language_host.explain_program_error(exc, entry, config.stack)
             raise PreflightError(error.message, error.exit_code) from exc
     finally:

@@ -1,0 +1,190 @@
+"""Every way out of preflight: the exit status, one clear message, no hang, no process left.
+
+Tests run ``preflight``'s ``main`` in this process (fast), or as its own process where the process
+boundary is the point (console script, signals). Each uses a private copy of a pack, so the pack's
+processes can be found by their working directory afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from preflight.cli import main
+
+from .conftest import PACKS, PROGRAMS, REPO, processes_in, run_cli
+
+
+@pytest.fixture
+def preflight(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """``preflight`` in-process: returns (exit status, stdout, stderr)."""
+
+    def run(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def assert_no_pack_left(pack: Path) -> None:
+    deadline = time.monotonic() + 5
+    while processes_in(pack) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_in(pack) == []
+
+
+def one_error_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.startswith("preflight: error:")]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_clean_program_exits_0(echo_pack: Path) -> None:
+    result = run_cli("--program", PROGRAMS / "faithful", "--policy-pack", echo_pack)
+    assert result.returncode == 0, result.stderr
+    assert "PASS: 0 mandatory" in result.stdout
+    assert_no_pack_left(echo_pack)
+
+
+def test_mandatory_violation_exits_1_and_names_the_resource(preflight, echo_pack: Path) -> None:
+    code, out, err = preflight("--program", PROGRAMS / "forbidden", "--policy-pack", echo_pack)
+    assert code == 1, err
+    assert "rejected-bucket" in out
+    assert "echo-forbidden-tag" in out
+    assert "accepted-bucket" not in out
+    assert_no_pack_left(echo_pack)
+
+
+def test_missing_pulumi_yaml(preflight, tmp_path: Path, echo_pack: Path) -> None:
+    code, _out, err = preflight("--program", tmp_path, "--policy-pack", echo_pack)
+    assert code == 2
+    assert f"{tmp_path}/Pulumi.yaml: not found" in one_error_line(err)
+    assert_no_pack_left(echo_pack)
+
+
+def test_missing_stack_file(preflight, echo_pack: Path) -> None:
+    code, _out, err = preflight(
+        "--program", PROGRAMS / "faithful", "--stack", "staging", "--policy-pack", echo_pack
+    )
+    assert code == 2
+    assert "Pulumi.staging.yaml: stack 'staging' has no config file" in one_error_line(err)
+
+
+def test_malformed_stack_yaml(preflight, program_copy, echo_pack: Path) -> None:
+    program = program_copy("faithful")
+    (program / "Pulumi.prod.yaml").write_text("config:\n  aws:region: [us-east-1\n")
+    code, _out, err = preflight("--program", program, "--policy-pack", echo_pack)
+    assert code == 2
+    assert "Pulumi.prod.yaml:3:1: malformed YAML" in one_error_line(err)
+    assert_no_pack_left(echo_pack)
+
+
+def test_program_that_raises_shows_only_its_own_frames(preflight, echo_pack: Path) -> None:
+    code, _out, err = preflight("--program", PROGRAMS / "raises", "--policy-pack", echo_pack)
+    assert code == 2
+    assert "ValueError: no bucket name for prefix 'x'" in err
+    assert "helpers.py" in err and "__main__.py" in err
+    assert "site-packages" not in err
+    assert_no_pack_left(echo_pack)
+
+
+def test_pack_that_fails_to_start(preflight) -> None:
+    code, _out, err = preflight(
+        "--program", PROGRAMS / "faithful", "--policy-pack", PACKS / "broken"
+    )
+    assert code == 2
+    line = one_error_line(err)
+    assert "policy pack failed to start" in line
+    assert "No module named 'residency_pack_that_does_not_exist'" in line
+    assert_no_pack_left(PACKS / "broken")
+
+
+def test_pack_that_never_prints_its_port_does_not_hang(preflight, tmp_path: Path) -> None:
+    pack = Path(__import__("shutil").copytree(PACKS / "silent", tmp_path / "silent"))
+    started = time.monotonic()
+    code, _out, err = preflight(
+        "--program", PROGRAMS / "faithful", "--policy-pack", pack,
+        env={"PREFLIGHT_PACK_START_TIMEOUT": "2"},
+    )  # fmt: skip
+    assert code == 2
+    assert "did not print its port within 2s" in one_error_line(err)
+    assert time.monotonic() - started < 30
+    assert_no_pack_left(pack)
+
+
+def test_pack_that_crashes_mid_run(preflight, echo_pack: Path) -> None:
+    code, _out, err = preflight(
+        "--program", PROGRAMS / "faithful", "--policy-pack", echo_pack,
+        env={"PREFLIGHT_ECHO_CRASH": "3"},
+    )  # fmt: skip
+    assert code == 2
+    line = one_error_line(err)
+    assert "policy pack 'echo'" in line and "crashed while" in line
+    assert_no_pack_left(echo_pack)
+
+
+def test_policy_config_rejected_by_its_schema(preflight, tmp_path: Path, echo_pack: Path) -> None:
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"echo-limits": {"maxResources": 0}}))
+    code, _out, err = preflight(
+        "--program", PROGRAMS / "faithful", "--policy-pack", echo_pack,
+        "--policy-pack-config", config,
+    )  # fmt: skip
+    assert code == 2
+    line = one_error_line(err)
+    assert str(config) in line and "echo-limits: maxResources: 0 is less than" in line
+    assert_no_pack_left(echo_pack)
+
+
+def test_malformed_policy_config(preflight, tmp_path: Path, echo_pack: Path) -> None:
+    config = tmp_path / "policy-config.json"
+    config.write_text('{"echo-limits": ')
+    code, _out, err = preflight(
+        "--program", PROGRAMS / "faithful", "--policy-pack", echo_pack,
+        "--policy-pack-config", config,
+    )  # fmt: skip
+    assert code == 2
+    assert f"{config}:1:" in one_error_line(err)
+
+
+def _start_slow(echo_pack: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "preflight.cli", "--program", str(PROGRAMS / "slow"),
+         "--policy-pack", str(echo_pack)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not processes_in(echo_pack):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the pack never started"
+        time.sleep(0.05)
+    time.sleep(0.5)  # let the program reach its sleep
+    return proc
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_stops_the_pack(echo_pack: Path, sig: signal.Signals) -> None:
+    proc = _start_slow(echo_pack)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrupted" in stderr
+    assert_no_pack_left(echo_pack)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_killed_preflight_takes_its_pack_along(echo_pack: Path) -> None:
+    proc = _start_slow(echo_pack)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert_no_pack_left(echo_pack)
