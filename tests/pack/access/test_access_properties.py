@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 from residency_pack.engine.iam_policy import Kind, Trust, foreign_access
 from residency_pack.engine.oci_statements import foreign_tenancy_grants
-from residency_pack.rules import no_foreign_principals, no_public_exposure
-from residency_pack.testing import Resource, analyze, aws_provider
+from residency_pack.rules import no_foreign_principals, no_public_exposure, public_access_block
+from residency_pack.testing import Resource, analyze, analyze_stack, aws_provider
 
 OURS = "111111111111"
 TRUST = Trust.of([OURS])
@@ -111,3 +111,38 @@ def test_no_random_bag_makes_the_rules_crash(resource_type: str, props: dict[str
     for diagnostic in analyze([no_foreign_principals.POLICY, no_public_exposure.POLICY], resource):
         assert "could not evaluate" not in diagnostic.message
         assert diagnostic.enforcement == "mandatory"
+
+
+STACK_TYPES = [
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+    "oci:ObjectStorage/bucket:Bucket",
+    "oci:ObjectStorage/preauthrequest:Preauthrequest",
+]
+STACK_FIELDS = [
+    "bucket",
+    "name",
+    "namespace",
+    "tags",
+    "freeformTags",
+    "blockPublicAcls",
+    "restrictPublicBuckets",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(STACK_TYPES),
+            st.dictionaries(st.sampled_from(STACK_FIELDS), json_values, max_size=4),
+        ),
+        max_size=5,
+    )
+)
+def test_no_random_stack_makes_the_stack_policy_crash(items: list[tuple[str, Any]]) -> None:
+    provider = aws_provider("us-east-1", name="p")
+    resources = [Resource(t, f"r{i}", props, provider) for i, (t, props) in enumerate(items)]
+    for diagnostic in analyze_stack(public_access_block.POLICY, resources):
+        assert "could not evaluate" not in diagnostic.message
