@@ -17,12 +17,11 @@ from blueprint.providers import child_opts
 VAULT_LOCK_GRACE_DAYS = 3  # after this the vault lock can no longer be changed or removed
 
 
-class UserDataBackups(pulumi.ComponentResource):
-    key: aws.kms.Key
-    bucket: aws.s3.Bucket
-    vault: aws.backup.Vault
-    export_role: aws.iam.Role
+def backup_bucket_name(stack: str, account_id: str, region: str) -> str:
+    return f"us-user-data-backups-{stack}-{account_id}-{region}"
 
+
+class UserDataBackups(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
@@ -61,13 +60,16 @@ class UserDataBackups(pulumi.ComponentResource):
 
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",
-            bucket_prefix=f"us-user-data-backups-{stack}-",
+            # A fixed name (global in S3, so it carries the account and region): the bucket's ARN
+            # and the policies that name it are then known in preview, for the policy pack.
+            bucket=backup_bucket_name(stack, account_ids[0], region),
             object_lock_enabled=True,
             force_destroy=False,
             tags=tags,
             opts=protected(),
         )
         bucket_id = self.bucket.id
+        bucket_arn = f"arn:{partition}:s3:::{backup_bucket_name(stack, account_ids[0], region)}"
         aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
             bucket=bucket_id,
@@ -128,7 +130,7 @@ class UserDataBackups(pulumi.ComponentResource):
         aws.s3.BucketPolicy(
             f"{name}-tls-only",
             bucket=bucket_id,
-            policy=self.bucket.arn.apply(aws_policies.tls_only_bucket_policy),
+            policy=aws_policies.tls_only_bucket_policy(bucket_arn),
             opts=protected(),
         )
 
@@ -160,8 +162,8 @@ class UserDataBackups(pulumi.ComponentResource):
         aws.iam.RolePolicy(
             f"{name}-export-policy",
             role=self.export_role.id,
-            policy=pulumi.Output.all(self.bucket.arn, self.key.arn).apply(
-                lambda arns: aws_policies.export_role_policy(arns[0], arns[1])
+            policy=self.key.arn.apply(
+                lambda key_arn: aws_policies.export_role_policy(bucket_arn, key_arn)
             ),
             opts=child_opts(self, provider),
         )

@@ -12,14 +12,13 @@ from blueprint.providers import child_opts
 
 
 class NonPersonalArtifacts(pulumi.ComponentResource):
-    bucket: aws.s3.Bucket
-
     def __init__(
         self,
         name: str,
         *,
         region: str,
         stack: str,
+        account_id: str,
         provider: aws.Provider,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -27,7 +26,7 @@ class NonPersonalArtifacts(pulumi.ComponentResource):
         self.region = region
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",
-            bucket_prefix=f"build-artifacts-{stack}-",
+            bucket=f"build-artifacts-{stack}-{account_id}-{region}",
             force_destroy=False,
             tags=classification_tags(NON_PERSONAL, stack),
             opts=child_opts(self, provider),

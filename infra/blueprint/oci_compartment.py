@@ -11,8 +11,6 @@ from blueprint.providers import child_opts
 class UserDataCompartment(pulumi.ComponentResource):
     """A compartment under the tenancy; IAM policies are scoped to it."""
 
-    compartment: oci.identity.Compartment
-
     def __init__(
         self,
         name: str,

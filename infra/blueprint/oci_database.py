@@ -22,9 +22,6 @@ BACKUP_RETENTION_DAYS = 60
 class UserRecordsDatabase(pulumi.ComponentResource):
     """The primary Autonomous Database (``source`` omitted: a new database)."""
 
-    admin_secret: oci.vault.Secret
-    database: oci.database.AutonomousDatabase
-
     def __init__(
         self,
         name: str,
@@ -85,8 +82,6 @@ class UserRecordsDatabase(pulumi.ComponentResource):
 
 class StandbyDatabase(pulumi.ComponentResource):
     """The cross-region Data Guard standby of the primary database, in the DR region."""
-
-    database: oci.database.AutonomousDatabase
 
     def __init__(
         self,

@@ -41,10 +41,6 @@ def compartment_statements(
 
 
 class DataOperatorsAccess(pulumi.ComponentResource):
-    group: oci.identity.Group
-    dynamic_group: oci.identity.DynamicGroup
-    policy: oci.identity.Policy
-
     def __init__(
         self,
         name: str,

@@ -13,9 +13,6 @@ from blueprint.providers import child_opts
 class BucketServiceLogs(pulumi.ComponentResource):
     """Object names in these logs can identify users: the logs are user data too."""
 
-    log_group: oci.logging.LogGroup
-    logs: list[oci.logging.Log]
-
     def __init__(
         self,
         name: str,

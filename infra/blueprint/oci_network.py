@@ -8,19 +8,23 @@ Storage, Vault and the other Oracle Services Network endpoints of the same regio
 from __future__ import annotations
 
 import ipaddress
-import re
 
 import pulumi
 import pulumi_oci as oci
+from residency_pack.engine import region_catalog  # type: ignore[import-untyped]
 
 from blueprint.providers import child_opts
 
 HTTPS = 443
 DATABASE_TLS = 1522  # Autonomous Database mTLS listener
 
-# The service gateway serves every Oracle service of the region, e.g.
-# "All IAD Services In Oracle Services Network".
-_ALL_SERVICES = re.compile(r"^All .* Services In Oracle Services Network$")
+
+def all_services_name(region: str) -> str:
+    """The name OCI gives the "every Oracle service of the region" entry of the service list,
+    e.g. "All IAD Services In Oracle Services Network" (the key comes from the catalog)."""
+    catalog_region = region_catalog.lookup("oci", region)
+    key = catalog_region.key if catalog_region else region
+    return f"All {key.upper()} Services In Oracle Services Network"
 
 
 def _tcp_rule(port: int) -> oci.core.NetworkSecurityGroupSecurityRuleTcpOptionsArgs:
@@ -34,23 +38,18 @@ def _tcp_rule(port: int) -> oci.core.NetworkSecurityGroupSecurityRuleTcpOptionsA
 def _all_services(
     result: oci.core.GetServicesResult, region: str
 ) -> oci.core.outputs.GetServicesServiceResult:
-    """The region's "All <key> Services In Oracle Services Network" entry."""
+    """The region's "All <KEY> Services In Oracle Services Network" entry."""
+    wanted = all_services_name(region)
     for service in result.services or []:
-        if _ALL_SERVICES.match(service.name or ""):
+        if service.name == wanted:
             return service
     raise pulumi.RunError(
-        f"oci:core:getServices returned no 'All ... Services In Oracle Services Network' entry "
-        f"for {region}; the service gateway of the data tier needs it"
+        f"oci:core:getServices returned no {wanted!r} entry for {region}; the service gateway "
+        "of the data tier needs it"
     )
 
 
 class DataTierNetwork(pulumi.ComponentResource):
-    vcn: oci.core.Vcn
-    data_subnet: oci.core.Subnet
-    lb_subnet: oci.core.Subnet
-    database_nsg: oci.core.NetworkSecurityGroup
-    lb_nsg: oci.core.NetworkSecurityGroup
-
     def __init__(
         self,
         name: str,
@@ -80,8 +79,12 @@ class DataTierNetwork(pulumi.ComponentResource):
             opts=o(),
         )
 
+        # The service gateway serves every Oracle service of its own region.
         oracle_services = oci.core.get_services_output(
-            opts=pulumi.InvokeOutputOptions(provider=provider, parent=self)
+            filters=[
+                oci.core.GetServicesFilterArgs(name="name", values=[all_services_name(region)])
+            ],
+            opts=pulumi.InvokeOutputOptions(provider=provider, parent=self),
         )
         all_services = oracle_services.apply(lambda result: _all_services(result, region))
         self.service_gateway = oci.core.ServiceGateway(

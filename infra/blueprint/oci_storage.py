@@ -19,8 +19,6 @@ def object_storage_namespace(provider: oci.Provider) -> pulumi.Output[str]:
 
 
 class UserContentBucket(pulumi.ComponentResource):
-    bucket: oci.objectstorage.Bucket
-
     def __init__(
         self,
         name: str,
@@ -58,8 +56,6 @@ class UserContentBucket(pulumi.ComponentResource):
 class BucketReplication(pulumi.ComponentResource):
     """Replication of the primary bucket to the DR bucket. The policy lives on the source bucket,
     in the primary region; its destination is the DR region and nothing else."""
-
-    policy: oci.objectstorage.ReplicationPolicy
 
     def __init__(
         self,

@@ -16,9 +16,6 @@ KEY_ROTATION_DAYS = 90
 
 
 class RegionalVault(pulumi.ComponentResource):
-    vault: oci.kms.Vault
-    key: oci.kms.Key
-
     def __init__(
         self,
         name: str,

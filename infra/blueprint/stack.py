@@ -194,6 +194,7 @@ def build(cfg: BlueprintConfig) -> dict[str, Any]:
             "artifacts",
             region=cfg.restricted_region,
             stack=stack,
+            account_id=cfg.aws_account_ids[0],
             provider=providers.aws_restricted,
         )
         outputs["artifactsBucket"] = artifacts.bucket.bucket

@@ -30,9 +30,6 @@ def _first_ip(details: Sequence[oci.loadbalancer.outputs.LoadBalancerIpAddressDe
 
 
 class UserTraffic(pulumi.ComponentResource):
-    load_balancers: dict[str, oci.loadbalancer.LoadBalancer]
-    steering_policy: oci.dns.SteeringPolicy
-
     def __init__(
         self,
         name: str,

@@ -176,7 +176,7 @@ class BlueprintMocks(Mocks):
                 state["keyId"] = resource_id
                 state["arn"] = f"arn:aws:kms:{region}:{account}:key/{resource_id}"
             elif args.typ == "aws:s3/bucket:Bucket":
-                resource_id = f"{inputs.get('bucketPrefix', 'bucket-')}mock{n}"
+                resource_id = str(inputs.get("bucket") or f"{inputs.get('bucketPrefix')}mock{n}")
                 state["bucket"] = resource_id
                 state["arn"] = f"arn:aws:s3:::{resource_id}"
             elif args.typ == "aws:backup/vault:Vault":
