@@ -261,8 +261,11 @@ class _LastRun:
 LAST_RUN = _LastRun()
 
 
-def run_blueprint(config: dict[str, Any], stack: str = "prod") -> Deployment:
-    """Run the program (``blueprint.stack.main``'s body) on ``config`` under mocks."""
+def run_blueprint(
+    config: dict[str, Any], stack: str = "prod", *, preview: bool = False
+) -> Deployment:
+    """Run the program (``blueprint.stack.main``'s body) on ``config`` under mocks; with
+    ``preview`` the runtime is in dry-run mode, as during ``pulumi preview`` and preflight."""
     from blueprint.config import load_config
     from blueprint.stack import build
 
@@ -270,7 +273,7 @@ def run_blueprint(config: dict[str, Any], stack: str = "prod") -> Deployment:
     monitor = RecordingMonitor(mocks)
     LAST_RUN.monitor = monitor
     pulumi_settings.ROOT.set(None)  # a fresh root Stack for every run
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
     pulumi.runtime.set_all_config({k: _config_string(v) for k, v in config.items()})
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()

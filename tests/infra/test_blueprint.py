@@ -384,3 +384,13 @@ def test_stack_outputs(prod: Any) -> None:
         DR: DR,
     }
     assert _arn_region(out["backupKeyArn"]) == BACKUP
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_program_runs_in_preview_mode(runner: Any, stack: str, request: Any) -> None:
+    """In a preview the runtime resolves outputs differently (unknowns, output types); the
+    program must declare the same resources there as in an update."""
+    config = request.getfixturevalue(f"{stack}_config")
+    previewed = runner(config, stack, preview=True)
+    updated = request.getfixturevalue(stack)
+    assert sorted(r.urn for r in previewed.resources) == sorted(r.urn for r in updated.resources)
