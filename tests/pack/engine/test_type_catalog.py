@@ -13,16 +13,21 @@ _TOKEN = re.compile(r'@pulumi\.type_token\("((?:aws|oci):[^"]+)"\)')
 
 
 @cache
-def sdk_resource_tokens() -> frozenset[str]:
-    tokens: set[str] = set()
+def sdk_resource_sources() -> dict[str, str]:
+    """Every resource token of the installed SDKs -> the source of the file that declares it."""
+    sources: dict[str, str] = {}
     for package in (pulumi_aws, pulumi_oci):
         for path in Path(package.__file__).parent.rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             for token in _TOKEN.findall(text):
                 # Resource tokens are module/lowerCamel:Name; enums are module/Name.
                 if token.split("/", 1)[1][:1].islower():
-                    tokens.add(token)
-    return frozenset(tokens)
+                    sources[token] = text
+    return sources
+
+
+def sdk_resource_tokens() -> frozenset[str]:
+    return frozenset(sdk_resource_sources())
 
 
 def test_every_catalog_token_exists_in_the_sdks():
@@ -81,3 +86,16 @@ def test_region_neutral_types_take_no_region_input_in_aws_v7():
                 cloudfront.Distribution):  # fmt: skip
         assert "region" not in cls._internal_init.__code__.co_varnames, cls
     assert "region" in route53.ResolverEndpoint._internal_init.__code__.co_varnames
+
+
+def test_untaggable_list_is_exactly_the_data_bearing_types_without_a_tags_input():
+    def takes_tags(token):
+        field = "tags" if token.startswith("aws:") else "freeform_tags"
+        text = sdk_resource_sources()[token]
+        inputs = text[text.find("def _internal_init(") : text.find("def get(")]
+        return f'__props__.__dict__["{field}"] = {field}' in inputs
+
+    expected = {t for t in tc.data_bearing_types() if not takes_tags(t)}
+    assert tc.untaggable_data_bearing_types() == expected
+    assert not tc.takes_classification_tag("oci:ObjectStorage/replicationPolicy:ReplicationPolicy")
+    assert tc.takes_classification_tag("oci:ObjectStorage/bucket:Bucket")

@@ -84,3 +84,13 @@ def test_unknown_type_of_a_data_service_fails_closed():
 def test_types_that_hold_no_data_need_no_tag():
     for t in ("aws:s3/bucketPolicy:BucketPolicy", "aws:ec2/vpc:Vpc", "oci:Core/subnet:Subnet"):
         assert messages(Resource(t, "x", {}, aws_provider())) == []
+
+
+def test_data_bearing_types_without_a_tags_input_are_not_asked_for_one():
+    policy = Resource(
+        "oci:ObjectStorage/replicationPolicy:ReplicationPolicy",
+        "to-dr",
+        {"bucket": "b"},
+        oci_provider(),
+    )
+    assert messages(policy) == []

@@ -679,6 +679,63 @@ _OCI_DATA_SERVICE_AUXILIARY: Final[frozenset[str]] = frozenset(
 )
 
 
+# Data-bearing types that take no tags (no `tags` / `freeformTags` input): copies, replicas,
+# items, snapshots and key material that inherit their source's classification. They cannot
+# carry the tag, so classification-required skips them; the copy and data-flow rules follow
+# them to their source.
+_DATA_BEARING_WITHOUT_TAGS: Final[frozenset[str]] = frozenset(
+    {
+        "aws:athena/database:Database",
+        "aws:cloudwatch/eventArchive:EventArchive",
+        "aws:cloudwatch/logStream:LogStream",
+        "aws:docdb/clusterSnapshot:ClusterSnapshot",
+        "aws:docdb/globalCluster:GlobalCluster",
+        "aws:dynamodb/globalSecondaryIndex:GlobalSecondaryIndex",
+        "aws:dynamodb/globalTable:GlobalTable",
+        "aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination",
+        "aws:dynamodb/tableExport:TableExport",
+        "aws:dynamodb/tableItem:TableItem",
+        "aws:efs/replicationConfiguration:ReplicationConfiguration",
+        "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
+        "aws:glue/catalogTable:CatalogTable",
+        "aws:glue/partition:Partition",
+        "aws:kms/ciphertext:Ciphertext",
+        "aws:msk/topic:Topic",
+        "aws:neptune/clusterSnapshot:ClusterSnapshot",
+        "aws:neptune/globalCluster:GlobalCluster",
+        "aws:rds/exportTask:ExportTask",
+        "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+        "aws:redshift/snapshotCopy:SnapshotCopy",
+        "aws:redshiftserverless/snapshot:Snapshot",
+        "aws:s3control/multiRegionAccessPoint:MultiRegionAccessPoint",
+        "aws:s3control/objectLambdaAccessPoint:ObjectLambdaAccessPoint",
+        "aws:s3tables/namespace:Namespace",
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "oci:BigDataService/bdsInstanceNodeBackup:BdsInstanceNodeBackup",
+        "oci:Database/autonomousContainerDatabaseAddStandby:AutonomousContainerDatabaseAddStandby",
+        "oci:Database/autonomousContainerDatabaseDataguardAssociation:AutonomousContainerDatabaseDataguardAssociation",
+        "oci:Database/autonomousContainerDatabaseSnapshotStandby:AutonomousContainerDatabaseSnapshotStandby",
+        "oci:Database/autonomousDatabaseBackup:AutonomousDatabaseBackup",
+        "oci:Database/backup:Backup",
+        "oci:Database/dataGuardAssociation:DataGuardAssociation",
+        "oci:Database/database:Database",
+        "oci:Database/databaseSnapshotStandby:DatabaseSnapshotStandby",
+        "oci:Database/dbNodeSnapshot:DbNodeSnapshot",
+        "oci:Database/pluggableDatabasesLocalClone:PluggableDatabasesLocalClone",
+        "oci:Database/pluggableDatabasesRemoteClone:PluggableDatabasesRemoteClone",
+        "oci:Kms/encryptedData:EncryptedData",
+        "oci:Kms/generatedKey:GeneratedKey",
+        "oci:Kms/keyVersion:KeyVersion",
+        "oci:Mysql/heatWaveCluster:HeatWaveCluster",
+        "oci:Nosql/index:Index",
+        "oci:Nosql/tableReplica:TableReplica",
+        "oci:ObjectStorage/replicationPolicy:ReplicationPolicy",
+        "oci:ObjectStorage/storageObject:StorageObject",
+        "oci:Redis/ociCacheBackupExportToObjectStorage:OciCacheBackupExportToObjectStorage",
+    }
+)
+
+
 _DATA_BEARING: Final[frozenset[str]] = _AWS_DATA_BEARING | _OCI_DATA_BEARING
 _AUXILIARY: Final[frozenset[str]] = _AWS_DATA_SERVICE_AUXILIARY | _OCI_DATA_SERVICE_AUXILIARY
 
@@ -733,6 +790,15 @@ def is_region_neutral(resource_type: str) -> bool:
     if cloud is None or is_provider(resource_type) or resource_type in _REGIONAL_IN_NEUTRAL_MODULES:
         return False
     return module_of(resource_type) in _REGION_NEUTRAL_MODULES[cloud]
+
+
+def takes_classification_tag(resource_type: str) -> bool:
+    """False for the data-bearing types that have no tags input to carry the classification."""
+    return resource_type not in _DATA_BEARING_WITHOUT_TAGS
+
+
+def untaggable_data_bearing_types() -> frozenset[str]:
+    return _DATA_BEARING_WITHOUT_TAGS
 
 
 def data_bearing_types() -> frozenset[str]:

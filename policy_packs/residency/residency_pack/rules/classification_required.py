@@ -4,6 +4,8 @@
 
 Data-bearing types come from the explicit type catalog; a type of a data service that the
 catalog does not know is treated as data-bearing (fail closed) and the message says so.
+Data-bearing types that take no tags at all (replication policies, snapshot copies, table items)
+inherit their source's classification and are left to the copy and data-flow rules.
 
 Unknowns: tags computed from another resource's output are unknown in preview. A residency
 decision cannot wait for them, so an unknown classification is a violation: set the tag as a
@@ -39,6 +41,10 @@ SPEC = RuleSpec(
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     if not type_catalog.is_data_bearing(ctx.type):
+        return
+    if not type_catalog.takes_classification_tag(ctx.type):
+        # Copies and replicas without a tags input inherit their source's classification;
+        # residency-no-cross-region-copy and residency-data-flow follow them to it.
         return
     field = tag_field(ctx.type)
     why = (
