@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 from pulumi_policy import Policy
-
-_RULES_DIR = Path(__file__).with_name("rules")
-# Rules still being written in parallel; skipped only while their module file does not exist.
-_NOT_YET_LANDED: frozenset[str] = frozenset(
-    {"no_cross_region_copy", "no_public_exposure", "public_access_block", "data_flow"}
-)
 
 # One module per policy under residency_pack/rules/, each exporting `POLICY`.
 RULE_MODULES: tuple[str, ...] = (
@@ -33,13 +26,13 @@ def all_policies() -> list[Policy]:
     a pack missing a rule must not load as if it were complete."""
     policies: list[Policy] = []
     for module_name in RULE_MODULES:
-        if module_name in _NOT_YET_LANDED and not (_RULES_DIR / f"{module_name}.py").exists():
-            continue
         module = importlib.import_module(f"residency_pack.rules.{module_name}")
         policy = module.POLICY
         if not isinstance(policy, Policy):
-            raise TypeError(
-                f"residency_pack.rules.{module_name}.POLICY is not a pulumi_policy Policy"
-            )
+            raise TypeError(f"residency_pack.rules.{module_name}.POLICY is not a Policy")
         policies.append(policy)
+    names = [p.name for p in policies]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"policy names must be unique in the pack; repeated: {duplicates}")
     return policies
