@@ -18,7 +18,7 @@ import pulumi_aws
 import pulumi_oci
 
 _RESOURCE_MODULES = re.compile(r'resource_modules="""(.*?)"""', re.DOTALL)
-_CLASS = re.compile(r"^class (\w+)\(([^)]*)\):", re.MULTILINE)
+_CLASS = re.compile(r"^class (\w+)(?:\(([^)]*)\))?:", re.MULTILINE)
 _GETTER = re.compile(
     r'@pulumi\.getter(?:\(name="(\w+)"\))?\n'  # the engine's (camelCase) name, if not the def's
     r"(?:[ \t]+@[^\n]*\n)*"  # other decorators (deprecation)
@@ -59,7 +59,7 @@ def _classes(path: Path) -> dict[str, tuple[str, dict[str, str]]]:
         getters = {
             (g.group(1) or g.group(2)): g.group(3) for g in _GETTER.finditer(text, match.end(), end)
         }
-        out[match.group(1)] = (match.group(2), getters)
+        out[match.group(1)] = (match.group(2) or "", getters)
     return out
 
 
@@ -93,3 +93,34 @@ def resolve_path(token: str, steps: tuple[str, ...]) -> str | None:
         nested = _classes(outputs).get(refs[-1]) if refs and outputs.exists() else None
         getters, where = (nested[1], refs[-1]) if nested else (None, "")
     return None
+
+
+@cache
+def _input_getters(fqn: str, class_name: str) -> dict[str, str] | None:
+    """The settable (input) properties of a resource: its ``<Class>Args`` class."""
+    for path in sorted(_module_dir(fqn).glob("*.py")):
+        found = _classes(path).get(f"{class_name}Args")
+        if found and class_name in _classes(path):
+            return found[1]
+    return None
+
+
+def input_paths(token: str, max_depth: int = 6) -> list[str]:
+    """Every settable property path of the resource ``token`` (dotted, lists not marked),
+    walked through the SDK's input types in ``_inputs.py``."""
+    fqn, class_name = token_index()[token]
+    top = _input_getters(fqn, class_name)
+    inputs = _module_dir(fqn) / "_inputs.py"
+    nested = _classes(inputs) if inputs.exists() else {}
+    out: list[str] = []
+
+    def walk(getters: dict[str, str], prefix: str, seen: frozenset[str]) -> None:
+        for name, annotation in getters.items():
+            path = f"{prefix}.{name}" if prefix else name
+            out.append(path)
+            refs = [r for r in _TYPE_REF.findall(annotation) if r in nested and r not in seen]
+            if refs and len(seen) < max_depth:
+                walk(nested[refs[-1]][1], path, seen | {refs[-1]})
+
+    walk(top or {}, "", frozenset())
+    return out
