@@ -12,7 +12,6 @@ clear message each (exit status 2).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import runpy
@@ -23,12 +22,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import pulumi
 from pulumi.config import ConfigMissingError, ConfigTypeError
 
 from preflight.invokes.errors import InvokeError
+from preflight.invokes.failed_outputs import drop_unretrieved_invoke_errors
+
+__all__ = [
+    "EntryPoint",
+    "ProgramError",
+    "drop_unretrieved_invoke_errors",
+    "entry_point",
+    "explain_program_error",
+    "program_environment",
+    "run_program",
+]
 
 EXIT_CANNOT_EVALUATE = 2
 
@@ -111,27 +120,6 @@ def run_program(entry: EntryPoint) -> None:
     """Execute the program as ``__main__`` inside :func:`program_environment`."""
     with program_environment(entry):
         runpy.run_path(str(entry.path), run_name="__main__")
-
-
-def drop_unretrieved_invoke_errors(loop: asyncio.AbstractEventLoop) -> None:
-    """Keep an unanswered invoke from being reported twice.
-
-    An invoke made in the ``get_x_output()`` form fails inside an Output; the run reports that
-    failure once, but every Output derived from it still holds the exception, and asyncio logs
-    "Future exception was never retrieved" for each when they are collected. Those reports are
-    dropped; any other exception goes to the loop's default handler.
-    """
-
-    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if any(isinstance(e, InvokeError) for e in _chain_of(context.get("exception"))):
-            return
-        loop.default_exception_handler(context)
-
-    loop.set_exception_handler(handler)
-
-
-def _chain_of(error: BaseException | None) -> Iterator[BaseException]:
-    return _chain(error) if error is not None else iter(())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ run stops with :class:`UnansweredInvokeError`. Never an invented answer.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import importlib
 import inspect
@@ -25,6 +27,7 @@ from . import aws_account, aws_iam_policy_document, aws_region, oci_identity, oc
 from .builtin import BuiltinAnswer, NoBuiltinAnswer
 from .call_sites import capturing, current_stack, user_frame
 from .errors import InvokeResultUnknown, UnansweredInvokeError
+from .failed_outputs import drop_unretrieved_invoke_errors, forget_outputs_of_closed_loops
 from .fixtures import FIXTURE_FILE, Fixtures, load_fixtures
 from .provider_settings import ProviderSettings
 from .tokens import package_of, short_token
@@ -65,7 +68,12 @@ class InvokeResolver:
 
     @contextmanager
     def capturing_call_sites(self) -> Iterator[None]:
-        """Enter around the program run so call sites of ``get_x_output()`` are known too."""
+        """Enter around the program run (inside its event loop) so call sites of
+        ``get_x_output()`` are known too, and a failed ``get_x_output()`` is reported only once.
+        """
+        forget_outputs_of_closed_loops()
+        with contextlib.suppress(RuntimeError):  # no event loop here: nothing will log
+            drop_unretrieved_invoke_errors(asyncio.get_event_loop())
         with capturing():
             yield
 
