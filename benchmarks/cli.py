@@ -1,0 +1,371 @@
+"""``python -m benchmarks [--quick] [--json]``: what the residency pack and preflight cost.
+
+1. Synthetic programs of each size (``benchmarks.generator``) run through preflight's program
+   runner, in this process, under the SDK's mock runtime in preview.
+2. The floor (a no-op pack) and the residency pack, each its own process started as preflight
+   starts a pack, get the same ``Analyze`` and ``AnalyzeStack`` requests, interleaved.
+3. preflight end to end on the prod blueprint against a bare import of the SDKs.
+4. Peak memory of preflight and of its pack process on the largest synthetic program.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from benchmarks import end_to_end, generator, protocol
+from benchmarks.profile import Profile, recording
+
+TARGETS = {
+    "analyze_ratio": 1.3,
+    "analyze_stack_ratio": 1.5,
+    "analyze_stack_growth": 11.0,
+    "preflight_vs_import": 2.5,
+    "peak_memory_mib": 1024.0,
+}
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    sizes: tuple[int, ...]
+    analyze_passes: dict[int, int]
+    stack_repetitions: dict[int, int]
+    blueprint_repetitions: int
+    memory_size: int | None  # None: take memory from the prod blueprint run
+
+
+QUICK = Mode("quick", (100, 1000), {100: 3, 1000: 1}, {100: 5, 1000: 3}, 1, None)
+FULL = Mode(
+    "full",
+    (100, 1000, 10000),
+    {100: 5, 1000: 2, 10000: 1},
+    {100: 9, 1000: 5, 10000: 3},
+    3,
+    10000,
+)
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for dist in ("pulumi", "pulumi-policy", "pulumi-aws", "pulumi-oci", "grpcio", "protobuf"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = ""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=protocol.REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": versions,
+        "commit": commit,
+    }
+
+
+def _chunk(size: int) -> int:
+    return max(25, min(100, size // 10))
+
+
+def _detection(
+    program: generator.Program, names: dict[str, str], diagnostics: Sequence[Any]
+) -> dict[str, Any]:
+    """Which injected violations the pack reported, and what else it reported."""
+    expected = generator.expected_violations(program)
+    found: set[tuple[str, str]] = set()
+    other: Counter[str] = Counter()
+    for d in diagnostics:
+        name = names.get(d.urn, d.urn)
+        level = "mandatory" if d.enforcementLevel == 1 else "advisory"
+        if expected.get(name) == d.policyName:
+            found.add((name, d.policyName))
+        else:
+            other[f"{d.policyName} ({level})"] += 1
+    missed = sorted(f"{n}: {p}" for n, p in expected.items() if (n, p) not in found)
+    return {
+        "injected": len(expected),
+        "reported": len(found),
+        "missed": missed,
+        "other_diagnostics": dict(sorted(other.items())),
+    }
+
+
+def run(mode: Mode, sizes: Sequence[int], profile_dir: Path | None, log: Any) -> dict[str, Any]:
+    from preflight.program_runner import run_program
+    from preflight.project import load_project, load_stack_config
+
+    result: dict[str, Any] = {
+        "mode": mode.name,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine(),
+        "load_before": list(os.getloadavg()),
+        "sizes": {},
+    }
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="residency-bench-") as tmp:
+        programs: dict[int, tuple[generator.Program, Path]] = {}
+        runs = {}
+        for size in sizes:
+            program = generator.generate(size)
+            directory = generator.write_project(program, Path(tmp) / f"p{size}")
+            programs[size] = (program, directory)
+            project = load_project(directory)
+            stack_config = load_stack_config(project, generator.STACK)
+            log(f"running the {size}-resource program under the mock runtime")
+            t0 = time.perf_counter()
+            runs[size] = run_program(project, stack_config)
+            result["sizes"][str(size)] = {
+                "mix": program.mix(),
+                "program_run_s": time.perf_counter() - t0,
+            }
+        first = runs[sizes[0]]
+        stack_config = load_stack_config(load_project(programs[sizes[0]][1]), generator.STACK)
+        with protocol.started_packs(first, stack_config) as (floor, pack):
+            result["policies"] = {"floor": floor.policies, "pack": pack.policies}
+            for size in sizes:
+                entry = result["sizes"][str(size)]
+                requests = protocol.build_requests(runs[size])
+                profile_cm = (
+                    recording(pack.process.proc.pid, profile_dir / f"pack-{size}.txt")
+                    if profile_dir is not None and pack.process.proc is not None
+                    else None
+                )
+                prof: Profile | None = profile_cm.__enter__() if profile_cm else None
+                try:
+                    log(f"Analyze x{len(requests.analyze)}: floor and pack, interleaved")
+                    analyze = protocol.measure_analyze(
+                        floor,
+                        pack,
+                        requests.analyze,
+                        passes=mode.analyze_passes.get(size, 1),
+                        chunk=_chunk(size),
+                    )
+                    log(f"AnalyzeStack of {size} resources: floor and pack, interleaved")
+                    stack = protocol.measure_analyze_stack(
+                        floor,
+                        pack,
+                        requests.stack,
+                        size,
+                        repetitions=mode.stack_repetitions.get(size, 3),
+                    )
+                finally:
+                    if profile_cm is not None:
+                        profile_cm.__exit__(None, None, None)
+                entry["analyze"] = {k: v for k, v in asdict(analyze).items() if k != "diagnostics"}
+                entry["analyze_stack"] = {
+                    k: v for k, v in asdict(stack).items() if k != "diagnostics"
+                }
+                entry["detection"] = _detection(
+                    programs[size][0], requests.names, [*analyze.diagnostics, *stack.diagnostics]
+                )
+                if prof is not None:
+                    entry["profile"] = asdict(prof)
+                del requests
+        runs.clear()
+
+        log("preflight on the prod blueprint vs a bare import")
+        result["blueprint"] = asdict(end_to_end.measure_blueprint(mode.blueprint_repetitions))
+        memory_size = mode.memory_size if mode.memory_size in programs else None
+        if memory_size is not None:
+            log(f"preflight's peak memory on the {memory_size}-resource program")
+            _, directory = programs[memory_size]
+            memory = end_to_end.measure_preflight_memory(directory, generator.STACK, memory_size)
+        else:
+            log("preflight's peak memory on the prod blueprint")
+            memory = end_to_end.measure_preflight_memory(protocol.REPO, "prod", 0)
+        result["memory"] = asdict(memory)
+    result["load_after"] = list(os.getloadavg())
+    result["duration_s"] = time.perf_counter() - started
+    result["targets"] = evaluate(result)
+    return result
+
+
+def evaluate(result: dict[str, Any]) -> list[dict[str, Any]]:
+    sizes = sorted(int(s) for s in result["sizes"])
+    by_size = result["sizes"]
+    largest = sizes[-1]
+    out: list[dict[str, Any]] = []
+
+    def target(name: str, what: str, value: float | None, limit: float, note: str = "") -> None:
+        out.append(
+            {
+                "name": name,
+                "what": what,
+                "value": value,
+                "limit": limit,
+                "met": value is not None and value <= limit,
+                "note": note,
+            }
+        )
+
+    worst = max(by_size[str(s)]["analyze"]["ratio"] for s in sizes)
+    target(
+        "analyze_ratio",
+        "per-resource Analyze, pack / floor (worst size)",
+        worst,
+        TARGETS["analyze_ratio"],
+    )
+    target(
+        "analyze_stack_ratio",
+        f"AnalyzeStack at {largest:,}, pack / floor",
+        by_size[str(largest)]["analyze_stack"]["ratio"],
+        TARGETS["analyze_stack_ratio"],
+        "" if largest == 10000 else "the target is set at 10,000 resources (full run)",
+    )
+    if len(sizes) >= 2:
+        low, high = sizes[-2], sizes[-1]
+        growth = (
+            by_size[str(high)]["analyze_stack"]["pack_s"]
+            / by_size[str(low)]["analyze_stack"]["pack_s"]
+        )
+        floor_growth = (
+            by_size[str(high)]["analyze_stack"]["floor_s"]
+            / by_size[str(low)]["analyze_stack"]["floor_s"]
+        )
+        result["analyze_stack_growth"] = {
+            "from": low,
+            "to": high,
+            "pack": growth,
+            "floor": floor_growth,
+        }
+        target(
+            "analyze_stack_growth",
+            f"pack AnalyzeStack {high:,} / {low:,} (floor: {floor_growth:.1f}x)",
+            growth,
+            TARGETS["analyze_stack_growth"] * (high / low) / 10,
+            "" if (low, high) == (1000, 10000) else "limit scaled to this size step",
+        )
+    bp = result["blueprint"]
+    target(
+        "preflight_vs_import",
+        "preflight on the prod blueprint / bare import",
+        None if bp["error"] else bp["ratio"],
+        TARGETS["preflight_vs_import"],
+        f"preflight failed: {bp['error']}" if bp["error"] else "",
+    )
+    mem = result["memory"]
+    peak = max(mem["preflight_mib"], mem["pack_mib"])
+    where = f"{mem['resources']:,} resources" if mem["resources"] else "the prod blueprint"
+    target(
+        "peak_memory_mib",
+        f"peak RSS, preflight and its pack process, on {where} (MiB)",
+        None if mem["error"] else peak,
+        TARGETS["peak_memory_mib"],
+        f"preflight failed: {mem['error']}" if mem["error"] else "",
+    )
+    return out
+
+
+def render_table(result: dict[str, Any]) -> str:
+    lines: list[str] = []
+    m = result["machine"]
+    lines.append(
+        f"machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}; commit {m['commit']}; "
+        f"mode {result['mode']}; load {result['load_before'][0]:.1f} -> "
+        f"{result['load_after'][0]:.1f}; {result['duration_s']:.0f}s"
+    )
+    lines.append("")
+    lines.append(
+        f"{'resources':>9}  {'mix aws/oci/viol':>16}  {'Analyze us/res floor':>20} {'pack':>7} "
+        f"{'ratio':>6}  {'AnalyzeStack s floor':>20} {'pack':>7} {'ratio':>6}  "
+        f"{'injected found':>14}"
+    )
+    for size in sorted(int(s) for s in result["sizes"]):
+        e = result["sizes"][str(size)]
+        mix = e["mix"]
+        a, s, d = e["analyze"], e["analyze_stack"], e["detection"]
+        lines.append(
+            f"{size:>9,}  {mix['aws']:>5}/{mix['oci']:>5}/{mix['violations']:>4}  "
+            f"{a['floor_us']:>20.0f} {a['pack_us']:>7.0f} {a['ratio']:>5.2f}x  "
+            f"{s['floor_s']:>20.3f} {s['pack_s']:>7.3f} {s['ratio']:>5.2f}x  "
+            f"{d['reported']:>6}/{d['injected']:<7}"
+        )
+    growth = result.get("analyze_stack_growth")
+    if growth:
+        lines.append(
+            f"AnalyzeStack growth {growth['from']:,} -> {growth['to']:,}: pack "
+            f"{growth['pack']:.1f}x, floor {growth['floor']:.1f}x"
+        )
+    bp = result["blueprint"]
+    lines.append(
+        f"preflight on the prod blueprint: {bp['preflight_s']:.2f}s (exit {bp['exit_codes']}); "
+        f"bare import: {bp['bare_import_s']:.2f}s; ratio {bp['ratio']:.2f}x"
+        + (f"  [preflight failed: {bp['error']}]" if bp["error"] else "")
+    )
+    mem = result["memory"]
+    where = f"{mem['resources']:,}-resource program" if mem["resources"] else "prod blueprint"
+    lines.append(
+        f"peak memory on the {where}: preflight {mem['preflight_mib']:.0f} MiB, pack process "
+        f"{mem['pack_mib']:.0f} MiB (preflight wall {mem['wall_s']:.1f}s, exit {mem['exit_code']})"
+        + (f"  [preflight failed: {mem['error']}]" if mem["error"] else "")
+    )
+    lines.append("")
+    lines.append("targets:")
+    for t in result["targets"]:
+        value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
+        status = "met   " if t["met"] else "MISSED"
+        note = f"  ({t['note']})" if t["note"] else ""
+        lines.append(f"  {status} {t['what']}: {value} <= {t['limit']:g}{note}")
+    for size in sorted(int(s) for s in result["sizes"]):
+        d = result["sizes"][str(size)]["detection"]
+        if d["missed"] or d["other_diagnostics"]:
+            lines.append(f"pack diagnostics at {size:,}: missed injected {d['missed'][:5]}")
+            lines.append(f"  other diagnostics: {d['other_diagnostics']}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 resources; < 1 min")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="program sizes (default: the mode's sizes)"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="record the pack process with py-spy during the protocol measurements; "
+        "raw stacks in DIR, hotspots in the JSON",
+    )
+    args = parser.parse_args(argv)
+    mode = QUICK if args.quick else FULL
+    sizes = tuple(sorted(args.sizes)) if args.sizes else mode.sizes
+
+    def log(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    result = run(mode, sizes, args.profile, log)
+    if args.json:
+        json.dump(result, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_table(result))
+    return 0
