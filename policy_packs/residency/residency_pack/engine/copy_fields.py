@@ -28,6 +28,7 @@ field fails a test instead of silently letting data out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -520,6 +521,25 @@ def strings_at(element: Any, field: str) -> Iterator[tuple[str, Any]]:
                     yield _display((*path, index)), item
 
 
+_AD_NAME: Final = re.compile(r"^(?:[A-Za-z0-9_-]+:)?([A-Za-z][A-Za-z0-9-]*?)-AD-\d+$")
+
+
+def _availability_domain(text: str) -> Location | None:
+    """The region of an OCI availability-domain name, whichever form it takes: the region key
+    (``Uocm:PHX-AD-1``) or the upper-cased region name, with or without its number
+    (``Uocm:US-ASHBURN-AD-1``, ``Uocm:US-CHICAGO-1-AD-1``)."""
+    match = _AD_NAME.match(text)
+    if not match:
+        return None
+    name = match.group(1).lower()
+    found = (
+        region_catalog.oci_region_by_key(name)
+        or region_catalog.lookup("oci", name)
+        or region_catalog.lookup("oci", f"{name}-1")
+    )
+    return ("oci", found.name) if found else None
+
+
 def locate(cloud: Cloud | None, value: str) -> Location | None:
     """The region a destination value names: a region name (or OCI region key) of ``cloud``,
     or the region inside an ARN, OCID or availability-domain name. None if it names none."""
@@ -530,7 +550,7 @@ def locate(cloud: Cloud | None, value: str) -> Location | None:
             found = region_catalog.oci_region_by_key(text)
         if found is not None:
             return cloud, found.name
-    return region_of_reference(text)
+    return region_of_reference(text) or _availability_domain(text)
 
 
 @dataclass(frozen=True)
