@@ -159,10 +159,18 @@ class ConfigError(pulumi.RunError):
 
 @dataclass(frozen=True)
 class OciAuth:
-    """Optional OCI provider settings passed through to the explicit providers."""
+    """OCI authentication settings from the ``oci:`` namespace of the stack config.
+
+    Explicit providers do not read the stack's ``oci:*`` config by themselves (only the default
+    provider does), so the program passes these through; unset ones fall back to the provider's
+    environment variables (``OCI_AUTH``, ``OCI_USER_OCID``, ...) and ``~/.oci/config``.
+    """
 
     config_file_profile: str | None = None
     auth: str | None = None
+    user_ocid: str | None = None
+    fingerprint: str | None = None
+    private_key_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -442,7 +450,13 @@ def load_config(stack: str | None = None) -> BlueprintConfig:
         backup_retention_days=backup_days,
         database_compute_count=compute,
         database_storage_tbs=storage,
-        oci_auth=OciAuth(config_file_profile=oci.get("configFileProfile"), auth=oci.get("auth")),
+        oci_auth=OciAuth(
+            config_file_profile=oci.get("configFileProfile"),
+            auth=oci.get("auth"),
+            user_ocid=oci.get("userOcid"),
+            fingerprint=oci.get("fingerprint"),
+            private_key_path=oci.get("privateKeyPath"),
+        ),
         aws_profile=pulumi.Config("aws").get("profile"),
     )
 

@@ -31,6 +31,9 @@ def _oci_provider(name: str, region: str, cfg: BlueprintConfig) -> oci.Provider:
         tenancy_ocid=cfg.tenancy_ocid,
         config_file_profile=cfg.oci_auth.config_file_profile,
         auth=cfg.oci_auth.auth,
+        user_ocid=cfg.oci_auth.user_ocid,
+        fingerprint=cfg.oci_auth.fingerprint,
+        private_key_path=cfg.oci_auth.private_key_path,
     )
 
 
