@@ -182,8 +182,15 @@ def _run_in_context(
 
         def program() -> None:
             # The program's own prints are diagnostics, never part of preflight's report on stdout.
-            with contextlib.redirect_stdout(sys.stderr), answerer.capturing_call_sites():
-                language_host.run_program(entry)
+            before = dict(sys.modules)
+            try:
+                with contextlib.redirect_stdout(sys.stderr), answerer.capturing_call_sites():
+                    language_host.run_program(entry)
+            finally:
+                # Only what the program imported may be forgotten; a program at the root of a
+                # repository must not take preflight's own modules (or ``__main__``) with it.
+                for name, module in before.items():
+                    sys.modules.setdefault(name, module)
             finish = getattr(stack, "_finish", None)
             if callable(finish):
                 finish()

@@ -45,7 +45,7 @@ def to_document(report: Report) -> dict[str, Any]:
             if policy.name in index:
                 continue
             index[policy.name] = len(rules)
-            properties: dict[str, Any] = {"tags": ["residency", pack.name]}
+            properties: dict[str, Any] = {"tags": sorted({"residency", pack.name})}
             if policy.severity in _SECURITY_SEVERITY:
                 properties["security-severity"] = _SECURITY_SEVERITY[policy.severity]
             rule: dict[str, Any] = {

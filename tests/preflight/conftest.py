@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from preflight.model import Report
+from preflight.run import Options, run_preflight
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
@@ -64,3 +69,31 @@ def program_copy(tmp_path: Path):
         return Path(shutil.copytree(PROGRAMS / name, tmp_path / name))
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def faithful_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Report, list[dict[str, Any]]]:
+    """One preflight run of ``programs/faithful`` against the echo pack, shared by every test
+    that only reads its report or what the pack received (written by the pack to a file)."""
+    tmp = tmp_path_factory.mktemp("faithful")
+    echo_file = tmp / "echo.jsonl"
+    config = tmp / "policy-config.json"
+    config.write_text(
+        json.dumps({"echo-remediate-owner": "remediate", "echo-limits": {"maxResources": 3}})
+    )
+    os.environ["PREFLIGHT_ECHO_FILE"] = str(echo_file)
+    try:
+        report = run_preflight(
+            Options(
+                program_dir=PROGRAMS / "faithful",
+                stack="prod",
+                policy_packs=[PACKS / "echo"],
+                policy_pack_configs=[config],
+            )
+        )
+    finally:
+        del os.environ["PREFLIGHT_ECHO_FILE"]
+    records = [json.loads(line) for line in echo_file.read_text().splitlines()]
+    return report, records

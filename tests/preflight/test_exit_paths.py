@@ -113,9 +113,12 @@ def test_pack_that_never_prints_its_port_does_not_hang(preflight, tmp_path: Path
     pack = Path(__import__("shutil").copytree(PACKS / "silent", tmp_path / "silent"))
     started = time.monotonic()
     code, _out, err = preflight(
-        "--program", PROGRAMS / "faithful", "--policy-pack", pack,
+        "--program",
+        PROGRAMS / "faithful",
+        "--policy-pack",
+        pack,
         env={"PREFLIGHT_PACK_START_TIMEOUT": "2"},
-    )  # fmt: skip
+    )
     assert code == 2
     assert "did not print its port within 2s" in one_error_line(err)
     assert time.monotonic() - started < 30
@@ -124,9 +127,12 @@ def test_pack_that_never_prints_its_port_does_not_hang(preflight, tmp_path: Path
 
 def test_pack_that_crashes_mid_run(preflight, echo_pack: Path) -> None:
     code, _out, err = preflight(
-        "--program", PROGRAMS / "faithful", "--policy-pack", echo_pack,
+        "--program",
+        PROGRAMS / "faithful",
+        "--policy-pack",
+        echo_pack,
         env={"PREFLIGHT_ECHO_CRASH": "3"},
-    )  # fmt: skip
+    )
     assert code == 2
     line = one_error_line(err)
     assert "policy pack 'echo'" in line and "crashed while" in line
@@ -137,9 +143,13 @@ def test_policy_config_rejected_by_its_schema(preflight, tmp_path: Path, echo_pa
     config = tmp_path / "policy-config.json"
     config.write_text(json.dumps({"echo-limits": {"maxResources": 0}}))
     code, _out, err = preflight(
-        "--program", PROGRAMS / "faithful", "--policy-pack", echo_pack,
-        "--policy-pack-config", config,
-    )  # fmt: skip
+        "--program",
+        PROGRAMS / "faithful",
+        "--policy-pack",
+        echo_pack,
+        "--policy-pack-config",
+        config,
+    )
     assert code == 2
     line = one_error_line(err)
     assert str(config) in line and "echo-limits: maxResources: 0 is less than" in line
@@ -150,19 +160,33 @@ def test_malformed_policy_config(preflight, tmp_path: Path, echo_pack: Path) -> 
     config = tmp_path / "policy-config.json"
     config.write_text('{"echo-limits": ')
     code, _out, err = preflight(
-        "--program", PROGRAMS / "faithful", "--policy-pack", echo_pack,
-        "--policy-pack-config", config,
-    )  # fmt: skip
+        "--program",
+        PROGRAMS / "faithful",
+        "--policy-pack",
+        echo_pack,
+        "--policy-pack-config",
+        config,
+    )
     assert code == 2
     assert f"{config}:1:" in one_error_line(err)
 
 
 def _start_slow(echo_pack: Path) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "preflight.cli", "--program", str(PROGRAMS / "slow"),
-         "--policy-pack", str(echo_pack)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "preflight.cli",
+            "--program",
+            str(PROGRAMS / "slow"),
+            "--policy-pack",
+            str(echo_pack),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not processes_in(echo_pack):
         assert proc.poll() is None, proc.communicate()

