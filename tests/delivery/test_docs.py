@@ -13,7 +13,7 @@ from residency_pack.engine import pack_config
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 GUIDES = sorted(p for p in DOCS.glob("*.md") if p.name != "README.md")
-LINKED_FILES = [*sorted(DOCS.glob("*.md")), ROOT / "CHANGELOG.md"]
+LINKED_FILES = [*sorted(DOCS.glob("*.md")), ROOT / "CHANGELOG.md", ROOT / "README.md"]
 
 _md = MarkdownIt("commonmark").enable("table")
 
