@@ -26,6 +26,7 @@ from types import TracebackType
 import pulumi
 from pulumi.config import ConfigMissingError, ConfigTypeError
 
+from preflight.errors import EXIT_NOT_EVALUATED, PreflightError
 from preflight.invokes.errors import InvokeError
 from preflight.invokes.failed_outputs import drop_unretrieved_invoke_errors
 
@@ -39,7 +40,7 @@ __all__ = [
     "run_program",
 ]
 
-EXIT_CANNOT_EVALUATE = 2
+EXIT_CANNOT_EVALUATE = EXIT_NOT_EVALUATED
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,8 @@ class EntryPoint:
     path: Path  # what runs: a directory with __main__.py, or a .py file
 
 
-class ProgramError(Exception):
-    """The program could not be evaluated; ``message`` is the whole explanation."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_CANNOT_EVALUATE) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exit_code = exit_code
+class ProgramError(PreflightError):
+    """The program could not be evaluated; ``message`` is the whole explanation (exit status 2)."""
 
 
 def entry_point(project_dir: Path, main: str | None = None) -> EntryPoint:

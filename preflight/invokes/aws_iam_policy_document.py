@@ -100,13 +100,13 @@ def answer(args: Mapping[str, Any]) -> dict[str, Any]:
     for deprecated in ("sourceJson", "overrideJson"):
         if args.get(deprecated):
             raise InvalidInvokeArgumentsError(
-                f"aws.iam.get_policy_document: `{deprecated}` is deprecated and must be empty in "
+                f"`{deprecated}` is deprecated and must be empty in "
                 "pulumi-aws v7; use sourcePolicyDocuments / overridePolicyDocuments."
             )
     version = args.get("version") or DEFAULT_VERSION
     if version not in VERSIONS:
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: version must be one of {', '.join(VERSIONS)}, "
+            f"version must be one of {', '.join(VERSIONS)}, "
             f"got {version!r}."
         )
     merged = PolicyDocument()
@@ -119,7 +119,7 @@ def answer(args: Mapping[str, Any]) -> dict[str, Any]:
             if statement.sid:
                 if statement.sid in seen_sids:
                     raise InvalidInvokeArgumentsError(
-                        f"aws.iam.get_policy_document: merging source document {index}: duplicate "
+                        f"merging source document {index}: duplicate "
                         f"Sid ({statement.sid}) in sourcePolicyDocuments (statement "
                         f"{statement_index}). Remove the Sid or ensure Sids are unique."
                     )
@@ -133,7 +133,7 @@ def answer(args: Mapping[str, Any]) -> dict[str, Any]:
         if statement.sid:
             if statement.sid in statement_sids:
                 raise InvalidInvokeArgumentsError(
-                    f"aws.iam.get_policy_document: duplicate Sid ({statement.sid}). Remove the "
+                    f"duplicate Sid ({statement.sid}). Remove the "
                     "Sid or ensure the Sid is unique."
                 )
             statement_sids.add(statement.sid)
@@ -182,7 +182,7 @@ def _replace_vars(value: StringOrList, version: str) -> StringOrList:
     for item in items:
         if version == "2008-10-17" and "&{" in item:
             raise InvalidInvokeArgumentsError(
-                f"aws.iam.get_policy_document: found &{{ sequence in ({item}), which is not "
+                f"found &{{ sequence in ({item}), which is not "
                 "supported in document version 2008-10-17"
             )
     if isinstance(value, str):
@@ -221,13 +221,13 @@ def _statement_from_args(raw: Mapping[str, Any], version: str) -> Statement:
     sid = str(raw.get("sid") or "")
     if not _SID.match(sid):
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: statement sid {sid!r} must only include alphanumeric "
+            f"statement sid {sid!r} must only include alphanumeric "
             "characters."
         )
     effect = raw.get("effect") or "Allow"
     if effect not in ("Allow", "Deny"):
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: statement effect must be Allow or Deny, got {effect!r}."
+            f"statement effect must be Allow or Deny, got {effect!r}."
         )
     statement = Statement(sid=sid, effect=effect)
     if actions := _string_set(raw.get("actions")):
@@ -269,7 +269,7 @@ def _principals_from_json(value: Any, where: str) -> list[Principal]:
         return [Principal(type="*", identifiers=["*"])]
     if not isinstance(value, Mapping):
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: {where}: unsupported data type for Principal."
+            f"{where}: unsupported data type for Principal."
         )
     principals = []
     for principal_type, identifiers in value.items():
@@ -278,13 +278,13 @@ def _principals_from_json(value: Any, where: str) -> list[Principal]:
         elif isinstance(identifiers, list):
             if not all(isinstance(i, str) for i in identifiers):
                 raise InvalidInvokeArgumentsError(
-                    f"aws.iam.get_policy_document: {where}: principal identifiers of type "
+                    f"{where}: principal identifiers of type "
                     f"{principal_type!r} must be strings."
                 )
             principals.append(Principal(type=principal_type, identifiers=sorted(identifiers)))
         else:
             raise InvalidInvokeArgumentsError(
-                f"aws.iam.get_policy_document: {where}: unsupported data type for principal "
+                f"{where}: unsupported data type for principal "
                 f"identifiers of type {principal_type!r}."
             )
     return principals
@@ -295,7 +295,7 @@ def _conditions_from_json(value: Any, where: str) -> list[Condition]:
         return []
     if not isinstance(value, Mapping) or not all(isinstance(v, Mapping) for v in value.values()):
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: {where}: Condition must map tests to variables."
+            f"{where}: Condition must map tests to variables."
         )
     conditions = []
     for test, variables in value.items():
@@ -316,16 +316,16 @@ def parse_document(text: Any, where: str) -> PolicyDocument:
         raw = json.loads(text) if isinstance(text, str) else text
     except json.JSONDecodeError as error:
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: {where} is not valid JSON: {error}"
+            f"{where} is not valid JSON: {error}"
         ) from error
     if not isinstance(raw, Mapping):
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: {where} must be a JSON object."
+            f"{where} must be a JSON object."
         )
     statements_raw = _field(raw, "Statement")
     if statements_raw is not None and not isinstance(statements_raw, list):
         raise InvalidInvokeArgumentsError(
-            f"aws.iam.get_policy_document: {where}: Statement must be a list (the provider cannot "
+            f"{where}: Statement must be a list (the provider cannot "
             "read a single statement object)."
         )
     document = PolicyDocument(
@@ -336,7 +336,7 @@ def parse_document(text: Any, where: str) -> PolicyDocument:
             continue
         if not isinstance(item, Mapping):
             raise InvalidInvokeArgumentsError(
-                f"aws.iam.get_policy_document: {where}: statement {index} must be an object."
+                f"{where}: statement {index} must be an object."
             )
         at = f"{where}, statement {index}"
         document.statements.append(

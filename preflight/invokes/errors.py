@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from preflight.errors import PreflightError
 
-class InvokeError(Exception):
-    """An invoke that preflight could not answer; ``message`` is the one text to show the user."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class InvokeError(PreflightError):
+    """An invoke that preflight could not answer; ``message`` is the one text to show the user.
+
+    Exit status 2: the program cannot be evaluated without the answer.
+    """
 
 
 class UnansweredInvokeError(InvokeError):

@@ -43,11 +43,12 @@ SCHEMA: dict[str, Any] = {
             "propertyNames": {
                 "pattern": r"^[A-Za-z0-9_-]+:[A-Za-z0-9_.-]*/?[A-Za-z0-9_]+(:[A-Za-z0-9_]+)?$"
             },
+            # A token maps to one answer or to a list of them; the loader reads the first form
+            # as a list of one before validating, so errors point into the entry itself.
             "additionalProperties": {
-                "oneOf": [
-                    {"$ref": "#/$defs/answer"},
-                    {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/answer"}},
-                ]
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/$defs/answer"},
             },
         }
     },
@@ -130,21 +131,31 @@ def load_fixtures(program_dir: Path) -> Fixtures:
         raise FixtureFileError(f"{path}{at}: not valid YAML: {problem}") from error
     if data is None:
         return Fixtures(path=path)
+    single: set[str] = set()
+    if isinstance(data, dict) and isinstance(data.get("invokes"), dict):
+        for token, entries in data["invokes"].items():
+            if isinstance(entries, dict):
+                single.add(token)
+                data["invokes"][token] = [entries]
     errors = sorted(
         jsonschema.Draft202012Validator(SCHEMA).iter_errors(data),
-        key=lambda e: list(map(str, e.absolute_path)),
+        key=jsonschema.exceptions.relevance,
+        reverse=True,
     )
     if errors:
-        first = errors[0]
-        key = _format_path(first.absolute_path) or "(top level)"
-        more = f" ({len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        problems = []
+        for problem in errors[:3]:
+            where = list(problem.absolute_path)
+            if len(where) > 2 and where[0] == "invokes" and where[1] in single:
+                del where[2]  # written as one mapping, not a list
+            problems.append(f"key {_format_path(where) or '(top level)'}: {problem.message}")
+        more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
         raise FixtureFileError(
-            f"{path}: key {key}: {first.message}{more}. Each invoke token maps to "
-            "{result: {...}, match: {...}} or a list of those; see `preflight.invokes.fixtures`."
+            f"{path}: {'; '.join(problems)}{more}. Each invoke token maps to "
+            "{result: {...}, match: {...}} or a list of those (preflight/invokes/README.md)."
         )
     fixtures = Fixtures(path=path)
     for token, entries in (data.get("invokes") or {}).items():
-        entries = entries if isinstance(entries, list) else [entries]
         answers = [
             FixtureAnswer(token, i, e.get("match") or {}, e["result"])
             for i, e in enumerate(entries)

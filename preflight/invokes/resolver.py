@@ -26,7 +26,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from . import aws_account, aws_iam_policy_document, aws_region, oci_identity, oci_object_storage
 from .builtin import BuiltinAnswer, NoBuiltinAnswer
 from .call_sites import capturing, current_stack, user_frame
-from .errors import InvokeResultUnknown, UnansweredInvokeError
+from .errors import InvalidInvokeArgumentsError, InvokeResultUnknown, UnansweredInvokeError
 from .failed_outputs import drop_unretrieved_invoke_errors, forget_outputs_of_closed_loops
 from .fixtures import FIXTURE_FILE, Fixtures, load_fixtures
 from .provider_settings import ProviderSettings
@@ -99,6 +99,12 @@ class InvokeResolver:
                 result = builtin(args, settings)
             except NoBuiltinAnswer as unavailable:
                 reason = unavailable.reason
+            except InvalidInvokeArgumentsError as invalid:
+                where = f"called at {call_site}" if call_site else "call site unavailable"
+                raise InvalidInvokeArgumentsError(
+                    f"invoke {token} ({where}): the provider rejects these arguments too: "
+                    f"{invalid.message}"
+                ) from invalid
             else:
                 note = f"derived offline from the {settings.origin}"
                 self._record(InvokeRecord(token, dict(args), "built-in", call_site, note))

@@ -197,3 +197,34 @@ def test_program_that_raises_exits_2_with_only_its_own_frames(tmp_path: Path) ->
     assert frames[1].endswith('invokes_raises/sizing.py", line 3, in replicas')
     assert lines[-1] == "ValueError: no capacity plan for ap-southeast-1"
     assert "site-packages" not in stderr and "runpy" not in stderr
+
+
+def test_invalid_fixture_file_exits_2_naming_the_file_and_key(tmp_path: Path) -> None:
+    code, report, stderr = preflight(tmp_path, "invokes_bad_fixture")
+    assert (code, report) == (2, None)
+    fixture_file = PROGRAMS / "invokes_bad_fixture" / "preflight.yaml"
+    assert stderr.startswith(
+        f"preflight: error: {fixture_file}: key invokes.aws:ec2/getAmi[0]: 'result' is a "
+        "required property; key invokes.aws:ec2/getAmi[0]: Additional properties are not "
+        "allowed ('results' was unexpected)."
+    )
+
+
+def test_main_that_does_not_exist_exits_2_naming_pulumi_yaml(tmp_path: Path) -> None:
+    code, report, stderr = preflight(tmp_path, "invokes_bad_main")
+    assert (code, report) == (2, None)
+    assert stderr == (
+        f"preflight: error: {PROGRAMS / 'invokes_bad_main' / 'Pulumi.yaml'}: main: 'src/' does "
+        "not exist (it is resolved against the directory of Pulumi.yaml).\n"
+    )
+
+
+def test_policy_document_the_provider_rejects_exits_2_at_its_call_site(tmp_path: Path) -> None:
+    code, report, stderr = preflight(tmp_path, "invokes_bad_policy_arguments")
+    assert (code, report) == (2, None)
+    assert stderr == (
+        "preflight: error: invoke aws:iam/getPolicyDocument:getPolicyDocument (called at "
+        "tests/fixtures/programs/invokes_bad_policy_arguments/__main__.py:3): the provider "
+        "rejects these arguments too: duplicate Sid (Read). Remove the Sid or ensure the Sid "
+        "is unique.\n"
+    )
