@@ -110,3 +110,8 @@ def test_provider_resource_itself_is_checked_when_it_has_a_region():
     provider = Resource("pulumi:providers:aws", "eu", {"region": "eu-west-1"})
     assert len(messages(provider)) == 1
     assert messages(Resource("pulumi:providers:aws", "regionless", {})) == []
+
+
+def test_a_misspelt_region_is_named_as_unknown():
+    [message] = messages(change(AWS_VPC, provider=aws_provider("us-east-9")))
+    assert "not a known aws region" in message

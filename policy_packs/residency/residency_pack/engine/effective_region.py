@@ -134,7 +134,7 @@ def _normalise(region: str) -> str:
     return region.strip().lower()
 
 
-def _missing_region_fix(cloud: Cloud, resource_type: str) -> str:
+def _missing_region_fix(cloud: Cloud) -> str:
     if cloud == "aws":
         return (
             "set `region` on the resource or on its explicit aws.Provider, or set the stack "
@@ -216,7 +216,7 @@ def effective_region(resource_type: str, props: Any, provider: Any) -> Effective
         return EffectiveRegion(cloud, region, loc_source, regions=(region, *dict.fromkeys(others)))
     if base is not None:
         return EffectiveRegion(cloud, base, source, regions=(base,))
-    fix = _missing_region_fix(cloud, resource_type)
+    fix = _missing_region_fix(cloud)
     return EffectiveRegion(
         cloud, None, "undetermined", undetermined_reason=f"{unknown_reason}; {fix}", fix=fix
     )

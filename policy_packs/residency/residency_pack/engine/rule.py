@@ -103,13 +103,13 @@ class StackResource(ResourceContext):
 class StackContext:
     resources: list[StackResource]
     config: Mapping[str, Any]
+    _index: Mapping[str, StackResource] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {r.urn: r for r in self.resources})
 
     def by_urn(self, urn: str) -> StackResource | None:
-        index = getattr(self, "_index", None)
-        if index is None:
-            index = {r.urn: r for r in self.resources}
-            object.__setattr__(self, "_index", index)
-        return index.get(urn)
+        return self._index.get(urn)
 
 
 class _Provider:

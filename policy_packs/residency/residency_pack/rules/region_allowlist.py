@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import pack_config
+from residency_pack.engine import pack_config, region_catalog
 from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
 
 SPEC = RuleSpec(
@@ -51,9 +51,11 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
     allowed = pack_config.allowed_union(ctx.config)[region.cloud]
     for name in region.regions:
         if name not in allowed:
+            known = region_catalog.lookup(region.cloud, name) is not None
+            what = "not an allowed region" if known else f"not a known {region.cloud} region"
             yield Finding(
                 f"{ctx.type} `{ctx.name}` is placed in {region.cloud} region `{name}` "
-                f"({region.source}), which is not an allowed region "
+                f"({region.source}), which is {what} "
                 f"(allowed: {', '.join(sorted(allowed)) or 'none'})."
             )
 
