@@ -186,3 +186,18 @@ def test_esc_base_environment_holds_no_secret_and_federates_oci() -> None:
     assert variables["AWS_REGION"] == "${aws.region}"
     assert document["values"]["aws"]["region"] == "us-east-1"
     assert ".identity.oraclecloud.com" in document["values"]["oci"]["tokenExchange"]["domainUrl"]
+
+
+@pytest.mark.parametrize(("name", "job"), [("preview.yml", "preview"), ("deploy.yml", "deploy")])
+def test_the_workflows_open_esc_environments_documented_in_the_repo(name: str, job: str) -> None:
+    steps = _load(name)["jobs"][job]["steps"]
+    (esc,) = [s for s in steps if str(s.get("uses", "")).startswith("pulumi/esc-action@")]
+    environment = str(esc["with"]["environment"]).split("/", 1)[1]  # drop the org
+    project, env = environment.split("/")
+    document = yaml.safe_load((ROOT / "esc" / f"{project}-{env}.yaml").read_text(encoding="utf-8"))
+    base = yaml.safe_load((ROOT / "esc" / "residency-ci-base.yaml").read_text(encoding="utf-8"))
+    assert "residency/ci-base" in document["imports"]
+    # The OIDC audience the OCI token is requested for comes from the ESC environment.
+    script = "\n".join(str(s.get("with", {}).get("script", "")) for s in steps)
+    assert "process.env.OCI_TOKEN_EXCHANGE_AUDIENCE" in script
+    assert "OCI_TOKEN_EXCHANGE_AUDIENCE" in base["values"]["environmentVariables"]
