@@ -394,3 +394,23 @@ def test_program_runs_in_preview_mode(runner: Any, stack: str, request: Any) -> 
     previewed = runner(config, stack, preview=True)
     updated = request.getfixturevalue(stack)
     assert sorted(r.urn for r in previewed.resources) == sorted(r.urn for r in updated.resources)
+
+
+def test_provider_authentication_settings_reach_every_explicit_provider(
+    runner: Any, prod_config: Any
+) -> None:
+    config = {
+        **prod_config,
+        "oci:configFileProfile": "RESIDENCY",
+        "oci:privateKeyPath": "~/.oci/residency.pem",
+        "aws:profile": "residency-prod",
+    }
+    d = runner(config)
+    oci_providers = [p for p in d.providers.values() if p.type == "pulumi:providers:oci"]
+    aws_providers = [p for p in d.providers.values() if p.type == "pulumi:providers:aws"]
+    assert len(oci_providers) == 2 and len(aws_providers) == 2
+    for p in oci_providers:
+        assert p.inputs["configFileProfile"] == "RESIDENCY"
+        assert p.inputs["privateKeyPath"] == "~/.oci/residency.pem"
+    for p in aws_providers:
+        assert p.inputs["profile"] == "residency-prod"
