@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from pathlib import Path
 
 import pytest
 from pulumi.output import Unknown
 
 from preflight.invokes import (
+    BUILTINS,
     FixtureFileError,
     InvokeResolver,
     InvokeResultUnknown,
     UnansweredInvokeError,
 )
 from preflight.invokes.aws_region import zone_id
+from preflight.invokes.resolver import result_fields
 
 CALLER = "aws:index/getCallerIdentity:getCallerIdentity"
 AZS = "aws:index/getAvailabilityZones:getAvailabilityZones"
@@ -186,3 +190,48 @@ def test_call_site_outside_the_program_is_reported_as_unavailable(tmp_path: Path
         resolver(tmp_path).answer(AMI, {}, None)
     assert raised.value.call_site is None
     assert "call site unavailable" in raised.value.message
+
+
+# -- the SDKs agree -----------------------------------------------------------------------------
+
+SAMPLE_ARGS = {
+    "aws:iam/getPolicyDocument:getPolicyDocument": {
+        "statements": [{"actions": ["s3:GetObject"], "resources": ["*"]}]
+    },
+    "oci:Identity/getRegionSubscriptions:getRegionSubscriptions": {
+        "tenancyId": "ocid1.tenancy.oc1..x"
+    },
+    "oci:Identity/getTenancy:getTenancy": {"tenancyId": "ocid1.tenancy.oc1..x"},
+}
+
+
+@pytest.mark.parametrize("token", sorted(BUILTINS))
+def test_builtin_outputs_are_fields_of_the_sdks_result_type(tmp_path: Path, token: str) -> None:
+    package, _, rest = token.partition(":")
+    module, _, function = rest.split(":")[0].rpartition("/")
+    sdk_module = importlib.import_module(
+        f"pulumi_{package}" + ("" if module == "index" else f".{module.lower()}")
+    )
+    source = Path(inspect.getfile(sdk_module)).parent
+    snake = "".join("_" + c.lower() if c.isupper() else c for c in function)
+    sdk_file = source / (f"{snake}.py")
+    assert f"'{token}'" in sdk_file.read_text()  # the token the SDK sends
+    config = {
+        "aws:region": "us-east-1",
+        "aws:allowedAccountIds": ["111122223333"],
+        "oci:region": "us-ashburn-1",
+        "oci:tenancyOcid": "ocid1.tenancy.oc1..x",
+    }
+    answer = resolver(tmp_path, config).answer(token, SAMPLE_ARGS.get(token, {}), None)
+    fields = result_fields(token)
+    assert fields, token
+    assert set(answer) <= set(fields), set(answer) - set(fields)
+
+
+def test_call_site_capture_restores_the_sdk_functions(tmp_path: Path) -> None:
+    import pulumi.runtime
+
+    before = (pulumi.runtime.invoke, pulumi.runtime.invoke_output)
+    with resolver(tmp_path).capturing_call_sites():
+        assert pulumi.runtime.invoke is not before[0]
+    assert (pulumi.runtime.invoke, pulumi.runtime.invoke_output) == before
