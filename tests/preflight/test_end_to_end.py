@@ -78,6 +78,9 @@ def test_cli_on_the_blueprint_with_its_defaults_exits_0(
     assert report["stack"] == "prod"
     assert report["summary"]["mandatory"] == 0
     assert [p["name"] for p in report["packs"]] == ["residency"]
+    # Data sources the blueprint calls are answered offline, and the report says how.
+    assert report["invokes"]
+    assert {i["source"] for i in report["invokes"]} <= {"built-in", "fixture"}
     user_data = [r for r in report["resources"] if r["classification"] == "us-user-data"]
     assert user_data, "the blueprint declares user-data stores"
     assert all(
