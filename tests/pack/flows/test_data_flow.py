@@ -66,6 +66,7 @@ def test_classification_laundering_into_singapore_is_reported_on_the_destination
     [d] = run([primary, sink, s3_replication("repl", primary, sink)])
     assert d.urn == sink.resource_urn()
     assert "ap-southeast-1" in d.message and "users -[replication via repl" in d.message
+    assert "classified `non-personal`" in d.message  # both reasons are given
 
 
 def test_a_lesser_label_in_an_allowed_region_is_laundering_too():

@@ -251,7 +251,8 @@ def _add_flows(
 ) -> None:
     entry = destination.field
     matched = _matched(resolver, resource, destination)
-    field_path = destination.path or entry.label
+    named = [path for path, _ in destination.values] + list(destination.unknown)
+    field_path = destination.path or ", ".join(dict.fromkeys(named)) or entry.label
     if entry.inbound:
         for source in matched:
             graph.add_edge(Edge(source, resource.urn, entry.flow, resource.urn, field_path))
@@ -316,27 +317,28 @@ def _judge_resource(
     data_bearing = type_catalog.is_data_bearing(resource.type) and (
         resource.type not in copy_fields.CONDUIT_TYPES
     )
+    reasons: list[str] = []
     if region.neutral:
         pass
     elif region.undetermined:
         if data_bearing:
-            return f"its region cannot be determined ({region.undetermined_reason})"
+            reasons.append(f"its region cannot be determined ({region.undetermined_reason})")
     elif region.cloud is not None:
         names = region.regions or (region.region or "",)
         outside = [r for r in names if r not in allowed[region.cloud]]
         if outside:
-            return (
+            reasons.append(
                 f"it is in {region.cloud} region {', '.join(outside)}, which is not allowed for "
                 f"{US_USER_DATA} (allowed: {', '.join(sorted(allowed[region.cloud])) or 'none'})"
             )
     tag = resource.classification
     if data_bearing and tag is not UNKNOWN and tag != US_USER_DATA:
         shown = f"classified `{tag}`" if tag else "not classified"
-        return (
+        reasons.append(
             f"it is {shown} but receives {US_USER_DATA}: classification laundering (the "
             "copy would be governed by the rules of its label, not of its data)"
         )
-    return None
+    return "; and ".join(reasons) or None
 
 
 def _judge(

@@ -155,7 +155,7 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             seen.add((path, region))
             where = destination.path or destination.field.label
             yield Finding(
-                f"`{ctx.name}` holds {classification} data{assumed} and its {flow} `{where}` "
+                f"`{ctx.name}` holds `{classification}` data{assumed} and its {flow} `{where}` "
                 f"lands in {cloud} region `{region}` ({path}); {classification} is allowed "
                 f"only in {', '.join(sorted(allowed[cloud])) or 'no region'} on {cloud}."
             )
