@@ -27,7 +27,9 @@ from residency_pack.engine.region_catalog import Cloud
 
 _OCID = re.compile(r"^ocid1\.[a-z0-9_-]+\.([a-z0-9-]*)\.([a-z0-9-]*)\.", re.IGNORECASE)
 _ARN = re.compile(r"^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):", re.IGNORECASE)
-_AD_NAME = re.compile(r"^(?:[A-Za-z0-9_-]+:)?([A-Za-z]{3,})-AD-\d+$", re.IGNORECASE)
+# An availability-domain name: optional tenancy prefix, then the region key (``PHX-AD-1``) or the
+# upper-cased region name with or without its number (``US-ASHBURN-AD-1``, ``US-CHICAGO-1-AD-1``).
+_AD_NAME = re.compile(r"^(?:[A-Za-z0-9_-]+:)?([A-Za-z][A-Za-z0-9-]*?)-AD-\d+$", re.IGNORECASE)
 _ENDPOINT = re.compile(
     r"(?:^|[/.@])([a-z]{2}(?:-[a-z]+)+-\d+)\.(oraclecloud\.com|oci\.customer-oci\.com|amazonaws\.com)",
     re.IGNORECASE,
@@ -88,7 +90,12 @@ def region_of_reference(value: str) -> tuple[Cloud, str] | None:
         aws_region = region_catalog.lookup("aws", segment) if segment else None
         return ("aws", aws_region.name) if aws_region else None
     if match := _AD_NAME.match(text):
-        oci_region = region_catalog.oci_region_by_key(match.group(1))
+        name = match.group(1).lower()
+        oci_region = (
+            region_catalog.oci_region_by_key(name)
+            or region_catalog.lookup("oci", name)
+            or region_catalog.lookup("oci", f"{name}-1")
+        )
         return ("oci", oci_region.name) if oci_region else None
     if match := _ENDPOINT.search(text):
         cloud: Cloud = "aws" if match.group(2).lower() == "amazonaws.com" else "oci"
