@@ -19,7 +19,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -117,6 +118,15 @@ def _detection(
     }
 
 
+@contextmanager
+def _profiled(pack: protocol.Pack, directory: Path | None, name: str) -> Iterator[Profile]:
+    if directory is None or pack.process.proc is None:
+        yield Profile()
+        return
+    with recording(pack.process.proc.pid, directory / f"{name}.txt") as profile:
+        yield profile
+
+
 def run(mode: Mode, sizes: Sequence[int], profile_dir: Path | None, log: Any) -> dict[str, Any]:
     from preflight.program_runner import run_program
     from preflight.project import load_project, load_stack_config
@@ -147,37 +157,28 @@ def run(mode: Mode, sizes: Sequence[int], profile_dir: Path | None, log: Any) ->
             }
         first = runs[sizes[0]]
         stack_config = load_stack_config(load_project(programs[sizes[0]][1]), generator.STACK)
-        with protocol.started_packs(first, stack_config) as (floor, pack):
-            result["policies"] = {"floor": floor.policies, "pack": pack.policies}
+        with protocol.started_packs(first, stack_config) as packs:
+            pack = packs["pack"]
+            result["policies"] = {label: p.policies for label, p in packs.items()}
             for size in sizes:
                 entry = result["sizes"][str(size)]
                 requests = protocol.build_requests(runs[size])
-                profile_cm = (
-                    recording(pack.process.proc.pid, profile_dir / f"pack-{size}.txt")
-                    if profile_dir is not None and pack.process.proc is not None
-                    else None
-                )
-                prof: Profile | None = profile_cm.__enter__() if profile_cm else None
-                try:
-                    log(f"Analyze x{len(requests.analyze)}: floor and pack, interleaved")
+                log(f"Analyze x{len(requests.analyze)}: floor and pack, interleaved")
+                with _profiled(pack, profile_dir, f"pack-{size}-analyze") as analyze_profile:
                     analyze = protocol.measure_analyze(
-                        floor,
-                        pack,
+                        packs,
                         requests.analyze,
                         passes=mode.analyze_passes.get(size, 1),
                         chunk=_chunk(size),
                     )
-                    log(f"AnalyzeStack of {size} resources: floor and pack, interleaved")
+                log(f"AnalyzeStack of {size} resources: floor and pack, interleaved")
+                with _profiled(pack, profile_dir, f"pack-{size}-stack") as stack_profile:
                     stack = protocol.measure_analyze_stack(
-                        floor,
-                        pack,
+                        packs,
                         requests.stack,
                         size,
                         repetitions=mode.stack_repetitions.get(size, 3),
                     )
-                finally:
-                    if profile_cm is not None:
-                        profile_cm.__exit__(None, None, None)
                 entry["analyze"] = {k: v for k, v in asdict(analyze).items() if k != "diagnostics"}
                 entry["analyze_stack"] = {
                     k: v for k, v in asdict(stack).items() if k != "diagnostics"
@@ -185,8 +186,11 @@ def run(mode: Mode, sizes: Sequence[int], profile_dir: Path | None, log: Any) ->
                 entry["detection"] = _detection(
                     programs[size][0], requests.names, [*analyze.diagnostics, *stack.diagnostics]
                 )
-                if prof is not None:
-                    entry["profile"] = asdict(prof)
+                if profile_dir is not None:
+                    entry["profile"] = {
+                        "analyze": asdict(analyze_profile),
+                        "analyze_stack": asdict(stack_profile),
+                    }
                 del requests
         runs.clear()
 
@@ -242,12 +246,12 @@ def evaluate(result: dict[str, Any]) -> list[dict[str, Any]]:
     if len(sizes) >= 2:
         low, high = sizes[-2], sizes[-1]
         growth = (
-            by_size[str(high)]["analyze_stack"]["pack_s"]
-            / by_size[str(low)]["analyze_stack"]["pack_s"]
+            by_size[str(high)]["analyze_stack"]["seconds"]["pack"]
+            / by_size[str(low)]["analyze_stack"]["seconds"]["pack"]
         )
         floor_growth = (
-            by_size[str(high)]["analyze_stack"]["floor_s"]
-            / by_size[str(low)]["analyze_stack"]["floor_s"]
+            by_size[str(high)]["analyze_stack"]["seconds"]["floor"]
+            / by_size[str(low)]["analyze_stack"]["seconds"]["floor"]
         )
         result["analyze_stack_growth"] = {
             "from": low,
@@ -293,19 +297,27 @@ def render_table(result: dict[str, Any]) -> str:
     )
     lines.append("")
     lines.append(
-        f"{'resources':>9}  {'mix aws/oci/viol':>16}  {'Analyze us/res floor':>20} {'pack':>7} "
-        f"{'ratio':>6}  {'AnalyzeStack s floor':>20} {'pack':>7} {'ratio':>6}  "
-        f"{'injected found':>14}"
+        "Analyze: median us per resource; AnalyzeStack: median s per call. floor = no-op pack "
+        "(1 resource + 1 stack policy); same# = no-op pack with the residency pack's policy counts "
+        f"{result['policies'].get('floor_same_count')}; ratios are medians of paired samples."
+    )
+    lines.append(
+        f"{'resources':>9} {'aws/oci/viol':>14} | {'Analyze floor':>13} {'same#':>6} {'pack':>6} "
+        f"{'p/floor':>7} {'p/same#':>7} | {'Stack floor':>11} {'same#':>6} {'pack':>6} "
+        f"{'p/floor':>7} {'p/same#':>7} | {'found':>7}"
     )
     for size in sorted(int(s) for s in result["sizes"]):
         e = result["sizes"][str(size)]
         mix = e["mix"]
         a, s, d = e["analyze"], e["analyze_stack"], e["detection"]
+        us, sec = a["per_resource_us"], s["seconds"]
         lines.append(
-            f"{size:>9,}  {mix['aws']:>5}/{mix['oci']:>5}/{mix['violations']:>4}  "
-            f"{a['floor_us']:>20.0f} {a['pack_us']:>7.0f} {a['ratio']:>5.2f}x  "
-            f"{s['floor_s']:>20.3f} {s['pack_s']:>7.3f} {s['ratio']:>5.2f}x  "
-            f"{d['reported']:>6}/{d['injected']:<7}"
+            f"{size:>9,} {mix['aws']:>5}/{mix['oci']:>5}/{mix['violations']:>2} | "
+            f"{us['floor']:>13.0f} {us['floor_same_count']:>6.0f} {us['pack']:>6.0f} "
+            f"{a['ratio']:>6.2f}x {a['ratio_same_count']:>6.2f}x | "
+            f"{sec['floor']:>11.3f} {sec['floor_same_count']:>6.3f} {sec['pack']:>6.3f} "
+            f"{s['ratio']:>6.2f}x {s['ratio_same_count']:>6.2f}x | "
+            f"{d['reported']:>3}/{d['injected']:<3}"
         )
     growth = result.get("analyze_stack_growth")
     if growth:

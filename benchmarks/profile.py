@@ -1,8 +1,9 @@
 """Where a pack process spends its time: py-spy attached to it while the benchmark drives it.
 
-``py-spy record --format raw`` writes collapsed stacks (``frame;frame;... count``); they are
-folded here into inclusive and self sample counts per function, so the report can name the
-module and function that cost what.
+``py-spy record --gil`` samples only the thread holding the GIL (the pack's gRPC worker threads
+wait most of the time, and a waiting thread is not a cost). ``--format raw`` writes collapsed
+stacks (``frame;frame;... count``); they are folded here into inclusive and self sample counts
+per function, so the report can name the module and function that cost what.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def recording(pid: int, output: Path, *, rate: int = 200) -> Iterator[Profile]:
     output.parent.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [tool, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
-         "--output", str(output), "--nonblocking"],
+         "--output", str(output), "--nonblocking", "--gil"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -87,9 +87,23 @@ def _configure(client: AnalyzerClient, run: ProgramRun, stack_config: Any) -> in
     return len(info.policies)
 
 
+def residency_policy_counts() -> tuple[int, int]:
+    """How many resource and stack policies the residency pack has (for the same-count floor)."""
+    from pulumi_policy import StackValidationPolicy
+    from residency_pack.policies import all_policies  # type: ignore[import-untyped,unused-ignore]
+
+    policies = all_policies()
+    stack = sum(1 for p in policies if isinstance(p, StackValidationPolicy))
+    return len(policies) - stack, stack
+
+
 @contextmanager
-def started_packs(run: ProgramRun, stack_config: Any) -> Iterator[tuple[Pack, Pack]]:
-    """The floor and the residency pack, started as preflight starts a pack; always stopped."""
+def started_packs(run: ProgramRun, stack_config: Any) -> Iterator[dict[str, Pack]]:
+    """Started as preflight starts a pack, configured in the engine's order; always stopped.
+
+    ``floor``: one no-op resource policy and one no-op stack policy. ``floor_same_count``: no-op
+    policies as many as the residency pack has of each kind. ``pack``: the residency pack.
+    """
     env = pack_environment(
         config=stack_config.values,
         project=run.project,
@@ -97,26 +111,37 @@ def started_packs(run: ProgramRun, stack_config: Any) -> Iterator[tuple[Pack, Pa
         organization=run.organization,
         dry_run=True,
     )
+    resource_count, stack_count = residency_policy_counts()
+    same_count_env = {
+        **env,
+        "NOOP_RESOURCE_POLICIES": str(resource_count),
+        "NOOP_STACK_POLICIES": str(stack_count),
+    }
     with ExitStack() as stack:
         processes = []
-        for label, directory in (("floor", NOOP_PACK), ("pack", RESIDENCY_PACK)):
-            process = PackProcess(load_policy_project(directory), env)
-            stack.enter_context(process)  # both start now, in parallel
+        for label, directory, pack_env in (
+            ("floor", NOOP_PACK, env),
+            ("floor_same_count", NOOP_PACK, same_count_env),
+            ("pack", RESIDENCY_PACK, env),
+        ):
+            process = PackProcess(load_policy_project(directory), pack_env)
+            stack.enter_context(process)  # all start now, in parallel
             processes.append((label, process))
-        packs = []
+        packs: dict[str, Pack] = {}
         for label, process in processes:
             client = AnalyzerClient(process)
             stack.callback(client.close)
-            packs.append(Pack(label, process, client, _configure(client, run, stack_config)))
-        yield packs[0], packs[1]
+            packs[label] = Pack(label, process, client, _configure(client, run, stack_config))
+        yield packs
 
 
 @dataclass
 class AnalyzeResult:
     resources: int
-    floor_us: float  # median per-resource time, microseconds
-    pack_us: float
-    ratio: float  # median of the paired per-chunk ratios pack/floor
+    per_resource_us: dict[str, float]  # pack label -> median per-resource time, microseconds
+    ratio: float  # pack / floor: median of the paired per-chunk ratios
+    ratio_same_count: float  # pack / floor_same_count
+    sdk_per_policy_ratio: float  # floor_same_count / floor: the SDK's own per-policy cost
     chunks: int
     diagnostics: list[Any] = field(default_factory=list)  # the pack's, from the last pass
 
@@ -124,12 +149,12 @@ class AnalyzeResult:
 @dataclass
 class StackResult:
     resources: int
-    floor_s: float
-    pack_s: float
+    seconds: dict[str, float]  # pack label -> median seconds
     ratio: float
+    ratio_same_count: float
+    sdk_per_policy_ratio: float
     repetitions: int
-    floor_samples: list[float] = field(default_factory=list)
-    pack_samples: list[float] = field(default_factory=list)
+    samples: dict[str, list[float]] = field(default_factory=dict)
     diagnostics: list[Any] = field(default_factory=list)
 
 
@@ -143,58 +168,63 @@ def _time_analyze(pack: Pack, requests: Sequence[Any], keep: list[Any] | None) -
     return time.perf_counter() - start
 
 
+def _paired(samples: dict[str, list[float]], top: str, bottom: str) -> float:
+    return statistics.median(a / b for a, b in zip(samples[top], samples[bottom], strict=True))
+
+
+def _rotations(packs: Sequence[Pack], turn: int) -> list[Pack]:
+    k = turn % len(packs)
+    return [*packs[k:], *packs[:k]]
+
+
 def measure_analyze(
-    floor: Pack, pack: Pack, requests: Sequence[Any], *, passes: int, chunk: int = 100
+    packs: dict[str, Pack], requests: Sequence[Any], *, passes: int, chunk: int = 100
 ) -> AnalyzeResult:
-    # Warm-up: first calls pay for lazy imports and caches in both processes.
-    warm = requests[: min(len(requests), 20)]
-    _time_analyze(floor, warm, None)
-    _time_analyze(pack, warm, None)
+    ordered = list(packs.values())
+    # Warm-up: first calls pay for lazy imports and caches in every process.
+    for pack in ordered:
+        _time_analyze(pack, requests[: min(len(requests), 20)], None)
     chunks = [requests[i : i + chunk] for i in range(0, len(requests), chunk)]
-    floor_per: list[float] = []
-    pack_per: list[float] = []
-    ratios: list[float] = []
+    per: dict[str, list[float]] = {p.label: [] for p in ordered}
     diagnostics: list[Any] = []
     turn = 0
-    for p in range(passes):
-        keep = diagnostics if p == passes - 1 else None
+    for n in range(passes):
         for part in chunks:
-            first, second = (floor, pack) if turn % 2 == 0 else (pack, floor)
+            for pack in _rotations(ordered, turn):
+                keep = diagnostics if pack.label == "pack" and n == passes - 1 else None
+                per[pack.label].append(_time_analyze(pack, part, keep) / len(part))
             turn += 1
-            t_first = _time_analyze(first, part, keep if first is pack else None)
-            t_second = _time_analyze(second, part, keep if second is pack else None)
-            t_floor, t_pack = (t_first, t_second) if first is floor else (t_second, t_first)
-            floor_per.append(t_floor / len(part))
-            pack_per.append(t_pack / len(part))
-            ratios.append(t_pack / t_floor)
     return AnalyzeResult(
         resources=len(requests),
-        floor_us=statistics.median(floor_per) * 1e6,
-        pack_us=statistics.median(pack_per) * 1e6,
-        ratio=statistics.median(ratios),
-        chunks=len(ratios),
+        per_resource_us={k: statistics.median(v) * 1e6 for k, v in per.items()},
+        ratio=_paired(per, "pack", "floor"),
+        ratio_same_count=_paired(per, "pack", "floor_same_count"),
+        sdk_per_policy_ratio=_paired(per, "floor_same_count", "floor"),
+        chunks=len(per["pack"]),
         diagnostics=diagnostics,
     )
 
 
 def measure_analyze_stack(
-    floor: Pack, pack: Pack, request: Any, resources: int, *, repetitions: int
+    packs: dict[str, Pack], request: Any, resources: int, *, repetitions: int
 ) -> StackResult:
-    result = StackResult(resources, 0.0, 0.0, 0.0, repetitions)
-    ratios: list[float] = []
+    ordered = list(packs.values())
+    samples: dict[str, list[float]] = {p.label: [] for p in ordered}
+    diagnostics: list[Any] = []
     for rep in range(repetitions):
-        order = (floor, pack) if rep % 2 == 0 else (pack, floor)
-        times: dict[str, float] = {}
-        for target in order:
+        for pack in _rotations(ordered, rep):
             start = time.perf_counter()
-            response = target.client.stub.AnalyzeStack(request, timeout=target.client.rpc_timeout)
-            times[target.label] = time.perf_counter() - start
-            if target is pack and rep == repetitions - 1:
-                result.diagnostics = list(response.diagnostics)
-        result.floor_samples.append(times["floor"])
-        result.pack_samples.append(times["pack"])
-        ratios.append(times["pack"] / times["floor"])
-    result.floor_s = statistics.median(result.floor_samples)
-    result.pack_s = statistics.median(result.pack_samples)
-    result.ratio = statistics.median(ratios)
-    return result
+            response = pack.client.stub.AnalyzeStack(request, timeout=pack.client.rpc_timeout)
+            samples[pack.label].append(time.perf_counter() - start)
+            if pack.label == "pack" and rep == repetitions - 1:
+                diagnostics = list(response.diagnostics)
+    return StackResult(
+        resources=resources,
+        seconds={k: statistics.median(v) for k, v in samples.items()},
+        ratio=_paired(samples, "pack", "floor"),
+        ratio_same_count=_paired(samples, "pack", "floor_same_count"),
+        sdk_per_policy_ratio=_paired(samples, "floor_same_count", "floor"),
+        repetitions=repetitions,
+        samples=samples,
+        diagnostics=diagnostics,
+    )
