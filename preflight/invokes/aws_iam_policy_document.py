@@ -19,9 +19,9 @@ bridges (``internal/service/iam/policy_model.go`` and ``policy_document_data_sou
 - ``json`` is Go's ``json.MarshalIndent(doc, "", "  ")`` (HTML characters escaped as Go does),
   ``minifiedJson`` is ``json.Marshal``, ``id`` the CRC-32 of ``json``.
 
-One known limit: when one statement has two principal blocks of the same type (or two conditions
-with the same test and variable), the provider orders their entries by the hash of its schema
-set; here they keep the program's order. The policy means the same either way.
+Principal and condition blocks are schema sets: the provider visits them in the order of their
+set hash (CRC-32 of the block's serialization, compared as decimal strings), which decides the
+order of identifiers when two blocks of one type merge. :func:`_set_order` reproduces it.
 """
 
 from __future__ import annotations
@@ -190,31 +190,49 @@ def _replace_vars(value: StringOrList, version: str) -> StringOrList:
     return [item.replace("&{", "${") for item in value]
 
 
+def _set_hash(serialized: str) -> str:
+    """terraform-plugin-sdk's set code for an element: its CRC-32, as a decimal string."""
+    return str(zlib.crc32(serialized.encode("utf-8")))
+
+
+def _set_order(serialized: dict[str, Any]) -> list[Any]:
+    """Set elements (keyed by their hash serialization) in ``schema.Set.List()`` order."""
+    by_code = {_set_hash(text): element for text, element in serialized.items()}
+    return [by_code[code] for code in sorted(by_code)]
+
+
+def _serialize_strings_set(values: list[str]) -> str:
+    members = _set_order({value: value for value in values})
+    return "{" + "".join(f"{m};" for m in members) + "};"
+
+
 def _principals_from_args(blocks: Sequence[Mapping[str, Any]], version: str) -> list[Principal]:
-    unique: dict[str, Principal] = {}
+    # SerializeResourceForHash: fields in key order, "identifiers:{a;b;};type:AWS;"
+    serialized: dict[str, Principal] = {}
     for block in blocks:
-        principal = Principal(
-            type=str(block.get("type", "")),
-            identifiers=_replace_vars(
-                _decode_strings(_string_set(block.get("identifiers"))), version
-            ),
+        identifiers = _string_set(block.get("identifiers"))
+        principal_type = str(block.get("type", ""))
+        text = f"identifiers:{_serialize_strings_set(identifiers)}type:{principal_type};"
+        serialized[text] = Principal(
+            type=principal_type,
+            identifiers=_replace_vars(_decode_strings(identifiers), version),
         )
-        unique.setdefault(json.dumps([principal.type, principal.identifiers]), principal)
-    return list(unique.values())
+    return _set_order(serialized)
 
 
 def _conditions_from_args(blocks: Sequence[Mapping[str, Any]], version: str) -> list[Condition]:
-    unique: dict[str, Condition] = {}
+    # "test:StringLike;values:(a;b;);variable:s3:prefix;" (values is a list, not a set)
+    serialized: dict[str, Condition] = {}
     for block in blocks:
-        values = _replace_vars([str(v) for v in block.get("values") or []], version)
-        condition = Condition(
-            test=str(block.get("test", "")),
-            variable=str(block.get("variable", "")),
-            values=values[0] if len(values) == 1 else values,
+        raw_values = [str(v) for v in block.get("values") or []]
+        test, variable = str(block.get("test", "")), str(block.get("variable", ""))
+        listed = "".join(f"{v};" for v in raw_values)
+        text = f"test:{test};values:({listed});variable:{variable};"
+        values = _replace_vars(raw_values, version)
+        serialized[text] = Condition(
+            test=test, variable=variable, values=values[0] if len(values) == 1 else values
         )
-        key = json.dumps([condition.test, condition.variable, condition.values])
-        unique.setdefault(key, condition)
-    return list(unique.values())
+    return _set_order(serialized)
 
 
 def _statement_from_args(raw: Mapping[str, Any], version: str) -> Statement:

@@ -662,3 +662,69 @@ def test_arguments_the_provider_rejects_are_rejected(args: dict, fragment: str) 
     with pytest.raises(InvalidInvokeArgumentsError, match=None) as raised:
         answer(args)
     assert fragment in raised.value.message
+
+
+# -- principal blocks of one type merge in the provider's schema-set order ---------------------
+
+
+def _principal_blocks(partition: str, groups: list[list[str]]) -> dict:
+    return {
+        "statements": [
+            {
+                "sid": "StatementPrincipalIdentifiersStringAndSlice",
+                "actions": ["*"],
+                "resources": ["*"],
+                "principals": [
+                    {"type": "AWS", "identifiers": [f"arn:{partition}:iam::{n}:root" for n in g]}
+                    for g in groups
+                ],
+            }
+        ]
+    }
+
+
+def _expected_principals(partition: str, order: list[str]) -> str:
+    identifiers = ",\n".join(f'          "arn:{partition}:iam::{n}:root"' for n in order)
+    return f"""{{
+  "Version": "2012-10-17",
+  "Statement": [
+    {{
+      "Sid": "StatementPrincipalIdentifiersStringAndSlice",
+      "Effect": "Allow",
+      "Action": "*",
+      "Resource": "*",
+      "Principal": {{
+        "AWS": [
+{identifiers}
+        ]
+      }}
+    }}
+  ]
+}}"""
+
+
+def test_provider_principal_identifiers_string_and_slice_example() -> None:
+    # acceptance test TestAccIAMPolicyDocumentDataSource_
+    # StatementPrincipalIdentifiers_stringAndSlice
+    args = _principal_blocks("aws", [["111111111111"], ["222222222222", "333333333333"]])
+    assert rendered(**args) == _expected_principals(
+        "aws", ["111111111111", "333333333333", "222222222222"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("partition", "order"),
+    [
+        # ..._multiplePrincipals: 333, 444, 222, 111
+        ("aws", ["333333333333", "444444444444", "222222222222", "111111111111"]),
+        # ..._multiplePrincipalsGov: the set hash differs with the partition in the ARNs
+        ("aws-us-gov", ["333333333333", "222222222222", "111111111111", "444444444444"]),
+    ],
+)
+def test_provider_multiple_principals_examples_follow_the_set_hash(
+    partition: str, order: list[str]
+) -> None:
+    groups = [["111111111111", "222222222222"], ["333333333333"], ["444444444444"]]
+    assert rendered(**_principal_blocks(partition, groups)) == _expected_principals(
+        partition, order
+    )
