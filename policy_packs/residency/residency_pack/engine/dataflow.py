@@ -206,9 +206,9 @@ def _matched(
     urns = list(dict.fromkeys(urns))
     regions = {location for _, location in destination.regions}
     if regions and urns:
-        # Same-named stores in several regions: keep the one(s) in the named region.
-        in_region = [u for u in urns if _located_in(resolver.by_urn[u].region, regions)]
-        urns = in_region or urns
+        # The destination is in the named region: a same-named store elsewhere (the source
+        # bucket itself, often) is not it, and then the destination is outside the stack.
+        urns = [u for u in urns if _located_in(resolver.by_urn[u].region, regions)]
     return urns
 
 
