@@ -112,3 +112,19 @@ def test_non_cloud_types_are_not_placed():
 )
 def test_region_of_reference(reference, expected):
     assert region_of_reference(reference) == expected
+
+
+def test_location_fields_of_another_copy_do_not_move_the_resource():
+    props = {
+        "availabilityDomain": "Uocm:IAD-AD-1",
+        "blockVolumeReplicas": [{"availabilityDomain": "Uocm:PHX-AD-1"}],
+        "sourceDetails": {"availabilityDomain": "Uocm:FRA-AD-1"},
+    }
+    er = effective_region("oci:Core/volume:Volume", props, P(oci_provider()))
+    assert er.region == "us-ashburn-1" and er.regions == ("us-ashburn-1",)
+
+
+def test_nested_placement_fields_count():
+    props = {"nodeConfigDetails": {"placementConfigs": [{"availabilityDomain": "Uocm:FRA-AD-1"}]}}
+    er = effective_region("oci:ContainerEngine/nodePool:NodePool", props, P(oci_provider()))
+    assert er.region == "eu-frankfurt-1" and "us-ashburn-1" in er.regions

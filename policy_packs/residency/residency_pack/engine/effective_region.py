@@ -49,6 +49,11 @@ LOCATION_FIELDS: Final[frozenset[str]] = frozenset(
 )
 
 
+# Containers whose location fields describe another copy of the data (a replica, a source, a
+# backup destination), not where this resource is; the copy and data-flow rules judge those.
+_OTHER_COPY = re.compile(r"replica|destination|target|source|backup|copy|peer|standby", re.I)
+
+
 @dataclass(frozen=True)
 class EffectiveRegion:
     """The region a resource is placed in, and how the engine decided it."""
@@ -119,6 +124,8 @@ def location_regions(cloud: Cloud, props: Any) -> list[tuple[str, str]]:
     for path, text in iter_strings(props):
         keys = [step for step in path if isinstance(step, str)]
         if not keys or keys[-1] not in LOCATION_FIELDS:
+            continue
+        if any(_OTHER_COPY.search(key) for key in keys[:-1]):
             continue
         where = ".".join(str(step) for step in path)
         reference = region_of_reference(text)
