@@ -132,3 +132,15 @@ def test_destinations_read_region_lists_unknown_lists_and_skip_absent_fields():
     assert list(destinations("aws:dynamodb/table:Table", {"name": "t", "replicas": []})) == []
     assert list(destinations("aws:s3/bucketV2:BucketV2", {"bucket": "b"})) == []
     assert list(destinations("aws:not/a:Type", {"x": 1})) == []
+
+
+def test_destination_fields_are_recognised_for_effective_region_readers():
+    volume = "oci:Core/volume:Volume"
+    assert copy_fields.is_destination_field(
+        volume, ("blockVolumeReplicas", 0, "availabilityDomain"))
+    assert not copy_fields.is_destination_field(volume, ("availabilityDomain",))
+    guard = "oci:Database/dataGuardAssociation:DataGuardAssociation"
+    assert copy_fields.is_destination_field(guard, ("availabilityDomain",))
+    # Inbound fields name a source, and the resource's own location stays its own.
+    adb = "oci:Database/autonomousDatabase:AutonomousDatabase"
+    assert not copy_fields.is_destination_field(adb, ("sourceId",))

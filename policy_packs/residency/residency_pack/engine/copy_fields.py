@@ -638,3 +638,26 @@ def source_values(entry: CopyField, props: Any) -> Iterator[tuple[str, Any]]:
 def matches_target(entry: CopyField, resource_type: str) -> bool:
     """True if ``resource_type`` is one the entry's references may name."""
     return not entry.targets or any(resource_type.startswith(t) for t in entry.targets)
+
+
+def _matches(pattern: tuple[str, ...], path: tuple[str | int, ...]) -> bool:
+    """True if ``path`` (concrete: list indexes as ints) starts with ``pattern`` (``*`` for
+    any index; a list index in ``path`` may also stand where the pattern has none, for the
+    one-element lists the SDK uses for objects)."""
+    steps = [s for s in path if not isinstance(s, int)]
+    names = [s for s in pattern if s != "*"]
+    return steps[: len(names)] == names
+
+
+def is_destination_field(resource_type: str, path: tuple[str | int, ...]) -> bool:
+    """True if ``path`` in a bag of ``resource_type`` is (or is inside) a copy destination of
+    the catalog: a location there says where a *copy* goes (a volume replica's availability
+    domain), not where the resource itself is, so effective-region readers should skip it."""
+    for entry in fields_for(resource_type):
+        if entry.inbound:
+            continue
+        each = split_path(entry.each)
+        for name in (*entry.at, *entry.hints):
+            if _matches(each + split_path(name), path):
+                return True
+    return False
