@@ -2,7 +2,8 @@
 
 A single-region KMS key with rotation; an S3 bucket encrypted with it, versioned, under object
 lock in compliance mode, closed to the public, with a lifecycle; an AWS Backup vault with a vault
-lock; and the role the export job assumes, trusted only by the company's own accounts.
+lock and a daily plan that backs the bucket up into it (no copy action); and the role the export
+job assumes, trusted only by the company's own accounts.
 """
 
 from __future__ import annotations
@@ -149,6 +150,51 @@ class UserDataBackups(pulumi.ComponentResource):
             max_retention_days=max(retention_days, 365),
             changeable_for_days=VAULT_LOCK_GRACE_DAYS,
             opts=protected(),
+        )
+
+        # AWS Backup keeps daily recovery points of the backup bucket in the locked vault, in
+        # this region only: the plan has no copy action.
+        service_role = aws.iam.Role(
+            f"{name}-service-role",
+            name=f"us-user-data-aws-backup-{stack}",
+            description="Assumed by AWS Backup to back up the US user-data backup bucket",
+            assume_role_policy=aws_policies.backup_service_trust_policy(account_ids),
+            tags={"stack": stack},
+            opts=child_opts(self, provider),
+        )
+        attachments = [
+            aws.iam.RolePolicyAttachment(
+                f"{name}-service-{suffix}",
+                role=service_role.name,
+                policy_arn=f"arn:{partition}:iam::aws:policy/{managed}",
+                opts=child_opts(self, provider),
+            )
+            for suffix, managed in (
+                ("s3-backup", "AWSBackupServiceRolePolicyForS3Backup"),
+                ("s3-restore", "AWSBackupServiceRolePolicyForS3Restore"),
+            )
+        ]
+        self.plan = aws.backup.Plan(
+            f"{name}-plan",
+            name=f"us-user-data-{stack}",
+            rules=[
+                {
+                    "rule_name": "daily",
+                    "target_vault_name": self.vault.name,
+                    "schedule": "cron(0 5 ? * * *)",
+                    "lifecycle": {"delete_after": retention_days},
+                }
+            ],
+            tags=tags,
+            opts=protected(),
+        )
+        aws.backup.Selection(
+            f"{name}-selection",
+            name="backup-bucket",
+            plan_id=self.plan.id,
+            iam_role_arn=service_role.arn,
+            resources=[bucket_arn],
+            opts=child_opts(self, provider, depends_on=[*attachments]),
         )
 
         self.export_role = aws.iam.Role(

@@ -46,6 +46,25 @@ def export_role_trust_policy(partition: str, accounts: Sequence[str]) -> str:
     )
 
 
+def backup_service_trust_policy(accounts: Sequence[str]) -> str:
+    """AWS Backup may assume the role only on behalf of the company's own accounts (the
+    confused-deputy guard: ``aws:SourceAccount``)."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AwsBackupForOwnAccountsOnly",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "backup.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": list(accounts)}},
+                }
+            ],
+        }
+    )
+
+
 def export_role_policy(bucket_arn: str, key_arn: str) -> str:
     """What the export job may do: write backup objects, encrypt them with the backup key."""
     return json.dumps(

@@ -21,6 +21,7 @@ OCI_POLICY = "oci:Identity/policy:Policy"
 S3_BUCKET = "aws:s3/bucket:Bucket"
 KMS_KEY = "aws:kms/key:Key"
 BACKUP_VAULT = "aws:backup/vault:Vault"
+BACKUP_PLAN = "aws:backup/plan:Plan"
 
 # Every type of the blueprint that holds data (or the keys to it).
 DATA_BEARING = (
@@ -34,6 +35,7 @@ DATA_BEARING = (
     S3_BUCKET,
     KMS_KEY,
     BACKUP_VAULT,
+    BACKUP_PLAN,
 )
 
 PRIMARY, DR, BACKUP, SINGAPORE = "us-ashburn-1", "us-phoenix-1", "us-east-1", "ap-southeast-1"
@@ -58,6 +60,7 @@ PROD_STORES = {
     "backups-bucket": (BACKUP, "us-user-data"),
     "backups-key": (BACKUP, "us-user-data"),
     "backups-vault": (BACKUP, "us-user-data"),
+    "backups-plan": (BACKUP, "us-user-data"),
     "artifacts-bucket": (SINGAPORE, "non-personal"),
 }
 
@@ -187,6 +190,34 @@ def test_replication_targets_only_the_dr_region(prod: Any) -> None:
     replica = prod.named("user-content-replica-bucket")
     assert policy.inputs["destinationBucketName"] == replica.inputs["name"]
     assert policy.inputs["bucket"] == prod.named("user-content-bucket").inputs["name"]
+
+
+def test_aws_backup_plan_keeps_recovery_points_in_its_own_locked_vault(prod: Any) -> None:
+    (plan,) = prod.of_type(BACKUP_PLAN)
+    vault = prod.named("backups-vault")
+    (rule,) = plan.inputs["rules"]
+    assert rule["targetVaultName"] == vault.inputs["name"]
+    assert not rule.get("copyActions")
+    assert (
+        rule["lifecycle"]["deleteAfter"]
+        >= prod.named("backups-vault-lock").inputs["minRetentionDays"]
+    )
+    (selection,) = prod.of_type("aws:backup/selection:Selection")
+    bucket = prod.named("backups-bucket")
+    assert selection.inputs["resources"] == [f"arn:aws:s3:::{bucket.inputs['bucket']}"]
+    assert prod.by_id(selection.inputs["planId"]) is plan
+
+
+def test_aws_backup_service_role_is_pinned_to_the_configured_accounts(
+    runner: Any, prod_config: Any
+) -> None:
+    accounts = ["444455556666"]
+    d = runner({**prod_config, "aws:allowedAccountIds": accounts})
+    (statement,) = json.loads(d.named("backups-service-role").inputs["assumeRolePolicy"])[
+        "Statement"
+    ]
+    assert statement["Principal"] == {"Service": "backup.amazonaws.com"}
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": accounts}}
 
 
 def test_database_standby_is_cross_region_data_guard_in_dr(prod: Any) -> None:
