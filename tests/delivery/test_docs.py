@@ -3,6 +3,7 @@ rendering, and the classification table is the pack's default table."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -94,3 +95,34 @@ def test_every_policy_of_the_pack_is_documented(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     missing = [name for name in _pack_policy_names() if f"`{name}`" not in text]
     assert not missing, f"{path.relative_to(ROOT)} does not mention {missing}"
+
+
+def _documented_policy_configs() -> list[tuple[str, dict[str, object]]]:
+    found = []
+    for path in sorted(DOCS.glob("*.md")):
+        for token in _md.parse(path.read_text(encoding="utf-8")):
+            if token.type == "fence" and token.info.strip() == "json":
+                document = json.loads(token.content)
+                if all(str(key).startswith("residency-") for key in document):
+                    found.append((path.name, document))
+    return found
+
+
+def test_documented_policy_config_examples_are_accepted_by_the_pack() -> None:
+    from residency_pack.policies import all_policies
+
+    schemas = {policy.name: policy.config_schema for policy in all_policies()}
+    examples = _documented_policy_configs()
+    assert {name for name, _ in examples} >= {"data-classification.md", "exemptions.md"}
+    for doc, document in examples:
+        for policy_name, section in document.items():
+            assert policy_name in schemas, f"{doc}: `{policy_name}` is not a policy of the pack"
+            if isinstance(section, str):
+                continue  # an enforcement level
+            assert isinstance(section, dict)
+            schema = schemas[policy_name]
+            properties = schema.properties if schema is not None else {}
+            try:
+                pack_config.resolve(policy_name, properties, section)
+            except pack_config.ConfigError as error:
+                pytest.fail(f"{doc}: the example for `{policy_name}` is rejected: {error}")
