@@ -16,23 +16,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
+import importlib
 import re
 import sys
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from google.protobuf import struct_pb2
+from pulumi import _types as _pulumi_types
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc as pulumi_rpc
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import get_root_resource
-from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.stack import Stack, run_pulumi_func
 
 from preflight import language_host
 from preflight.errors import PreflightError
@@ -82,6 +85,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.stack = stack
         self.project = project
         self.registrations: list[Registration] = []
+        self.registered_outputs: dict[str, struct_pb2.Struct] = {}
         self._lock = threading.Lock()
 
     def _record(self, kind: str, urn: str, request: Any) -> None:
@@ -109,6 +113,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         # Preview: no ID yet (the SDK reads an empty ID as unknown) and the inputs come back as the
         # outputs; an output that is not an input stays unknown, as a provider's preview leaves it.
         return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = struct_pb2.Struct()
+        outputs.CopyFrom(request.outputs)
+        with self._lock:
+            self.registered_outputs[request.urn] = outputs
+        return super().RegisterResourceOutputs(request)
 
     def Invoke(self, request: Any) -> Any:
         try:
@@ -179,8 +190,13 @@ def _run_in_context(
             organization=organization,
         )
         stack = get_root_resource()
+        # set_mocks registers the root stack's (empty) outputs at once; like the language host's
+        # run_in_stack, register them after the program instead, so exports reach AnalyzeStack.
+        if isinstance(stack, Stack):
+            stack._outputs_registered = False
+            stack._async_program_registration_closed = False
 
-        def program() -> None:
+        def program() -> Awaitable[None] | None:
             # The program's own prints are diagnostics, never part of preflight's report on stdout.
             before = dict(sys.modules)
             try:
@@ -191,9 +207,21 @@ def _run_in_context(
                 # repository must not take preflight's own modules (or ``__main__``) with it.
                 for name, module in before.items():
                     sys.modules.setdefault(name, module)
-            finish = getattr(stack, "_finish", None)
-            if callable(finish):
-                finish()
+            if not isinstance(stack, Stack):
+                return None
+            async_program = stack._take_async_program()  # pulumi.run(...)
+            if async_program is None:
+                stack._finish()
+                return None
+
+            async def finish() -> None:
+                try:
+                    outputs = async_program()
+                    stack._add_program_outputs(await outputs)
+                finally:
+                    stack._finish()
+
+            return finish()
 
         try:
             loop.run_until_complete(run_pulumi_func(program))
@@ -206,7 +234,9 @@ def _run_in_context(
         loop.close()
         asyncio.set_event_loop(None)
 
-    resources = engine_resources(monitor.registrations, config, project.name, project.root)
+    resources = engine_resources(
+        monitor.registrations, config, project.name, project.root, monitor.registered_outputs
+    )
     return ProgramRun(
         project=project.name,
         stack=config.stack,
@@ -221,7 +251,11 @@ def _run_in_context(
 
 
 def engine_resources(
-    registrations: list[Registration], config: StackConfig, project: str, program_root: Path
+    registrations: list[Registration],
+    config: StackConfig,
+    project: str,
+    program_root: Path,
+    registered_outputs: Mapping[str, struct_pb2.Struct] | None = None,
 ) -> list[EngineResource]:
     by_urn: dict[str, EngineResource] = {}
     default_providers: dict[tuple[str, str, str], EngineResource] = {}
@@ -288,6 +322,12 @@ def engine_resources(
             default = default_provider_for(req.type, req.version, req.pluginDownloadURL)
             provider = _as_provider(default)
         props = engine_properties(req.object)
+        if req.custom:
+            outputs = preview_outputs(req.type, props)
+        else:
+            outputs = engine_properties(
+                (registered_outputs or {}).get(reg.urn, struct_pb2.Struct())
+            )
         resource = EngineResource(
             urn=reg.urn,
             type=req.type,
@@ -295,7 +335,7 @@ def engine_resources(
             custom=req.custom,
             parent=req.parent,
             properties=props,
-            outputs=props,
+            outputs=outputs,
             provider=provider,
             protect=bool(req.protect),
             ignore_changes=list(req.ignoreChanges),
@@ -312,6 +352,41 @@ def engine_resources(
         by_urn[reg.urn] = resource
         out.append(resource)
     return out
+
+
+@functools.cache
+def output_names(type_: str) -> frozenset[str]:
+    """The output-only properties of a resource type (computed by the provider, not inputs),
+    from its classes in the provider's Python SDK: ``aws:s3/bucket:Bucket`` -> outputs of
+    ``pulumi_aws.s3.Bucket`` minus the inputs of ``BucketArgs``. Empty if they are not found."""
+    package, _, rest = type_.partition(":")
+    module_path, _, class_name = rest.partition(":")
+    module_name = module_path.split("/", 1)[0].lower()
+    base = f"pulumi_{package.replace('-', '_')}"
+    candidates = [base] if module_name in ("", "index") else [f"{base}.{module_name}", base]
+    for name in candidates:
+        try:
+            module = importlib.import_module(name)
+            cls = getattr(module, class_name)
+            args_cls = getattr(module, f"{class_name}Args")
+        except (ImportError, AttributeError):
+            continue
+        if isinstance(cls, type) and isinstance(args_cls, type):
+            outputs = set(_pulumi_types.resource_pulumi_to_py_names(cls))
+            inputs = set(_pulumi_types.input_type_py_to_pulumi_names(args_cls).values())
+            return frozenset(outputs - inputs - {"id", "urn"})
+    return frozenset()
+
+
+def preview_outputs(type_: str, inputs: struct_pb2.Struct) -> struct_pb2.Struct:
+    """A new resource's state after a preview: its inputs, and its computed outputs unknown."""
+    if is_provider_type(type_):
+        return inputs
+    outputs = struct_pb2.Struct()
+    outputs.CopyFrom(inputs)
+    for name in sorted(output_names(type_) - set(inputs.fields)):
+        outputs.fields[name].string_value = UNKNOWN
+    return outputs
 
 
 def _as_provider(resource: EngineResource) -> ProviderResource:

@@ -34,7 +34,7 @@ from preflight.pack_process import (
     pack_environment,
 )
 from preflight.policy_config import PolicyConfig, load_policy_pack_config, reconcile_policy_config
-from preflight.program_runner import ProgramRun, run_program
+from preflight.program_runner import ProgramRun, preview_outputs, run_program
 from preflight.project import Project, StackConfig, load_project, load_stack_config
 from preflight.stack_secrets import check_stack_secrets
 from preflight.urns import STACK_TYPE, make_urn
@@ -220,9 +220,7 @@ def _analyze(
                 violations.append(_violation(d, resource.urn, sources.get(resource.urn)))
 
     stack_urn = make_urn(run.stack, run.project, "", STACK_TYPE, f"{run.project}-{run.stack}")
-    stack_resources: list[tuple[EngineResource, struct_pb2.Struct]] = [
-        (r, properties.get(r.urn, r.outputs)) for r in run.resources
-    ]
+    stack_resources = [(r, _stack_outputs(r, properties.get(r.urn))) for r in run.resources]
     known = {r.urn for r in run.resources}
     for client in clients:
         for d in client.analyze_stack(stack_resources):
@@ -261,6 +259,15 @@ def _analyze(
             for r in run.invokes
         ],
     )
+
+
+def _stack_outputs(
+    resource: EngineResource, analysed: struct_pb2.Struct | None
+) -> struct_pb2.Struct:
+    """What AnalyzeStack sees: the preview's outputs, recomputed if a remediation changed inputs."""
+    if analysed is None or analysed is resource.properties or not resource.custom:
+        return resource.outputs
+    return preview_outputs(resource.type, analysed)
 
 
 def _bare_summary(r: EngineResource) -> ResourceSummary:

@@ -175,3 +175,18 @@ def test_pack_info_comes_from_the_pack(shared) -> None:
     assert (pack.name, pack.version) == ("echo", "0.0.7")
     assert pack.handshake is False  # pulumi-policy's Python server has no Handshake yet
     assert Path(pack.path) == (PACKS / "echo").resolve()
+
+
+def test_analyze_stack_sees_preview_outputs(shared) -> None:
+    _, records = shared
+    [stack] = stack_records(records)
+    by_urn = {r["urn"]: r for r in stack["resources"]}
+    logs = by_urn[f"{URN}aws:s3/bucket:Bucket::logs"]["props"]
+    # Inputs as given; computed outputs unknown; optional inputs left unset stay absent.
+    assert logs["bucket"] == "fx-logs"
+    assert logs["arn"] == UNKNOWN and logs["tagsAll"] == UNKNOWN
+    assert "bucketPrefix" not in logs and "forceDestroy" not in logs
+    # A component's (and the stack's) outputs are what the program registered.
+    assert by_urn[STACK_URN]["props"] == {"owner": "platform", "retention": 30}
+    # Analyze, by contrast, gets the inputs only.
+    assert "arn" not in analyzed(records)[f"{URN}aws:s3/bucket:Bucket::logs"]["props"]
