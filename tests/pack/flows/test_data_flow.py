@@ -328,3 +328,58 @@ def test_the_blueprints_replica_bucket_and_standby_pass_both_flow_rules_in_previ
     assert {d.urn for d in run(moved)} == {replica.resource_urn(), standby.resource_urn()}
     assert {d.urn for r in moved for d in analyze(no_cross_region_copy.POLICY, r)} == {
         policy.resource_urn(), standby.resource_urn()}
+
+
+IRELAND_VAULT = "arn:aws:backup:eu-west-1:111122223333:backup-vault:dr"
+
+
+def _plan_copying_to(vault_arn: str) -> Resource:
+    return Resource("aws:backup/plan:Plan", "plan", {"name": "plan", "rules": [{
+        "ruleName": "daily", "targetVaultName": "primary",
+        "copyActions": [{"destinationVaultArn": vault_arn}]}]}, US)  # fmt: skip
+
+
+def _selection(plan: Resource, **props: Any) -> Resource:
+    return Resource(
+        "aws:backup/selection:Selection", "sel",
+        {"name": "sel", "planId": UNKNOWN_STRING,
+         "iamRoleArn": "arn:aws:iam::111122223333:role/backup", **props},
+        US, property_dependencies={"planId": [plan.resource_urn()]},
+    )  # fmt: skip
+
+
+def test_backup_selections_by_tag_and_by_wildcard_select_the_stores_they_name():
+    table = Resource("aws:dynamodb/table:Table", "users",
+                     {"name": "users", "tags": {**USER, "backup": "daily"}}, US)
+    other = Resource("aws:dynamodb/table:Table", "catalog",
+                     {"name": "catalog", "tags": {**NON_PERSONAL, "backup": "weekly"}}, US)
+    plan = _plan_copying_to(IRELAND_VAULT)
+    by_tag = _selection(plan, selectionTags=[
+        {"type": "STRINGEQUALS", "key": "backup", "value": "daily"}])  # fmt: skip
+    [d] = run([table, other, plan, by_tag])
+    assert d.urn == plan.resource_urn() and "users -[backup via sel" in d.message
+    weekly = _selection(plan, selectionTags=[
+        {"type": "STRINGEQUALS", "key": "backup", "value": "weekly"}])  # fmt: skip
+    assert run([table, other, plan, weekly]) == []
+    wildcard = _selection(plan, resources=["arn:aws:dynamodb:*:*:table/*"])
+    [d] = run([table, other, plan, wildcard])
+    assert "every aws data store of the stack" in d.message
+    assert run([table, other, _plan_copying_to(IRELAND_VAULT.replace("eu-west-1", "us-east-1")),
+                wildcard]) == []
+
+
+def test_dlm_copies_the_snapshots_of_the_volumes_its_target_tags_select():
+    volume = Resource("aws:ebs/volume:Volume", "users-vol", {
+        "availabilityZone": "us-east-1a", "size": 100, "tags": {**USER, "snap": "yes"}}, US)
+    policy = Resource("aws:dlm/lifecyclePolicy:LifecyclePolicy", "snapshots", {
+        "description": "d", "executionRoleArn": "arn:aws:iam::111122223333:role/dlm",
+        "policyDetails": {"targetTags": {"snap": "yes"}, "schedules": [{
+            "name": "daily", "crossRegionCopyRules": [{"target": "us-east-1"}]}]}}, US)
+    assert run([volume, policy]) == []
+    abroad = replace(policy, props={**policy.props, "policyDetails": {
+        "targetTags": {"snap": "yes"}, "schedules": [{
+            "name": "daily", "crossRegionCopyRules": [{"target": "ap-southeast-1"}]}]}})
+    [d] = run([volume, abroad])
+    assert d.urn == policy.resource_urn() and "users-vol -[copy via snapshots" in d.message
+    untagged = replace(volume, props={**volume.props, "tags": USER})
+    assert run([untagged, abroad]) == []

@@ -25,6 +25,7 @@ from residency_pack.testing import (
 
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LEAVES = st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=10) | st.sampled_from([
+    {"snap": "yes"}, [{"type": "STRINGEQUALS", "key": "k", "value": "v"}, 3], "arn:aws:*",
     UNKNOWN_STRING, "us-east-1", "ap-southeast-1", "us-phoenix-1", "Uocm:SIN-AD-1",
     "arn:aws:s3:::b", "arn:aws:kms:eu-west-1:111122223333:key/x", "ocid1.vault.oc1.fra.x",
     "ocid1.bucket.oc1..x", "", "us-user-data",
@@ -50,9 +51,10 @@ def shaped(steps: tuple[str, ...], leaf: st.SearchStrategy[Any]) -> st.SearchStr
 def resources(draw: st.DrawFn) -> Resource:
     entry: CopyField = draw(st.sampled_from(COPY_FIELDS))
     props: dict[str, Any] = {}
-    for name in (*entry.at, *entry.hints, *((entry.source,) if entry.source else ())):
-        steps = split_path(entry.each) + split_path(name) if name != entry.source else (
-            split_path(name))  # fmt: skip
+    top_level = tuple(n for n in (entry.source, entry.source_tags) if n)
+    for name in (*entry.at, *entry.hints, *top_level):
+        steps = split_path(name) if name in top_level else (
+            split_path(entry.each) + split_path(name))  # fmt: skip
         value = draw(shaped(steps, LEAVES | st.lists(LEAVES, max_size=2)))
         if not isinstance(value, dict):
             continue

@@ -16,6 +16,8 @@ flow it is, and which fields of that element say where the data goes:
 * ``same_region`` marks references the service resolves in the resource's own region (an AWS
   Backup plan's vault name, a bucket-logging target), so a referenced resource outside the
   stack is still located;
+* ``source_tags`` names a tag filter that selects the stores being copied (AWS Backup
+  selections, DLM policies); a ``source`` value with ``*`` selects every store of the cloud;
 * ``source`` names, for configuration resources (an S3 replication configuration, an OCI
   replication policy), the field that references the data store being copied.
 
@@ -64,6 +66,7 @@ class CopyField:
     hints: tuple[str, ...] = ()  # references the service requires in the destination's region
     inbound: bool = False  # `at` names where the data comes from; the copy is this resource
     source: str | None = None  # field naming the data store being copied (None: this resource)
+    source_tags: str | None = None  # field selecting the copied stores by tag (map or list)
     targets: tuple[str, ...] = ()  # type tokens or token prefixes `at` may reference
     copy_rule: bool = True  # checked per resource by residency-no-cross-region-copy
     same_region: bool = False  # the service requires the referenced resource in this region
@@ -254,7 +257,7 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        targets=("aws:backup/vault:Vault",), copy_rule=False, same_region=True),
     _f("aws:backup/plan:Plan", "rules[*]", B, "targetLogicallyAirGappedBackupVaultArn"),
     _f("aws:backup/selection:Selection", "", B, "planId", source="resources",
-       targets=("aws:backup/plan:Plan",), copy_rule=False,
+       source_tags="selectionTags", targets=("aws:backup/plan:Plan",), copy_rule=False,
        note="the selected resources are backed up by the plan", same_region=True),
     _f("aws:ebs/snapshotCopy:SnapshotCopy", "", C, "sourceSnapshotId", inbound=True,
        targets=("aws:ebs/",)),
@@ -270,9 +273,10 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        copy_rule=False),
     _f("aws:dlm/lifecyclePolicy:LifecyclePolicy",
        "policyDetails.schedules[*].crossRegionCopyRules[*]", C, "target", "targetRegion",
-       hints=("cmkArn",), note="EBS snapshot / AMI copy rule"),
+       hints=("cmkArn",), source_tags="policyDetails.targetTags",
+       note="EBS snapshot / AMI copy rule"),
     _f("aws:dlm/lifecyclePolicy:LifecyclePolicy", "policyDetails.action.crossRegionCopies[*]", C,
-       "target", hints=("encryptionConfiguration.cmkArn",)),
+       "target", hints=("encryptionConfiguration.cmkArn",), source_tags="policyDetails.targetTags"),
     # --- AWS keys and secrets ----------------------------------------------------------------
     _f("aws:kms/replicaKey:ReplicaKey", "", R, "primaryKeyArn", inbound=True,
        targets=_KMS_KEYS),
@@ -661,3 +665,34 @@ def is_destination_field(resource_type: str, path: tuple[str | int, ...]) -> boo
             if _matches(each + split_path(name), path):
                 return True
     return False
+
+
+def source_tag_filter(entry: CopyField, props: Any) -> list[tuple[str, str | None]] | None:
+    """The ``(key, value)`` tag pairs that select the entry's source stores (a value of None
+    matches any value of the key), UNKNOWN-free; None if the entry selects by no tags. A
+    selection whose tags are unknown selects by key only where known, else every key (``[("",
+    None)]`` matches any tagged store): fail closed."""
+    if entry.source_tags is None:
+        return None
+    value = next((v for _, v in walk(props, split_path(entry.source_tags))), None)
+    if value is None:
+        return None
+    if value is UNKNOWN:
+        return [("", None)]
+    pairs: list[tuple[str, str | None]] = []
+    if isinstance(value, Mapping):  # DLM: {key: value}
+        for key, tag in value.items():
+            pairs.append((str(key), tag if isinstance(tag, str) else None))
+    elif isinstance(value, list):  # AWS Backup: [{type, key, value}]
+        for item in value:
+            if not isinstance(item, Mapping):
+                pairs.append(("", None))
+                continue
+            key, tag, kind = item.get("key"), item.get("value"), item.get("type")
+            if not isinstance(key, str):
+                pairs.append(("", None))
+            elif kind == "STRINGEQUALS" and isinstance(tag, str):
+                pairs.append((key, tag))
+            else:
+                pairs.append((key, None))
+    return pairs

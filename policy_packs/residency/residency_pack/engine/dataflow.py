@@ -49,6 +49,7 @@ IDENTITY_PROPS: Final[tuple[str, ...]] = (
     "dbSnapshotArn",
     "dbClusterSnapshotArn",
 )
+TAG_FIELDS: Final[tuple[str, ...]] = ("tags", "freeformTags")
 MAX_PATH_HOPS: Final = 16  # a witness path longer than this is shortened in messages
 
 
@@ -128,8 +129,11 @@ class _Resolver:
     """Finds the stack resources a reference names. Built once per stack: O(resources)."""
 
     def __init__(self, resources: Sequence[FlowResource]) -> None:
+        self.resources = resources
         self.by_urn: dict[str, FlowResource] = {r.urn: r for r in resources}
         self.by_value: dict[str, list[str]] = {}
+        self.by_tag: dict[tuple[str, str], list[str]] = {}
+        self.by_tag_key: dict[str, list[str]] = {}
         for resource in resources:
             if type_catalog.is_provider(resource.type) or not isinstance(resource.props, dict):
                 continue
@@ -137,6 +141,18 @@ class _Resolver:
                 value = resource.props.get(prop)
                 if isinstance(value, str) and value:
                     self.by_value.setdefault(value, []).append(resource.urn)
+            for field_name in TAG_FIELDS:
+                tags = resource.props.get(field_name)
+                if not isinstance(tags, dict):
+                    continue
+                for key, tag in tags.items():
+                    self.by_tag_key.setdefault(str(key), []).append(resource.urn)
+                    if isinstance(tag, str):
+                        self.by_tag.setdefault((str(key), tag), []).append(resource.urn)
+
+    def tagged(self, key: str, value: str | None, self_urn: str) -> list[str]:
+        found = self.by_tag_key.get(key, []) if value is None else self.by_tag.get((key, value), [])
+        return [u for u in found if u != self_urn]
 
     def _eligible(self, entry: CopyField, urn: str, self_urn: str) -> bool:
         target = self.by_urn.get(urn)
@@ -218,15 +234,49 @@ def _located_in(region: EffectiveRegion, locations: set[Location]) -> bool:
     )
 
 
-def _sources(resolver: _Resolver, resource: FlowResource, entry: CopyField) -> list[str]:
-    if entry.source is None:
+def _sources(
+    graph: FlowGraph, resolver: _Resolver, resource: FlowResource, entry: CopyField
+) -> list[str]:
+    if entry.source is None and entry.source_tags is None:
         return [resource.urn]
     found: list[str] = []
+    every_store = False
     for path, value in copy_fields.source_values(entry, resource.props):
+        if isinstance(value, str) and "*" in value:
+            every_store = True  # an ARN pattern: fail closed, every store of the cloud
+            continue
         named = [] if value is UNKNOWN else resolver.by_reference(_ANY_SOURCE, value, resource.urn)
         found += named or resolver.by_dependency(_ANY_SOURCE, resource, path)
+    for key, value in copy_fields.source_tag_filter(entry, resource.props) or ():
+        if key:
+            found += resolver.tagged(key, value, resource.urn)
+        else:
+            every_store = True
+    if every_store:
+        found.append(_every_store(graph, resolver, resource, entry))
     # A source outside the stack: the configuring resource stands for it.
     return list(dict.fromkeys(found)) or [resource.urn]
+
+
+def _every_store(
+    graph: FlowGraph, resolver: _Resolver, selector: FlowResource, entry: CopyField
+) -> str:
+    """One node per cloud that every data store of that cloud flows into: what a wildcard or
+    unknown selection selects. Built once, so the graph stays linear."""
+    cloud = copy_fields.region_catalog_cloud(selector.type) or "any"
+    key = f"every-store|{cloud}"
+    if key not in graph.nodes:
+        graph.add_node(Node(key, "resource", f"every {cloud} data store of the stack"))
+        for resource in resolver.resources:
+            if (
+                copy_fields.region_catalog_cloud(resource.type) == cloud
+                and type_catalog.is_data_bearing(resource.type)
+                and resource.type not in copy_fields.CONDUIT_TYPES
+            ):
+                graph.add_edge(
+                    Edge(resource.urn, key, entry.flow, selector.urn, "selection (wildcard)")
+                )
+    return key
 
 
 _ANY_SOURCE: Final = CopyField("", "", FlowKind.COPY, ())
@@ -267,7 +317,7 @@ def _add_flows(
         targets = [graph.add_node(_region_node(resource, loc)) for loc in _own_locations(resource)]
     else:
         targets = [graph.add_node(_unresolved_node(resource, destination))]
-    for source in _sources(resolver, resource, entry):
+    for source in _sources(graph, resolver, resource, entry):
         for target in targets:
             graph.add_edge(Edge(source, target, entry.flow, resource.urn, field_path))
 
