@@ -21,6 +21,8 @@ import pulumi
 import pulumi.runtime.settings as pulumi_settings
 import pytest
 import yaml
+from blueprint.config import load_config
+from blueprint.stack import build
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -266,9 +268,6 @@ def run_blueprint(
 ) -> Deployment:
     """Run the program (``blueprint.stack.main``'s body) on ``config`` under mocks; with
     ``preview`` the runtime is in dry-run mode, as during ``pulumi preview`` and preflight."""
-    from blueprint.config import load_config
-    from blueprint.stack import build
-
     mocks = BlueprintMocks()
     monitor = RecordingMonitor(mocks)
     LAST_RUN.monitor = monitor

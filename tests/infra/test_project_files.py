@@ -74,6 +74,12 @@ def test_stack_files_use_namespaced_keys_the_program_knows(stack: str) -> None:
 
 
 @pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_default_providers_are_disabled(stack: str) -> None:
+    config = _yaml(f"Pulumi.{stack}.yaml")["config"]
+    assert config["pulumi:disable-default-providers"] == ["*"]
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
 def test_secrets_provider_key_is_in_the_backup_region(stack: str) -> None:
     doc = _yaml(f"Pulumi.{stack}.yaml")
     assert doc["secretsprovider"].startswith("awskms://")
