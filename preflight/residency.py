@@ -4,14 +4,15 @@ the same properties the pack received, so the report and the verdict cannot disa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf import json_format
 from pulumi_policy import PolicyProviderResource
 from pulumi_policy.deserialize import deserialize_properties
 from residency_pack.engine import classification as classification_mod  # type: ignore[import-untyped]
-from residency_pack.engine import copy_fields, type_catalog  # type: ignore[import-untyped]
+from residency_pack.engine import dataflow, type_catalog  # type: ignore[import-untyped]
 from residency_pack.engine.effective_region import (  # type: ignore[import-untyped]
     effective_region,
 )
@@ -109,56 +110,41 @@ def _unknown_leaves(
             yield from _unknown_leaves(v, (*path, i))
 
 
-def data_flows(
-    resources: list[EngineResource], props_by_urn: dict[str, dict[str, Any]]
-) -> list[DataFlow]:
-    """Flows from a data store to where its data is copied, from the copy-field catalog.
+@dataclass(frozen=True)
+class _FlowResource:
+    """A resource as the pack's data-flow graph reads it (``dataflow.FlowResource``)."""
 
-    A configuration resource (an S3 replication configuration, an OCI replication policy) names
-    the store it copies in its ``source`` field: the flow starts at that store, resolved through
-    property dependencies. An inbound entry (a read replica, a cross-region standby) is a flow
-    from the store it names into the resource itself. Targets are resources of the stack where
-    property dependencies resolve them, else the region the value itself names.
-    """
-    by_urn = {r.urn: r for r in resources}
-    region_of: dict[str, str | None] = {}
+    type: str
+    urn: str
+    name: str
+    props: Any
+    region: Any
+    classification: Any
+    property_dependencies: Mapping[str, Sequence[str]]
+
+
+def data_flows(flow_resources: list[_FlowResource]) -> list[DataFlow]:
+    """Every edge of the pack's own data-flow graph (``residency_pack.engine.dataflow``), so the
+    diagram shows exactly the flows ``residency-data-flow`` judged."""
+    graph = dataflow.build_graph(flow_resources)
     flows: list[DataFlow] = []
-    for resource in resources:
-        props = props_by_urn[resource.urn]
-        for dest in copy_fields.destinations(resource.type, props):
-            kind = str(dest.field.flow)
-            linked = _linked(resource, dest.path or dest.field.at[0], dest.field, by_urn)
-            if dest.field.inbound:
-                for source in linked or []:
-                    flows.append(DataFlow(source, resource.urn, None, kind))
-                continue
-            origins = [resource.urn]
-            if dest.field.source:
-                origins = _linked(resource, dest.field.source, None, by_urn) or origins
-            for origin in origins:
-                if linked:
-                    flows.extend(DataFlow(origin, target, None, kind) for target in linked)
-                elif dest.regions:
-                    flows.extend(DataFlow(origin, None, loc[1], kind) for _, loc in dest.regions)
-                else:
-                    flows.append(DataFlow(origin, None, None, kind))
-    del region_of
+    for edge in graph.edges():
+        target = graph.nodes.get(edge.target)
+        if target is None:
+            continue
+        if target.kind == "resource":
+            flows.append(DataFlow(edge.source, target.urn, None, edge.flow.value))
+        elif target.kind == "region" and target.location is not None:
+            flows.append(DataFlow(edge.source, None, target.location[1], edge.flow.value))
+        else:
+            flows.append(DataFlow(edge.source, None, None, edge.flow.value))
     return list(dict.fromkeys(flows))
 
 
-def _linked(
-    resource: EngineResource, path: str, field: Any, by_urn: dict[str, EngineResource]
-) -> list[str]:
-    """Resources of the stack a property references, through its property dependencies."""
-    top = path.split(".")[0].split("[")[0]
-    found = [u for u in resource.property_dependencies.get(top, []) if u in by_urn]
-    if field is not None:
-        found = [u for u in found if copy_fields.matches_target(field, by_urn[u].type)]
-    return found
-
-
 def summarize(
-    resources: list[EngineResource], properties: dict[str, Any]
+    resources: list[EngineResource],
+    properties: dict[str, Any],
+    outputs: dict[str, Any] | None = None,
 ) -> tuple[list[ResourceSummary], list[DataFlow]]:
     """One summary per resource, and the data flows between them.
 
@@ -166,7 +152,26 @@ def summarize(
     """
     names = {r.urn: r.name for r in resources}
     props_by_urn = {r.urn: plain_props(properties.get(r.urn, r.properties)) for r in resources}
-    flows = data_flows(resources, props_by_urn)
+    flow_resources: list[_FlowResource] = []
+    regions: dict[str, Any] = {}
+    classes: dict[str, Any] = {}
+    for r in resources:
+        props = props_by_urn[r.urn]
+        regions[r.urn] = effective_region(r.type, props, _provider(r))
+        classes[r.urn] = classification_mod.classification_of(r.type, props)
+        stack_view = plain_props(outputs[r.urn]) if outputs and r.urn in outputs else props
+        flow_resources.append(
+            _FlowResource(
+                r.type,
+                r.urn,
+                r.name,
+                stack_view,
+                regions[r.urn],
+                classes[r.urn],
+                r.property_dependencies,
+            )
+        )
+    flows = data_flows(flow_resources)
     by_urn = {r.urn: r for r in resources}
     stores = {
         r.urn for r in resources if type_catalog.is_data_bearing(r.type) and r.type != STACK_TYPE
@@ -176,8 +181,8 @@ def summarize(
     region_of: dict[str, str | None] = {}
     for resource in resources:
         props = props_by_urn[resource.urn]
-        region = effective_region(resource.type, props, _provider(resource))
-        cls = classification_mod.classification_of(resource.type, props)
+        region = regions[resource.urn]
+        cls = classes[resource.urn]
         classification = "unknown" if cls is UNKNOWN else (cls if isinstance(cls, str) else None)
         data_store = type_catalog.is_data_bearing(resource.type)
         region_of[resource.urn] = region.region

@@ -231,7 +231,9 @@ def _analyze(
     try:
         from preflight.residency import summarize
 
-        summaries, flows = summarize(run.resources, properties)
+        summaries, flows = summarize(
+            run.resources, properties, {r.urn: outputs for r, outputs in stack_resources}
+        )
     except Exception as exc:  # the inventory informs; the verdict is the pack's
         notes.append(f"residency inventory unavailable ({type(exc).__name__}: {exc})")
         summaries, flows = [_bare_summary(r) for r in run.resources], []
