@@ -318,7 +318,7 @@ def dev(dev_config: dict[str, Any]) -> Deployment:
     return run_blueprint(dev_config, "dev")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def runner() -> Callable[..., Deployment]:
     return run_blueprint
 

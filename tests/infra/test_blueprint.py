@@ -123,12 +123,22 @@ def test_every_resource_has_an_explicit_provider_with_its_region(
         assert r.region, r.urn
 
 
-def test_providers_carry_the_account_and_tenancy_from_config(runner: Any, prod_config: Any) -> None:
-    config = {**prod_config, "aws:allowedAccountIds": ["444455556666", "777788889999"]}
-    d = runner(config)
+# Accounts other than the stack file's, so that the tests below see them flow from config.
+OTHER_ACCOUNTS = ["444455556666", "777788889999"]
+
+
+@pytest.fixture(scope="module")
+def prod_other_accounts(runner: Any, prod_config: Any) -> Any:
+    return runner({**prod_config, "aws:allowedAccountIds": OTHER_ACCOUNTS})
+
+
+def test_providers_carry_the_account_and_tenancy_from_config(
+    prod_other_accounts: Any, prod_config: Any
+) -> None:
+    d = prod_other_accounts
     for p in d.providers.values():
         if p.type == "pulumi:providers:aws":
-            assert json.loads(p.inputs["allowedAccountIds"]) == ["444455556666", "777788889999"]
+            assert json.loads(p.inputs["allowedAccountIds"]) == OTHER_ACCOUNTS
         else:
             assert p.inputs["tenancyOcid"] == prod_config["oci:tenancyOcid"]
 
@@ -209,10 +219,10 @@ def test_aws_backup_plan_keeps_recovery_points_in_its_own_locked_vault(prod: Any
 
 
 def test_aws_backup_service_role_is_pinned_to_the_configured_accounts(
-    runner: Any, prod_config: Any
+    prod_other_accounts: Any,
 ) -> None:
-    accounts = ["444455556666"]
-    d = runner({**prod_config, "aws:allowedAccountIds": accounts})
+    accounts = OTHER_ACCOUNTS
+    d = prod_other_accounts
     (statement,) = json.loads(d.named("backups-service-role").inputs["assumeRolePolicy"])[
         "Statement"
     ]
@@ -375,10 +385,10 @@ def test_dev_policy_grants_no_replication(dev: Any) -> None:
 
 
 def test_aws_trust_and_key_policies_name_only_the_configured_accounts(
-    runner: Any, prod_config: Any
+    prod_other_accounts: Any,
 ) -> None:
-    accounts = ["444455556666", "777788889999"]
-    d = runner({**prod_config, "aws:allowedAccountIds": accounts})
+    accounts = OTHER_ACCOUNTS
+    d = prod_other_accounts
     roots = [f"arn:aws:iam::{a}:root" for a in accounts]
     role = d.named("backups-export-role")
     key = d.named("backups-key")
