@@ -8,10 +8,13 @@ runner, which the CLI uses.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import sys
-from contextlib import redirect_stderr
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +30,30 @@ PROGRAMS = Path(__file__).resolve().parents[1] / "fixtures" / "programs"
 PACK = Path(__file__).resolve().parents[2] / "policy_packs" / "residency"
 
 
+@contextmanager
+def restoring_event_loop() -> Iterator[None]:
+    """preflight runs the program on its own event loop and leaves none set; tests that run
+    after these ones may rely on the thread's loop, so it is put back."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
+        except RuntimeError:
+            previous = None
+    try:
+        yield
+    finally:
+        if previous is not None and not previous.is_closed():
+            asyncio.set_event_loop(previous)
+
+
 def preflight(tmp_path: Path, program: str, stack: str = "dev") -> tuple[int, Any, str]:
     """Exit status, JSON report (None if none was written) and stderr of one CLI run."""
     report_file = tmp_path / f"{program}-{stack}.json"
     argv = ["--program", str(PROGRAMS / program), "--stack", stack, "--policy-pack", str(PACK)]
     argv += ["--format", "json", "--output", str(report_file)]
     stderr = io.StringIO()
-    with redirect_stderr(stderr):
+    with redirect_stderr(stderr), restoring_event_loop():
         code = main(argv)
     report = json.loads(report_file.read_text()) if report_file.exists() else None
     return code, report, stderr.getvalue()
@@ -41,7 +61,8 @@ def preflight(tmp_path: Path, program: str, stack: str = "dev") -> tuple[int, An
 
 def program_run(program: str, stack: str = "dev") -> ProgramRun:
     project = load_project(PROGRAMS / program)
-    return run_program(project, load_stack_config(project, stack))
+    with restoring_event_loop():
+        return run_program(project, load_stack_config(project, stack))
 
 
 def inputs(run: ProgramRun, name: str) -> dict[str, Any]:
