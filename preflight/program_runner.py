@@ -99,7 +99,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             for reg in self.registrations:
                 if reg.urn == urn:
                     obj = reg.request.object if reg.kind == "register" else reg.request.properties
-                    return obj  # type: ignore[no-any-return]
+                    return obj
         return None
 
     def RegisterResource(self, request: Any) -> Any:
@@ -174,6 +174,12 @@ def _run_in_context(
     project: Project, config: StackConfig, organization: str, answerer: InvokeAnswerer
 ) -> ProgramRun:
     entry = language_host.entry_point(project.root, project.main)
+    try:
+        previous_loop: asyncio.AbstractEventLoop | None = (
+            asyncio.get_event_loop_policy().get_event_loop()
+        )
+    except RuntimeError:
+        previous_loop = None
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     mocks = PreviewMocks(answerer)
@@ -232,7 +238,8 @@ def _run_in_context(
         with contextlib.suppress(Exception):
             loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()
-        asyncio.set_event_loop(None)
+        # Leave the caller's event loop as it was (tests that run programs in-process share it).
+        asyncio.set_event_loop(previous_loop)
 
     resources = engine_resources(
         monitor.registrations, config, project.name, project.root, monitor.registered_outputs

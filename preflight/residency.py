@@ -11,12 +11,12 @@ from typing import Any
 from google.protobuf import json_format
 from pulumi_policy import PolicyProviderResource
 from pulumi_policy.deserialize import deserialize_properties
-from residency_pack.engine import classification as classification_mod  # type: ignore[import-untyped]
-from residency_pack.engine import dataflow, type_catalog  # type: ignore[import-untyped]
-from residency_pack.engine.effective_region import (  # type: ignore[import-untyped]
+from residency_pack.engine import classification as classification_mod
+from residency_pack.engine import dataflow, type_catalog
+from residency_pack.engine.effective_region import (
     effective_region,
 )
-from residency_pack.engine.props import (  # type: ignore[import-untyped]
+from residency_pack.engine.props import (
     UNKNOWN,
     iter_strings,
     unwrap,
@@ -37,7 +37,7 @@ _KEY_FIELDS = (
 
 def plain_props(struct: Any) -> dict[str, Any]:
     """A property bag as the pack's SDK deserializes it, with unknowns as ``UNKNOWN``."""
-    return unwrap(deserialize_properties(json_format.MessageToDict(struct)))  # type: ignore[no-any-return]
+    return unwrap(deserialize_properties(json_format.MessageToDict(struct)))
 
 
 def _provider(resource: EngineResource) -> PolicyProviderResource | None:

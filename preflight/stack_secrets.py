@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from residency_pack.engine import pack_config, region_catalog  # type: ignore[import-untyped]
-from residency_pack.engine.classification import US_USER_DATA  # type: ignore[import-untyped]
-from residency_pack.engine.region_catalog import Cloud  # type: ignore[import-untyped]
+from residency_pack.engine import pack_config, region_catalog
+from residency_pack.engine.classification import US_USER_DATA
+from residency_pack.engine.region_catalog import Cloud
 
 SECRETS_PROVIDER = "secretsprovider"
 ENCRYPTED_KEY = "encryptedkey"
