@@ -91,10 +91,13 @@ def _is_within(path: str | None, directory: Path) -> bool:
 def program_environment(entry: EntryPoint) -> Iterator[None]:
     """The process state the language host gives a program; restored afterwards.
 
-    Modules the program imported from its own directory are forgotten on exit, so running it (or
-    another program with a module of the same name) again imports them afresh.
+    Modules the program imported from its project directory are forgotten on exit, so running it
+    (or another program with a module of the same name) again imports them afresh. Only modules
+    first imported during the run: when the project is the repository preflight itself lives in,
+    preflight's own modules must stay.
     """
     saved_cwd, saved_path, saved_argv = os.getcwd(), list(sys.path), list(sys.argv)
+    imported_before = set(sys.modules)
     extra_paths = [str(entry.work_dir)]
     if entry.path.is_file() and entry.path.parent != entry.work_dir:
         extra_paths.append(str(entry.path.parent))
@@ -108,7 +111,9 @@ def program_environment(entry: EntryPoint) -> Iterator[None]:
         sys.path[:] = saved_path
         sys.argv = saved_argv
         for name, module in list(sys.modules.items()):
-            if _is_within(getattr(module, "__file__", None), entry.project_dir):
+            if name not in imported_before and _is_within(
+                getattr(module, "__file__", None), entry.project_dir
+            ):
                 del sys.modules[name]
 
 

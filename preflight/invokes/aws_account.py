@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from residency_pack.engine import region_catalog  # type: ignore[import-untyped]
+from residency_pack.engine import region_catalog
 
 from .builtin import NoBuiltinAnswer
 from .provider_settings import ProviderSettings

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from residency_pack.engine import region_catalog  # type: ignore[import-untyped]
+from residency_pack.engine import region_catalog
 
 from .builtin import NoBuiltinAnswer
 from .provider_settings import ProviderSettings

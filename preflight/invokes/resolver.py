@@ -46,6 +46,21 @@ BUILTINS: dict[str, BuiltinAnswer] = {
 }
 
 
+# What each built-in answer rests on, for the reports: the pack's verdict may depend on it.
+DERIVATIONS: dict[str, str] = {
+    aws_iam_policy_document.TOKEN: "rendered from the arguments as the provider renders it",
+    aws_account.GET_CALLER_IDENTITY: "the one account in allowedAccountIds, as its root identity",
+    aws_region.GET_REGION: "the region, from the region catalog",
+    aws_region.GET_PARTITION: "the region's partition, from the region catalog and botocore",
+    aws_region.GET_AVAILABILITY_ZONES: "zones <region>a-c of the region (real count unknown)",
+    oci_identity.GET_AVAILABILITY_DOMAINS: "one AD of the region, placeholder prefix Xxxx",
+    oci_identity.GET_REGIONS: "the realm's regions, from the region catalog",
+    oci_identity.GET_REGION_SUBSCRIPTIONS: "the provider's region only, as the home region",
+    oci_identity.GET_TENANCY: "placeholder name; home region = the provider's region",
+    oci_object_storage.GET_NAMESPACE: "placeholder namespace preflightns",
+}
+
+
 @dataclass(frozen=True)
 class InvokeRecord:
     """One invoke the program made and where its answer came from (for the reports)."""
@@ -106,7 +121,7 @@ class InvokeResolver:
                     f"{invalid.message}"
                 ) from invalid
             else:
-                note = f"derived offline from the {settings.origin}"
+                note = f"{DERIVATIONS.get(token, 'derived offline')}; {settings.origin}"
                 self._record(InvokeRecord(token, dict(args), "built-in", call_site, note))
                 return result
         raise UnansweredInvokeError(

@@ -74,3 +74,27 @@ def test_bad_entry_points_name_pulumi_yaml_and_the_fix(
     assert raised.value.message.startswith(f"{root.resolve() / 'Pulumi.yaml'}: ")
     assert fragment in raised.value.message
     assert raised.value.exit_code == 2
+
+
+def test_modules_imported_before_the_run_stay_imported(tmp_path: Path) -> None:
+    # A program inside a project that also holds already-imported code (preflight's own
+    # repository runs the blueprint this way): only the program's new modules are forgotten.
+    root = project(
+        tmp_path,
+        {
+            "Pulumi.yaml": "",
+            "shared_before.py": "",
+            "program/__main__.py": "import shared_before, fresh_module\n",
+            "program/fresh_module.py": "",
+        },
+    )
+    sys.path.insert(0, str(root))
+    try:
+        import shared_before  # type: ignore[import-not-found]  # noqa: F401
+
+        run_program(entry_point(root, "program"))
+        assert "shared_before" in sys.modules
+        assert "fresh_module" not in sys.modules
+    finally:
+        sys.path.remove(str(root))
+        sys.modules.pop("shared_before", None)

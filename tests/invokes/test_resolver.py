@@ -235,3 +235,13 @@ def test_call_site_capture_restores_the_sdk_functions(tmp_path: Path) -> None:
     with resolver(tmp_path).capturing_call_sites():
         assert pulumi.runtime.invoke is not before[0]
     assert (pulumi.runtime.invoke, pulumi.runtime.invoke_output) == before
+
+
+def test_records_say_where_each_answer_came_from(tmp_path: Path) -> None:
+    answers = resolver(tmp_path, {"oci:region": "us-ashburn-1"})
+    answers.answer("oci:ObjectStorage/getNamespace:getNamespace", {}, None)
+    answers.answer(ADS, {}, {"region": "us-phoenix-1"})
+    assert [(r.source, r.note) for r in answers.records] == [
+        ("built-in", "placeholder namespace preflightns; stack config (default provider)"),
+        ("built-in", "one AD of the region, placeholder prefix Xxxx; explicit provider"),
+    ]
