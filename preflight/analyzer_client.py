@@ -82,6 +82,17 @@ class Remediation:
     diagnostic: str
 
 
+def _json_numbers(value: Any) -> Any:
+    """Struct numbers are doubles; show a whole number as JSON does (``3``, not ``3.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _json_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_numbers(v) for v in value]
+    return value
+
+
 def level_name(value: int) -> str:
     return _LEVELS.get(value, "advisory")
 
@@ -233,7 +244,9 @@ class AnalyzerClient:
             schema: dict[str, Any] | None = None
             if info.supportsConfig:
                 schema = {
-                    "properties": json_format.MessageToDict(p.configSchema.properties),
+                    "properties": _json_numbers(
+                        json_format.MessageToDict(p.configSchema.properties)
+                    ),
                     "required": list(p.configSchema.required),
                 }
                 schema["properties"]["enforcementLevel"] = {
@@ -257,7 +270,7 @@ class AnalyzerClient:
         initial = {
             k: PolicyConfig(
                 level_name(v.enforcementLevel) if v.enforcementLevel in _LEVELS else "",
-                json_format.MessageToDict(v.properties) or None,
+                _json_numbers(json_format.MessageToDict(v.properties)) or None,
             )
             for k, v in info.initialConfig.items()
         }
