@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulumi
-from residency_pack.engine import region_catalog  # type: ignore[import-untyped]
+from residency_pack.engine import region_catalog
 
 PROJECT = "residency-blueprint"
 

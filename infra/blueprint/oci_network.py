@@ -11,7 +11,7 @@ import ipaddress
 
 import pulumi
 import pulumi_oci as oci
-from residency_pack.engine import region_catalog  # type: ignore[import-untyped]
+from residency_pack.engine import region_catalog
 
 from blueprint.providers import child_opts
 

@@ -26,7 +26,7 @@ from blueprint.stack import build
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
-from residency_pack.engine import region_catalog  # type: ignore[import-untyped]
+from residency_pack.engine import region_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "residency-blueprint"

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from residency_pack.engine import region_catalog  # type: ignore[import-untyped]
+from residency_pack.engine import region_catalog
 
 OCI_BUCKET = "oci:ObjectStorage/bucket:Bucket"
 OCI_ADB = "oci:Database/autonomousDatabase:AutonomousDatabase"
