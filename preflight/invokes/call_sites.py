@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import itertools
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -24,9 +26,22 @@ import pulumi.runtime
 
 Frame = tuple[str, int, str]  # file name, line number, function name
 
-_CAPTURED: contextvars.ContextVar[tuple[Frame, ...] | None] = contextvars.ContextVar(
-    "preflight_invoke_call_stack", default=None
+
+@dataclass(frozen=True)
+class InvokeCall:
+    """One call of ``pulumi.runtime.invoke*`` by the program, seen by :func:`capturing`."""
+
+    number: int  # in call order
+    token: str
+    stack: tuple[Frame, ...]
+
+
+OnCall = Callable[[InvokeCall], None]
+
+_CAPTURED: contextvars.ContextVar[InvokeCall | None] = contextvars.ContextVar(
+    "preflight_invoke_call", default=None
 )
+_numbers = itertools.count(1)
 _WRAPPED = ("invoke", "invoke_single", "invoke_output", "invoke_output_single")
 
 
@@ -38,26 +53,28 @@ def _stack(frame: FrameType | None) -> tuple[Frame, ...]:
     return tuple(frames)
 
 
-def _wrap(function: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap(function: Callable[..., Any], on_call: OnCall) -> Callable[..., Any]:
     @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        token = _CAPTURED.set(_stack(sys._getframe(1)))
+    def wrapper(tok: str, *args: Any, **kwargs: Any) -> Any:
+        call = InvokeCall(next(_numbers), tok, _stack(sys._getframe(1)))
+        on_call(call)
+        context_token = _CAPTURED.set(call)
         try:
-            return function(*args, **kwargs)
+            return function(tok, *args, **kwargs)
         finally:
-            _CAPTURED.reset(token)
+            _CAPTURED.reset(context_token)
 
     wrapper.__preflight_wrapped__ = function  # type: ignore[attr-defined]
     return wrapper
 
 
 @contextmanager
-def capturing() -> Iterator[None]:
-    """Record call sites of both invoke forms while the block runs."""
+def capturing(on_call: OnCall) -> Iterator[None]:
+    """Record the calls of both invoke forms while the block runs; ``on_call`` sees each."""
     originals = {name: getattr(pulumi.runtime, name) for name in _WRAPPED}
     for name, function in originals.items():
         if not hasattr(function, "__preflight_wrapped__"):
-            setattr(pulumi.runtime, name, _wrap(function))
+            setattr(pulumi.runtime, name, _wrap(function, on_call))
     try:
         yield
     finally:
@@ -65,11 +82,16 @@ def capturing() -> Iterator[None]:
             setattr(pulumi.runtime, name, function)
 
 
+def current_call() -> InvokeCall | None:
+    """The captured call whose invoke is now being answered, if :func:`capturing` saw it."""
+    return _CAPTURED.get()
+
+
 def current_stack() -> tuple[Frame, ...]:
     """The stack that made the invoke now being answered (innermost frame first)."""
     captured = _CAPTURED.get()
     if captured is not None:
-        return captured
+        return captured.stack
     if threading.current_thread() is not threading.main_thread():
         main_id = threading.main_thread().ident
         main_frame = sys._current_frames().get(main_id) if main_id is not None else None

@@ -25,7 +25,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from . import aws_account, aws_iam_policy_document, aws_region, oci_identity, oci_object_storage
 from .builtin import BuiltinAnswer, NoBuiltinAnswer
-from .call_sites import capturing, current_stack, user_frame
+from .call_sites import InvokeCall, capturing, current_call, current_stack, user_frame
 from .errors import InvalidInvokeArgumentsError, InvokeResultUnknown, UnansweredInvokeError
 from .failed_outputs import drop_unretrieved_invoke_errors, forget_outputs_of_closed_loops
 from .fixtures import FIXTURE_FILE, Fixtures, load_fixtures
@@ -77,9 +77,32 @@ class InvokeResolver:
         self.program_dir = Path(program_dir).resolve()
         self.stack_config = dict(stack_config)
         self.fixtures: Fixtures = load_fixtures(self.program_dir)  # FixtureFileError if invalid
-        self.records: list[InvokeRecord] = []
+        self._records: list[tuple[int, InvokeRecord]] = []
+        self._calls: dict[int, InvokeCall] = {}  # seen by capturing_call_sites
+        self._answered: set[int] = set()
         self._display_base = Path.cwd()
         self._lock = threading.Lock()
+
+    @property
+    def records(self) -> list[InvokeRecord]:
+        """Every invoke of the run, in call order, with where its answer came from.
+
+        A call the SDK never passed on to be answered is listed as ``unknown``: its arguments
+        depend on resources not created yet, and in a preview the SDK then gives the program an
+        unknown result without asking the engine.
+        """
+        with self._lock:
+            records = list(self._records)
+            for number, call in self._calls.items():
+                if number not in self._answered:
+                    site = self._format_site(user_frame(call.stack, self.program_dir))
+                    note = "not asked: its arguments depend on resources not yet created"
+                    records.append((number, InvokeRecord(call.token, {}, "unknown", site, note)))
+        return [record for _, record in sorted(records, key=lambda pair: pair[0])]
+
+    def _saw_call(self, call: InvokeCall) -> None:
+        with self._lock:
+            self._calls[call.number] = call
 
     @contextmanager
     def capturing_call_sites(self) -> Iterator[None]:
@@ -89,20 +112,26 @@ class InvokeResolver:
         forget_outputs_of_closed_loops()
         with contextlib.suppress(RuntimeError):  # no event loop here: nothing will log
             drop_unretrieved_invoke_errors(asyncio.get_event_loop())
-        with capturing():
+        with capturing(self._saw_call):
             yield
 
     def answer(
         self, token: str, args: dict[str, Any], provider_inputs: Mapping[str, Any] | None
     ) -> dict[str, Any]:
+        call = current_call()
+        number = call.number if call is not None else 0
+        if call is not None:
+            with self._lock:
+                self._answered.add(call.number)
         call_site = self._call_site()
         if contains_unknowns(args):
             note = "arguments depend on values unknown during preview, so the result is unknown"
-            self._record(InvokeRecord(token, dict(args), "unknown", call_site, note))
+            self._record(number, InvokeRecord(token, dict(args), "unknown", call_site, note))
             raise InvokeResultUnknown(token)
         fixture = self.fixtures.answer_for(token, args)
         if fixture is not None:
-            self._record(InvokeRecord(token, dict(args), "fixture", call_site, fixture.where))
+            record = InvokeRecord(token, dict(args), "fixture", call_site, fixture.where)
+            self._record(number, record)
             return copy.deepcopy(dict(fixture.result))
         builtin = BUILTINS.get(token)
         reason = None
@@ -122,7 +151,7 @@ class InvokeResolver:
                 ) from invalid
             else:
                 note = f"{DERIVATIONS.get(token, 'derived offline')}; {settings.origin}"
-                self._record(InvokeRecord(token, dict(args), "built-in", call_site, note))
+                self._record(number, InvokeRecord(token, dict(args), "built-in", call_site, note))
                 return result
         raise UnansweredInvokeError(
             self._unanswered_message(token, args, call_site, reason), token, call_site
@@ -130,12 +159,15 @@ class InvokeResolver:
 
     # -----------------------------------------------------------------------------------------
 
-    def _record(self, record: InvokeRecord) -> None:
+    def _record(self, number: int, record: InvokeRecord) -> None:
         with self._lock:
-            self.records.append(record)
+            # Calls not seen by capturing_call_sites keep the order in which they were answered.
+            self._records.append((number or len(self._records), record))
 
     def _call_site(self) -> str | None:
-        frame = user_frame(current_stack(), self.program_dir)
+        return self._format_site(user_frame(current_stack(), self.program_dir))
+
+    def _format_site(self, frame: tuple[str, int, str] | None) -> str | None:
         if frame is None:
             return None
         filename, line, _function = frame

@@ -91,7 +91,11 @@ def test_every_builtin_invoke_is_answered_offline_and_listed_with_its_call_site(
     assert code == 0, stderr
     invokes = report["invokes"]
     assert {i["token"] for i in invokes} == BUILTIN_TOKENS
-    assert {i["source"] for i in invokes} == {"built-in"}
+    # The policy document over a security group's ARN is unknown in preview: listed, not answered.
+    assert [(i["token"], i["source"]) for i in invokes if i["source"] != "built-in"] == [
+        ("aws:iam/getPolicyDocument:getPolicyDocument", "unknown")
+    ]
+    assert len(invokes) == 13
     lines = (PROGRAMS / "invokes_builtins" / "__main__.py").read_text().splitlines()
     for invoke in invokes:  # both forms: get_x() and get_x_output()
         path, _, line = invoke["callSite"].rpartition(":")
