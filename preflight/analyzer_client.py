@@ -9,6 +9,7 @@ once with every resource.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -158,11 +159,18 @@ class AnalyzerClient:
         self.name = pack.project.dir.name
         port = pack.port()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_CHANNEL_OPTIONS)
-        try:
-            grpc.channel_ready_future(self.channel).result(timeout=min(self.rpc_timeout, 30.0))
-        except grpc.FutureTimeoutError:
-            self.close()
-            raise self._failure("connecting", None) from None
+        deadline = time.monotonic() + min(self.rpc_timeout, 30.0)
+        ready = grpc.channel_ready_future(self.channel)
+        while True:
+            try:
+                ready.result(timeout=0.25)
+                break
+            except grpc.FutureTimeoutError:
+                # Give up at once if the pack died (or was stopped) instead of waiting it out.
+                if not self.pack.alive() or time.monotonic() > deadline:
+                    ready.cancel()
+                    self.close()
+                    raise self._failure("connecting", None) from None
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
         self.calls: list[str] = []
         """Every RPC made, in order (the engine's call order is part of the contract)."""

@@ -55,6 +55,7 @@ from preflight.urns import (
 UNKNOWN = pulumi_rpc.UNKNOWN
 RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 SIG_KEY = "4dabf18193072939515e22adb298388d"
+EXECUTOR_SHUTDOWN_TIMEOUT = 10.0
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 
@@ -182,6 +183,7 @@ def _run_in_context(
         previous_loop = None
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    interrupted = False
     mocks = PreviewMocks(answerer)
     monitor = RecordingMonitor(mocks, config.stack, project.name)
     mocks.monitor = monitor
@@ -234,9 +236,15 @@ def _run_in_context(
         except (Exception, SystemExit) as exc:  # every program failure: one clear error
             error = language_host.explain_program_error(exc, entry, config.stack)
             raise PreflightError(error.message, error.exit_code) from exc
+    except BaseException:
+        interrupted = True  # Ctrl-C / SIGTERM: leave at once, do not wait for the SDK's threads
+        raise
     finally:
-        with contextlib.suppress(Exception):
-            loop.run_until_complete(loop.shutdown_default_executor())
+        if not interrupted:
+            with contextlib.suppress(Exception):
+                loop.run_until_complete(
+                    asyncio.wait_for(loop.shutdown_default_executor(), EXECUTOR_SHUTDOWN_TIMEOUT)
+                )
         loop.close()
         # Leave the caller's event loop as it was (tests that run programs in-process share it).
         asyncio.set_event_loop(previous_loop)

@@ -200,7 +200,12 @@ def _start_slow(echo_pack: Path) -> subprocess.Popen[str]:
 def test_interrupt_stops_the_pack(echo_pack: Path, sig: signal.Signals) -> None:
     proc = _start_slow(echo_pack)
     proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=30)
+    try:
+        _, stderr = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, stderr = proc.communicate()
+        pytest.fail(f"preflight did not stop on {sig.name}:\n{stderr}")
     assert proc.returncode == 130
     assert "interrupted" in stderr
     assert_no_pack_left(echo_pack)
