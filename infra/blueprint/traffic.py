@@ -54,7 +54,6 @@ class UserTraffic(pulumi.ComponentResource):
                 is_private=False,
                 subnet_ids=[entry.network.lb_subnet.id],
                 network_security_group_ids=[entry.network.lb_nsg.id],
-                is_delete_protection_enabled=True,
                 freeform_tags=tags,
                 opts=child_opts(self, entry.provider),
             )
