@@ -128,7 +128,13 @@ def _result(analyze_ratio: float, stack_ratio: float, stack_s: tuple[float, floa
                 "ratio_same_count": 1.0,
                 "seconds": {"floor": 1.0, "floor_same_count": 1.0, "pack": seconds},
             },
-            "detection": {"reported": 0, "injected": 0, "missed": [], "other_diagnostics": {}},
+            "detection": {
+                "reported": 0,
+                "injected": 0,
+                "missed": [],
+                "also_on_injected": {},
+                "on_compliant": {},
+            },
         }
 
     return {
@@ -143,6 +149,9 @@ def _result(analyze_ratio: float, stack_ratio: float, stack_s: tuple[float, floa
             "preflight_s": 5.0,
             "bare_import_s": 1.0,
             "ratio": 5.0,
+            "program_import_s": 4.0,
+            "ratio_to_program_import": 1.25,
+            "program_modules": ["pulumi_oci.identity"],
             "exit_codes": [0],
             "error": "",
         },
@@ -173,3 +182,34 @@ def test_targets_are_judged_against_their_limits() -> None:
     assert met["analyze_stack_growth"]
     result["targets"] = evaluate(result)
     assert "MISSED" in render_table(result)
+
+
+def test_detection_separates_injected_from_compliant() -> None:
+    from types import SimpleNamespace
+
+    from benchmarks.cli import _detection
+
+    program = generator.generate(200)
+    expected = generator.expected_violations(program)
+    injected_name, policy = next(iter(expected.items()))
+    compliant = next(r.name for r in program.resources if r.name not in expected)
+    names = {f"urn:{r.name}": r.name for r in program.resources}
+
+    def diag(name: str, policy_name: str) -> SimpleNamespace:
+        return SimpleNamespace(urn=f"urn:{name}", policyName=policy_name, enforcementLevel=1)
+
+    result = _detection(
+        program,
+        names,
+        [
+            diag(injected_name, policy),
+            diag(injected_name, "residency-data-flow"),
+            diag(compliant, "residency-key-locality"),
+        ],
+    )
+    assert result["injected"] == len(expected)
+    assert result["reported"] == 1
+    assert f"{injected_name}: {policy}" not in result["missed"]
+    assert len(result["missed"]) == len(expected) - 1
+    assert result["also_on_injected"] == {"residency-data-flow (mandatory)": 1}
+    assert result["on_compliant"] == {"residency-key-locality (mandatory)": 1}
