@@ -22,8 +22,12 @@ PROGRESS_THRESHOLD = 300
 DEFAULT_PACK = Path("policy_packs") / "residency"
 
 
-class Terminated(BaseException):
-    """SIGTERM: unwinds like Ctrl-C so every pack process is stopped on the way out."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: unwinds exactly like Ctrl-C so every pack process is stopped on the way out.
+
+    A KeyboardInterrupt, because asyncio re-raises those from inside a task, where the Pulumi
+    SDK's event loop may be when the signal arrives; any other exception would be kept in the
+    task and the run would go on."""
 
 
 def _default_program() -> Path:

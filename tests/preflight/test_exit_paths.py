@@ -171,7 +171,7 @@ def test_malformed_policy_config(preflight, tmp_path: Path, echo_pack: Path) -> 
     assert f"{config}:1:" in one_error_line(err)
 
 
-def _start_slow(echo_pack: Path) -> subprocess.Popen[str]:
+def _start_slow(echo_pack: Path, delay: float = 0.5) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -192,13 +192,14 @@ def _start_slow(echo_pack: Path) -> subprocess.Popen[str]:
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the pack never started"
         time.sleep(0.05)
-    time.sleep(0.5)  # let the program reach its sleep
+    time.sleep(delay)  # 0: mid-startup (imports, the SDK's event loop); 0.5: in the program
     return proc
 
 
+@pytest.mark.parametrize("delay", [0.0, 0.5])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupt_stops_the_pack(echo_pack: Path, sig: signal.Signals) -> None:
-    proc = _start_slow(echo_pack)
+def test_interrupt_stops_the_pack(echo_pack: Path, sig: signal.Signals, delay: float) -> None:
+    proc = _start_slow(echo_pack, delay)
     proc.send_signal(sig)
     try:
         _, stderr = proc.communicate(timeout=30)

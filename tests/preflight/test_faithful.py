@@ -190,3 +190,18 @@ def test_analyze_stack_sees_preview_outputs(shared) -> None:
     assert by_urn[STACK_URN]["props"] == {"owner": "platform", "retention": 30}
     # Analyze, by contrast, gets the inputs only.
     assert "arn" not in analyzed(records)[f"{URN}aws:s3/bucket:Bucket::logs"]["props"]
+
+
+def test_pack_runs_as_the_cli_runs_a_python_pack(shared) -> None:
+    _, records = shared
+    process = analyzed(records)[STACK_URN]["process"]
+    # pulumi-analyzer-policy-python: `python -u -m pulumi.policy <engine> .` in the pack's dir.
+    assert Path(process["cwd"]) == (PACKS / "echo").resolve()
+    assert process["argv"][1:] == ["127.0.0.1:0", "."]
+    assert Path(process["executable"]).name.startswith("python")
+    assert process["env"] == {
+        "PULUMI_PROJECT": "faithful",
+        "PULUMI_STACK": "prod",
+        "PULUMI_DRY_RUN": "true",
+        "PULUMI_ORGANIZATION": "organization",
+    }
