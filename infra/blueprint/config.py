@@ -200,14 +200,9 @@ class BlueprintConfig:
     @property
     def oci_regions(self) -> tuple[str, ...]:
         """The OCI regions the stack uses, primary first."""
-        return (
-            (self.primary_region,)
-            if self.dr_region is None
-            else (
-                self.primary_region,
-                self.dr_region,
-            )
-        )
+        if self.dr_region is None:
+            return (self.primary_region,)
+        return (self.primary_region, self.dr_region)
 
     @property
     def aws_regions(self) -> tuple[str, ...]:
@@ -352,20 +347,11 @@ def _check_cidr(reader: _Reader, key: str, value: str) -> ipaddress.IPv4Network 
     return network
 
 
-def load_config(stack: str | None = None) -> BlueprintConfig:
-    """Read and validate the stack configuration, or raise ``ConfigError`` naming every bad key."""
-    stack = stack or pulumi.get_stack()
-    reader = _Reader()
+def _read_oci_regions(reader: _Reader, realm: str) -> tuple[str, str | None]:
     p = f"{PROJECT}:"
-
-    tenancy, realm = _read_tenancy(reader)
-    accounts = _read_accounts(reader)
-
     primary = str(reader.setting("primaryRegion")).strip().lower()
     primary_ok = _check_oci_region(reader, p + "primaryRegion", primary, realm)
-
-    dr_raw = str(reader.setting("drRegion")).strip().lower()
-    dr: str | None = dr_raw or None
+    dr = str(reader.setting("drRegion")).strip().lower() or None
     dr_ok = dr is not None and _check_oci_region(reader, p + "drRegion", dr, realm)
     if dr_ok and primary_ok and dr == primary:
         reader.problem(
@@ -374,7 +360,11 @@ def load_config(stack: str | None = None) -> BlueprintConfig:
             f"Allowed: {_join([r for r in allowed_oci_us_regions(realm) if r != primary])}, "
             "or an empty string for no DR",
         )
+    return primary, dr
 
+
+def _read_aws_regions(reader: _Reader) -> tuple[str, str]:
+    p = f"{PROJECT}:"
     backup = str(reader.setting("backupRegion")).strip().lower()
     aws_allowed = allowed_aws_us_regions()
     if region_catalog.lookup("aws", backup) is None:
@@ -388,44 +378,65 @@ def load_config(stack: str | None = None) -> BlueprintConfig:
             f"{backup!r} is outside the US jurisdiction; backups of US user data may only go to "
             f"{_join(aws_allowed)}",
         )
-
     restricted = str(reader.setting("restrictedRegion")).strip().lower()
-    aws_commercial = [
+    aws_commercial = sorted(
         name for name, r in region_catalog.regions("aws").items() if r.partition == "aws"
-    ]
+    )
     if restricted not in aws_commercial:
         reader.problem(
             p + "restrictedRegion",
-            f"{restricted!r} is not a known AWS region; allowed: {_join(sorted(aws_commercial))}",
+            f"{restricted!r} is not a known AWS region; allowed: {_join(aws_commercial)}",
         )
-    retired = bool(reader.setting("restrictedRegionRetired"))
+    return backup, restricted
 
+
+def _read_network(reader: _Reader, has_dr: bool) -> tuple[str, str, str]:
+    p = f"{PROJECT}:"
     primary_cidr = str(reader.setting("primaryVcnCidr"))
     dr_cidr = str(reader.setting("drVcnCidr"))
     primary_net = _check_cidr(reader, p + "primaryVcnCidr", primary_cidr)
     dr_net = _check_cidr(reader, p + "drVcnCidr", dr_cidr)
-    if dr is not None and primary_net and dr_net and primary_net.overlaps(dr_net):
+    if has_dr and primary_net and dr_net and primary_net.overlaps(dr_net):
         reader.problem(p + "drVcnCidr", f"{dr_cidr} overlaps primaryVcnCidr {primary_cidr}")
-
     zone = str(reader.setting("dnsZoneName")).strip().rstrip(".").lower()
     if not re.fullmatch(r"([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", zone):
         reader.problem(p + "dnsZoneName", f"{zone!r} is not a DNS zone name such as example.com")
+    return primary_cidr, dr_cidr, zone
 
-    audit_days = int(reader.setting("auditRetentionDays"))
-    _check_range(reader, "auditRetentionDays", audit_days, 90, 365)
-    log_days = int(reader.setting("logRetentionDays"))
-    if log_days not in _LOG_RETENTIONS:
-        reader.problem(
-            p + "logRetentionDays",
-            f"{log_days} is not allowed; allowed: {', '.join(map(str, _LOG_RETENTIONS))}",
-        )
-    backup_days = int(reader.setting("backupRetentionDays"))
-    _check_range(reader, "backupRetentionDays", backup_days, 1, 3650)
-    compute = int(reader.setting("databaseComputeCount"))
-    _check_range(reader, "databaseComputeCount", compute, 2, 512)
-    storage = int(reader.setting("databaseStorageTbs"))
-    _check_range(reader, "databaseStorageTbs", storage, 1, 384)
 
+def _read_sizes(reader: _Reader) -> dict[str, int]:
+    """Retentions and database sizes, by setting key."""
+    ranges = {
+        "auditRetentionDays": (90, 365),
+        "logRetentionDays": None,  # a fixed set of values, checked below
+        "backupRetentionDays": (1, 3650),
+        "databaseComputeCount": (2, 512),
+        "databaseStorageTbs": (1, 384),
+    }
+    values: dict[str, int] = {}
+    for key, bounds in ranges.items():
+        values[key] = int(reader.setting(key))
+        if bounds is not None:
+            _check_range(reader, key, values[key], *bounds)
+        elif values[key] not in _LOG_RETENTIONS:
+            reader.problem(
+                f"{PROJECT}:{key}",
+                f"{values[key]} is not allowed; allowed: {', '.join(map(str, _LOG_RETENTIONS))}",
+            )
+    return values
+
+
+def load_config(stack: str | None = None) -> BlueprintConfig:
+    """Read and validate the stack configuration, or raise ``ConfigError`` naming every bad key."""
+    stack = stack or pulumi.get_stack()
+    reader = _Reader()
+    tenancy, realm = _read_tenancy(reader)
+    accounts = _read_accounts(reader)
+    primary, dr = _read_oci_regions(reader, realm)
+    backup, restricted = _read_aws_regions(reader)
+    retired = bool(reader.setting("restrictedRegionRetired"))
+    primary_cidr, dr_cidr, zone = _read_network(reader, dr is not None)
+    sizes = _read_sizes(reader)
     _check_default_provider_regions(reader, primary, backup)
 
     if reader.problems:
@@ -445,11 +456,11 @@ def load_config(stack: str | None = None) -> BlueprintConfig:
         primary_vcn_cidr=primary_cidr,
         dr_vcn_cidr=dr_cidr,
         dns_zone_name=zone,
-        audit_retention_days=audit_days,
-        log_retention_days=log_days,
-        backup_retention_days=backup_days,
-        database_compute_count=compute,
-        database_storage_tbs=storage,
+        audit_retention_days=sizes["auditRetentionDays"],
+        log_retention_days=sizes["logRetentionDays"],
+        backup_retention_days=sizes["backupRetentionDays"],
+        database_compute_count=sizes["databaseComputeCount"],
+        database_storage_tbs=sizes["databaseStorageTbs"],
         oci_auth=OciAuth(
             config_file_profile=oci.get("configFileProfile"),
             auth=oci.get("auth"),
