@@ -1,10 +1,24 @@
-"""Data classification: the tag every data-bearing resource carries, which the pack reads."""
+"""Data classification: the tag every data-bearing resource carries, which the pack reads.
+
+The tag's name comes from the pack's engine, so the blueprint and the pack cannot drift apart;
+the values are typed here (a test keeps them equal to the pack's).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-CLASSIFICATION_TAG = "data-classification"
+from residency_pack.engine.classification import CLASSIFICATION_TAG
+
+__all__ = [
+    "CLASSIFICATIONS",
+    "CLASSIFICATION_TAG",
+    "NON_PERSONAL",
+    "PUBLIC",
+    "US_USER_DATA",
+    "Classification",
+    "classification_tags",
+]
 
 Classification = Literal["us-user-data", "non-personal", "public"]
 US_USER_DATA: Classification = "us-user-data"

@@ -129,3 +129,11 @@ def test_preflight_answers_the_service_list_of_every_stack_region() -> None:
             region = config.get(f"{PROJECT}:{key}")
             if region:
                 assert all_services_name(region) in answered, (stack, region)
+
+
+def test_blueprint_classifications_are_the_packs() -> None:
+    from blueprint import classification as blueprint_classification
+    from residency_pack.engine import classification as pack_classification
+
+    assert blueprint_classification.CLASSIFICATION_TAG == pack_classification.CLASSIFICATION_TAG
+    assert blueprint_classification.CLASSIFICATIONS == pack_classification.CLASSIFICATIONS
