@@ -37,3 +37,19 @@ def test_missing_and_unknown():
         is UNKNOWN
     )
     assert classification_of("aws:s3/bucket:Bucket", {"tags": "not-a-map"}) is None
+
+
+def test_provider_default_tags_arrive_json_encoded():
+    # pulumi_aws.Provider sends `defaultTags` through pulumi.runtime.to_json, and a default
+    # provider gets stack config the same way: the engine passes a JSON string, not an object.
+    from residency_pack.engine.classification import classification_with_provider_defaults
+
+    encoded = {"region": "us-east-1", "defaultTags": '{"tags":{"data-classification":"public"}}'}
+    assert classification_with_provider_defaults("aws:sqs/queue:Queue", {}, encoded) == "public"
+    own = {"tags": {"data-classification": "non-personal"}}
+    assert classification_with_provider_defaults("aws:sqs/queue:Queue", own, encoded) == (
+        "non-personal"
+    )
+    assert classification_with_provider_defaults(
+        "aws:sqs/queue:Queue", {}, {"defaultTags": "{not json"}
+    ) is None

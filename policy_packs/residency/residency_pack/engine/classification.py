@@ -6,6 +6,7 @@ convention). The value is read exactly; rules decide what an unknown or missing 
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from residency_pack.engine.props import UNKNOWN, _Unknown, get
@@ -47,11 +48,15 @@ def classification_with_provider_defaults(
     resource_type: str, props: Any, provider_props: Any
 ) -> str | _Unknown | None:
     """The resource's own classification, else the AWS provider's ``defaultTags`` one (AWS
-    merges a provider's default tags into every resource's tags, the resource's own winning)."""
+    merges a provider's default tags into every resource's tags, the resource's own winning).
+
+    The engine sends an object-valued provider input JSON-encoded (the SDK's ``Provider`` passes
+    ``defaultTags`` through ``pulumi.runtime.to_json``; a default provider gets stack config the
+    same way), so ``defaultTags`` is read as a JSON string as well as an object."""
     own = classification_of(resource_type, props)
     if own is not None or cloud_of(resource_type) != "aws":
         return own
-    default_tags = get(provider_props, "defaultTags", "tags")
+    default_tags = get(_decoded(get(provider_props, "defaultTags")), "tags")
     if default_tags is UNKNOWN:
         return UNKNOWN
     if isinstance(default_tags, dict):
@@ -61,3 +66,13 @@ def classification_with_provider_defaults(
         if value is not None:
             return value if isinstance(value, str) else str(value)
     return None
+
+
+def _decoded(value: Any) -> Any:
+    """A JSON-encoded object decoded; anything else (an object, UNKNOWN, None) as it is."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value

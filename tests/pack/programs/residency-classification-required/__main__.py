@@ -1,0 +1,97 @@
+"""Analytics stores of a reporting team: which carry a known `data-classification` tag.
+
+The classified stores hold `non-personal` data, so only the classification rules have a say
+about them; a store that is not classified is held to `us-user-data` by the other rules too.
+"""
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_oci as oci
+
+compartment = "ocid1.compartment.oc1..aaaaaaaafixturecompartment"
+namespace = "fixturens"
+
+virginia = aws.Provider("virginia", region="us-east-1", allowed_account_ids=["111111111111"])
+on_virginia = pulumi.ResourceOptions(provider=virginia)
+
+# ok: residency-classification-required
+aws.s3.Bucket(
+    "report-exports",
+    tags={"data-classification": "non-personal", "team": "reporting"},
+    opts=on_virginia,
+)
+
+# The provider's default tags are merged into every resource's tags, so they classify too.
+# ok: residency-region-allowlist
+tagged = aws.Provider(
+    "virginia-reporting",
+    region="us-east-1",
+    allowed_account_ids=["111111111111"],
+    default_tags={"tags": {"data-classification": "non-personal"}},
+)
+
+# ok: residency-classification-required
+aws.sqs.Queue("report-jobs", opts=pulumi.ResourceOptions(provider=tagged))
+
+# violation: residency-classification-required
+# violation: residency-key-locality
+# violation: residency-public-access-block
+untagged = aws.s3.Bucket("scratch", opts=on_virginia)
+
+# violation: residency-classification-required
+# violation: residency-key-locality
+aws.dynamodb.Table(
+    "report-index",
+    hash_key="id",
+    attributes=[{"name": "id", "type": "S"}],
+    billing_mode="PAY_PER_REQUEST",
+    tags={"data-classification": "internal"},
+    opts=on_virginia,
+)
+
+# A tag copied from another resource's computed output is unknown in preview: the residency of
+# the store cannot be decided from it.
+# violation: residency-classification-required
+# violation: residency-key-locality
+# violation: residency-user-data-protected
+aws.sqs.Queue(
+    "scratch-events",
+    tags=untagged.tags_all.apply(lambda tags: {"data-classification": tags["data-classification"]}),
+    opts=on_virginia,
+)
+
+
+# A type of a data service that the pack's catalog does not list yet (a newer provider than the
+# pack was written for) is treated as data-bearing: fail closed.
+class VectorArchive(pulumi.CustomResource):
+    def __init__(self, name: str, bucket_name: str, opts: pulumi.ResourceOptions) -> None:
+        super().__init__(
+            "aws:s3/vectorArchive:VectorArchive", name, {"bucketName": bucket_name}, opts
+        )
+
+
+# violation: residency-classification-required
+VectorArchive("embeddings-archive", bucket_name="embeddings-archive", opts=on_virginia)
+
+# Not data-bearing: no tag needed.
+# ok: residency-classification-required
+aws.ec2.SecurityGroup("reporting", description="reporting workers", opts=on_virginia)
+
+# ok: residency-classification-required
+oci.objectstorage.Bucket(
+    "dashboards",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="dashboards",
+    access_type="NoPublicAccess",
+    freeform_tags={"data-classification": "non-personal"},
+)
+
+# On OCI the classification is a free-form tag; a defined tag does not count.
+# violation: residency-classification-required
+oci.logging.LogGroup(
+    "reporting-logs",
+    compartment_id=compartment,
+    display_name="reporting-logs",
+    defined_tags={"Governance.data-classification": "non-personal"},
+)
