@@ -10,11 +10,13 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
 from preflight.errors import EXIT_INTERRUPTED, EXIT_NOT_EVALUATED, PreflightError
+from preflight.pack_process import kill_all
 from preflight.reporters import FORMATS, render
 from preflight.run import Options, run_preflight
 
@@ -95,9 +97,28 @@ def _progress(index: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    del signum, frame
-    raise Terminated()
+FORCED_EXIT_AFTER = 5.0
+_watchdog: threading.Timer | None = None
+
+
+def _force_exit() -> None:
+    kill_all()
+    sys.stderr.write("preflight: interrupted; policy pack processes stopped\n")
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C / SIGTERM: unwind (stopping every pack on the way out) and, should the exception be
+    lost (raised inside an at-fork hook or a finalizer, where Python only prints it), kill the packs
+    and exit anyway a few seconds later."""
+    del frame
+    global _watchdog
+    if _watchdog is None:
+        _watchdog = threading.Timer(FORCED_EXIT_AFTER, _force_exit)
+        _watchdog.daemon = True
+        _watchdog.start()
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         policy_packs=[p.resolve() for p in packs],
         policy_pack_configs=[p.resolve() for p in args.policy_pack_configs],
     )
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         report = run_preflight(options, progress=_progress)
         color = args.output is None and args.format == "text" and _color_enabled()
@@ -136,7 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"preflight: internal error: {type(exc).__name__}: {exc}\n")
         return EXIT_NOT_EVALUATED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _color_enabled() -> bool:

@@ -140,6 +140,18 @@ class _Tail:
         return "\n".join(list(self.lines)[-last:])
 
 
+_LIVE: set[PackProcess] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def kill_all() -> None:
+    """SIGKILL every pack process group still running: the last resort of an interrupted run."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for pack in live:
+        pack._signal_group(signal.SIGKILL)
+
+
 class PackProcess:
     """A running policy pack. Use as a context manager; ``port`` waits for the printed port."""
 
@@ -189,6 +201,8 @@ class PackProcess:
             raise PreflightError(
                 f"{self.project.file}: cannot start the policy pack: {exc.strerror or exc}"
             ) from exc
+        with _LIVE_LOCK:
+            _LIVE.add(self)
         assert self.proc.stdout is not None and self.proc.stderr is not None
         self._spawn(self._read_stdout, self.proc.stdout)
         self._spawn(self._read_stderr, self.proc.stderr)
@@ -270,6 +284,8 @@ class PackProcess:
                 time.sleep(0.02)
         # Kill the whole group even if the leader exited: nothing the pack spawned may outlive it.
         self._signal_group(signal.SIGKILL)
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5.0)
         for thread in self._threads:

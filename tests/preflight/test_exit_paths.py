@@ -218,3 +218,38 @@ def test_killed_preflight_takes_its_pack_along(echo_pack: Path) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     assert_no_pack_left(echo_pack)
+
+
+LOST_SIGNAL_SCRIPT = """
+import os, signal, sys, time
+from pathlib import Path
+from preflight import cli
+from preflight.pack_process import PackProcess, load_policy_project, pack_environment
+
+pack = PackProcess(load_policy_project(Path(sys.argv[1])), pack_environment(
+    config={}, project="p", stack="s", organization="o", dry_run=True)).start()
+pack.port()
+print("ready", flush=True)
+try:
+    cli._on_signal(signal.SIGTERM, None)
+except KeyboardInterrupt:
+    pass  # swallowed, as Python does for an exception raised inside an at-fork hook
+time.sleep(60)
+"""
+
+
+def test_a_lost_interrupt_still_stops_everything(echo_pack: Path) -> None:
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", LOST_SIGNAL_SCRIPT, str(echo_pack)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )
+    assert "ready" in proc.stdout, proc.stderr
+    assert proc.returncode == 130
+    assert "policy pack processes stopped" in proc.stderr
+    assert time.monotonic() - started < 30
+    assert_no_pack_left(echo_pack)
