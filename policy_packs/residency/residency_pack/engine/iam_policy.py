@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
-from policyuniverse.arn import ARN  # type: ignore[import-untyped]
-from policyuniverse.organization import Organization  # type: ignore[import-untyped]
+from policyuniverse.arn import ARN
+from policyuniverse.organization import Organization
 
 from residency_pack.engine.props import UNKNOWN, is_unknown, unwrap
 
