@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +94,22 @@ def test_run_measured_reports_exit_status_and_peak_memory(tmp_path: Path) -> Non
     assert result.maxrss_kib >= 64 * 1024
 
 
+@pytest.fixture
+def restored_event_loop() -> Iterator[None]:
+    """preflight's runner leaves no event loop set; tests that run after this one may rely on
+    the thread's loop, so it is put back."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
+        except RuntimeError:
+            previous = None
+    yield
+    if previous is not None and not previous.is_closed():
+        asyncio.set_event_loop(previous)
+
+
+@pytest.mark.usefixtures("restored_event_loop")
 def test_quick_machinery_on_a_tiny_program(tmp_path: Path) -> None:
     from preflight.program_runner import run_program
     from preflight.project import load_project, load_stack_config
