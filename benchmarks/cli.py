@@ -365,6 +365,19 @@ def render_table(result: dict[str, Any]) -> str:
                 f"pack diagnostics at {size:,}: injected violations missed: {d['missed'][:5]}; "
                 f"diagnostics on compliant resources: {d['on_compliant']}"
             )
+    largest = max(int(s) for s in result["sizes"])
+    prof = result["sizes"][str(largest)].get("profile")
+    if prof:
+        for phase, data in prof.items():
+            hot = [
+                h
+                for h in data["inclusive"]
+                if h["function"].startswith(("residency_pack/", "pulumi_policy/", "protobuf/"))
+            ][:10]
+            lines.append(f"pack process, {phase} at {largest:,} ({data['samples']} samples):")
+            lines.extend(
+                f"  {h['inclusive']:6.1%} incl {h['self_']:6.1%} self  {h['function']}" for h in hot
+            )
     return "\n".join(lines) + "\n"
 
 
