@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from preflight.model import Report, ResourceSummary, Violation
+from collections import Counter
+
+from preflight.model import InvokeAnswer, Report, ResourceSummary, Violation
 
 ENFORCEMENT_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2, "disabled": 3}
 
@@ -42,3 +44,13 @@ def summary_line(report: Report) -> str:
 
 def by_urn(report: Report) -> dict[str, ResourceSummary]:
     return {r.urn: r for r in report.resources}
+
+
+def invoke_rows(report: Report) -> list[tuple[InvokeAnswer, int]]:
+    """Each distinct answered invoke (token, source, call site) with how often it was made."""
+    counts = Counter(report.invokes)
+    return [(inv, counts[inv]) for inv in dict.fromkeys(report.invokes)]
+
+
+def data_stores(report: Report) -> list[ResourceSummary]:
+    return [r for r in report.resources if r.data_store]

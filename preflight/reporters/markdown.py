@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from preflight.model import Report, ResourceSummary
-from preflight.reporters.common import by_urn, finding, grouped
+from preflight.reporters.common import by_urn, finding, grouped, invoke_rows
 
 _BADGE = {"mandatory": "🔴 mandatory", "advisory": "🟡 advisory"}
 
@@ -144,6 +144,7 @@ def render(report: Report, *, color: bool = False) -> str:
             "| Invoke | Answer from | Call site |",
             "| --- | --- | --- |",
         ]
-        for inv in report.invokes:
-            out.append(f"| `{inv.token}` | {inv.source} | {_code(inv.call_site)} |")
+        for inv, count in invoke_rows(report):
+            times = f" ({count} calls)" if count > 1 else ""
+            out.append(f"| `{inv.token}` | {inv.source} | {_code(inv.call_site)}{times} |")
     return "\n".join(out) + "\n"

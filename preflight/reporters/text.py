@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from preflight.model import Report
-from preflight.reporters.common import by_urn, finding, grouped, summary_line
+from preflight.reporters.common import (
+    by_urn,
+    data_stores,
+    finding,
+    grouped,
+    invoke_rows,
+    summary_line,
+)
 
 _COLORS = {"mandatory": "31", "advisory": "33", "ok": "32", "dim": "2", "bold": "1"}
 
@@ -46,11 +53,32 @@ def render(report: Report, *, color: bool = False) -> str:
                     f"{change.before!r} -> {change.after!r}"
                 )
         lines.append("")
+    stores = data_stores(report)
+    if stores:
+        lines.append(_paint("Residency inventory (data stores):", "bold", color))
+        rows = [("name", "region", "classification", "key", "data copied to")]
+        rows += [
+            (
+                r.name,
+                r.region or "undetermined",
+                r.classification or "unclassified",
+                r.encryption_key or "-",
+                ", ".join(r.replication_targets) or "-",
+            )
+            for r in stores
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for index, row in enumerate(rows):
+            cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            text_line = f"  {cells}  {row[4]}"
+            lines.append(_paint(text_line, "dim", color) if index == 0 else text_line)
+        lines.append("")
     if report.invokes:
         lines.append(_paint("Data sources answered offline:", "bold", color))
-        for inv in report.invokes:
+        for inv, count in invoke_rows(report):
             site = f" at {inv.call_site}" if inv.call_site else ""
-            lines.append(f"  {inv.token} ({inv.source}){site}")
+            times = f" x{count}" if count > 1 else ""
+            lines.append(f"  {inv.token} ({inv.source}){site}{times}")
         lines.append("")
     for note in report.notes:
         lines.append(_paint(f"note: {note}", "dim", color))

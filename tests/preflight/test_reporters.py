@@ -210,3 +210,19 @@ def test_every_format_renders_a_real_run(faithful_run) -> None:
     md = render(real, "markdown")
     assert "users-data" in md and "us-user-data" in md
     assert "PASS" in render(real, "text")
+
+
+def test_text_prints_the_residency_inventory_even_when_nothing_is_wrong(faithful_run) -> None:
+    real, _ = faithful_run
+    text = render(real, "text")
+    inventory = text.split("Residency inventory (data stores):")[1].split("\n\n")[0]
+    rows = {line.split()[0]: line.split() for line in inventory.strip().splitlines()[1:]}
+    assert rows["users-data"][1:3] == ["us-east-1", "us-user-data"]
+    assert rows["artifacts"][1:3] == ["ap-southeast-1", "public"]
+    assert "logs-policy" not in rows  # a bucket policy holds no data
+
+
+def test_repeated_invokes_are_listed_once_with_their_count(report: Report) -> None:
+    report.invokes.append(report.invokes[0])
+    assert "getRegion (built-in) at __main__.py:3 x2" in render(report, "text")
+    assert "(2 calls)" in render(report, "markdown")
