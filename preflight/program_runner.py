@@ -76,6 +76,7 @@ class ProgramRun:
     registrations: list[Registration]
     resources: list[EngineResource]
     invokes: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -259,7 +260,24 @@ def _run_in_context(
         registrations=monitor.registrations,
         resources=resources,
         invokes=list(answerer.records),
+        notes=_transform_notes(monitor),
     )
+
+
+def _transform_notes(monitor: RecordingMonitor) -> list[str]:
+    """Transforms run engine-side, through callbacks; the mock monitor does not call them."""
+    with_transforms = [
+        reg.request.name
+        for reg in monitor.registrations
+        if reg.kind == "register" and len(reg.request.transforms)
+    ]
+    if not with_transforms and not monitor.get_registered_transforms():
+        return []
+    where = "stack transforms" if monitor.get_registered_transforms() else "resource transforms"
+    return [
+        f"the program registers {where} (`transforms=` / `register_stack_transform`), which "
+        "preflight does not apply: the pack saw the resources as declared, before any transform"
+    ]
 
 
 # --- from monitor requests to the resources the engine analyses ---------------------------------

@@ -227,7 +227,7 @@ def _analyze(
             urn = d.urn if d.urn in known else stack_urn
             violations.append(_violation(d, urn, sources.get(urn)))
 
-    notes: list[str] = []
+    notes: list[str] = list(run.notes)
     try:
         from preflight.residency import summarize
 
