@@ -59,9 +59,10 @@ def test_clean_program_exits_0(echo_pack: Path) -> None:
 def test_mandatory_violation_exits_1_and_names_the_resource(preflight, echo_pack: Path) -> None:
     code, out, err = preflight("--program", PROGRAMS / "forbidden", "--policy-pack", echo_pack)
     assert code == 1, err
-    assert "rejected-bucket" in out
-    assert "echo-forbidden-tag" in out
-    assert "accepted-bucket" not in out
+    findings = out.split("Residency inventory")[0]
+    assert "rejected-bucket" in findings
+    assert "echo-forbidden-tag" in findings
+    assert "accepted-bucket" not in findings
     assert_no_pack_left(echo_pack)
 
 
