@@ -88,6 +88,22 @@ def test_non_personal_data_may_flow_to_singapore():
     assert run([source, sink, s3_replication("repl", source, sink)]) == []
 
 
+def test_a_replication_of_a_bucket_outside_the_stack_is_held_to_user_data():
+    # The configuration names a source bucket the stack does not have: what it holds is not
+    # known, so the copy to Singapore is followed as user data (fail closed).
+    outside, sink = bucket("legacy-uploads", None), bucket("legacy-sg", NON_PERSONAL, SG)
+    repl = replace(
+        s3_replication("repl", outside, sink),
+        property_dependencies={"rules": [sink.resource_urn()]},
+        dependencies=[sink.resource_urn()],
+    )
+    [d] = run([sink, repl])
+    assert d.urn == sink.resource_urn() and "repl -[replication" in d.message
+    # The same configuration with its source in the stack carries the source's classification.
+    source = bucket("legacy-uploads", NON_PERSONAL)
+    assert run([source, sink, s3_replication("repl", source, sink)]) == []
+
+
 def test_transitive_paths_are_followed_through_lesser_labels():
     a, b, c = bucket("users", USER), bucket("stage", NON_PERSONAL), bucket("far", USER, SG)
     diagnostics = run([a, b, c, s3_replication("a-b", a, b), s3_replication("b-c", b, c)])

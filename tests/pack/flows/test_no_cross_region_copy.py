@@ -131,7 +131,8 @@ VIOLATIONS = [
         VAULT_ARN.replace("us-east-1", "ap-southeast-1")), "ap-southeast-1"),
     ("s3 replica key names the destination region", changed(
         S3_REPLICATION, ("rules", 0, "destination", "encryptionConfiguration",
-                         "replicaKmsKeyId"), SINGAPORE_KEY), "ap-southeast-1"),
+                         "replicaKmsKeyId"), SINGAPORE_KEY.replace("ap-southeast-1", "eu-west-1")),
+     "eu-west-1"),
     ("rds backups replicated into singapore", changed(
         RDS_BACKUP_REPLICATION, ("kmsKeyId",), SINGAPORE_KEY,
         provider=aws_provider("ap-southeast-1")), "ap-southeast-1"),
@@ -170,6 +171,27 @@ def test_non_personal_data_may_be_copied_to_singapore_but_user_data_may_not():
     assert run(changed(singapore, ("tags",), NON_PERSONAL)) == []
     [d] = run(changed(singapore, ("tags",), _DELETE))
     assert "held to us-user-data" in d.message and "missing" in d.message
+
+
+def test_a_replication_configuration_is_held_to_the_regions_of_some_classification():
+    # It has no tags: its data is its source bucket's, which one resource cannot see. Non-personal
+    # data may go to Singapore, so the rule leaves that region to residency-data-flow (which
+    # follows `bucket` to the source); a region no classification may use is reported here.
+    to_singapore = changed(
+        S3_REPLICATION,
+        ("rules", 0, "destination", "encryptionConfiguration", "replicaKmsKeyId"),
+        SINGAPORE_KEY,
+    )
+    assert run(to_singapore) == []
+    tagged_user_data = Resource(
+        "aws:s3/bucket:Bucket", "users", {
+            "tags": USER, "replicationConfiguration": {"role": "arn:aws:iam::111122223333:role/r",
+            "rules": [{"status": "Enabled", "destination": {
+                "bucket": "arn:aws:s3:::users-sg", "replicaKmsKeyId": SINGAPORE_KEY}}]}},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+    [d] = run(tagged_user_data)
+    assert "`ap-southeast-1`" in d.message and "us-user-data" in d.message
 
 
 def test_unknown_classification_is_held_to_user_data():

@@ -103,6 +103,9 @@ class Edge:
 class FlowGraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     out: dict[str, list[Edge]] = field(default_factory=dict)
+    # Configuring resources that stand for a copied store outside the stack (their `source`
+    # field names nothing of the stack): what that store holds is not known.
+    stand_ins: set[str] = field(default_factory=set)
 
     def add_node(self, node: Node) -> str:
         self.nodes.setdefault(node.key, node)
@@ -255,6 +258,8 @@ def _sources(
     if every_store:
         found.append(_every_store(graph, resolver, resource, entry))
     # A source outside the stack: the configuring resource stands for it.
+    if not found and entry.source is not None:
+        graph.stand_ins.add(resource.urn)
     return list(dict.fromkeys(found)) or [resource.urn]
 
 
@@ -360,6 +365,13 @@ def is_origin(resource: FlowResource) -> bool:
     return resource.classification == US_USER_DATA or resource.classification is UNKNOWN
 
 
+def _unclassified_stand_in(resource: FlowResource, graph: FlowGraph) -> bool:
+    """A configuring resource without a classification of its own (an S3 replication
+    configuration has no tags) that copies a store outside the stack: that store may hold user
+    data, so the flow is followed as if it did (fail closed)."""
+    return resource.urn in graph.stand_ins and resource.classification is None
+
+
 def _judge_resource(
     resource: FlowResource, allowed: Mapping[Cloud, frozenset[str]]
 ) -> str | None:
@@ -414,7 +426,9 @@ def user_data_breaches(
     """Every node that US user data reaches but may not hold, with a shortest witness path."""
     by_urn = {r.urn: r for r in resources}
     allowed = pack_config.allowed_regions(config, US_USER_DATA)
-    origins = [urn for urn, r in by_urn.items() if is_origin(r)]
+    origins = [
+        urn for urn, r in by_urn.items() if is_origin(r) or _unclassified_stand_in(r, graph)
+    ]
     # BFS tree: parent edge, origin and depth of every node user data reaches first.
     parent: dict[str, Edge | None] = dict.fromkeys(origins)
     root: dict[str, str] = {urn: urn for urn in origins}

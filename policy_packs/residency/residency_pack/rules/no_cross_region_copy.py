@@ -24,7 +24,14 @@ Unknowns and gaps:
   a preview, it is a mandatory violation (fail closed);
 * a *known* destination that names no region (an S3 bucket ARN, a bucket name) fails closed
   unless the pack config declares its region in ``destinationRegions``;
-* an undetermined region of the resource itself is left to ``residency-region-allowlist``.
+* an undetermined region of the resource itself is left to ``residency-region-allowlist``;
+* a configuration resource without tags that copies another store's data (an S3 replication
+  configuration, an OCI replication policy: its ``source`` field names the store) has that
+  store's classification, which a single resource cannot see: its destinations are held here to
+  the regions allowed for *some* classification, and ``residency-data-flow`` judges whether user
+  data reaches them (it resolves the source through the stack, and fails closed when the source
+  is outside it). Judging such a copy as user data here would block non-personal data that the
+  table allows in ap-southeast-1.
 """
 
 from __future__ import annotations
@@ -134,11 +141,28 @@ def _pending(ctx: ResourceContext, destination: Destination) -> Finding:
     )
 
 
+def _carries_another_resources_data(ctx: ResourceContext, destination: Destination) -> bool:
+    """An unclassified configuration resource (an S3 replication configuration, an OCI
+    replication policy: no tags input) that copies the data of the store its ``source`` field
+    names. Its classification is that store's, which one resource cannot see."""
+    return (
+        ctx.classification is None
+        and ctx.type in copy_fields.CONDUIT_TYPES
+        and destination.field.source is not None
+    )
+
+
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     classification, assumed = _classification(ctx)
     allowed = pack_config.allowed_regions(ctx.config, classification)
+    # A conduit's data is judged here against every classification's regions (a region no
+    # classification may use is a violation whatever the source holds); whether user data
+    # reaches a region allowed only for lesser classifications is judged by residency-data-flow,
+    # which resolves the source through the stack (and fails closed on a source outside it).
+    union = pack_config.allowed_union(ctx.config)
     seen: set[tuple[str, str]] = set()
     for destination in copy_fields.destinations(ctx.type, ctx.props, copy_rule_only=True):
+        conduit = _carries_another_resources_data(ctx, destination)
         locations = _locations(ctx, destination)
         if not locations:
             if destination.field.inbound:
@@ -150,10 +174,19 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             continue
         flow = destination.field.flow.value
         for path, (cloud, region) in locations:
-            if region in allowed[cloud] or (path, region) in seen:
+            permitted = union if conduit else allowed
+            if region in permitted[cloud] or (path, region) in seen:
                 continue
             seen.add((path, region))
             where = destination.path or destination.field.label
+            if conduit:
+                yield Finding(
+                    f"`{ctx.name}` copies the data of `{destination.field.source}` and its "
+                    f"{flow} `{where}` lands in {cloud} region `{region}` ({path}), which no "
+                    f"classification may use (allowed: {', '.join(sorted(union[cloud]))} on "
+                    f"{cloud})."
+                )
+                continue
             yield Finding(
                 f"`{ctx.name}` holds `{classification}` data{assumed} and its {flow} `{where}` "
                 f"lands in {cloud} region `{region}` ({path}); {classification} is allowed "
