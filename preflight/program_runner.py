@@ -42,6 +42,7 @@ from preflight.errors import PreflightError
 from preflight.invoke_adapter import InvokeAnswerer, InvokeResultUnknown
 from preflight.model import CustomTimeouts, EngineResource, ProviderResource
 from preflight.project import Project, StackConfig
+from preflight.transforms import apply_transforms
 from preflight.urns import (
     STACK_TYPE,
     default_provider_name,
@@ -88,6 +89,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.project = project
         self.registrations: list[Registration] = []
         self.registered_outputs: dict[str, struct_pb2.Struct] = {}
+        self.stack_transforms: list[str] = []
+        self.resource_transforms: dict[str, list[str]] = {}
+        self.parents: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def _record(self, kind: str, urn: str, request: Any) -> None:
@@ -104,8 +108,29 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     return obj
         return None
 
+    def RegisterStackTransform(self, request: Any) -> Any:
+        with self._lock:
+            self.stack_transforms.append(request.token)
+        return super().RegisterStackTransform(request)
+
     def RegisterResource(self, request: Any) -> Any:
         urn = make_urn(self.stack, self.project, request.parent, request.type, request.name)
+        own = [callback.token for callback in request.transforms]
+        with self._lock:
+            self.resource_transforms[urn] = own
+            self.parents[urn] = request.parent
+            chain, parent = list(own), request.parent
+            while parent:
+                chain.extend(self.resource_transforms.get(parent, []))
+                parent = self.parents.get(parent, "")
+            if request.type != STACK_TYPE:
+                chain.extend(self.stack_transforms)
+        if chain:
+            # The engine calls transforms back before it goes on; so do we, on a copy.
+            transformed = type(request)()
+            transformed.CopyFrom(request)
+            apply_transforms(transformed, chain)
+            request = transformed
         self._record("register", urn, request)
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
@@ -260,24 +285,7 @@ def _run_in_context(
         registrations=monitor.registrations,
         resources=resources,
         invokes=list(answerer.records),
-        notes=_transform_notes(monitor),
     )
-
-
-def _transform_notes(monitor: RecordingMonitor) -> list[str]:
-    """Transforms run engine-side, through callbacks; the mock monitor does not call them."""
-    with_transforms = [
-        reg.request.name
-        for reg in monitor.registrations
-        if reg.kind == "register" and len(reg.request.transforms)
-    ]
-    if not with_transforms and not monitor.get_registered_transforms():
-        return []
-    where = "stack transforms" if monitor.get_registered_transforms() else "resource transforms"
-    return [
-        f"the program registers {where} (`transforms=` / `register_stack_transform`), which "
-        "preflight does not apply: the pack saw the resources as declared, before any transform"
-    ]
 
 
 # --- from monitor requests to the resources the engine analyses ---------------------------------

@@ -254,9 +254,3 @@ def test_a_lost_interrupt_still_stops_everything(echo_pack: Path) -> None:
     assert "policy pack processes stopped" in proc.stderr
     assert time.monotonic() - started < 30
     assert_no_pack_left(echo_pack)
-
-
-def test_transforms_are_flagged_not_silently_ignored(preflight, echo_pack: Path) -> None:
-    code, out, err = preflight("--program", PROGRAMS / "transforms", "--policy-pack", echo_pack)
-    assert code == 0, err
-    assert "note: the program registers stack transforms" in out
