@@ -10,7 +10,8 @@ preceded by one or more comment lines::
 
 The annotations apply to the call that starts on the next code line; the resource's name is that
 call's first positional string argument. The runner runs ``preflight`` in-process on the program
-(stack ``test``, JSON report) and requires:
+(stack ``test``, JSON report; with the folder's ``policy-config.json`` as ``--policy-pack-config``
+when there is one) and requires:
 
 * the set of (policy, resource name) pairs of the mandatory violations to equal the set of
   ``# violation:`` annotations exactly (a finding without an annotation fails too, so the
@@ -42,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
 PACK = HERE.parents[1] / "policy_packs" / "residency"
 STACK = "test"
+POLICY_CONFIG = "policy-config.json"  # optional, in the format of `--policy-pack-config`
 POLICY_NAMES = frozenset(policy.name for policy in all_policies())
 ANNOTATION = re.compile(r"^#\s*(violation|ok)\s*:\s*(\S+)\s*$")
 
@@ -126,6 +128,8 @@ def restoring_event_loop() -> Iterator[None]:
 
 def run_preflight_json(program: Path, report_file: Path) -> tuple[int, dict[str, Any], str]:
     argv = ["--program", str(program), "--stack", STACK, "--policy-pack", str(PACK)]
+    if (program / POLICY_CONFIG).is_file():
+        argv += ["--policy-pack-config", str(program / POLICY_CONFIG)]
     argv += ["--format", "json", "--output", str(report_file)]
     stderr = io.StringIO()
     with redirect_stderr(stderr), restoring_event_loop():

@@ -1,0 +1,127 @@
+"""What the internet or other accounts can see: public buckets, shared snapshots and images,
+function URLs without authentication. Only data classified `public` may be public.
+"""
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_oci as oci
+
+OURS = "111111111111"
+PARTNER = "999999999999"
+compartment = "ocid1.compartment.oc1..aaaaaaaafixturecompartment"
+namespace = "fixturens"
+ashburn_key = "ocid1.key.oc1.iad.aaaaaaaafixturekey"
+protected = pulumi.ResourceOptions(protect=True)
+
+
+def tags(classification: str) -> dict[str, str]:
+    return {"data-classification": classification, "product": "media"}
+
+
+# --- OCI Object Storage: public access types.
+# violation: residency-no-public-exposure
+oci.objectstorage.Bucket(
+    "user-uploads",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="user-uploads",
+    access_type="ObjectRead",
+    kms_key_id=ashburn_key,
+    freeform_tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# violation: residency-no-public-exposure
+oci.objectstorage.Bucket(
+    "thumbnails",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="thumbnails",
+    access_type="ObjectReadWithoutList",
+    freeform_tags=tags("non-personal"),
+)
+
+# ok: residency-no-public-exposure
+oci.objectstorage.Bucket(
+    "press-kit",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="press-kit",
+    access_type="ObjectRead",
+    freeform_tags=tags("public"),
+)
+
+# ok: residency-no-public-exposure
+oci.objectstorage.Bucket(
+    "user-originals",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="user-originals",
+    access_type="NoPublicAccess",
+    kms_key_id=ashburn_key,
+    freeform_tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# --- S3 ACLs.
+site = aws.s3.Bucket("marketing-site", tags=tags("public"))
+
+# ok: residency-no-public-exposure
+aws.s3.BucketObject(
+    "index-html",
+    bucket=site.id,
+    key="index.html",
+    content="<h1>hello</h1>",
+    acl="public-read",
+    tags=tags("public"),
+)
+
+# An ACL resource cannot see its bucket's classification: a public grant fails closed.
+# violation: residency-no-public-exposure
+aws.s3.BucketAcl("marketing-site-acl", bucket=site.id, acl="public-read")
+
+# ok: residency-no-public-exposure
+aws.s3.BucketAcl("marketing-site-private-acl", bucket="marketing-drafts", acl="private")
+
+# --- Snapshots and images shared with other accounts.
+# violation: residency-no-public-exposure
+aws.rds.Snapshot(
+    "profiles-db-export",
+    db_instance_identifier="profiles-db",
+    db_snapshot_identifier="profiles-db-export",
+    shared_accounts=["all"],
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# ok: residency-no-public-exposure
+aws.rds.Snapshot(
+    "profiles-db-migration",
+    db_instance_identifier="profiles-db",
+    db_snapshot_identifier="profiles-db-migration",
+    shared_accounts=[OURS],
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# violation: residency-no-public-exposure
+aws.ec2.AmiLaunchPermission(
+    "worker-image-partner", image_id="ami-0123456789abcdef0", account_id=PARTNER
+)
+
+# ok: residency-no-public-exposure
+aws.ec2.AmiLaunchPermission("worker-image-ours", image_id="ami-0123456789abcdef0", account_id=OURS)
+
+# violation: residency-no-public-exposure
+aws.ec2.SnapshotCreateVolumePermission(
+    "media-volume-partner", snapshot_id="snap-0123456789abcdef0", account_id=PARTNER
+)
+
+# --- Lambda function URLs.
+# violation: residency-no-public-exposure
+aws.lambda_.FunctionUrl(
+    "avatar-resizer-url", function_name="avatar-resizer", authorization_type="NONE"
+)
+
+# ok: residency-no-public-exposure
+aws.lambda_.FunctionUrl("export-url", function_name="exporter", authorization_type="AWS_IAM")
