@@ -20,6 +20,7 @@ import ctypes
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -48,6 +49,7 @@ def start_timeout_default() -> float:
 
 # The pack's own SDK does not talk to the engine; the CLI still passes the engine's address.
 ENGINE_ADDRESS_PLACEHOLDER = "127.0.0.1:0"
+_TRACEBACK_FRAME = re.compile(r'^\s*File "(.+)", line (\d+)')
 
 
 @dataclass(frozen=True)
@@ -271,7 +273,13 @@ class PackProcess:
         lines = [line for line in self.stderr.lines if line.strip()]
         if not lines:
             return "it wrote nothing to stderr"
-        return lines[-1].strip()
+        summary = lines[-1].strip()
+        # Name where a Python traceback ended, so the message points at the file to fix.
+        for line in reversed(lines):
+            match = _TRACEBACK_FRAME.match(line)
+            if match:
+                return f"{summary} (at {match.group(1)}:{match.group(2)})"
+        return summary
 
     def stop(self, grace: float = 2.0) -> None:
         proc = self.proc

@@ -107,6 +107,7 @@ def test_pack_that_fails_to_start(preflight) -> None:
     line = one_error_line(err)
     assert "policy pack failed to start" in line
     assert "No module named 'residency_pack_that_does_not_exist'" in line
+    assert "broken/__main__.py:3)" in line  # where the pack failed
     assert_no_pack_left(PACKS / "broken")
 
 
