@@ -165,10 +165,6 @@ def _color_enabled() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def entry() -> None:  # pragma: no cover - console script shim
-    sys.exit(main())
-
-
 if __name__ == "__main__":  # pragma: no cover
     code = main()
     sys.exit(code if code is not None else EXIT_NOT_EVALUATED)

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from google.protobuf import struct_pb2
 
+from preflight.errors import EXIT_MANDATORY_VIOLATION, EXIT_OK
+
 Enforcement = Literal["advisory", "mandatory", "remediate", "disabled"]
 ResourceOrigin = Literal["program", "default-provider", "read"]
 
@@ -167,4 +169,4 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.mandatory else 0
+        return EXIT_MANDATORY_VIOLATION if self.mandatory else EXIT_OK

@@ -23,7 +23,7 @@ import sys
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,6 @@ from preflight.urns import (
     make_urn,
     package_of,
     provider_ref_urn,
-    qualified_type,
 )
 
 UNKNOWN = pulumi_rpc.UNKNOWN
@@ -560,11 +559,3 @@ def _source(req: Any, program_root: Path) -> str | None:
     except ValueError:
         return None  # a frame in the SDK or a library, not in the user's program
     return f"{path.as_posix()}:{pos.line}" if pos.line else path.as_posix()
-
-
-def parent_chain(urn: str) -> list[str]:
-    """The types in a URN's qualified type, outermost first."""
-    return qualified_type(urn).split("$")
-
-
-ProgramRunner = Callable[[Project, StackConfig], ProgramRun]

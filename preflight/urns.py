@@ -17,11 +17,6 @@ def qualified_type(urn: str) -> str:
     return parts[2] if len(parts) == 4 else ""
 
 
-def urn_name(urn: str) -> str:
-    parts = urn.split("::", 3)
-    return parts[3] if len(parts) == 4 else urn
-
-
 def make_urn(stack: str, project: str, parent_urn: str, type_: str, name: str) -> str:
     qualified = type_
     if parent_urn:
