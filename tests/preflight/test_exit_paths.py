@@ -255,3 +255,18 @@ def test_a_lost_interrupt_still_stops_everything(echo_pack: Path) -> None:
     assert "policy pack processes stopped" in proc.stderr
     assert time.monotonic() - started < 30
     assert_no_pack_left(echo_pack)
+
+
+def test_policy_pack_directory_that_does_not_exist(preflight, tmp_path: Path) -> None:
+    code, _out, err = preflight(
+        "--program", PROGRAMS / "faithful", "--policy-pack", tmp_path / "nope"
+    )
+    assert code == 2
+    assert f"{tmp_path / 'nope'}: no such directory" in one_error_line(err)
+
+
+def test_policy_pack_of_another_runtime(preflight, tmp_path: Path) -> None:
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: nodejs\n")
+    code, _out, err = preflight("--program", PROGRAMS / "faithful", "--policy-pack", tmp_path)
+    assert code == 2
+    assert "PulumiPolicy.yaml: runtime is 'nodejs'" in one_error_line(err)
