@@ -156,8 +156,40 @@ def program_dirs() -> list[Path]:
     return sorted(p for p in PROGRAMS.iterdir() if (p / "Pulumi.yaml").is_file())
 
 
-def test_every_program_is_named_after_a_policy() -> None:
-    assert {p.name for p in program_dirs()} <= set(POLICY_NAMES)
+def test_every_policy_has_a_program() -> None:
+    assert {p.name for p in program_dirs()} == set(POLICY_NAMES)
+
+
+def test_annotations_apply_to_the_call_on_the_next_code_line() -> None:
+    source = (
+        "# violation: residency-region-allowlist\n"
+        "# ok: residency-key-locality\n"
+        "# a plain comment between annotations and code is fine\n"
+        "bucket = aws.s3.Bucket(\n"
+        '    "user-content", tags=tags("us-user-data"))\n'
+        "# ok: residency-data-flow\n"
+        'helper("replica", make("ignored"))\n'
+    )
+    assert [(a.line, a.kind, a.policy, a.resource) for a in parse_annotations(source)] == [
+        (1, "violation", "residency-region-allowlist", "user-content"),
+        (2, "ok", "residency-key-locality", "user-content"),
+        (6, "ok", "residency-data-flow", "replica"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("# ok: residency-no-such-policy\nf('x')\n", "not a policy of the pack"),
+        ("# ok: residency-data-flow\n\nf('x')\n", "blank line"),
+        ("# ok: residency-data-flow\nx = 1\n", "starts no call"),
+        ("# ok: residency-data-flow\nf(name)\n", "no string literal"),
+        ("f('x')\n# ok: residency-data-flow\n", "end of the file"),
+    ],
+)
+def test_annotations_that_name_no_resource_are_errors(source: str, error: str) -> None:
+    with pytest.raises(AnnotationError, match=error):
+        parse_annotations(source)
 
 
 @pytest.mark.parametrize("program", program_dirs(), ids=lambda p: p.name)

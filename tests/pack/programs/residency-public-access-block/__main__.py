@@ -1,0 +1,124 @@
+"""User-data buckets and what keeps them closed: S3 public access blocks and OCI
+pre-authenticated requests (bearer URLs to a bucket's objects).
+
+The user-data buckets are otherwise well built (protected, encrypted with a key of their region).
+"""
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_oci as oci
+
+compartment = "ocid1.compartment.oc1..aaaaaaaafixturecompartment"
+namespace = "fixturens"
+ashburn_key = "ocid1.key.oc1.iad.aaaaaaaafixturekey"
+protected = pulumi.ResourceOptions(protect=True)
+
+
+def tags(classification: str) -> dict[str, str]:
+    return {"data-classification": classification, "product": "messages"}
+
+
+key = aws.kms.Key(
+    "messages-key", enable_key_rotation=True, tags=tags("us-user-data"), opts=protected
+)
+
+
+def encrypt(name: str, bucket: aws.s3.Bucket) -> None:
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption",
+        bucket=bucket.id,
+        rules=[
+            {
+                "apply_server_side_encryption_by_default": {
+                    "sse_algorithm": "aws:kms",
+                    "kms_master_key_id": key.arn,
+                }
+            }
+        ],
+    )
+
+
+def block(name: str, bucket: aws.s3.Bucket, *, restrict_public_buckets: bool = True) -> None:
+    aws.s3.BucketPublicAccessBlock(
+        f"{name}-block",
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=restrict_public_buckets,
+    )
+
+
+# --- S3.
+# ok: residency-public-access-block
+attachments = aws.s3.Bucket("attachments", tags=tags("us-user-data"), opts=protected)
+encrypt("attachments", attachments)
+block("attachments", attachments)
+
+# violation: residency-public-access-block
+drafts = aws.s3.Bucket("drafts", tags=tags("us-user-data"), opts=protected)
+encrypt("drafts", drafts)
+
+# A block with one setting off does not count.
+# violation: residency-public-access-block
+exports = aws.s3.Bucket("exports", tags=tags("us-user-data"), opts=protected)
+encrypt("exports", exports)
+block("exports", exports, restrict_public_buckets=False)
+
+# Non-personal data needs no block (its ACLs are still judged by residency-no-public-exposure).
+# ok: residency-public-access-block
+aws.s3.Bucket("stickers", tags=tags("non-personal"))
+
+# --- OCI pre-authenticated requests.
+# ok: residency-public-access-block
+inbox = oci.objectstorage.Bucket(
+    "inbox",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="inbox",
+    access_type="NoPublicAccess",
+    kms_key_id=ashburn_key,
+    freeform_tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# violation: residency-public-access-block
+oci.objectstorage.Preauthrequest(
+    "inbox-share",
+    namespace=namespace,
+    bucket=inbox.name,
+    name="inbox-share",
+    access_type="AnyObjectRead",
+    time_expires="2027-01-01T00:00:00Z",
+)
+
+sticker_packs = oci.objectstorage.Bucket(
+    "sticker-packs",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="sticker-packs",
+    access_type="NoPublicAccess",
+    freeform_tags=tags("non-personal"),
+)
+
+# ok: residency-public-access-block
+oci.objectstorage.Preauthrequest(
+    "sticker-packs-download",
+    namespace=namespace,
+    bucket=sticker_packs.name,
+    name="sticker-packs-download",
+    access_type="AnyObjectRead",
+    time_expires="2027-01-01T00:00:00Z",
+)
+
+# A bucket outside this stack: its classification cannot be seen, so it may hold user data.
+# violation: residency-public-access-block
+oci.objectstorage.Preauthrequest(
+    "legacy-share",
+    namespace=namespace,
+    bucket="legacy-messages",
+    name="legacy-share",
+    access_type="ObjectRead",
+    object_name="export.zip",
+    time_expires="2027-01-01T00:00:00Z",
+)
