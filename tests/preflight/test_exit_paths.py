@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -112,7 +113,7 @@ def test_pack_that_fails_to_start(preflight) -> None:
 
 
 def test_pack_that_never_prints_its_port_does_not_hang(preflight, tmp_path: Path) -> None:
-    pack = Path(__import__("shutil").copytree(PACKS / "silent", tmp_path / "silent"))
+    pack = Path(shutil.copytree(PACKS / "silent", tmp_path / "silent"))
     code, _out, err = preflight(
         "--program",
         PROGRAMS / "faithful",
