@@ -43,8 +43,14 @@ def program_sdk_modules(program_dir: Path) -> list[str]:
 
 
 def program_import_statement(program_dir: Path) -> str:
-    return "import " + ", ".join(
-        ["pulumi_aws", "pulumi_oci", "pulumi_policy", *program_sdk_modules(program_dir)]
+    """Import the SDKs and load the subpackages the program uses. The SDKs' subpackages are
+    lazy modules: ``import pulumi_oci.identity`` alone loads nothing; the first attribute
+    access does, so each one is touched."""
+    modules = program_sdk_modules(program_dir)
+    return (
+        "import importlib, pulumi_aws, pulumi_oci, pulumi_policy\n"
+        f"for name in {modules!r}:\n"
+        "    getattr(importlib.import_module(name), '_load_', None)\n"
     )
 
 
