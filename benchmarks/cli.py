@@ -381,10 +381,78 @@ def render_table(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_markdown(result: dict[str, Any]) -> str:
+    """The figures as the README shows them."""
+    m = result["machine"]
+    out = [
+        f"Run {result['started']} (`{result['mode']}` mode, {result['duration_s']:.0f} s), commit "
+        f"`{m['commit']}`: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, "
+        f"{m['platform']}; pulumi {m['packages'].get('pulumi')}, pulumi-policy "
+        f"{m['packages'].get('pulumi-policy')}, grpcio {m['packages'].get('grpcio')}. Load "
+        f"average {result['load_before'][0]:.1f} before, {result['load_after'][0]:.1f} after.",
+        "",
+        "| resources | AWS / OCI / injected violations | Analyze per resource: floor / same# / "
+        "pack (µs) | pack / floor | pack / same# | AnalyzeStack: floor / same# / pack (s) | "
+        "pack / floor | pack / same# | injected found |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size in sorted(int(s) for s in result["sizes"]):
+        e = result["sizes"][str(size)]
+        mix, a, st, d = e["mix"], e["analyze"], e["analyze_stack"], e["detection"]
+        us, sec = a["per_resource_us"], st["seconds"]
+        out.append(
+            f"| {size:,} | {mix['aws']:,} / {mix['oci']:,} / {mix['violations']} | "
+            f"{us['floor']:.0f} / {us['floor_same_count']:.0f} / {us['pack']:.0f} | "
+            f"{a['ratio']:.2f}x | {a['ratio_same_count']:.2f}x | "
+            f"{sec['floor']:.3f} / {sec['floor_same_count']:.3f} / {sec['pack']:.3f} | "
+            f"{st['ratio']:.2f}x | {st['ratio_same_count']:.2f}x | "
+            f"{d['reported']}/{d['injected']} |"
+        )
+    growth = result.get("analyze_stack_growth")
+    bp, mem = result["blueprint"], result["memory"]
+    out.append("")
+    if growth:
+        out.append(
+            f"- AnalyzeStack growth {growth['from']:,} → {growth['to']:,} resources: pack "
+            f"{growth['pack']:.1f}x, floor {growth['floor']:.1f}x."
+        )
+    out.append(
+        f"- preflight on the prod blueprint: {bp['preflight_s']:.2f} s (exit "
+        f"{', '.join(map(str, bp['exit_codes']))}); bare import {bp['bare_import_s']:.2f} s "
+        f"→ {bp['ratio']:.2f}x. Import of the {len(bp['program_modules'])} SDK subpackages the "
+        f"blueprint uses: {bp['program_import_s']:.2f} s → preflight is "
+        f"{bp['ratio_to_program_import']:.2f}x that."
+    )
+    where = f"{mem['resources']:,}-resource program" if mem["resources"] else "prod blueprint"
+    out.append(
+        f"- Peak resident memory on the {where}: preflight {mem['preflight_mib']:.0f} MiB, "
+        f"its pack process {mem['pack_mib']:.0f} MiB (preflight took {mem['wall_s']:.0f} s, "
+        f"exit {mem['exit_code']})."
+    )
+    out += ["", "| target | measured | limit | met |", "| --- | ---: | ---: | :---: |"]
+    for t in result["targets"]:
+        value = "n/a" if t["value"] is None else f"{t['value']:.2f}"
+        out.append(
+            f"| {t['what']} | {value} | {t['limit']:g} | {'yes' if t['met'] else '**no**'} |"
+        )
+    return "\n".join(out) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 resources; < 1 min")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the figures as benchmarks/README.md shows them",
+    )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="FILE",
+        help="render an earlier --json result instead of running",
+    )
     parser.add_argument(
         "--sizes", type=int, nargs="+", help="program sizes (default: the mode's sizes)"
     )
@@ -402,10 +470,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    result = run(mode, sizes, args.profile, log)
+    if args.from_json is not None:
+        result = json.loads(args.from_json.read_text(encoding="utf-8"))
+    else:
+        result = run(mode, sizes, args.profile, log)
     if args.json:
         json.dump(result, sys.stdout, indent=2)
         sys.stdout.write("\n")
+    elif args.markdown:
+        sys.stdout.write(render_markdown(result))
     else:
         sys.stdout.write(render_table(result))
     return 0
