@@ -52,7 +52,7 @@ def test_missing_protect(resource):
         (with_props(RDS, deletionProtection=UNKNOWN_BOOL), "unknown during preview"),
         (
             dataclasses.replace(RDS, props={"tags": RDS.props["tags"]}),
-            "`deletionProtection` is None",
+            "`deletionProtection` is not set",
         ),
         (
             with_props(dataclasses.replace(RDS, type="aws:s3/bucket:Bucket"), forceDestroy=True),

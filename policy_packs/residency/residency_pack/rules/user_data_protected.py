@@ -106,8 +106,9 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             fix=f"set `{guard.prop}` to a literal value.",
         )
     elif guard.required is not None and value != guard.required:
+        shown = "not set (the service's default leaves it off)" if value is None else repr(value)
         yield Finding(
-            f"`{ctx.name}` {held} but `{guard.prop}` is {value!r}, not {guard.required!r}.",
+            f"`{ctx.name}` {held} but `{guard.prop}` is {shown}, not {guard.required!r}.",
             fix=f"set `{guard.prop}` to {guard.required!r}.",
         )
     elif guard.forbidden is not None and value == guard.forbidden:

@@ -104,6 +104,32 @@ stickers_sg = aws.s3.Bucket(
 )
 replicate("stickers-to-singapore", stickers, stickers_sg)
 
+# A read replica is a copy too: labelled non-personal and placed in Singapore, it still holds the
+# user data of its source.
+db = aws.rds.Instance(
+    "chat-db",
+    engine="postgres",
+    instance_class="db.t4g.medium",
+    allocated_storage=50,
+    username="chat",
+    manage_master_user_password=True,
+    storage_encrypted=True,
+    kms_key_id=key.arn,
+    deletion_protection=True,
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# violation: residency-data-flow
+aws.rds.Instance(
+    "chat-db-reporting",
+    replicate_source_db=db.arn,
+    instance_class="db.t4g.medium",
+    storage_encrypted=True,
+    tags=tags("non-personal"),
+    opts=pulumi.ResourceOptions(provider=singapore),
+)
+
 # --- OCI: a DR copy in Phoenix, and a lesser label in an allowed region.
 ashburn_key = "ocid1.key.oc1.iad.aaaaaaaafixturekey"
 phoenix_key = "ocid1.key.oc1.phx.aaaaaaaafixturekey"

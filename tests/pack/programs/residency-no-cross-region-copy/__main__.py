@@ -25,6 +25,33 @@ def tags(classification: str) -> dict[str, str]:
 key = aws.kms.Key("photos-key", enable_key_rotation=True, tags=tags("us-user-data"), opts=protected)
 encryption = {"enabled": True, "kms_key_arn": key.arn}
 
+# --- Copies that are resources of their own: they land in their own region.
+singapore = aws.Provider("singapore", region="ap-southeast-1", allowed_account_ids=[ACCOUNT])
+
+# violation: residency-no-cross-region-copy
+# violation: residency-classification-in-region
+# violation: residency-data-flow
+aws.kms.ReplicaKey(
+    "photos-key-singapore",
+    primary_key_arn=key.arn,
+    tags=tags("us-user-data"),
+    opts=pulumi.ResourceOptions(provider=singapore, protect=True),
+)
+
+# violation: residency-no-cross-region-copy
+# violation: residency-classification-in-region
+# violation: residency-key-locality
+aws.rds.Instance(
+    "photos-db-singapore",
+    replicate_source_db=f"arn:aws:rds:us-east-1:{ACCOUNT}:db:photos-db",
+    instance_class="db.t4g.medium",
+    storage_encrypted=True,
+    kms_key_id=f"arn:aws:kms:ap-southeast-1:{ACCOUNT}:key/6a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+    deletion_protection=True,
+    tags=tags("us-user-data"),
+    opts=pulumi.ResourceOptions(provider=singapore, protect=True),
+)
+
 # --- DynamoDB global tables: a replica region is a copy of the table.
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
