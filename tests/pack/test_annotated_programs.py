@@ -46,6 +46,7 @@ STACK = "test"
 POLICY_CONFIG = "policy-config.json"  # optional, in the format of `--policy-pack-config`
 POLICY_NAMES = frozenset(policy.name for policy in all_policies())
 ANNOTATION = re.compile(r"^#\s*(violation|ok)\s*:\s*(\S+)\s*$")
+LOOKS_LIKE_ANNOTATION = re.compile(r"^#\s*(violation|ok)\s*:")
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pulumi_aws's own, on import
 
@@ -71,8 +72,10 @@ def _call_names(tree: ast.AST) -> dict[int, str | None]:
     for node in ast.walk(tree):  # breadth first: an outer call is seen before the calls inside it
         if isinstance(node, ast.Call) and node.lineno not in names:
             first = node.args[0] if node.args else None
-            is_name = isinstance(first, ast.Constant) and isinstance(first.value, str)
-            names[node.lineno] = first.value if is_name else None  # type: ignore[union-attr]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names[node.lineno] = first.value
+            else:
+                names[node.lineno] = None
     return names
 
 
@@ -90,6 +93,11 @@ def parse_annotations(source: str, file: str = "__main__.py") -> list[Annotation
                 raise AnnotationError(f"{file}:{number}: `{policy}` is not a policy of the pack")
             pending.append((number, kind, policy))
             continue
+        if LOOKS_LIKE_ANNOTATION.match(text):
+            raise AnnotationError(
+                f"{file}:{number}: malformed annotation {text!r}; write one "
+                "`# violation: <policy>` or `# ok: <policy>` per line"
+            )
         if text.startswith("#") or not pending:
             continue
         first = pending[0][0]
@@ -135,7 +143,9 @@ def run_preflight_json(program: Path, report_file: Path) -> tuple[int, dict[str,
     with redirect_stderr(stderr), restoring_event_loop():
         code = main(argv)
     if not report_file.exists():
-        pytest.fail(f"preflight wrote no report for {program.name} (exit {code}):\n{stderr}")
+        pytest.fail(
+            f"preflight wrote no report for {program.name} (exit {code}):\n{stderr.getvalue()}"
+        )
     return code, json.loads(report_file.read_text()), stderr.getvalue()
 
 
@@ -185,6 +195,7 @@ def test_annotations_apply_to_the_call_on_the_next_code_line() -> None:
         ("# ok: residency-data-flow\nx = 1\n", "starts no call"),
         ("# ok: residency-data-flow\nf(name)\n", "no string literal"),
         ("f('x')\n# ok: residency-data-flow\n", "end of the file"),
+        ("# ok: residency-data-flow, residency-key-locality\nf('x')\n", "malformed"),
     ],
 )
 def test_annotations_that_name_no_resource_are_errors(source: str, error: str) -> None:
