@@ -29,6 +29,16 @@ aws.ec2.Subnet(
 aws.ec2.Vpc("mirror-vpc", cidr_block="10.1.0.0/16", region=primary.region)
 
 # --- AWS, explicit providers.
+# An explicit provider without a region (and none in AWS_REGION / AWS_DEFAULT_REGION, which the
+# test runner clears): nothing says where its resources go.
+# ok: residency-region-allowlist
+regionless = aws.Provider("regionless", allowed_account_ids=["111111111111"])
+
+# violation: residency-region-allowlist
+aws.ec2.Vpc(
+    "somewhere-vpc", cidr_block="10.6.0.0/16", opts=pulumi.ResourceOptions(provider=regionless)
+)
+
 # ok: residency-region-allowlist
 singapore = aws.Provider("singapore", region="ap-southeast-1", allowed_account_ids=["111111111111"])
 
