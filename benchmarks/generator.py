@@ -10,8 +10,8 @@ property dependencies from the references.
 The mix is built from *units*, the shapes real stacks have: a user-data bucket with its key,
 encryption configuration, public access block and bucket policy; a replicated bucket pair; a
 database with its key; IAM roles and policies. Units are chosen so that about a third of the
-resources are AWS and two thirds OCI. About 3 % of units carry one injected violation, each of a
-kind one residency policy must report (recorded in ``ResourceSpec.violation``).
+resources are AWS and two thirds OCI. About 8 % of units (2-3 % of resources) carry one injected
+violation, each of a kind one residency policy must report (``ResourceSpec.violation``).
 """
 
 from __future__ import annotations
