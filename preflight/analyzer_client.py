@@ -180,15 +180,18 @@ class AnalyzerClient:
 
     def _failure(self, what: str, error: grpc.RpcError | None) -> PreflightError:
         where = f"policy pack {self.name!r} ({self.pack.project.dir})"
-        if not self.pack.alive() or (
-            error is not None and error.code() == grpc.StatusCode.UNAVAILABLE
-        ):
-            code = self.pack._wait_exit(2.0)
-            status = f"exit status {code}" if code is not None else "connection lost"
+        code = error.code() if error is not None else None
+        # A dying pack shows as a lost connection (or a reset call) a moment before its exit
+        # status is there: give it that moment before calling it anything but a crash.
+        exited = None
+        if code != grpc.StatusCode.DEADLINE_EXCEEDED:
+            exited = self.pack._wait_exit(1.0 if code != grpc.StatusCode.UNAVAILABLE else 2.0)
+        if exited is not None or not self.pack.alive() or code == grpc.StatusCode.UNAVAILABLE:
+            status = f"exit status {exited}" if exited is not None else "connection lost"
             return PreflightError(
                 f"{where} crashed while {what} ({status}): {self.pack.failure_summary()}"
             )
-        if error is not None and error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+        if code == grpc.StatusCode.DEADLINE_EXCEEDED:
             return PreflightError(
                 f"{where} did not answer within {self.rpc_timeout:.0f}s while {what} "
                 "(set PREFLIGHT_RPC_TIMEOUT to wait longer)"
