@@ -9,6 +9,14 @@ from preflight.model import Report, ResourceSummary
 from preflight.reporters.common import by_urn, finding, grouped, invoke_rows
 
 _BADGE = {"mandatory": "🔴 mandatory", "advisory": "🟡 advisory"}
+# A pull-request comment holds at most 65,536 characters and GitHub renders Mermaid up to a size:
+# large stacks get the first rows and a pointer to the JSON report, which has everything.
+MAX_TABLE_ROWS = 150
+MAX_DIAGRAM_NODES = 120
+
+
+def _more(count: int, what: str) -> str:
+    return f"\n…and {count} more {what}; `preflight --format json` lists them all."
 
 
 def _cell(text: object) -> str:
@@ -89,6 +97,7 @@ def render(report: Report, *, color: bool = False) -> str:
     ]
     if report.violations:
         out += ["| Enforcement | Policy | Resource | Finding |", "| --- | --- | --- | --- |"]
+        rows: list[str] = []
         for urn, items in grouped(report):
             r = resources.get(urn)
             what = f"{_code(r.name)} ({_code(r.type)})" if r else _code(urn)
@@ -96,7 +105,10 @@ def render(report: Report, *, color: bool = False) -> str:
                 what += f"<br>{_code(r.source)}"
             for v in items:
                 badge = _BADGE.get(v.enforcement, v.enforcement)
-                out.append(f"| {badge} | `{v.policy}` | {what} | {_cell(finding(v))} |")
+                rows.append(f"| {badge} | `{v.policy}` | {what} | {_cell(finding(v))} |")
+        out += rows[:MAX_TABLE_ROWS]
+        if len(rows) > MAX_TABLE_ROWS:
+            out.append(_more(len(rows) - MAX_TABLE_ROWS, "violations"))
     else:
         out.append("None.")
     out += [
@@ -107,7 +119,7 @@ def render(report: Report, *, color: bool = False) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     stores = [r for r in report.resources if r.data_store]
-    for r in stores:
+    for r in stores[:MAX_TABLE_ROWS]:
         out.append(
             f"| {_code(r.name)} | {_code(r.type)} | {_cell(r.region or 'undetermined')} | "
             f"{_cell(r.classification or 'unclassified')} | {_cell(r.encryption_key or '—')} | "
@@ -115,8 +127,18 @@ def render(report: Report, *, color: bool = False) -> str:
         )
     if not stores:
         out.append("| — | | | | | |")
+    if len(stores) > MAX_TABLE_ROWS:
+        out.append(_more(len(stores) - MAX_TABLE_ROWS, "data stores"))
     diagram = mermaid(report)
-    if diagram:
+    nodes = sum(1 for line in diagram if line.startswith("    r"))
+    if nodes > MAX_DIAGRAM_NODES:
+        out += [
+            "",
+            "### Regions and data flows",
+            "",
+            f"{nodes} data stores: too many for a diagram here; see the inventory.",
+        ]
+    elif diagram:
         out += ["", "### Regions and data flows", "", *diagram]
     if report.remediations:
         out += [

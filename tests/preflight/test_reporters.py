@@ -226,3 +226,19 @@ def test_repeated_invokes_are_listed_once_with_their_count(report: Report) -> No
     report.invokes.append(report.invokes[0])
     assert "getRegion (built-in) at __main__.py:3 x2" in render(report, "text")
     assert "(2 calls)" in render(report, "markdown")
+
+
+def test_markdown_stays_within_a_pull_request_comment(report: Report) -> None:
+    many = [
+        summary(f"b{i}", "aws:s3/bucket:Bucket", "us-east-1", "non-personal") for i in range(1000)
+    ]
+    report.resources.extend(many)
+    report.violations.extend(
+        Violation("residency-region-allowlist", "residency", "mandatory", r.urn, "x. Fix: y")
+        for r in many
+    )
+    md = render(report, "markdown")
+    assert len(md) < 65_536
+    assert "more violations; `preflight --format json` lists them all" in md
+    assert "more data stores" in md
+    assert "too many for a diagram" in md and "```mermaid" not in md
