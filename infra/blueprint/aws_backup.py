@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from blueprint import aws_policies
+from blueprint.aws_s3 import private_bucket_baseline
 from blueprint.classification import US_USER_DATA, classification_tags
 from blueprint.providers import child_opts
 
@@ -71,27 +72,7 @@ class UserDataBackups(pulumi.ComponentResource):
         )
         bucket_id = self.bucket.id
         bucket_arn = f"arn:{partition}:s3:::{backup_bucket_name(stack, account_ids[0], region)}"
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket_id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=protected(),
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=bucket_id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=protected(),
-        )
-        versioning = aws.s3.BucketVersioning(
-            f"{name}-versioning",
-            bucket=bucket_id,
-            versioning_configuration={"status": "Enabled"},
-            opts=protected(),
-        )
+        versioning = private_bucket_baseline(name, bucket_id, protected())
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=bucket_id,

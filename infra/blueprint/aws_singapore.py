@@ -7,6 +7,7 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 
+from blueprint.aws_s3 import private_bucket_baseline
 from blueprint.classification import NON_PERSONAL, classification_tags
 from blueprint.providers import child_opts
 
@@ -31,27 +32,7 @@ class NonPersonalArtifacts(pulumi.ComponentResource):
             tags=classification_tags(NON_PERSONAL, stack),
             opts=child_opts(self, provider),
         )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=self.bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=child_opts(self, provider),
-        )
-        aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access-block",
-            bucket=self.bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child_opts(self, provider),
-        )
-        aws.s3.BucketVersioning(
-            f"{name}-versioning",
-            bucket=self.bucket.id,
-            versioning_configuration={"status": "Enabled"},
-            opts=child_opts(self, provider),
-        )
+        private_bucket_baseline(name, self.bucket.id, child_opts(self, provider))
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=self.bucket.id,
