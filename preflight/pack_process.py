@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from preflight.errors import PreflightError
-from preflight.project import read_yaml
+from preflight.project import read_yaml, runtime_of
 
 POLICY_PROJECT_FILE = "PulumiPolicy.yaml"
 DEFAULT_START_TIMEOUT = 60.0
@@ -72,20 +72,14 @@ def load_policy_project(pack_dir: Path) -> PolicyProject:
     doc = read_yaml(file)
     if not isinstance(doc, dict):
         raise PreflightError(f"{file}: expected a mapping with `runtime`")
-    runtime_node = doc.get("runtime")
-    options: Mapping[str, Any] = {}
-    if isinstance(runtime_node, dict):
-        runtime = runtime_node.get("name")
-        options = runtime_node.get("options") or {}
-    else:
-        runtime = runtime_node
+    runtime, options = runtime_of(doc)
     if runtime != "python":
         raise PreflightError(f"{file}: runtime is {runtime!r}; preflight runs Python policy packs")
     return PolicyProject(
         dir=pack_dir,
         file=file,
         runtime="python",
-        options=options if isinstance(options, dict) else {},
+        options=options,
         version=str(doc.get("version") or ""),
         description=str(doc.get("description") or ""),
     )

@@ -77,6 +77,16 @@ def read_yaml(path: Path) -> Any:
         raise PreflightError(f"{where}: malformed YAML: {problem}") from exc
 
 
+def runtime_of(doc: Mapping[str, Any]) -> tuple[Any, Mapping[str, Any]]:
+    """``runtime`` of a Pulumi.yaml or PulumiPolicy.yaml document, in either documented form
+    (``runtime: python`` or ``runtime: {name: python, options: {...}}``): (name, options)."""
+    node = doc.get("runtime")
+    if isinstance(node, dict):
+        options = node.get("options") or {}
+        return node.get("name"), options if isinstance(options, Mapping) else {}
+    return node, {}
+
+
 def find_project_file(program_dir: Path) -> Path:
     for name in PROJECT_FILE_NAMES:
         candidate = program_dir / name
@@ -99,13 +109,7 @@ def load_project(program_dir: Path) -> Project:
     name = doc.get("name")
     if not isinstance(name, str) or not name:
         raise PreflightError(f"{file}: `name` is missing; add `name: <project name>`")
-    runtime_node = doc.get("runtime")
-    options: Mapping[str, Any] = {}
-    if isinstance(runtime_node, dict):
-        runtime = runtime_node.get("name")
-        options = runtime_node.get("options") or {}
-    else:
-        runtime = runtime_node
+    runtime, options = runtime_of(doc)
     if runtime != "python":
         raise PreflightError(
             f"{file}: runtime is {runtime!r}; preflight runs Python programs (`runtime: python`)"
@@ -125,7 +129,7 @@ def load_project(program_dir: Path) -> Project:
         root=program_dir,
         file=file,
         runtime="python",
-        runtime_options=options if isinstance(options, dict) else {},
+        runtime_options=options,
         main=main,
         stack_config_dir=stack_config_dir,
         declared_config=declared,
