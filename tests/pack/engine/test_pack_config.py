@@ -166,3 +166,45 @@ def test_trusted_accounts_and_tenancies_merge_config_and_provider():
         "ocid1.tenancy.oc1..b",
     }
     assert pc.trusted_account_ids({}, None) == frozenset()
+
+
+def test_resolver_memoises_and_validates_a_changed_config_afresh(monkeypatch):
+    calls = []
+    real = pc.resolve
+    monkeypatch.setattr(pc, "resolve", lambda *a: calls.append(a) or real(*a))
+    resolver = pc.ConfigResolver("residency-region-allowlist", PROPS)
+    narrow = {pc.ALLOWED_REGIONS: {"non-personal": {"aws": ["us-east-1"]}}}
+    first = resolver(narrow)
+    assert resolver({**narrow}) is first and len(calls) == 1  # equal config: no new validation
+    assert pc.allowed_regions(first, "non-personal")["aws"] == {"us-east-1"}
+    wide = resolver({pc.ALLOWED_REGIONS: {"non-personal": {"aws": ["ap-southeast-1"]}}})
+    assert len(calls) == 2
+    assert pc.allowed_regions(wide, "non-personal")["aws"] == {"ap-southeast-1"}
+    assert pc.allowed_regions(resolver(narrow), "non-personal")["aws"] == {"us-east-1"}
+
+
+def test_resolver_result_is_read_only_so_sharing_it_cannot_leak_between_calls():
+    config = pc.ConfigResolver("residency-region-allowlist", PROPS)({})
+    with pytest.raises(TypeError):
+        config[pc.ALLOWED_REGIONS] = {}  # type: ignore[index]
+    with pytest.raises(TypeError):
+        config[pc.ALLOWED_REGIONS]["us-user-data"] = {}  # type: ignore[index]
+    assert isinstance(config[pc.ALLOWED_REGIONS]["us-user-data"]["aws"], tuple)
+    assert pc.allowed_regions(config, "us-user-data")["aws"] == {"us-east-1"}
+
+
+def test_resolver_remembers_bad_config_and_raises_a_fresh_error_each_time(monkeypatch):
+    calls = []
+    real = pc.resolve
+    monkeypatch.setattr(pc, "resolve", lambda *a: calls.append(a) or real(*a))
+    resolver = pc.ConfigResolver("residency-region-allowlist", PROPS)
+    bad = {pc.TRUSTED_ACCOUNT_IDS: ["12"]}
+    errors = []
+    for _ in range(2):
+        with pytest.raises(pc.ConfigError) as error:
+            resolver(bad)
+        errors.append(error.value)
+    assert len(calls) == 1
+    assert errors[0] is not errors[1] and str(errors[0]) == str(errors[1])
+    assert "trustedAccountIds[0]" in str(errors[1])
+    assert pc.allowed_regions(resolver({}), "us-user-data")["aws"] == {"us-east-1"}

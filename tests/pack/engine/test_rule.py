@@ -127,3 +127,23 @@ def test_stack_policies_never_defer(monkeypatch):
     monkeypatch.setenv("PULUMI_DRY_RUN", "true")
     diags = analyze_stack(stack_policy(SPEC, pending_and_known), [BUCKET])
     assert [d.enforcement for d in diags] == ["mandatory", "mandatory"]
+
+
+def test_a_policy_follows_its_config_when_configure_changes_it():
+    # The wrapper memoises the validated config; a new Configure must still take effect.
+    def outside_user_data_regions(ctx):
+        allowed = pack_config.allowed_regions(ctx.config, "us-user-data")["aws"]
+        if ctx.region.region not in allowed:
+            yield Finding(f"{ctx.name} is outside {sorted(allowed)}.")
+
+    policy = resource_policy(SPEC, outside_user_data_regions)
+    singapore = {SPEC.name: {"allowedRegions": {"us-user-data": {"aws": ["ap-southeast-1"]}}}}
+    bad = {SPEC.name: {"allowedRegions": {"us-user-data": {"aws": ["mars-1"]}}}}
+    assert analyze(policy, BUCKET) == []
+    [d] = analyze(policy, BUCKET, singapore)
+    assert "outside ['ap-southeast-1']" in d.message
+    [d] = analyze(policy, BUCKET, bad)
+    assert "is invalid" in d.message and "mars-1" in d.message
+    assert analyze(policy, BUCKET) == []
+    [d] = analyze(policy, BUCKET, bad)
+    assert "is invalid" in d.message

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from types import MappingProxyType
 from typing import Any, Final
 
 import jsonschema
@@ -183,6 +185,51 @@ def resolve(
             "`policy`, `reason`, `expires` (YYYY-MM-DD) and `urn` or `name`)."
         )
     return config
+
+
+def _frozen(value: Any) -> Any:
+    """A read-only deep copy: mappings as ``MappingProxyType``, lists as tuples."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    return value
+
+
+class ConfigResolver:
+    """:func:`resolve` for one policy, memoised on the raw config.
+
+    The engine sends the config once (``Configure``) and the SDK hands it to every call, so
+    validating it again on every ``Analyze`` would repeat the same work for each resource. The
+    memo is keyed on the canonical JSON of the raw config, so a config changed by a later
+    ``Configure`` is validated afresh. The result is read-only (it is shared between calls);
+    bad config raises a new :class:`ConfigError` with the same message each time.
+    """
+
+    _LIMIT: Final = 16  # distinct configs remembered; the engine configures a pack once
+
+    def __init__(self, policy_name: str, properties: Mapping[str, Any]) -> None:
+        self.policy_name = policy_name
+        self.properties = properties
+        self._memo: dict[str, Mapping[str, Any] | str] = {}
+
+    def __call__(self, raw: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        try:
+            key = json.dumps(raw, sort_keys=True)
+        except (TypeError, ValueError):  # not JSON (only a test can send that): no memo
+            return _frozen(resolve(self.policy_name, self.properties, raw))
+        found = self._memo.get(key)
+        if found is None:
+            try:
+                found = _frozen(resolve(self.policy_name, self.properties, raw))
+            except ConfigError as error:
+                found = str(error)
+            if len(self._memo) >= self._LIMIT:
+                self._memo.clear()
+            self._memo[key] = found
+        if isinstance(found, str):
+            raise ConfigError(found)
+        return found
 
 
 def allowed_regions(config: Mapping[str, Any], classification: str) -> dict[Cloud, frozenset[str]]:

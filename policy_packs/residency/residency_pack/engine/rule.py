@@ -259,11 +259,13 @@ def resource_policy(
 ) -> ResourceValidationPolicy:
     """A mandatory resource policy that runs ``check`` on each resource, failing closed."""
 
+    resolve_config = pack_config.ConfigResolver(spec.name, spec.schema_properties())
+
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         urn = str(getattr(args, "urn", "") or "")
         name = str(getattr(args, "name", "") or "") or name_of_urn(urn)
         try:
-            config = pack_config.resolve(spec.name, spec.schema_properties(), args.get_config())
+            config = resolve_config(args.get_config())
         except pack_config.ConfigError as error:
             report_violation(str(error), urn or None)
             return
@@ -326,9 +328,11 @@ def stack_policy(
 ) -> StackValidationPolicy:
     """A mandatory stack policy that runs ``check`` once per stack, failing closed."""
 
+    resolve_config = pack_config.ConfigResolver(spec.name, spec.schema_properties())
+
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         try:
-            config = pack_config.resolve(spec.name, spec.schema_properties(), args.get_config())
+            config = resolve_config(args.get_config())
         except pack_config.ConfigError as error:
             report_violation(str(error), None)
             return
