@@ -147,3 +147,98 @@ def test_a_policy_follows_its_config_when_configure_changes_it():
     assert analyze(policy, BUCKET) == []
     [d] = analyze(policy, BUCKET, bad)
     assert "is invalid" in d.message
+
+
+def _seen_by(policy_factory, spec_name):
+    """A policy whose check records what it saw; the record is returned alongside it."""
+    seen = []
+
+    def check(ctx):
+        for r in getattr(ctx, "resources", [ctx]):
+            seen.append((r.urn, r.region.region, r.classification, r.protect, r.parent_urn))
+        return []
+
+    spec = RuleSpec(name=spec_name, description="d", severity=Severity.LOW, remediation="r.")
+    return policy_factory(spec, check), seen
+
+
+def test_resource_context_is_rederived_when_a_resource_with_the_same_urn_changes():
+    # The wrapper reuses region and classification across policies for the same resource; a
+    # resource under the same URN with other inputs or another provider must not get stale ones.
+    policies = [_seen_by(resource_policy, f"residency-test-{i}") for i in range(2)]
+    tagged = {"bucket": "b", "tags": {"data-classification": "us-user-data"}}
+    public = {"bucket": "b", "tags": {"data-classification": "public"}}
+    parent = "urn:pulumi:test::p::my:component::parent"
+
+    def bucket(props, region="us-east-1", **options):
+        return Resource("aws:s3/bucket:Bucket", "data", props, aws_provider(region), **options)
+
+    variants = [
+        bucket(tagged),
+        bucket({**tagged, "region": "ap-southeast-1"}),
+        bucket(public),
+        bucket(tagged, "ap-southeast-1"),
+        bucket(tagged, protect=True, parent=parent),
+        bucket(tagged),
+    ]
+    urn = variants[0].resource_urn()
+    for variant in variants:
+        assert analyze([p for p, _ in policies], variant) == []
+    expected = [
+        (urn, "us-east-1", "us-user-data", False, None),
+        (urn, "ap-southeast-1", "us-user-data", False, None),
+        (urn, "us-east-1", "public", False, None),
+        (urn, "ap-southeast-1", "us-user-data", False, None),
+        (urn, "us-east-1", "us-user-data", True, parent),
+        (urn, "us-east-1", "us-user-data", False, None),
+    ]
+    for _, seen in policies:
+        assert seen == expected
+
+
+def test_stack_context_is_rederived_when_the_next_stack_changes_a_resource():
+    policies = [_seen_by(stack_policy, f"residency-test-stack-{i}") for i in range(2)]
+    key = Resource("aws:kms/key:Key", "key", {"description": "k"}, aws_provider("us-east-1"))
+    public = {"tags": {"data-classification": "public"}}
+    user_data = {"tags": {"data-classification": "us-user-data"}}
+    first = Resource("aws:s3/bucket:Bucket", "b", public, aws_provider("us-east-1"))
+    second = Resource(
+        "aws:s3/bucket:Bucket", "b", user_data, aws_provider("us-east-1"),
+        parent=key.resource_urn(),
+    )  # fmt: skip
+    third = Resource("aws:s3/bucket:Bucket", "b", user_data, aws_provider("ap-southeast-1"))
+    for stack in ([key, first], [key, second], [key, third]):
+        assert analyze_stack([p for p, _ in policies], stack) == []
+    bucket, k = first.resource_urn(), key.resource_urn()
+    for _, seen in policies:
+        assert seen == [
+            (k, "us-east-1", None, False, None),
+            (bucket, "us-east-1", "public", False, None),
+            (k, "us-east-1", None, False, None),
+            (bucket, "us-east-1", "us-user-data", False, k),
+            (k, "us-east-1", None, False, None),
+            (bucket, "ap-southeast-1", "us-user-data", False, None),
+        ]
+
+
+def test_region_is_derived_once_per_resource_not_once_per_policy(monkeypatch):
+    from residency_pack.engine import rule
+
+    calls = []
+    real = rule.effective_region
+    monkeypatch.setattr(rule, "effective_region", lambda *a: calls.append(a[0]) or real(*a))
+    policies = [_seen_by(resource_policy, f"residency-test-once-{i}")[0] for i in range(3)]
+    bucket = Resource("aws:s3/bucket:Bucket", "once", {"bucket": "once"}, aws_provider())
+    analyze(policies, bucket)
+    assert calls == ["aws:s3/bucket:Bucket"]
+
+
+def test_derived_memo_is_bounded_oldest_first():
+    from residency_pack.engine.rule import _DerivedMemo
+
+    memo = _DerivedMemo(limit=2)
+    for urn in ("a", "b", "c"):
+        memo.put(urn, ("t", {"u": urn}, None), (urn, None))  # type: ignore[arg-type]
+    assert memo.get("a", ("t", {"u": "a"}, None)) is None
+    assert memo.get("c", ("t", {"u": "c"}, None)) == ("c", None)
+    assert memo.get("c", ("t", {"u": "x"}, None)) is None

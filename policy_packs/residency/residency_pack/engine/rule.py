@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,14 +134,69 @@ def _plain_provider(provider: Any) -> _Provider | None:
     )
 
 
+# What a resource's effective region and classification are derived from: its type, its
+# unwrapped inputs, and its provider (type, URN, name, unwrapped inputs).
+_Inputs = tuple[str, dict[str, Any], tuple[str, str, str, Any] | None]
+_Derived = tuple[EffectiveRegion, str | _Unknown | None]
+
+
+class _DerivedMemo:
+    """Effective region and classification by URN, served only while the inputs they were
+    derived from compare equal to the current call's.
+
+    The SDK calls every policy separately with its own copy of the same resource (each resource
+    policy in ``Analyze``, each stack policy in ``AnalyzeStack``), so without this each policy
+    would derive the same facts again. Bounded: ``limit`` entries, the oldest dropped first.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[str, tuple[_Inputs, _Derived]] = OrderedDict()
+
+    def get(self, urn: str, inputs: _Inputs) -> _Derived | None:
+        entry = self._entries.get(urn)
+        return entry[1] if entry is not None and entry[0] == inputs else None
+
+    def put(self, urn: str, inputs: _Inputs, derived: _Derived) -> None:
+        entries = self._entries
+        entries.pop(urn, None)
+        while len(entries) >= self.limit:
+            entries.popitem(last=False)
+        entries[urn] = (inputs, derived)
+
+
+# ``Analyze`` runs the resource policies one after another on one resource: the last one is
+# enough. ``AnalyzeStack`` runs the stack policies on the whole stack; 20,000 covers large stacks
+# (an entry holds the resource's unwrapped inputs, which the call holds anyway).
+_RESOURCE_MEMO = _DerivedMemo(limit=1)
+_STACK_MEMO = _DerivedMemo(limit=20_000)
+
+
 def _context_fields(
     resource_type: str, name: str, urn: str, props: Any, provider: Any, opts: Any,
-    config: Mapping[str, Any],
+    config: Mapping[str, Any], memo: _DerivedMemo,
 ) -> dict[str, Any]:  # fmt: skip
     plain = unwrap(props)
     if not isinstance(plain, dict):
         plain = {}
     plain_provider = _plain_provider(provider)
+    inputs: _Inputs = (
+        resource_type,
+        plain,
+        None
+        if plain_provider is None
+        else (plain_provider.resource_type, plain_provider.urn, plain_provider.name,
+              plain_provider.props),
+    )  # fmt: skip
+    derived = memo.get(urn, inputs)
+    if derived is None:
+        derived = (
+            effective_region(resource_type, plain, plain_provider),
+            classification_with_provider_defaults(
+                resource_type, plain, plain_provider.props if plain_provider else None
+            ),
+        )
+        memo.put(urn, inputs, derived)
     return {
         "type": resource_type,
         "name": name,
@@ -149,10 +205,8 @@ def _context_fields(
         "provider_inputs": plain_provider.props if plain_provider else {},
         "protect": bool(getattr(opts, "protect", False)),
         "config": config,
-        "region": effective_region(resource_type, plain, plain_provider),
-        "classification": classification_with_provider_defaults(
-            resource_type, plain, plain_provider.props if plain_provider else None
-        ),
+        "region": derived[0],
+        "classification": derived[1],
         "provider": plain_provider,
         "provider_type": plain_provider.resource_type if plain_provider else None,
         "provider_name": plain_provider.name if plain_provider else None,
@@ -271,11 +325,11 @@ def resource_policy(
             return
         findings: list[Finding]
         try:
-            ctx = ResourceContext(
-                **_context_fields(
-                    args.resource_type, name, urn, args.props, args.provider, args.opts, config
-                )
-            )
+            fields = _context_fields(
+                args.resource_type, name, urn, args.props, args.provider, args.opts, config,
+                _RESOURCE_MEMO,
+            )  # fmt: skip
+            ctx = ResourceContext(**fields)
             findings = list(check(ctx))
         except Exception as error:
             findings = [_crash_finding(spec, error)]
@@ -305,7 +359,7 @@ def stack_resources(resources: Iterable[Any], config: Mapping[str, Any]) -> list
         parent = getattr(resource, "parent", None)
         fields = _context_fields(
             resource.resource_type, resource.name, resource.urn, resource.props,
-            resource.provider, opts, config,
+            resource.provider, opts, config, _STACK_MEMO,
         )  # fmt: skip
         if parent is not None:
             fields["parent_urn"] = parent.urn
