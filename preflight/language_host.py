@@ -35,6 +35,7 @@ __all__ = [
     "ProgramError",
     "drop_unretrieved_invoke_errors",
     "entry_point",
+    "execute",
     "explain_program_error",
     "program_environment",
     "run_program",
@@ -117,10 +118,19 @@ def program_environment(entry: EntryPoint) -> Iterator[None]:
                 del sys.modules[name]
 
 
+def execute(entry: EntryPoint) -> None:
+    """Execute the program's code as ``__main__``, as the language host's ``runpy.run_path``
+    does. Call it inside :func:`program_environment`, and keep that environment until the SDK
+    has finished the run: resource registrations still in flight after the program's code
+    returns resolve type annotations through ``sys.modules[cls.__module__]``, so the program's
+    modules must stay importable until then, as they do in the language host's process."""
+    runpy.run_path(str(entry.path), run_name="__main__")
+
+
 def run_program(entry: EntryPoint) -> None:
     """Execute the program as ``__main__`` inside :func:`program_environment`."""
     with program_environment(entry):
-        runpy.run_path(str(entry.path), run_name="__main__")
+        execute(entry)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,4 +254,9 @@ def explain_program_error(
             return ProgramError(_config_type(link, entry, stack))
         if isinstance(link, ModuleNotFoundError) and link.name:
             return ProgramError(_module_not_found(link, entry))
+    if isinstance(error, pulumi.RunError):
+        # The language host reports a RunError by its message alone, without a traceback.
+        site = _innermost_site(error, entry.project_dir)
+        at = f" at {site}" if site else ""
+        return ProgramError(f"the program stopped with an error{at}: {error}")
     return ProgramError(_trimmed_traceback(error, entry))

@@ -234,7 +234,7 @@ def _run_in_context(
             before = dict(sys.modules)
             try:
                 with contextlib.redirect_stdout(sys.stderr), answerer.capturing_call_sites():
-                    language_host.run_program(entry)
+                    language_host.execute(entry)
             finally:
                 # Only what the program imported may be forgotten; a program at the root of a
                 # repository must not take preflight's own modules (or ``__main__``) with it.
@@ -257,7 +257,10 @@ def _run_in_context(
             return finish()
 
         try:
-            loop.run_until_complete(run_pulumi_func(program))
+            # The language host's process state (cwd, sys.path, the program's modules) lasts
+            # until every registration the program started has finished, not only its code.
+            with language_host.program_environment(entry):
+                loop.run_until_complete(run_pulumi_func(program))
         except (Exception, SystemExit) as exc:  # every program failure: one clear error
             error = language_host.explain_program_error(exc, entry, config.stack)
             raise PreflightError(error.message, error.exit_code) from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -253,3 +254,24 @@ def test_policy_document_the_provider_rejects_exits_2_at_its_call_site(tmp_path:
         "rejects these arguments too: duplicate Sid (Read). Remove the Sid or ensure the Sid "
         "is unique.\n"
     )
+
+
+def test_component_annotations_resolve_after_the_programs_code_returns(tmp_path: Path) -> None:
+    # The SDK resolves a component's string annotations through sys.modules[cls.__module__]
+    # while registrations are still in flight; the language host keeps the program's modules
+    # loaded until the run is over, and so must preflight.
+    code, report, stderr = preflight(tmp_path, "host_component_module")
+    assert code == 0, stderr
+    names = {resource["name"] for resource in report["resources"]}
+    assert {"artifacts", "artifacts-bucket"} <= names
+
+
+def test_run_error_is_reported_by_its_message_alone(tmp_path: Path) -> None:
+    code, report, stderr = preflight(tmp_path, "host_run_error")
+    assert (code, report) == (2, None)
+    assert stderr.strip() == (
+        "preflight: error: the program stopped with an error at "
+        f"{Path(os.path.relpath(PROGRAMS / 'host_run_error' / '__main__.py'))}:5: "
+        "host-run-error:tier is 'platinum'; allowed: standard, premium"
+    )
+    assert "Traceback" not in stderr
