@@ -24,6 +24,7 @@ created (do not use ``--skip-preview`` with this pack).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -172,25 +173,42 @@ def _is_user_data_store(resource: StackResource) -> bool:
     return value == US_USER_DATA or not (isinstance(value, str) and value in CLASSIFICATIONS)
 
 
-def _attachments_of(store: StackResource, ctx: StackContext) -> Iterator[StackResource]:
-    for resource in ctx.resources:
-        attachment = ENCRYPTION_ATTACHMENTS.get(resource.type)
-        if attachment is None:
-            continue
-        if store.urn in resource.property_dependencies.get(attachment.target_prop, ()):
-            yield resource
-            continue
-        target = get(resource.props, attachment.target_prop)
-        own_name = get(store.props, attachment.target_key)
-        if isinstance(target, str) and isinstance(own_name, str) and target == own_name:
-            yield resource
+class _AttachmentIndex:
+    """The stack's encryption attachments by the store they name: by the store's URN (the
+    attachment's property dependency) and by the store's name (a literal, e.g. the bucket name).
+    Built once per check, so finding a store's attachments does not scan the stack per store."""
+
+    def __init__(self, ctx: StackContext) -> None:
+        self._by_urn: dict[str, list[tuple[int, StackResource]]] = defaultdict(list)
+        self._by_name: dict[tuple[str, str], list[tuple[int, StackResource]]] = defaultdict(list)
+        self._name_keys: set[str] = set()
+        for position, resource in enumerate(ctx.resources):
+            attachment = ENCRYPTION_ATTACHMENTS.get(resource.type)
+            if attachment is None:
+                continue
+            targets = resource.property_dependencies.get(attachment.target_prop, ())
+            for urn in dict.fromkeys(targets):
+                self._by_urn[urn].append((position, resource))
+            target = get(resource.props, attachment.target_prop)
+            if isinstance(target, str):
+                self._by_name[(attachment.target_key, target)].append((position, resource))
+                self._name_keys.add(attachment.target_key)
+
+    def attachments_of(self, store: StackResource) -> list[StackResource]:
+        """The attachments that name ``store``, in stack order, each once."""
+        found: dict[int, StackResource] = dict(self._by_urn.get(store.urn, ()))
+        for key in self._name_keys:
+            own_name = get(store.props, key)
+            if isinstance(own_name, str):
+                found.update(self._by_name.get((key, own_name), ()))
+        return [found[position] for position in sorted(found)]
 
 
-def _key_references(store: StackResource, ctx: StackContext) -> list[KeyReference]:
+def _key_references(store: StackResource, attachments: _AttachmentIndex) -> list[KeyReference]:
     refs: list[KeyReference] = []
     for path in STORE_KEY_PATHS[store.type]:
         refs += [KeyReference(store, p, v) for p, v in _expand(store.props, path)]
-    for attachment in _attachments_of(store, ctx):
+    for attachment in attachments.attachments_of(store):
         for path in ENCRYPTION_ATTACHMENTS[attachment.type].key_paths:
             refs += [KeyReference(attachment, p, v) for p, v in _expand(attachment.props, path)]
     return refs
@@ -260,10 +278,11 @@ def check(ctx: StackContext) -> Iterator[Finding]:
         str(cloud): names
         for cloud, names in pack_config.allowed_regions(ctx.config, US_USER_DATA).items()
     }
+    attachments = _AttachmentIndex(ctx)
     for store in ctx.resources:
         if not _is_user_data_store(store):
             continue
-        refs = _key_references(store, ctx)
+        refs = _key_references(store, attachments)
         label = f"{store.type} `{store.name}` (us-user-data)"
         if not refs:
             yield Finding(f"{label} is not encrypted with a customer-managed key.", urn=store.urn)
