@@ -21,7 +21,8 @@ values by ``pulumi up`` before the resources are created.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Hashable, Iterator
 from typing import Any, Final
 
 from pulumi_policy import Severity
@@ -109,18 +110,51 @@ def _needs_block(bucket: StackResource) -> bool | Any:
     return bucket.classification not in NOT_USER_DATA
 
 
+class _BlockIndex:
+    """The stack's bucket public access blocks by the bucket they may name: by the URN in the
+    block's ``bucket`` property dependency, by its literal bucket name, and (for a block the
+    engine sent no ``bucket`` property dependency for) by the URNs of its plain dependencies.
+    These are the only ways :func:`_refers_to` can match, so looking a bucket up here and then
+    applying :func:`_refers_to` gives the same blocks as testing every block, without scanning
+    every block for every bucket."""
+
+    def __init__(self, blocks: list[StackResource]) -> None:
+        self._by_urn: dict[str, list[tuple[int, StackResource]]] = defaultdict(list)
+        self._by_name: dict[str, list[tuple[int, StackResource]]] = defaultdict(list)
+        for position, block in enumerate(blocks):
+            entry = (position, block)
+            name = get(block.props, "bucket")
+            if isinstance(name, str):
+                self._by_name[name].append(entry)
+            if "bucket" in block.property_dependencies:
+                urns = block.property_dependencies["bucket"]
+            else:
+                urns = block.dependencies
+            for urn in dict.fromkeys(urns):
+                self._by_urn[urn].append(entry)
+
+    def candidates(self, bucket: StackResource) -> list[StackResource]:
+        """Blocks that may name ``bucket``, in stack order, each once."""
+        found: dict[int, StackResource] = dict(self._by_urn.get(bucket.urn, ()))
+        name = get(bucket.props, "bucket")
+        if isinstance(name, str):
+            found.update(self._by_name.get(name, ()))
+        return [found[position] for position in sorted(found)]
+
+
 def _bucket_findings(ctx: StackContext) -> Iterator[Finding]:
     account_blocks = [r for r in ctx.resources if r.type == ACCOUNT_BLOCK]
     account_verdicts = [_settings_verdict(b)[0] for b in account_blocks]
     if any(v is True for v in account_verdicts):
         return
     account_unknown = any(v is UNKNOWN for v in account_verdicts)
-    blocks = [r for r in ctx.resources if r.type == BUCKET_BLOCK]
+    blocks = _BlockIndex([r for r in ctx.resources if r.type == BUCKET_BLOCK])
     for bucket in (r for r in ctx.resources if r.type in S3_BUCKETS):
         needs = _needs_block(bucket)
         if needs is False:
             continue
-        mine = [b for b in blocks if _refers_to(ctx, b, "bucket", bucket, "bucket")]
+        candidates = blocks.candidates(bucket)
+        mine = [b for b in candidates if _refers_to(ctx, b, "bucket", bucket, "bucket")]
         verdicts = [_settings_verdict(b) for b in mine]
         if any(v is True for v, _ in verdicts):
             continue
@@ -149,17 +183,39 @@ def _bucket_findings(ctx: StackContext) -> Iterator[Finding]:
             )
 
 
-def _par_bucket(par: StackResource, buckets: list[StackResource]) -> StackResource | Any | None:
+class _OciBuckets:
+    """The stack's OCI buckets in stack order, indexed by URN and by name."""
+
+    def __init__(self, buckets: list[StackResource]) -> None:
+        self.buckets = buckets
+        self.position = {bucket.urn: i for i, bucket in reversed(list(enumerate(buckets)))}
+        self.by_name: dict[Any, list[StackResource]] = defaultdict(list)
+        for bucket in buckets:
+            name = get(bucket.props, "name")
+            if isinstance(name, Hashable):
+                self.by_name[name].append(bucket)
+
+    def named(self, name: Any) -> list[StackResource]:
+        """Buckets whose ``name`` equals ``name``, in stack order."""
+        if isinstance(name, Hashable):
+            return self.by_name.get(name, [])
+        return [b for b in self.buckets if get(b.props, "name") == name]
+
+
+def _par_bucket(par: StackResource, buckets: _OciBuckets) -> StackResource | Any | None:
     """The stack bucket a PAR opens; None if none matches; UNKNOWN if that cannot be told."""
-    for bucket in buckets:
-        if par.urn and bucket.urn in par.property_dependencies.get("bucket", ()):
-            return bucket
+    if par.urn:
+        positions = [
+            buckets.position[urn]
+            for urn in par.property_dependencies.get("bucket", ())
+            if urn in buckets.position
+        ]
+        if positions:
+            return buckets.buckets[min(positions)]
     name, namespace = get(par.props, "bucket"), get(par.props, "namespace")
     if name is UNKNOWN:
         return UNKNOWN
-    for bucket in buckets:
-        if get(bucket.props, "name") != name:
-            continue
+    for bucket in buckets.named(name):
         bucket_namespace = get(bucket.props, "namespace")
         if namespace is UNKNOWN or bucket_namespace is UNKNOWN:
             return UNKNOWN if namespace != bucket_namespace else bucket
@@ -169,7 +225,7 @@ def _par_bucket(par: StackResource, buckets: list[StackResource]) -> StackResour
 
 
 def _par_findings(ctx: StackContext) -> Iterator[Finding]:
-    buckets = [r for r in ctx.resources if r.type == OCI_BUCKET]
+    buckets = _OciBuckets([r for r in ctx.resources if r.type == OCI_BUCKET])
     for par in (r for r in ctx.resources if r.type == OCI_PAR):
         bucket = _par_bucket(par, buckets)
         access = get(par.props, "accessType")
