@@ -81,3 +81,27 @@ def test_reading_never_raises_on_any_bag(value, path):
     list(iter_strings(proxied))
     unwrap(proxied)
     contains_unknown(proxied)
+
+
+def _unwrap_the_general_way(value):
+    """unwrap without its exact-type shortcuts: the reference the shortcuts must agree with."""
+    from residency_pack.engine import props
+
+    value = props._target(value)
+    if is_unknown(value):
+        return UNKNOWN
+    if isinstance(value, dict | props._DictProxy):
+        return {k: _unwrap_the_general_way(props._target_item(value, k)) for k in value}
+    if isinstance(value, list | props._ListProxy):
+        return [_unwrap_the_general_way(props._target_index(value, i)) for i in range(len(value))]
+    return value
+
+
+@given(json_values | st.integers())
+def test_unwraps_shortcuts_give_what_the_general_way_gives(value):
+    from pulumi_policy.secret import Secret
+
+    for bag in ({"v": value}, unknown_checking_proxy({"v": value, "s": Secret(value)})):
+        fast, general = unwrap(bag), _unwrap_the_general_way(bag)
+        assert fast == general
+        assert repr(fast) == repr(general)  # same types too (True is not 1, UNKNOWN is UNKNOWN)

@@ -89,6 +89,24 @@ def unwrap(props: Any) -> Any:
     Accepts raw bags and bags wrapped by ``unknown_checking_proxy`` or the secrets proxy. Never
     raises; a value of a type it does not understand is returned as it is.
     """
+    # Every policy call unwraps every bag it is given, so the shapes the SDK builds (its two
+    # proxies around plain dicts, lists and JSON scalars) take exact-type shortcuts; anything
+    # else goes the general way. Both give the same result.
+    cls = type(props)
+    if cls is str:
+        return UNKNOWN if props in ENGINE_UNKNOWN_SENTINELS else props
+    if cls is _DictProxy or cls is _ListProxy:
+        return unwrap(props["__target"])
+    if cls is dict:
+        return {key: unwrap(item) for key, item in props.items()}
+    if cls is list:
+        return [unwrap(item) for item in props]
+    if props is None or cls is bool or cls is int or cls is float:
+        return props
+    return _unwrap_any(props)
+
+
+def _unwrap_any(props: Any) -> Any:
     value = _target(props)
     if is_unknown(value):
         return UNKNOWN
