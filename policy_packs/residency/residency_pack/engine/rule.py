@@ -259,6 +259,9 @@ def _report_findings(
     name_for: Callable[[str | None], str | None],
     defer_unknown: bool,
 ) -> None:
+    findings = list(findings)
+    if not findings:  # the common case: nothing to match against exemptions or defer
+        return
     exemptions = list(pack_config.exemptions(config))
     today = pack_config.today()
     # Only resource policies may defer: they run again, before the create, during the update.
