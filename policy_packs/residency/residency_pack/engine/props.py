@@ -74,8 +74,13 @@ def is_unknown(value: Any) -> bool:
     return value is UNKNOWN or (isinstance(value, str) and value in ENGINE_UNKNOWN_SENTINELS)
 
 
+_PLAIN_TYPES: Final = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
 def _target(value: Any) -> Any:
     """The object a policy-SDK proxy wraps (reading ``__target`` never raises), else the value."""
+    if type(value) in _PLAIN_TYPES:  # not a proxy nor a secret: skip the ABC checks below
+        return value
     while isinstance(value, _DictProxy | _ListProxy | _DictSecretsProxy | _ListSecretsProxy):
         value = value["__target"]
     if isinstance(value, Secret):
