@@ -341,17 +341,21 @@ def resource_policy(
             lambda u: name if u == urn else (name_of_urn(u) if u else None), True,
         )  # fmt: skip
 
-    return ResourceValidationPolicy(
-        name=spec.name,
-        description=spec.description,
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=_config_schema(spec),
-        display_name=spec.display_name,
-        severity=spec.severity,
-        tags=[PACK_TAG, *spec.frameworks],
-        remediation_steps=spec.remediation,
-    )
+    return ResourceValidationPolicy(validate=validate, **_policy_metadata(spec))
+
+
+def _policy_metadata(spec: RuleSpec) -> dict[str, Any]:
+    """What the SDK's policy classes take from a rule's spec: every policy is mandatory."""
+    return {
+        "name": spec.name,
+        "description": spec.description,
+        "enforcement_level": EnforcementLevel.MANDATORY,
+        "config_schema": _config_schema(spec),
+        "display_name": spec.display_name,
+        "severity": spec.severity,
+        "tags": [PACK_TAG, *spec.frameworks],
+        "remediation_steps": spec.remediation,
+    }
 
 
 def stack_resources(resources: Iterable[Any], config: Mapping[str, Any]) -> list[StackResource]:
@@ -404,14 +408,4 @@ def stack_policy(
             lambda u: name_of_urn(u) if u else None, defer_unknown=False,
         )  # fmt: skip
 
-    return StackValidationPolicy(
-        name=spec.name,
-        description=spec.description,
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=_config_schema(spec),
-        display_name=spec.display_name,
-        severity=spec.severity,
-        tags=[PACK_TAG, *spec.frameworks],
-        remediation_steps=spec.remediation,
-    )
+    return StackValidationPolicy(validate=validate, **_policy_metadata(spec))
