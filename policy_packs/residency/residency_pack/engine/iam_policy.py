@@ -227,25 +227,32 @@ def _pin(condition: Any, trust: Trust) -> _Pin:
         return _Pin(False, unknown=True)
     if not isinstance(condition, Mapping):
         return _Pin(False)
+    clauses, unknown = _positive_clauses(condition)
+    for key, values in clauses:
+        how = PINNING_CONDITION_KEYS.get(str(key).lower())
+        if how is None:
+            continue
+        verdict = _trusted_values(how, values, trust)
+        if verdict is True:
+            return _Pin(True)
+        if verdict is UNKNOWN:
+            unknown = True
+    return _Pin(False, unknown=unknown)
+
+
+def _positive_clauses(condition: Mapping[Any, Any]) -> tuple[list[tuple[Any, Any]], bool]:
+    """Every ``(condition key, values)`` under an operator that can pin (no ``IfExists``,
+    ``ForAllValues:`` or negation), and whether some operator's clauses are unknown."""
+    found: list[tuple[Any, Any]] = []
     unknown = False
     for operator, clauses in condition.items():
         if not isinstance(operator, str) or not _PINNING_OPERATOR.match(operator):
             continue
         if clauses is UNKNOWN:
             unknown = True
-            continue
-        if not isinstance(clauses, Mapping):
-            continue
-        for key, values in clauses.items():
-            how = PINNING_CONDITION_KEYS.get(str(key).lower())
-            if how is None:
-                continue
-            verdict = _trusted_values(how, values, trust)
-            if verdict is True:
-                return _Pin(True)
-            if verdict is UNKNOWN:
-                unknown = True
-    return _Pin(False, unknown=unknown)
+        elif isinstance(clauses, Mapping):
+            found.extend(clauses.items())
+    return found, unknown
 
 
 def _trusted_values(how: str, values: Any, trust: Trust) -> bool | Any:
@@ -433,24 +440,16 @@ def _has_literal_condition(condition: Any, key: str) -> bool | Any:
         return UNKNOWN
     if not isinstance(condition, Mapping):
         return False
-    unknown = False
-    for operator, clauses in condition.items():
-        if not isinstance(operator, str) or not _PINNING_OPERATOR.match(operator):
+    clauses, unknown = _positive_clauses(condition)
+    for clause_key, values in clauses:
+        if str(clause_key).lower() != key.lower():
             continue
-        if clauses is UNKNOWN:
+        items = values if isinstance(values, list) else [values]
+        if any(item is UNKNOWN for item in items):
             unknown = True
             continue
-        if not isinstance(clauses, Mapping):
-            continue
-        for clause_key, values in clauses.items():
-            if str(clause_key).lower() != key.lower():
-                continue
-            items = values if isinstance(values, list) else [values]
-            if any(item is UNKNOWN for item in items):
-                unknown = True
-                continue
-            if items and all(isinstance(i, str) and i.strip("*?") for i in items):
-                return True
+        if items and all(isinstance(i, str) and i.strip("*?") for i in items):
+            return True
     return UNKNOWN if unknown else False
 
 
