@@ -7,6 +7,8 @@ passes through Pulumi state.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 import pulumi_oci as oci
 
@@ -60,17 +62,8 @@ class UserRecordsDatabase(pulumi.ComponentResource):
             compartment_id=compartment_id,
             db_name=DB_NAME,
             display_name=f"{DB_NAME}-{stack}",
-            db_workload="OLTP",
-            compute_model="ECPU",
-            compute_count=compute_count,
-            data_storage_size_in_tbs=storage_tbs,
             secret_id=self.admin_secret.id,
-            kms_key_id=vault.key.id,
-            vault_id=vault.vault.id,
-            subnet_id=network.data_subnet.id,
-            nsg_ids=[network.database_nsg.id],
-            private_endpoint_label="usrecords",
-            is_mtls_connection_required=True,
+            **_private_database_args(vault, network, compute_count, storage_tbs),
             backup_retention_period_in_days=BACKUP_RETENTION_DAYS,
             # The service's deletion protection for backups: retention cannot be shortened.
             is_backup_retention_locked=True,
@@ -78,6 +71,25 @@ class UserRecordsDatabase(pulumi.ComponentResource):
             opts=child_opts(self, provider, protect=True),
         )
         self.register_outputs({"databaseId": self.database.id})
+
+
+def _private_database_args(
+    vault: RegionalVault, network: DataTierNetwork, compute_count: int, storage_tbs: int
+) -> dict[str, Any]:
+    """What the primary and its standby share: the size, this region's Vault key, and a
+    private endpoint in the data subnet that accepts mTLS only."""
+    return {
+        "db_workload": "OLTP",
+        "compute_model": "ECPU",
+        "compute_count": compute_count,
+        "data_storage_size_in_tbs": storage_tbs,
+        "kms_key_id": vault.key.id,
+        "vault_id": vault.vault.id,
+        "subnet_id": network.data_subnet.id,
+        "nsg_ids": [network.database_nsg.id],
+        "private_endpoint_label": "usrecords",
+        "is_mtls_connection_required": True,
+    }
 
 
 class StandbyDatabase(pulumi.ComponentResource):
@@ -107,16 +119,7 @@ class StandbyDatabase(pulumi.ComponentResource):
             source_id=primary.database.id,
             db_name=DB_NAME,
             display_name=f"{DB_NAME}-{stack}-standby",
-            db_workload="OLTP",
-            compute_model="ECPU",
-            compute_count=compute_count,
-            data_storage_size_in_tbs=storage_tbs,
-            kms_key_id=vault.key.id,
-            vault_id=vault.vault.id,
-            subnet_id=network.data_subnet.id,
-            nsg_ids=[network.database_nsg.id],
-            private_endpoint_label="usrecords",
-            is_mtls_connection_required=True,
+            **_private_database_args(vault, network, compute_count, storage_tbs),
             freeform_tags=classification_tags(US_USER_DATA, stack),
             opts=child_opts(self, provider, protect=True),
         )
