@@ -8,6 +8,7 @@ Storage, Vault and the other Oracle Services Network endpoints of the same regio
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable, Mapping
 
 import pulumi
 import pulumi_oci as oci
@@ -33,6 +34,42 @@ def _tcp_rule(port: int) -> oci.core.NetworkSecurityGroupSecurityRuleTcpOptionsA
             min=port, max=port
         )
     )
+
+
+def _nsg_allowing_tcp_in(
+    nsg_name: str,
+    rule_name: str,
+    *,
+    display_name: str,
+    source_cidr: pulumi.Input[str],
+    port: int,
+    description: str,
+    compartment_id: pulumi.Input[str],
+    vcn_id: pulumi.Input[str],
+    tags: Mapping[str, str],
+    opts: Callable[[], pulumi.ResourceOptions],
+) -> oci.core.NetworkSecurityGroup:
+    """A network security group whose only rule admits TCP to ``port`` from ``source_cidr``."""
+    nsg = oci.core.NetworkSecurityGroup(
+        nsg_name,
+        compartment_id=compartment_id,
+        vcn_id=vcn_id,
+        display_name=display_name,
+        freeform_tags=tags,
+        opts=opts(),
+    )
+    oci.core.NetworkSecurityGroupSecurityRule(
+        rule_name,
+        network_security_group_id=nsg.id,
+        direction="INGRESS",
+        protocol="6",
+        source=source_cidr,
+        source_type="CIDR_BLOCK",
+        tcp_options=_tcp_rule(port),
+        description=description,
+        opts=opts(),
+    )
+    return nsg
 
 
 def _all_services(
@@ -164,42 +201,28 @@ class DataTierNetwork(pulumi.ComponentResource):
             opts=o(),
         )
 
-        self.lb_nsg = oci.core.NetworkSecurityGroup(
+        self.lb_nsg = _nsg_allowing_tcp_in(
             f"{name}-lb-nsg",
-            compartment_id=compartment_id,
-            vcn_id=self.vcn.id,
-            display_name="load-balancer",
-            freeform_tags=tags,
-            opts=o(),
-        )
-        oci.core.NetworkSecurityGroupSecurityRule(
             f"{name}-lb-https-in",
-            network_security_group_id=self.lb_nsg.id,
-            direction="INGRESS",
-            protocol="6",
-            source="0.0.0.0/0",
-            source_type="CIDR_BLOCK",
-            tcp_options=_tcp_rule(HTTPS),
+            display_name="load-balancer",
+            source_cidr="0.0.0.0/0",
+            port=HTTPS,
             description="HTTPS from US users (DNS steers them here)",
-            opts=o(),
-        )
-        self.database_nsg = oci.core.NetworkSecurityGroup(
-            f"{name}-database-nsg",
             compartment_id=compartment_id,
             vcn_id=self.vcn.id,
-            display_name="database",
-            freeform_tags=tags,
-            opts=o(),
+            tags=tags,
+            opts=o,
         )
-        oci.core.NetworkSecurityGroupSecurityRule(
+        self.database_nsg = _nsg_allowing_tcp_in(
+            f"{name}-database-nsg",
             f"{name}-database-in",
-            network_security_group_id=self.database_nsg.id,
-            direction="INGRESS",
-            protocol="6",
-            source=cidr,
-            source_type="CIDR_BLOCK",
-            tcp_options=_tcp_rule(DATABASE_TLS),
+            display_name="database",
+            source_cidr=cidr,
+            port=DATABASE_TLS,
             description="mTLS to the database from inside the VCN only",
-            opts=o(),
+            compartment_id=compartment_id,
+            vcn_id=self.vcn.id,
+            tags=tags,
+            opts=o,
         )
         self.register_outputs({"vcnId": self.vcn.id, "dataSubnetId": self.data_subnet.id})
