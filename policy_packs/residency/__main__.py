@@ -13,7 +13,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pulumi_policy import EnforcementLevel, PolicyPack
+from residency_pack import servicer
 from residency_pack.policies import all_policies
+
+# PolicyPack builds the SDK's analyzer servicer by name: put the pack's in its place first
+# (it keeps the stack's config, the source of trust, and refuses bad policy config once).
+servicer.install()
 
 # The SDK turns every resource of an AnalyzeStack request into nested dicts and proxies once per
 # stack policy, all alive until the policy returns. With the interpreter's default thresholds the

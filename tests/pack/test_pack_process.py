@@ -99,6 +99,29 @@ def test_pack_process_lists_its_policies_and_analyzes_over_grpc():
                 d.policyName for d in response.diagnostics if d.enforcementLevel == proto.MANDATORY
             }
             assert "residency-classification-in-region" in fired
+
+            # The pack's servicer is in place: it keeps the stack config and refuses a config
+            # that would switch a policy off, failing the call (the CLI stops with the message).
+            stub.ConfigureStack(
+                proto.AnalyzerStackConfigureRequest(
+                    stack="prod", config={"aws:allowedAccountIds": '["111122223333"]'}
+                ),
+                timeout=30,
+            )
+            refused = proto.ConfigureAnalyzerRequest()
+            refused.policyConfig["residency-region-allowlist"].CopyFrom(
+                proto.PolicyConfig(enforcementLevel=proto.DISABLED)
+            )
+            try:
+                stub.Configure(refused, timeout=30)
+                raise AssertionError("a disabling config was accepted")
+            except grpc.RpcError as error:
+                assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+                assert "`residency-region-allowlist`" in (error.details() or "")
+            response = stub.Analyze(request, timeout=30)
+            assert fired == {
+                d.policyName for d in response.diagnostics if d.enforcementLevel == proto.MANDATORY
+            }
     finally:
         process.terminate()
         try:

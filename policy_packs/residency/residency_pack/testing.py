@@ -3,10 +3,15 @@
 Resources are built as the engine sends them (camelCase property names, engine unknown
 sentinels, a provider resource whose inputs are the provider's inputs or, for a default
 provider, the stack config), encoded into the analyzer protocol's messages, and analysed by the
-policy SDK's own analyzer servicer: ``Analyze`` and ``AnalyzeStack`` deserialize the properties
-and wrap them in ``unknown_checking_proxy`` themselves. What comes back is the diagnostics the
-CLI would print, including any advisory "can't run policy during preview" downgrade, so a test
-can assert that none happens.
+analyzer servicer the pack runs (the SDK's own, with the pack's ``ConfigureStack`` and
+``Configure``, see ``residency_pack/servicer.py``): ``Analyze`` and ``AnalyzeStack`` deserialize
+the properties and wrap them in ``unknown_checking_proxy`` themselves. As the engine does, every
+call first sends ``ConfigureStack`` with the stack's config (``stack_config``: ``"ns:key"`` ->
+string, e.g. ``{"aws:allowedAccountIds": '["111111111111"]'}``; empty by default, so nothing is
+trusted from the stack), then ``Configure`` with the policy config, which raises
+:class:`~residency_pack.servicer.ConfigRejected` for a config the pack refuses. What comes back
+is the diagnostics the CLI would print, including any advisory "can't run policy during
+preview" downgrade, so a test can assert that none happens.
 
 Shipped with the pack so that anyone extending it can test a new rule the same way.
 """
@@ -29,6 +34,8 @@ from pulumi_policy.proxy import (
     UNKNOWN_STRING_VALUE,
 )
 
+from residency_pack.servicer import ResidencyAnalyzerServicer
+
 __all__ = [
     "UNKNOWN_ARRAY",
     "UNKNOWN_BOOL",
@@ -41,6 +48,7 @@ __all__ = [
     "analyze",
     "analyze_stack",
     "aws_provider",
+    "configure",
     "oci_provider",
     "urn_of",
 ]
@@ -138,16 +146,39 @@ _LEVELS = {
 }
 
 
-def _servicer(policies: Sequence[Policy], config: Mapping[str, Mapping[str, Any]] | None):
-    servicer = _PolicyAnalyzerServicer(
-        "residency", "0.0.1", list(policies), EnforcementLevel.MANDATORY
+def _enforcement(properties: Mapping[str, Any]) -> Any:
+    level = properties.get("enforcementLevel", "mandatory")
+    return {name: value for value, name in _LEVELS.items()}[level]
+
+
+def configure(
+    policies: Policy | Sequence[Policy],
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+    stack_config: Mapping[str, str] | None = None,
+    *,
+    sdk_servicer: bool = False,
+) -> _PolicyAnalyzerServicer:
+    """A servicer for ``policies`` after ``ConfigureStack`` and ``Configure``, as the engine
+    makes them. ``config`` is per policy, as in ``--policy-pack-config`` (an
+    ``enforcementLevel`` key is sent as the entry's level). ``sdk_servicer``: the SDK's stock
+    servicer instead of the pack's (no stack config captured, no config refused), to test what
+    the rules do on their own."""
+    policy_list = [policies] if isinstance(policies, Policy) else list(policies)
+    cls = _PolicyAnalyzerServicer if sdk_servicer else ResidencyAnalyzerServicer
+    servicer = cls("residency", "0.0.1", policy_list, EnforcementLevel.MANDATORY)
+    servicer.ConfigureStack(
+        proto.AnalyzerStackConfigureRequest(
+            stack=STACK, project=PROJECT, config=dict(stack_config or {})
+        ),
+        None,
     )
     if config:
         request = proto.ConfigureAnalyzerRequest()
         for policy_name, properties in config.items():
+            props = {k: v for k, v in properties.items() if k != "enforcementLevel"}
             request.policyConfig[policy_name].CopyFrom(
                 proto.PolicyConfig(
-                    enforcementLevel=proto.MANDATORY, properties=_struct(dict(properties))
+                    enforcementLevel=_enforcement(properties), properties=_struct(props)
                 )
             )
         servicer.Configure(request, None)
@@ -165,9 +196,12 @@ def analyze(
     policies: Policy | Sequence[Policy],
     resource: Resource,
     config: Mapping[str, Mapping[str, Any]] | None = None,
+    stack_config: Mapping[str, str] | None = None,
+    *,
+    sdk_servicer: bool = False,
 ) -> list[Diagnostic]:
-    """Run resource policies on one resource through the SDK's ``Analyze``."""
-    policy_list = [policies] if isinstance(policies, Policy) else list(policies)
+    """Run resource policies on one resource through the SDK's ``Analyze`` (see
+    :func:`configure` for ``config``, ``stack_config`` and ``sdk_servicer``)."""
     request = proto.AnalyzeRequest(
         type=resource.type,
         properties=_struct(resource.props),
@@ -177,16 +211,20 @@ def analyze(
     )
     if resource.provider is not None:
         request.provider.CopyFrom(_provider_message(resource.provider))
-    return _diagnostics(_servicer(policy_list, config).Analyze(request, None))
+    servicer = configure(policies, config, stack_config, sdk_servicer=sdk_servicer)
+    return _diagnostics(servicer.Analyze(request, None))
 
 
 def analyze_stack(
     policies: Policy | Sequence[Policy],
     resources: Sequence[Resource],
     config: Mapping[str, Mapping[str, Any]] | None = None,
+    stack_config: Mapping[str, str] | None = None,
+    *,
+    sdk_servicer: bool = False,
 ) -> list[Diagnostic]:
-    """Run stack policies on a whole stack through the SDK's ``AnalyzeStack``."""
-    policy_list = [policies] if isinstance(policies, Policy) else list(policies)
+    """Run stack policies on a whole stack through the SDK's ``AnalyzeStack`` (see
+    :func:`configure` for ``config``, ``stack_config`` and ``sdk_servicer``)."""
     request = proto.AnalyzeStackRequest()
     for resource in resources:
         message = proto.AnalyzerResource(
@@ -205,4 +243,5 @@ def analyze_stack(
                 proto.AnalyzerPropertyDependencies(urns=list(urns))
             )
         request.resources.append(message)
-    return _diagnostics(_servicer(policy_list, config).AnalyzeStack(request, None))
+    servicer = configure(policies, config, stack_config, sdk_servicer=sdk_servicer)
+    return _diagnostics(servicer.AnalyzeStack(request, None))

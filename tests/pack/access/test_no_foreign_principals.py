@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from residency_pack.rules import no_foreign_principals as rule
+from residency_pack.servicer import ConfigRejected
 from residency_pack.testing import (
     UNKNOWN_STRING,
     Diagnostic,
@@ -26,6 +27,8 @@ TENANCY = "ocid1.tenancy.oc1..aaaaaaaaours"
 THEIRS = "ocid1.tenancy.oc1..aaaaaaaatheirs"
 AWS = aws_provider("us-east-1", name="us-east-1", allowedAccountIds=[OURS])
 OCI = oci_provider("us-ashburn-1", name="primary", tenancyOcid=TENANCY)
+# Trust comes from the stack's own config (or the policy config), never from a provider.
+STACK = {"aws:allowedAccountIds": json.dumps([OURS]), "oci:tenancyOcid": TENANCY}
 
 
 def mandatory(diagnostics: list[Diagnostic]) -> list[str]:
@@ -36,8 +39,12 @@ def mandatory(diagnostics: list[Diagnostic]) -> list[str]:
     return [d.message for d in diagnostics if d.enforcement == "mandatory"]
 
 
-def run(resource: Resource, config: dict[str, Any] | None = None) -> list[str]:
-    return mandatory(analyze(rule.POLICY, resource, {rule.NAME: config} if config else None))
+def run(
+    resource: Resource, config: dict[str, Any] | None = None, stack: dict[str, str] = STACK
+) -> list[str]:
+    return mandatory(
+        analyze(rule.POLICY, resource, {rule.NAME: config} if config else None, stack)
+    )
 
 
 def trust_policy(*principals: Any, condition: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -64,10 +71,14 @@ def test_compliant_role_passes_as_string_and_object() -> None:
     assert run(role(COMPLIANT_TRUST)) == []
 
 
-def test_default_provider_reads_allowed_accounts_from_stack_config() -> None:
-    # A default provider's inputs are the stack config: list config arrives JSON-encoded.
+def test_trust_comes_from_the_stack_config_never_from_the_provider() -> None:
+    # The stack's config sends list config JSON-encoded.
     default = aws_provider("us-east-1", allowedAccountIds=json.dumps([OURS]))
     assert run(role(json.dumps(COMPLIANT_TRUST), default)) == []
+    # A partner account listed on the program's provider gains nothing.
+    partner = aws_provider("us-east-1", name="partner", allowedAccountIds=[OURS, OTHER])
+    [message] = run(role(trust_policy(OTHER), partner))
+    assert f"grants account {OTHER}" in message
 
 
 @pytest.mark.parametrize(
@@ -93,7 +104,8 @@ def test_violating_trust_policies(policy: Any, expected: str) -> None:
 def test_foreign_message_lists_trusted_accounts_and_empty_trust_says_so() -> None:
     [message] = run(role(trust_policy(OTHER)))
     assert f"Trusted accounts: {OURS}" in message
-    [message] = run(role(COMPLIANT_TRUST, aws_provider("us-east-1", name="bare")))
+    # The provider's own allowedAccountIds trust nothing: only the stack or policy config does.
+    [message] = run(role(COMPLIANT_TRUST), stack={})
     assert "No account is trusted" in message
 
 
@@ -104,9 +116,9 @@ def test_pack_config_trusts_more_accounts_and_organizations() -> None:
     assert run(role(pinned), {"trustedOrganizationIds": [ORG]}) == []
 
 
-def test_bad_pack_config_is_reported() -> None:
-    [message] = run(role(COMPLIANT_TRUST), {"trustedAccountIds": ["12"]})
-    assert "policy config for `residency-no-foreign-principals` is invalid" in message
+def test_bad_pack_config_is_refused() -> None:
+    with pytest.raises(ConfigRejected, match="trustedAccountIds"):
+        run(role(COMPLIANT_TRUST), {"trustedAccountIds": ["12"]})
 
 
 TOPIC_POLICY = {

@@ -3,6 +3,7 @@ resource type, one field changed per case."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -18,8 +19,12 @@ USER_DATA_TAGS = {"data-classification": "us-user-data"}
 PUBLIC_TAGS = {"data-classification": "public"}
 
 
+# Trust comes from the stack's own config (or the policy config), never from a provider.
+STACK = {"aws:allowedAccountIds": json.dumps([OURS])}
+
+
 def run(resource: Resource, config: dict[str, Any] | None = None) -> list[str]:
-    diagnostics = analyze(rule.POLICY, resource, {rule.NAME: config} if config else None)
+    diagnostics = analyze(rule.POLICY, resource, {rule.NAME: config} if config else None, STACK)
     assert all(d.policy == rule.NAME and d.enforcement == "mandatory" for d in diagnostics)
     return [d.message for d in diagnostics]
 

@@ -29,6 +29,7 @@ from residency_pack.testing import (
 OURS = "111111111111"
 OTHER = "999999999999"
 AWS = aws_provider("us-east-1", name="us-east-1", allowedAccountIds=[OURS])
+STACK = {"aws:allowedAccountIds": json.dumps([OURS])}  # trust: the stack's config, not a provider
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
 
@@ -102,7 +103,9 @@ def test_compliant_known_policy_is_silent_in_both_modes(mode: str) -> None:
     )
     assert (
         analyze(
-            no_foreign_principals.POLICY, Resource(BUCKET_POLICY, "p", {"policy": document}, AWS)
+            no_foreign_principals.POLICY,
+            Resource(BUCKET_POLICY, "p", {"policy": document}, AWS),
+            stack_config=STACK,
         )
         == []
     )
@@ -172,7 +175,10 @@ def test_blueprint_shaped_preview_passes(mode: str) -> None:
     ]
     resource_policies = [no_foreign_principals.POLICY, no_public_exposure.POLICY]
     mandatory = [
-        d for r in resources for d in analyze(resource_policies, r) if d.enforcement == "mandatory"
+        d
+        for r in resources
+        for d in analyze(resource_policies, r, stack_config=STACK)
+        if d.enforcement == "mandatory"
     ]
     mandatory += analyze_stack(public_access_block.POLICY, resources)
     if mode == "preview":

@@ -1,8 +1,9 @@
 import datetime as dt
+import json
 
 import pytest
 from residency_pack.engine import pack_config as pc
-from residency_pack.engine import region_catalog
+from residency_pack.engine import region_catalog, stack_config
 
 PROPS = {
     pc.ALLOWED_REGIONS: pc.allowed_regions_schema(),
@@ -142,30 +143,63 @@ def test_exemptions_parse_and_match_by_urn_or_name_glob():
     assert second.expired(dt.date(2020, 1, 2)) and not second.expired(dt.date(2020, 1, 1))
 
 
-class Prov:
-    def __init__(self, props):
-        self.props = props
+OURS, OTHER = "111111111111", "222222222222"
+STACK = {"aws:allowedAccountIds": json.dumps([OURS]), "oci:tenancyOcid": "ocid1.tenancy.oc1..a"}
 
 
-def test_trusted_accounts_and_tenancies_merge_config_and_provider():
+def test_trust_comes_from_the_stack_config_when_the_policy_config_does_not_set_it():
+    with stack_config.overridden(STACK):
+        assert pc.trusted_account_ids({}) == {OURS}
+        assert pc.trusted_tenancy_ocids({}) == {"ocid1.tenancy.oc1..a"}
+        assert pc.trusted_organization_ids({}) == frozenset()
+    with stack_config.overridden({"aws:allowedAccountIds": OURS}):  # a single id
+        assert pc.trusted_account_ids({}) == {OURS}
+    with stack_config.overridden({}):
+        assert pc.trusted_account_ids({}) == frozenset()
+        assert pc.trusted_tenancy_ocids({}) == frozenset()
+
+
+def test_policy_config_replaces_the_stack_config_even_when_empty():
     config = {
-        pc.TRUSTED_ACCOUNT_IDS: ["111111111111"],
+        pc.TRUSTED_ACCOUNT_IDS: [OTHER],
         pc.TRUSTED_TENANCY_OCIDS: ["ocid1.tenancy.oc1..b"],
+        pc.TRUSTED_ORGANIZATION_IDS: ["o-abcdefghij"],
     }
-    # A default provider receives list config JSON-encoded.
-    assert pc.trusted_account_ids(config, Prov({"allowedAccountIds": '["222222222222"]'})) == {
-        "111111111111",
-        "222222222222",
+    with stack_config.overridden(STACK):
+        assert pc.trusted_account_ids(config) == {OTHER}
+        assert pc.trusted_tenancy_ocids(config) == {"ocid1.tenancy.oc1..b"}
+        assert pc.trusted_organization_ids(config) == {"o-abcdefghij"}
+        # Set to nothing is "trust nothing", not "fall back to the stack".
+        assert pc.trusted_account_ids({pc.TRUSTED_ACCOUNT_IDS: []}) == frozenset()
+
+
+def test_realms_and_egress_defaults():
+    assert pc.trusted_realms({}) == {"oc1"}
+    assert pc.trusted_realms({pc.TRUSTED_REALMS: ["oc1", "oc2"]}) == {"oc1", "oc2"}
+    assert pc.allowed_egress_hosts({}) == ()
+    hosts = {pc.ALLOWED_EGRESS_HOSTS: ["*.partner.example", "api.example.com"]}
+    assert pc.allowed_egress_hosts(hosts) == ("*.partner.example", "api.example.com")
+
+
+def test_trust_schemas_validate_and_only_realms_and_egress_have_defaults():
+    properties = pc.trust_config_properties()
+    assert set(properties) == {
+        pc.TRUSTED_ACCOUNT_IDS,
+        pc.TRUSTED_TENANCY_OCIDS,
+        pc.TRUSTED_ORGANIZATION_IDS,
+        pc.TRUSTED_REALMS,
+        pc.ALLOWED_EGRESS_HOSTS,
     }
-    assert pc.trusted_account_ids(config, Prov({"allowedAccountIds": ["333333333333"]})) == {
-        "111111111111",
-        "333333333333",
-    }
-    assert pc.trusted_tenancy_ocids(config, Prov({"tenancyOcid": "ocid1.tenancy.oc1..a"})) == {
-        "ocid1.tenancy.oc1..a",
-        "ocid1.tenancy.oc1..b",
-    }
-    assert pc.trusted_account_ids({}, None) == frozenset()
+    resolved = pc.resolve("residency-x", properties, {})
+    assert resolved == {pc.TRUSTED_REALMS: ["oc1"], pc.ALLOWED_EGRESS_HOSTS: []}
+    for key, bad in [
+        (pc.TRUSTED_TENANCY_OCIDS, ["ocid1.compartment.oc1..a"]),
+        (pc.TRUSTED_ORGANIZATION_IDS, ["org-1"]),
+        (pc.TRUSTED_REALMS, ["commercial"]),
+        (pc.ALLOWED_EGRESS_HOSTS, ["https://x.example.com/"]),
+    ]:
+        with pytest.raises(pc.ConfigError, match=key):
+            pc.resolve("residency-x", properties, {key: bad})
 
 
 def test_resolver_memoises_and_validates_a_changed_config_afresh(monkeypatch):

@@ -20,15 +20,19 @@ from typing import Any, Final
 
 import jsonschema
 
-from residency_pack.engine import region_catalog
+from residency_pack.engine import region_catalog, stack_config
 from residency_pack.engine.classification import CLASSIFICATIONS, NON_PERSONAL, PUBLIC, US_USER_DATA
-from residency_pack.engine.props import as_string_list, get
 from residency_pack.engine.region_catalog import CLOUDS, Cloud
 
 ALLOWED_REGIONS: Final = "allowedRegions"
 TRUSTED_ACCOUNT_IDS: Final = "trustedAccountIds"
 TRUSTED_TENANCY_OCIDS: Final = "trustedTenancyOcids"
+TRUSTED_ORGANIZATION_IDS: Final = "trustedOrganizationIds"
+TRUSTED_REALMS: Final = "trustedRealms"
+ALLOWED_EGRESS_HOSTS: Final = "allowedEgressHosts"
 EXEMPTIONS: Final = "exemptions"
+
+DEFAULT_TRUSTED_REALMS: Final = frozenset({"oc1"})
 
 _US_OCI_REGIONS: Final = ["us-ashburn-1", "us-phoenix-1", "us-chicago-1", "us-sanjose-1"]
 
@@ -71,18 +75,59 @@ def allowed_regions_schema() -> dict[str, Any]:
 def trusted_account_ids_schema() -> dict[str, Any]:
     return {
         "type": "array",
-        "description": "AWS account ids trusted besides the provider's `allowedAccountIds`.",
+        "description": "AWS account ids trusted with the data. When not set, the stack's own "
+        "`aws:allowedAccountIds` (its stack config, never a provider of the program).",
         "items": {"type": "string", "pattern": "^[0-9]{12}$"},
-        "default": [],
     }
 
 
 def trusted_tenancy_ocids_schema() -> dict[str, Any]:
     return {
         "type": "array",
-        "description": "OCI tenancy OCIDs trusted besides the provider's `tenancyOcid`.",
-        "items": {"type": "string", "pattern": "^ocid1\\.tenancy\\."},
+        "description": "OCI tenancy OCIDs trusted with the data. When not set, the stack's own "
+        "`oci:tenancyOcid` (its stack config, never a provider of the program).",
+        "items": {"type": "string", "pattern": "^ocid1\\.tenancy\\.[a-z0-9-]+\\.[^.]*\\..+$"},
+    }
+
+
+def trusted_organization_ids_schema() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": "AWS Organizations ids (o-...) whose accounts are trusted when a policy "
+        "pins `*` with aws:PrincipalOrgID or a grant shares with the organization.",
+        "items": {"type": "string", "pattern": "^o-[a-z0-9]{10,32}$"},
+    }
+
+
+def trusted_realms_schema() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": "OCI realms (oc1 is the commercial realm) that providers and OCIDs may "
+        "name.",
+        "items": {"type": "string", "pattern": "^oc[0-9]+$"},
+        "minItems": 1,
+        "default": sorted(DEFAULT_TRUSTED_REALMS),
+    }
+
+
+def allowed_egress_hosts_schema() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": "Hosts outside AWS and OCI that may receive data (globs such as "
+        "`*.example.com`; the last two labels must be literal). Empty by default.",
+        "items": {"type": "string", "pattern": "^[A-Za-z0-9*?.-]+$"},
         "default": [],
+    }
+
+
+def trust_config_properties() -> dict[str, dict[str, Any]]:
+    """Schema fragments of every trust key, for a rule's ``config_properties``."""
+    return {
+        TRUSTED_ACCOUNT_IDS: trusted_account_ids_schema(),
+        TRUSTED_TENANCY_OCIDS: trusted_tenancy_ocids_schema(),
+        TRUSTED_ORGANIZATION_IDS: trusted_organization_ids_schema(),
+        TRUSTED_REALMS: trusted_realms_schema(),
+        ALLOWED_EGRESS_HOSTS: allowed_egress_hosts_schema(),
     }
 
 
@@ -255,22 +300,42 @@ def is_allowed(config: Mapping[str, Any], classification: str, cloud: Cloud, reg
     return region in allowed_regions(config, classification)[cloud]
 
 
-def _provider_list(provider: Any, key: str) -> list[str]:
-    values = as_string_list(get(getattr(provider, "props", None), key))
-    return values if isinstance(values, list) else []
+def _configured(config: Mapping[str, Any], key: str) -> frozenset[str] | None:
+    """The policy config's list under ``key``, or None when the config does not set it."""
+    if key not in config or config[key] is None:
+        return None
+    return frozenset(str(item).strip() for item in config[key] if str(item).strip())
 
 
-def trusted_account_ids(config: Mapping[str, Any], provider: Any) -> frozenset[str]:
-    """The pack config's ``trustedAccountIds`` plus the provider's ``allowedAccountIds``
-    (a list, or the JSON-encoded list a default provider receives from stack config)."""
-    configured = [str(x) for x in config.get(TRUSTED_ACCOUNT_IDS) or []]
-    return frozenset(configured + _provider_list(provider, "allowedAccountIds"))
+def trusted_account_ids(config: Mapping[str, Any]) -> frozenset[str]:
+    """The policy config's ``trustedAccountIds`` when set, else the stack's own
+    ``aws:allowedAccountIds``. Never a provider of the program under review."""
+    configured = _configured(config, TRUSTED_ACCOUNT_IDS)
+    return configured if configured is not None else stack_config.account_ids()
 
 
-def trusted_tenancy_ocids(config: Mapping[str, Any], provider: Any) -> frozenset[str]:
-    """The pack config's ``trustedTenancyOcids`` plus the provider's ``tenancyOcid``."""
-    configured = [str(x) for x in config.get(TRUSTED_TENANCY_OCIDS) or []]
-    return frozenset(configured + _provider_list(provider, "tenancyOcid"))
+def trusted_tenancy_ocids(config: Mapping[str, Any]) -> frozenset[str]:
+    """The policy config's ``trustedTenancyOcids`` when set, else the stack's own
+    ``oci:tenancyOcid``."""
+    configured = _configured(config, TRUSTED_TENANCY_OCIDS)
+    return configured if configured is not None else stack_config.tenancy_ocids()
+
+
+def trusted_organization_ids(config: Mapping[str, Any]) -> frozenset[str]:
+    """The policy config's ``trustedOrganizationIds`` (the stack config names none)."""
+    return _configured(config, TRUSTED_ORGANIZATION_IDS) or frozenset()
+
+
+def trusted_realms(config: Mapping[str, Any]) -> frozenset[str]:
+    """The policy config's ``trustedRealms``; the commercial realm ``oc1`` by default."""
+    configured = _configured(config, TRUSTED_REALMS)
+    return configured if configured else DEFAULT_TRUSTED_REALMS
+
+
+def allowed_egress_hosts(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Host globs outside the clouds that may receive data: the policy config's
+    ``allowedEgressHosts``, none by default."""
+    return tuple(sorted(_configured(config, ALLOWED_EGRESS_HOSTS) or ()))
 
 
 def exemptions(config: Mapping[str, Any]) -> Iterable[Exemption]:

@@ -3,14 +3,16 @@
 Three kinds of grant are read:
 
 * AWS resource and trust policies (:data:`POLICY_DOCUMENT_FIELDS`): every principal must be a
-  trusted account (provider ``allowedAccountIds`` + ``trustedAccountIds``), an AWS service, or
+  trusted account (``pack_config.trusted_account_ids``: the policy config, else the stack's own
+  ``aws:allowedAccountIds``; never the program's provider), an AWS service, or
   ``*`` pinned by a condition to a trusted organization / account. See ``engine/iam_policy.py``.
 * Single-principal grants (:data:`PRINCIPAL_FIELDS`): Lambda and EventBridge permissions, KMS
   grants, RAM shares, endpoint-service allow lists, cross-account attachments...
 * Data destinations (:data:`DATA_DESTINATION_FIELDS`): replication, backup copy, snapshot
   sharing, export and subscription inputs that name an account must name a trusted one.
 * OCI IAM policies: no ``define tenancy`` / ``endorse`` / ``admit`` naming a tenancy other than the
-  provider's ``tenancyOcid`` + ``trustedTenancyOcids``. See ``engine/oci_statements.py``.
+  trusted ones (``trustedTenancyOcids``, else the stack's ``oci:tenancyOcid``). See
+  ``engine/oci_statements.py``.
 
 Unknown values (preview): what is known is decided; a known foreign principal is a violation even
 next to unknown ones. A deciding value that stays unknown (the whole document built with
@@ -44,7 +46,6 @@ from residency_pack.engine.props import UNKNOWN, get
 from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
 
 NAME: Final = "residency-no-foreign-principals"
-TRUSTED_ORGANIZATION_IDS: Final = "trustedOrganizationIds"
 
 # Resource-based and trust policies, by resource type -> the input(s) holding a policy document.
 # From the pulumi-aws v7 schema: every input named *policy / *policies / *policyDocument whose
@@ -203,16 +204,6 @@ DATA_DESTINATION_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 OCI_POLICY_TYPE: Final = "oci:Identity/policy:Policy"
 
 
-def trusted_organization_ids_schema() -> dict[str, Any]:
-    return {
-        "type": "array",
-        "description": "AWS Organizations ids (o-...) whose accounts are trusted when a policy "
-        "pins `*` with aws:PrincipalOrgID or a grant shares with the organization.",
-        "items": {"type": "string", "pattern": "^o-[a-z0-9]{10,32}$"},
-        "default": [],
-    }
-
-
 SPEC = RuleSpec(
     name=NAME,
     display_name="No principals outside the company's accounts and tenancy",
@@ -223,17 +214,14 @@ SPEC = RuleSpec(
     ),
     severity=Severity.CRITICAL,
     remediation=(
-        "grant access only to the company's own accounts (the provider's `allowedAccountIds` "
-        "or the policy config's `trustedAccountIds`) and tenancies (`tenancyOcid` or "
-        "`trustedTenancyOcids`); pin `*` principals with a `StringEquals` condition on "
+        "grant access only to the company's own accounts (the policy config's "
+        "`trustedAccountIds`, else the stack's `aws:allowedAccountIds`) and tenancies "
+        "(`trustedTenancyOcids`, else the stack's `oci:tenancyOcid`); pin `*` principals "
+        "with a `StringEquals` condition on "
         "`aws:PrincipalOrgID` (listed in `trustedOrganizationIds`) or `aws:PrincipalAccount`."
     ),
     frameworks=("data-residency", "access-control"),
-    config_properties={
-        pack_config.TRUSTED_ACCOUNT_IDS: pack_config.trusted_account_ids_schema(),
-        pack_config.TRUSTED_TENANCY_OCIDS: pack_config.trusted_tenancy_ocids_schema(),
-        TRUSTED_ORGANIZATION_IDS: trusted_organization_ids_schema(),
-    },
+    config_properties=pack_config.trust_config_properties(),
 )
 
 
@@ -243,32 +231,28 @@ def unknown_finding(message: str, urn: str | None = None, fix: str | None = None
     return Finding(message, urn=urn, fix=fix, unknown=True)
 
 
-def trust_of(ctx: ResourceContext) -> tuple[Trust, bool]:
-    """The trusted accounts and organizations, and whether the provider's list is unknown."""
-    accounts = pack_config.trusted_account_ids(ctx.config, ctx.provider)
-    organizations = [str(o) for o in ctx.config.get(TRUSTED_ORGANIZATION_IDS) or []]
-    unknown = get(ctx.provider_inputs, "allowedAccountIds") is UNKNOWN
-    return Trust.of(accounts, organizations), unknown
+def trust_of(ctx: ResourceContext) -> Trust:
+    """The trusted accounts and organizations (policy config, else the stack's own config)."""
+    return Trust.of(
+        pack_config.trusted_account_ids(ctx.config),
+        pack_config.trusted_organization_ids(ctx.config),
+    )
 
 
 def _trusted_hint(trust: Trust) -> str:
     if not trust.accounts:
         return (
-            " No account is trusted: the provider has no `allowedAccountIds` and the policy "
-            "config no `trustedAccountIds`."
+            " No account is trusted: the policy config sets no `trustedAccountIds` and the "
+            "stack config no `aws:allowedAccountIds`."
         )
     return f" Trusted accounts: {', '.join(sorted(trust.accounts))}."
 
 
-def _document_findings(
-    ctx: ResourceContext, field: str, trust: Trust, trust_unknown: bool
-) -> Iterator[Finding]:
+def _document_findings(ctx: ResourceContext, field: str, trust: Trust) -> Iterator[Finding]:
     # A dotted field is a path into a nested input (details.policy).
     for finding in foreign_access(get(ctx.props, *field.split(".")), trust):
         what = f"`{field}` {finding.message}."
-        if finding.kind is Kind.UNKNOWN or (
-            trust_unknown and finding.kind in (Kind.FOREIGN, Kind.PUBLIC)
-        ):
+        if finding.kind is Kind.UNKNOWN:
             yield unknown_finding(what)
         elif finding.kind in (Kind.FOREIGN, Kind.UNVERIFIABLE):
             yield Finding(what + _trusted_hint(trust))
@@ -296,9 +280,7 @@ def _pinned(ctx: ResourceContext, grant: PrincipalGrant, trust: Trust) -> bool |
     return UNKNOWN if unknown else False
 
 
-def _grant_findings(
-    ctx: ResourceContext, grant: PrincipalGrant, trust: Trust, trust_unknown: bool
-) -> Iterator[Finding]:
+def _grant_findings(ctx: ResourceContext, grant: PrincipalGrant, trust: Trust) -> Iterator[Finding]:
     pinned = _pinned(ctx, grant, trust)
     for field in grant.fields:
         raw = ctx.props.get(field)
@@ -313,7 +295,7 @@ def _grant_findings(
             if verdict is None or pinned is True:
                 continue
             shown = "<unknown>" if value is UNKNOWN else repr(value)
-            if verdict is Kind.UNKNOWN or pinned is UNKNOWN or trust_unknown:
+            if verdict is Kind.UNKNOWN or pinned is UNKNOWN:
                 yield unknown_finding(f"`{field}` grants {shown}, which may not be trusted.")
             elif verdict is Kind.PUBLIC:
                 yield Finding(
@@ -357,7 +339,7 @@ def walk(value: Any, path: str, shown: str = "") -> Iterator[tuple[str, Any]]:
 
 
 def _destination_findings(
-    ctx: ResourceContext, paths: Sequence[str], trust: Trust, trust_unknown: bool
+    ctx: ResourceContext, paths: Sequence[str], trust: Trust
 ) -> Iterator[Finding]:
     for path in paths:
         for where, value in walk(ctx.props, path):
@@ -369,28 +351,22 @@ def _destination_findings(
             verdict = principal_verdict(value, trust)
             if verdict is None:
                 continue
-            if trust_unknown:
-                yield unknown_finding(f"`{where}` sends data to {value!r}.")
-            else:
-                yield Finding(
-                    f"`{where}` sends data to {value!r}, outside the trusted accounts."
-                    + _trusted_hint(trust)
-                )
+            yield Finding(
+                f"`{where}` sends data to {value!r}, outside the trusted accounts."
+                + _trusted_hint(trust)
+            )
 
 
 def _oci_findings(ctx: ResourceContext) -> Iterator[Finding]:
-    tenancies = pack_config.trusted_tenancy_ocids(ctx.config, ctx.provider)
-    tenancy_unknown = get(ctx.provider_inputs, "tenancyOcid") is UNKNOWN
+    tenancies = pack_config.trusted_tenancy_ocids(ctx.config)
     for finding in foreign_tenancy_grants(ctx.props.get("statements"), tenancies):
         what = f"`statements` {finding.message}."
-        if finding.kind is OciKind.UNKNOWN or (
-            tenancy_unknown and finding.kind is OciKind.FOREIGN_TENANCY
-        ):
+        if finding.kind is OciKind.UNKNOWN:
             yield unknown_finding(what)
         elif finding.kind is OciKind.FOREIGN_TENANCY and not tenancies:
             yield Finding(
-                what + " No tenancy is trusted: the provider has no `tenancyOcid` and the "
-                "policy config no `trustedTenancyOcids`."
+                what + " No tenancy is trusted: the policy config sets no `trustedTenancyOcids` "
+                "and the stack config no `oci:tenancyOcid`."
             )
         else:
             yield Finding(what)
@@ -405,12 +381,12 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
     destinations = DATA_DESTINATION_FIELDS.get(ctx.type, ())
     if not fields and grant is None and not destinations:
         return
-    trust, trust_unknown = trust_of(ctx)
+    trust = trust_of(ctx)
     for field in fields:
-        yield from _document_findings(ctx, field, trust, trust_unknown)
+        yield from _document_findings(ctx, field, trust)
     if grant is not None:
-        yield from _grant_findings(ctx, grant, trust, trust_unknown)
-    yield from _destination_findings(ctx, destinations, trust, trust_unknown)
+        yield from _grant_findings(ctx, grant, trust)
+    yield from _destination_findings(ctx, destinations, trust)
 
 
 POLICY = resource_policy(SPEC, check)

@@ -37,12 +37,7 @@ from residency_pack.engine.classification import PUBLIC
 from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
 from residency_pack.engine.props import UNKNOWN, get
 from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
-from residency_pack.rules.no_foreign_principals import (
-    TRUSTED_ORGANIZATION_IDS,
-    trust_of,
-    trusted_organization_ids_schema,
-    unknown_finding,
-)
+from residency_pack.rules.no_foreign_principals import trust_of, unknown_finding
 
 NAME: Final = "residency-no-public-exposure"
 
@@ -91,15 +86,13 @@ SPEC = RuleSpec(
     remediation=(
         "keep data private: OCI buckets `accessType: NoPublicAccess`, S3 ACLs `private` with "
         "BucketOwnerEnforced ownership, snapshots and images shared only with trusted "
-        "accounts (`allowedAccountIds` / `trustedAccountIds`), function URLs with "
+        "accounts (`trustedAccountIds`, else the stack's `aws:allowedAccountIds`), function "
+        "URLs with "
         "`authorizationType: AWS_IAM`. A bucket meant for the public must be classified "
         "`public`, or exempted with a reason and an expiry."
     ),
     frameworks=("data-residency", "access-control"),
-    config_properties={
-        pack_config.TRUSTED_ACCOUNT_IDS: pack_config.trusted_account_ids_schema(),
-        TRUSTED_ORGANIZATION_IDS: trusted_organization_ids_schema(),
-    },
+    config_properties=pack_config.trust_config_properties(),
 )
 
 
@@ -201,11 +194,11 @@ def _s3_acl(ctx: ResourceContext) -> Iterator[Finding]:
         yield unknown_finding("The ACL or one of its grants is unknown.")
 
 
-def _untrusted(value: Any, trust: Trust, trust_unknown: bool, field: str) -> Finding | None:
+def _untrusted(value: Any, trust: Trust, field: str) -> Finding | None:
     verdict = principal_verdict(value, trust)
     if verdict is None:
         return None
-    if verdict is Kind.UNKNOWN or (trust_unknown and verdict is Kind.FOREIGN):
+    if verdict is Kind.UNKNOWN:
         return unknown_finding(f"`{field}` is unknown.")
     if verdict is Kind.FOREIGN:
         return Finding(f"`{field}` shares with {value!r}, outside the trusted accounts.")
@@ -217,18 +210,18 @@ def _rds_snapshot(ctx: ResourceContext) -> Iterator[Finding]:
     if shared is UNKNOWN:
         yield unknown_finding("`sharedAccounts` is unknown.")
         return
-    trust, trust_unknown = trust_of(ctx)
+    trust = trust_of(ctx)
     for account in shared if isinstance(shared, list) else [shared]:
         if account == "all":
             yield Finding("`sharedAccounts` has `all`: every AWS account can restore the snapshot.")
             continue
-        finding = _untrusted(account, trust, trust_unknown, "sharedAccounts")
+        finding = _untrusted(account, trust, "sharedAccounts")
         if finding is not None:
             yield finding
 
 
 def _ami_launch_permission(ctx: ResourceContext) -> Iterator[Finding]:
-    trust, trust_unknown = trust_of(ctx)
+    trust = trust_of(ctx)
     group = get(ctx.props, "group")
     if group is UNKNOWN:
         yield unknown_finding("`group` is unknown.")
@@ -236,7 +229,7 @@ def _ami_launch_permission(ctx: ResourceContext) -> Iterator[Finding]:
         yield Finding("`group` is `all`: the image is public.")
     account = get(ctx.props, "accountId")
     if account is not None:
-        finding = _untrusted(account, trust, trust_unknown, "accountId")
+        finding = _untrusted(account, trust, "accountId")
         if finding is not None:
             yield finding
     for field in ("organizationArn", "organizationalUnitArn"):
@@ -248,13 +241,13 @@ def _ami_launch_permission(ctx: ResourceContext) -> Iterator[Finding]:
         elif organization_of_arn(str(arn)) not in trust.organizations:
             yield Finding(
                 f"`{field}` shares the image with {arn!r}, not a trusted organization "
-                f"(`{TRUSTED_ORGANIZATION_IDS}`)."
+                f"(`{pack_config.TRUSTED_ORGANIZATION_IDS}`)."
             )
 
 
 def _ebs_volume_permission(ctx: ResourceContext) -> Iterator[Finding]:
-    trust, trust_unknown = trust_of(ctx)
-    finding = _untrusted(get(ctx.props, "accountId"), trust, trust_unknown, "accountId")
+    trust = trust_of(ctx)
+    finding = _untrusted(get(ctx.props, "accountId"), trust, "accountId")
     if finding is not None:
         yield finding
 

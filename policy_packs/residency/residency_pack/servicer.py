@@ -1,0 +1,139 @@
+"""The pack's analyzer servicer: the policy SDK's own, with two calls taken over.
+
+``PolicyPack`` builds ``pulumi_policy.policy._PolicyAnalyzerServicer`` by name, so
+``policy_packs/residency/__main__.py`` calls :func:`install` before it builds the pack, and the
+SDK then serves :class:`ResidencyAnalyzerServicer`. Everything else (``Analyze``,
+``AnalyzeStack``, ``GetAnalyzerInfo``, ...) is the SDK's, unchanged. The override is pinned to
+the pulumi-policy versions it was tested with (:data:`TESTED_SDK`); with any other version the
+stock servicer runs and a note on stderr says what is lost.
+
+* ``ConfigureStack``: the engine sends the stack's own config (``"ns:key"`` -> string). The SDK
+  keeps only the stack's tags; the pack keeps the config too (``engine/stack_config.py``), as the
+  source of trust when the policy config does not name trusted accounts and tenancies.
+* ``Configure``: every policy's config is validated here, once, before any resource is analysed.
+  A bad config fails the call with ``INVALID_ARGUMENT`` and one message per bad policy, naming
+  the policy, the key and the fix; the CLI and preflight stop with that message. The SDK would
+  otherwise accept anything and leave each policy to report the error on every resource.
+  An ``enforcementLevel`` that would make a residency policy ``advisory`` or ``disabled`` is
+  refused the same way (the SDK would honour it and skip the policy): the promise cannot be
+  switched off by config. ``mandatory`` and ``remediate`` (reported as mandatory by the SDK,
+  since no residency policy remediates) are accepted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any, Final
+
+import grpc
+import pulumi_policy.policy as sdk_policy
+from google.protobuf import json_format
+from pulumi.runtime import proto
+from pulumi_policy import Policy
+from pulumi_policy.version import VERSION as SDK_VERSION
+
+from residency_pack.engine import pack_config, stack_config
+
+# The pulumi-policy versions whose servicer internals this override was tested against
+# (inclusive lower bound, exclusive upper bound). Keep in step with pyproject.toml and the
+# pack's requirements.txt.
+TESTED_SDK: Final = ((1, 21), (1, 22))
+
+_SWITCHED_OFF: Final[dict[int, str]] = {proto.ADVISORY: "advisory", proto.DISABLED: "disabled"}
+
+
+class ConfigRejected(pack_config.ConfigError):
+    """``Configure`` refused the policy config (raised when there is no gRPC context)."""
+
+
+def _enforcement_problem(policy_name: str, level: int) -> str | None:
+    shown = _SWITCHED_OFF.get(level)
+    if shown is None:
+        return None
+    return (
+        f"The policy config for `{policy_name}` sets `enforcementLevel` to `{shown}`, which "
+        "would switch a residency policy off; the pack refuses it. Fix: remove "
+        f"`enforcementLevel` from the `{policy_name}` section (and from any `all` entry) of the "
+        "file passed to --policy-pack-config; to waive a resource, add an exemption with a "
+        "reason and an expiry."
+    )
+
+
+def config_problems(policies: Sequence[Policy], request: Any) -> list[str]:
+    """One message per policy of ``policies`` whose config in a ``ConfigureAnalyzerRequest``
+    is bad (level or properties); empty when all of it is good."""
+    by_name = {policy.name: policy for policy in policies}
+    problems: list[str] = []
+    for name in sorted(request.policyConfig):
+        policy = by_name.get(name)
+        if policy is None:  # not a policy of this pack: the SDK ignores it too
+            continue
+        entry = request.policyConfig[name]
+        found = [p for p in [_enforcement_problem(name, entry.enforcementLevel)] if p]
+        schema = policy.config_schema.properties if policy.config_schema else {}
+        try:
+            pack_config.resolve(name, schema, json_format.MessageToDict(entry.properties))
+        except pack_config.ConfigError as error:
+            found.append(str(error))
+        if found:
+            problems.append(" ".join(found))
+    return problems
+
+
+class ResidencyAnalyzerServicer(sdk_policy._PolicyAnalyzerServicer):
+    """The SDK's servicer, keeping the stack config and refusing bad policy config."""
+
+    def __init__(
+        self, name: str, version: str, policies: list[Policy], *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(name, version, policies, *args, **kwargs)
+        self._residency_policies: tuple[Policy, ...] = tuple(policies)
+
+    def ConfigureStack(self, request: Any, context: Any) -> Any:
+        stack_config.capture(request.config)
+        return super().ConfigureStack(request, context)
+
+    def Configure(self, request: Any, context: Any) -> Any:
+        problems = config_problems(self._residency_policies, request)
+        if problems:
+            # One line: preflight and the CLI show the error's last line.
+            message = " ".join(problems)
+            if context is not None:
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+            raise ConfigRejected(message)
+        return super().Configure(request, context)
+
+
+def _release(version: str) -> tuple[int, ...]:
+    parts: list[int] = []
+    for part in version.split("."):
+        digits = "".join(c for c in part if c.isdigit())
+        if not digits or digits != part:
+            break
+        parts.append(int(digits))
+    return tuple(parts)
+
+
+def is_tested_sdk(version: str = SDK_VERSION) -> bool:
+    low, high = TESTED_SDK
+    release = _release(version)
+    return low <= release < high
+
+
+def install(version: str = SDK_VERSION) -> bool:
+    """Make ``PolicyPack`` serve :class:`ResidencyAnalyzerServicer`. With an untested SDK,
+    leave the stock servicer and say so on stderr; returns whether the override is in place."""
+    if not is_tested_sdk(version):
+        low, high = (".".join(map(str, v)) for v in TESTED_SDK)
+        print(
+            f"residency policy pack: pulumi-policy {version} is outside the tested range "
+            f"(>={low},<{high}); running the SDK's stock analyzer servicer. The stack's own "
+            "config is not captured (trust then comes only from the policy config) and bad "
+            "policy config is reported per resource instead of refused once. Fix: install "
+            "the pulumi-policy version pinned in the pack's requirements.txt.",
+            file=sys.stderr,
+        )
+        return False
+    sdk_policy._PolicyAnalyzerServicer = ResidencyAnalyzerServicer  # type: ignore[misc]
+    return True
