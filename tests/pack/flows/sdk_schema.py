@@ -99,8 +99,10 @@ def resolve_path(token: str, steps: tuple[str, ...]) -> str | None:
 def _input_getters(fqn: str, class_name: str) -> dict[str, str] | None:
     """The settable (input) properties of a resource: its ``<Class>Args`` class."""
     for path in sorted(_module_dir(fqn).glob("*.py")):
-        found = _classes(path).get(f"{class_name}Args")
-        if found and class_name in _classes(path):
+        classes = _classes(path)
+        # `<Class>InitArgs` where `<Class>Args` would clash with a nested input type's name.
+        found = classes.get(f"{class_name}Args") or classes.get(f"{class_name}InitArgs")
+        if found and class_name in classes:
             return found[1]
     return None
 

@@ -8,7 +8,7 @@ from residency_pack.engine import copy_fields
 from residency_pack.engine.copy_fields import COPY_FIELDS, destinations, locate, split_path
 from residency_pack.engine.props import UNKNOWN
 
-from .sdk_schema import resolve_path
+from .sdk_schema import input_paths, resolve_path
 
 
 def test_every_catalog_path_exists_in_the_sdk_schemas():
@@ -21,6 +21,20 @@ def test_every_catalog_path_exists_in_the_sdk_schemas():
         if entry.source and (why := resolve_path(entry.resource_type, split_path(entry.source))):
             problems.append(f"{entry.resource_type} source {entry.source}: {why}")
     assert problems == []
+
+
+def test_every_catalog_path_is_an_input_unless_marked_computed():
+    """What the program declares (inputs) against what the provider computes (outputs only):
+    a computed path is read only when known, so it must say so."""
+    wrong = []
+    for entry in COPY_FIELDS:
+        inputs = set(input_paths(entry.resource_type))
+        base = entry.each.replace("[*]", "")
+        for name in (*entry.at, *entry.hints):
+            path = f"{base}.{name}" if base else name
+            if (path in inputs) == entry.computed:
+                wrong.append(f"{entry.resource_type} {path} (computed={entry.computed})")
+    assert wrong == []
 
 
 def test_the_schema_check_rejects_a_wrong_name():

@@ -20,6 +20,7 @@ from residency_pack.testing import (
 )
 
 USER = {"data-classification": "us-user-data"}
+COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaaexample"
 NON_PERSONAL = {"data-classification": "non-personal"}
 US = aws_provider("us-east-1", name="us")
 SG = aws_provider("ap-southeast-1", name="singapore")
@@ -124,11 +125,31 @@ def test_preview_unknowns_resolve_through_property_dependencies():
 
 
 def test_an_unknown_destination_from_outside_the_stack_fails_closed():
+    # The destination is an output of a stack reference: another stack's bucket, unknown here.
     primary, replica = bucket("users", USER), bucket("users-replica", USER)
+    other_stack = Resource("pulumi:pulumi:StackReference", "shared", {"name": "org/shared/prod"})
     repl = s3_replication("repl", primary, replica, preview=True)
-    outside = replace(repl, property_dependencies={"bucket": [primary.resource_urn()]})
-    [d] = run([primary, replica, outside])
+    outside = replace(repl, property_dependencies={"bucket": [primary.resource_urn()],
+                                                   "rules": [other_stack.resource_urn()]})
+    [d] = run([primary, replica, other_stack, outside])
     assert d.urn == outside.resource_urn() and "unknown during preview" in d.message
+
+
+def test_an_unknown_the_program_did_not_set_is_computed_by_the_provider_not_a_destination():
+    # In preview the engine sends a resource's outputs: what the provider computes (an OCI
+    # NoSQL table's `replicas`, an optional input left unset) is unknown, with no property
+    # dependency, because no input of the program feeds it.
+    table = Resource("oci:Nosql/table:Table", "users", {
+        "name": "users", "compartmentId": COMPARTMENT, "ddlStatement": "CREATE TABLE u (id INTEGER, PRIMARY KEY (id))",
+        "freeformTags": USER, "replicas": UNKNOWN_STRING}, oci_provider("us-ashburn-1"))  # fmt: skip
+    assert run([table]) == []
+    dynamo = Resource("aws:dynamodb/table:Table", "sessions",
+                      {"name": "sessions", "tags": USER, "replicas": UNKNOWN_STRING}, US)
+    assert run([dynamo]) == []
+    # Known after the update, the computed list says where replicas are, and is judged.
+    abroad = replace(table, props={**table.props, "replicas": [{"region": "eu-frankfurt-1"}]})
+    [d] = run([abroad])
+    assert "eu-frankfurt-1" in d.message
 
 
 def test_a_region_outside_the_stack_is_judged_for_user_data():

@@ -70,6 +70,9 @@ class CopyField:
     targets: tuple[str, ...] = ()  # type tokens or token prefixes `at` may reference
     copy_rule: bool = True  # checked per resource by residency-no-cross-region-copy
     same_region: bool = False  # the service requires the referenced resource in this region
+    # The path is an output the provider computes (the program cannot set it): read when known
+    # (after an update it lists what exists), never taken for a destination while unknown.
+    computed: bool = False
     note: str = ""
 
     @property
@@ -336,7 +339,8 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("oci:Database/autonomousDatabase:AutonomousDatabase", "", RS, "autonomousDatabaseId",
        "autonomousDatabaseBackupId", inbound=True, targets=_OCI_DB),
     _f("oci:Database/autonomousDatabase:AutonomousDatabase", "backupConfigs[*]", B,
-       "manualBackupBucketName", targets=_OCI_BUCKETS, copy_rule=False, same_region=True),
+       "manualBackupBucketName", targets=_OCI_BUCKETS, copy_rule=False, same_region=True,
+       computed=True),
     _f("oci:Database/autonomousDatabaseBackup:AutonomousDatabaseBackup",
        "backupDestinationDetails", B, "remoteRegion", "id", source="autonomousDatabaseId"),
     _f("oci:Database/autonomousContainerDatabase:AutonomousContainerDatabase", "", S,
@@ -384,13 +388,15 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("oci:Psql/backup:Backup", "", B, "dbSystemId", inbound=True, targets=("oci:Psql/",)),
     _f("oci:Psql/backup:Backup", "sourceBackupDetails", C, "sourceBackupId", inbound=True,
        targets=("oci:Psql/",)),
-    _f("oci:Nosql/table:Table", "replicas[*]", R, "region"),
+    _f("oci:Nosql/table:Table", "replicas[*]", R, "region", computed=True,
+       note="lists the table's replicas (each one an oci:Nosql/tableReplica)"),
     _f("oci:Nosql/tableReplica:TableReplica", "", R, "region", source="tableNameOrId",
        targets=("oci:Nosql/table:Table",)),
     _f("oci:Redis/redisCluster:RedisCluster", "", R, "primaryClusterId", "backupId",
        inbound=True, targets=("oci:Redis/",)),
     _f("oci:Redis/redisCluster:RedisCluster",
-       "clusterReplicationTopologies[*].secondaryClusters[*]", R, "region", "ociCacheClusterId"),
+       "clusterReplicationTopologies[*].secondaryClusters[*]", R, "region", "ociCacheClusterId",
+       computed=True),
     # --- OCI block and boot volumes ----------------------------------------------------------
     _f("oci:Core/volume:Volume", "blockVolumeReplicas[*]", R, "availabilityDomain",
        hints=("xrrKmsKeyId",)),
@@ -597,12 +603,14 @@ def destinations(resource_type: str, props: Any, *, copy_rule_only: bool = False
                 return f"{prefix}.{path}" if prefix and path else (prefix or path)
 
             if element is UNKNOWN:
-                unknown.append(prefix or entry.each or ",".join(entry.at))
+                if not entry.computed:
+                    unknown.append(prefix or entry.each or ",".join(entry.at))
             else:
                 for name in entry.at:
                     for path, value in strings_at(element, name):
                         if value is UNKNOWN:
-                            unknown.append(full(path))
+                            if not entry.computed:
+                                unknown.append(full(path))
                             continue
                         if not value.strip():
                             continue

@@ -173,8 +173,7 @@ class _Resolver:
         return [u for u in dict.fromkeys(candidates) if self._eligible(entry, u, self_urn)]
 
     def by_dependency(self, entry: CopyField, resource: FlowResource, path: str) -> list[str]:
-        top = path.split(".", 1)[0].split("[", 1)[0]
-        deps = resource.property_dependencies.get(top, ())
+        deps = resource.property_dependencies.get(_top_level(path), ())
         return [u for u in dict.fromkeys(deps) if self._eligible(entry, u, resource.urn)]
 
 
@@ -301,10 +300,27 @@ def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
     return graph
 
 
+def _top_level(path: str) -> str:
+    return path.split(".", 1)[0].split("[", 1)[0]
+
+
+def _computed_by_provider(resource: FlowResource, destination: Destination) -> bool:
+    """True if the destination is only unknowns that no input of the program feeds: a value
+    the program sets from another resource's output carries that resource in its property
+    dependencies, so an unknown without any is one the provider computes (an output, or an
+    optional input the program left unset), not a destination the program chose. Outside a
+    preview every value is known and judged."""
+    return not destination.values and not any(
+        resource.property_dependencies.get(_top_level(path)) for path in destination.unknown
+    )
+
+
 def _add_flows(
     graph: FlowGraph, resolver: _Resolver, resource: FlowResource, destination: Destination
 ) -> None:
     entry = destination.field
+    if _computed_by_provider(resource, destination):
+        return
     matched = _matched(resolver, resource, destination)
     named = [path for path, _ in destination.values] + list(destination.unknown)
     field_path = destination.path or ", ".join(dict.fromkeys(named)) or entry.label

@@ -167,3 +167,16 @@ for target, destination in (("dr", messages_dr), ("search", messages_search)):
         destination_bucket_name=destination.name,
         destination_region_name="us-phoenix-1",
     )
+
+# An OCI NoSQL table in Ashburn, tagged as the docs say. Its `replicas` is an output the provider
+# computes (unknown in preview), not a destination the program chose.
+# ok: residency-data-flow
+oci.nosql.Table(
+    "chat-sessions",
+    compartment_id=compartment,
+    name="chat_sessions",
+    ddl_statement="CREATE TABLE chat_sessions (id STRING, body JSON, PRIMARY KEY (id))",
+    table_limits={"max_read_units": 50, "max_write_units": 50, "max_storage_in_gbs": 25},
+    freeform_tags=tags("us-user-data"),
+    opts=protected,
+)
