@@ -140,8 +140,9 @@ def test_an_unknown_the_program_did_not_set_is_computed_by_the_provider_not_a_de
     # NoSQL table's `replicas`, an optional input left unset) is unknown, with no property
     # dependency, because no input of the program feeds it.
     table = Resource("oci:Nosql/table:Table", "users", {
-        "name": "users", "compartmentId": COMPARTMENT, "ddlStatement": "CREATE TABLE u (id INTEGER, PRIMARY KEY (id))",
-        "freeformTags": USER, "replicas": UNKNOWN_STRING}, oci_provider("us-ashburn-1"))  # fmt: skip
+        "name": "users", "compartmentId": COMPARTMENT, "freeformTags": USER,
+        "ddlStatement": "CREATE TABLE u (id INTEGER, PRIMARY KEY (id))",
+        "replicas": UNKNOWN_STRING}, oci_provider("us-ashburn-1"))  # fmt: skip
     assert run([table]) == []
     dynamo = Resource("aws:dynamodb/table:Table", "sessions",
                       {"name": "sessions", "tags": USER, "replicas": UNKNOWN_STRING}, US)
