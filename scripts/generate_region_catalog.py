@@ -68,6 +68,31 @@ def oci_regions() -> dict[str, dict[str, Any]]:
     return regions
 
 
+def aws_partitions() -> dict[str, dict[str, Any]]:
+    """Each AWS partition's DNS suffixes and region-name pattern: what a service endpoint host
+    of that partition ends with (``sqs.us-east-1.amazonaws.com``, ``sqs.us-east-1.api.aws``)."""
+    import botocore.loaders
+
+    partitions = botocore.loaders.create_loader().load_data("partitions")
+    out: dict[str, dict[str, Any]] = {}
+    for partition in partitions["partitions"]:
+        outputs = partition.get("outputs", {})
+        out[partition["id"]] = {
+            "dnsSuffix": outputs.get("dnsSuffix", ""),
+            "dualStackDnsSuffix": outputs.get("dualStackDnsSuffix", ""),
+            "regionRegex": partition.get("regionRegex", ""),
+        }
+    return dict(sorted(out.items()))
+
+
+def oci_realms() -> dict[str, str]:
+    """Each OCI realm's second-level domain (``oc1`` -> ``oraclecloud.com``): the suffix of
+    its service endpoint hosts (``objectstorage.us-ashburn-1.oraclecloud.com``)."""
+    import oci.regions_definitions as definitions
+
+    return dict(sorted(definitions.REALMS.items()))
+
+
 def build_catalog() -> dict[str, Any]:
     import botocore
     import oci
@@ -77,6 +102,8 @@ def build_catalog() -> dict[str, Any]:
         "sources": {"botocore": botocore.__version__, "oci": oci.__version__},
         "aws": aws_regions(),
         "oci": oci_regions(),
+        "aws_partitions": aws_partitions(),
+        "oci_realms": oci_realms(),
     }
 
 

@@ -22,18 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from residency_pack.engine import region_catalog, type_catalog
+from residency_pack.engine.places import region_of_place
 from residency_pack.engine.props import UNKNOWN, get, iter_strings
 from residency_pack.engine.region_catalog import Cloud
 
-_OCID = re.compile(r"^ocid1\.[a-z0-9_-]+\.([a-z0-9-]*)\.([a-z0-9-]*)\.", re.IGNORECASE)
-_ARN = re.compile(r"^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):", re.IGNORECASE)
 # An availability-domain name: optional tenancy prefix, then the region key (``PHX-AD-1``) or the
 # upper-cased region name with or without its number (``US-ASHBURN-AD-1``, ``US-CHICAGO-1-AD-1``).
 _AD_NAME = re.compile(r"^(?:[A-Za-z0-9_-]+:)?([A-Za-z][A-Za-z0-9-]*?)-AD-\d+$", re.IGNORECASE)
-_ENDPOINT = re.compile(
-    r"(?:^|[/.@])([a-z]{2}(?:-[a-z]+)+-\d+)\.(oraclecloud\.com|oci\.customer-oci\.com|amazonaws\.com)",
-    re.IGNORECASE,
-)
 _AWS_AZ = re.compile(r"^([a-z]{2}(?:-[a-z]+)+-\d+)(?:-[a-z]+-\d+)?[a-z]$", re.IGNORECASE)
 
 # Property names (anywhere in the bag) that say where the resource itself is placed.
@@ -80,20 +75,14 @@ def cloud_of_type(resource_type: str) -> Cloud | None:
 
 def region_of_reference(value: str) -> tuple[Cloud, str] | None:
     """The region named inside a reference: an OCID's region segment, an ARN's region field,
-    an OCI availability-domain name, or a service endpoint host. None if it names no region."""
+    an OCI availability-domain name, or a service endpoint's host (:mod:`places` parses them).
+    None if it names no region."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if match := _OCID.match(text):
-        segment = match.group(2)
-        oci_region = region_catalog.oci_region_by_key(segment) if segment else None
-        if oci_region is None and segment:
-            oci_region = region_catalog.lookup("oci", segment)
-        return ("oci", oci_region.name) if oci_region else None
-    if match := _ARN.match(text):
-        segment = match.group(3)
-        aws_region = region_catalog.lookup("aws", segment) if segment else None
-        return ("aws", aws_region.name) if aws_region else None
+    head = text[:6].lower()
+    if head.startswith("arn:") or head == "ocid1.":
+        return region_of_place(text)
     if match := _AD_NAME.match(text):
         name = match.group(1).lower()
         oci_region = (
@@ -102,11 +91,8 @@ def region_of_reference(value: str) -> tuple[Cloud, str] | None:
             or region_catalog.lookup("oci", f"{name}-1")
         )
         return ("oci", oci_region.name) if oci_region else None
-    if match := _ENDPOINT.search(text):
-        cloud: Cloud = "aws" if match.group(2).lower() == "amazonaws.com" else "oci"
-        found = region_catalog.lookup(cloud, match.group(1))
-        return (cloud, found.name) if found else None
-    return None
+    # A service endpoint's URL or host name: the host alone decides, never a path or query.
+    return region_of_place(text)
 
 
 def _availability_zone_region(value: str) -> str | None:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Cloud = Literal["aws", "oci"]
 CLOUDS: tuple[Cloud, ...] = ("aws", "oci")
@@ -39,7 +39,7 @@ class Region:
 
 @cache
 def _load() -> dict[Cloud, dict[str, Region]]:
-    raw = json.loads(_CATALOG_FILE.read_text(encoding="utf-8"))
+    raw = _raw()
     catalog: dict[Cloud, dict[str, Region]] = {}
     for cloud in CLOUDS:
         catalog[cloud] = {
@@ -55,6 +55,38 @@ def _load() -> dict[Cloud, dict[str, Region]]:
             for name, info in raw[cloud].items()
         }
     return catalog
+
+
+@dataclass(frozen=True)
+class AwsPartition:
+    """One AWS partition's endpoint naming, from botocore's ``partitions.json``."""
+
+    name: str  # "aws", "aws-cn", "aws-us-gov", ...
+    dns_suffix: str  # "amazonaws.com"
+    dual_stack_dns_suffix: str  # "api.aws"
+    region_regex: str
+
+
+@cache
+def _raw() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(_CATALOG_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def aws_partitions() -> tuple[AwsPartition, ...]:
+    """Every AWS partition, as botocore's endpoint data describes it."""
+    return tuple(
+        AwsPartition(name, info["dnsSuffix"], info["dualStackDnsSuffix"], info["regionRegex"])
+        for name, info in _raw().get("aws_partitions", {}).items()
+    )
+
+
+@cache
+def oci_realm_domains() -> dict[str, str]:
+    """Each OCI realm's second-level domain (``oc1`` -> ``oraclecloud.com``), from the ``oci``
+    SDK's region definitions."""
+    return dict(_raw().get("oci_realms", {}))
 
 
 @cache

@@ -1,0 +1,741 @@
+"""Places that a resource's input values name: the place-reference scan.
+
+A *place* is somewhere data could go or come from, as a value names it:
+
+* an ARN (partition, service, region, account; account ``aws`` = owned by AWS);
+* an OCID (realm, region from its region key, tenancy when the OCID is a tenancy's);
+* a URL or host name: the URL is parsed and only its host counts (never its path, query or
+  userinfo); AWS service endpoints (botocore's partition DNS suffixes and region patterns) and
+  OCI endpoints (the ``oci`` SDK's realm domains and regions) give a cloud and a region,
+  anything else is an external host;
+* a raw IP address (where it is and who owns it cannot be told);
+* a 12-digit account id in a principal/account/owner field;
+* a region name in a region field.
+
+:func:`scan` walks a property bag once: each string is classified by cheap prefix tests before
+any parsing, and JSON-encoded strings (policy documents, settings) are decoded and walked too.
+The parsers (:func:`parse_arn`, :func:`parse_ocid`, :func:`parse_url`, :func:`parse_host`,
+:func:`endpoint_of`, :func:`region_of_place`) are public so that other modules locate
+references the same way.
+
+``Place.account`` is a 12-digit AWS account id, a tenancy OCID, :data:`AWS_OWNED` /
+:data:`OCI_OWNED` (the cloud's own service endpoint, or an AWS-owned ARN), or None when the
+value cannot tell who owns the place.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Final, Literal
+from urllib.parse import unquote, urlsplit
+
+from residency_pack.engine import region_catalog, type_catalog
+from residency_pack.engine.props import UNKNOWN
+from residency_pack.engine.region_catalog import Cloud
+
+PlaceKind = Literal[
+    "arn", "ocid", "aws-endpoint", "oci-endpoint", "external-host", "ip", "region", "account",
+    "tenancy",
+]  # fmt: skip
+
+AWS_OWNED: Final = "aws"
+OCI_OWNED: Final = "oracle"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One place named by one value of a resource's inputs."""
+
+    path: str  # input path where it was found ("destination.bucketArn", "policy.Statement[0]...")
+    value: str  # the raw string
+    kind: PlaceKind
+    cloud: Cloud | None
+    region: str | None  # None: the place has no region (a global ARN) or it cannot be told
+    account: str | None  # account id / tenancy OCID / AWS_OWNED / OCI_OWNED; None: cannot tell
+    host: str | None  # the normalised host of a URL or host name
+    partition: str | None = None  # AWS partition or OCI realm
+    service: str | None = None  # ARN service, OCID resource type, endpoint service label
+    # Names an artifact that data is only read from, never written to (a Lambda layer version,
+    # a machine or container image, a public SSM parameter): its owner is not a destination.
+    read_only: bool = False
+
+
+# --- ARNs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Arn:
+    partition: str
+    service: str
+    region: str  # "" when the ARN has none
+    account: str  # "" when the ARN has none
+    resource: str
+
+
+_ARN: Final = re.compile(
+    r"arn:([A-Za-z0-9-]+):([A-Za-z0-9.-]*):([A-Za-z0-9*$-]*):([A-Za-z0-9*$-]*):"
+    r"([^\s\"'<>,;(){}\[\]\\`]*)",
+    re.IGNORECASE,
+)
+_ARN_IN_TEXT: Final = re.compile(r"(?<![A-Za-z0-9_])arn:")
+_ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
+
+
+def parse_arn(text: str) -> Arn | None:
+    """The parts of an ARN (``arn:partition:service:region:account:resource``) at the start of
+    ``text``, or None. Only ``aws*`` partitions are ARNs here."""
+    match = _ARN.match(text.strip())
+    if match is None or not match.group(1).lower().startswith("aws"):
+        return None
+    partition, service, region, account, resource = match.groups()
+    return Arn(partition.lower(), service.lower(), region.lower(), account.lower(), resource)
+
+
+def _is_whole_arn(text: str) -> bool:
+    stripped = text.strip()
+    match = _ARN.match(stripped)
+    return match is not None and match.end() == len(stripped)
+
+
+# ARN kinds naming an artifact that data is only read from: a layer version or an image cannot
+# receive data, so who publishes it is not a residency question (supply chain is another one).
+_READ_ONLY_ARN: Final = re.compile(
+    r"^(?:lambda:layer:|ec2:image/|ssm:parameter/aws/|ssm:document/aws-|ssm:document/amazon|"
+    r"sagemaker:image/|sagemaker:image-version/|elasticbeanstalk:solutionstack/|"
+    r"elasticbeanstalk:platform/|imagebuilder:component/|imagebuilder:image/)",
+    re.IGNORECASE,
+)
+
+
+def _arn_owner(arn: Arn, region: str | None) -> str | None:
+    if arn.account == AWS_OWNED:
+        return AWS_OWNED
+    if _ACCOUNT_ID.match(arn.account):
+        return arn.account
+    if arn.account and "*" not in arn.account and "$" not in arn.account:
+        # A service name in the account field (``arn:aws:apigateway:us-east-1:lambda:path/...``):
+        # an AWS service integration; a resource it reaches is scanned as its own ARN.
+        return AWS_OWNED
+    if not arn.account and arn.service == "states" and region is None:
+        return AWS_OWNED  # a Step Functions service integration (arn:aws:states:::sqs:...)
+    if not arn.account and arn.resource.lower().startswith(("parameter/aws/", "document/aws")):
+        return AWS_OWNED  # AWS's public SSM parameters and documents
+    return None
+
+
+def arn_place(path: str, value: str, arn: Arn) -> Place:
+    """The place an ARN names."""
+    region = arn.region if arn.region and "*" not in arn.region and "$" not in arn.region else None
+    read_only = bool(_READ_ONLY_ARN.match(f"{arn.service}:{arn.resource}"))
+    return Place(path, value, "arn", "aws", region, _arn_owner(arn, region), None, arn.partition,
+                 arn.service, read_only)  # fmt: skip
+
+
+# --- OCIDs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ocid:
+    resource_type: str  # "bucket", "tenancy", ...
+    realm: str  # "oc1"
+    region_segment: str  # the raw region segment ("iad", "eu-frankfurt-1", "" for global)
+    region: str | None  # the region's name; the raw segment when the catalog does not know it
+    tenancy: str | None  # the tenancy OCID when this OCID is a tenancy's
+
+
+_OCID: Final = re.compile(
+    r"ocid1\.([a-z0-9_-]+)\.([a-z0-9_-]*)\.([a-z0-9_-]*)\.([a-z0-9_.:-]*[a-z0-9])", re.IGNORECASE
+)
+_OCID_IN_TEXT: Final = re.compile(r"(?<![A-Za-z0-9_])ocid1\.")
+
+
+def _oci_region_name(segment: str) -> str | None:
+    if not segment:
+        return None
+    found = region_catalog.oci_region_by_key(segment) or region_catalog.lookup("oci", segment)
+    return found.name if found else segment
+
+
+def parse_ocid(text: str) -> Ocid | None:
+    """The parts of an OCID (``ocid1.<type>.<realm>.[region].<unique>``) at the start of
+    ``text``, or None."""
+    match = _OCID.match(text.strip())
+    if match is None:
+        return None
+    resource_type, realm, segment, _ = (g.lower() for g in match.groups())
+    tenancy = match.group(0) if resource_type == "tenancy" else None
+    return Ocid(resource_type, realm, segment, _oci_region_name(segment), tenancy)
+
+
+def ocid_place(path: str, value: str, ocid: Ocid) -> Place:
+    """The place an OCID names; only a tenancy OCID tells its tenancy."""
+    kind: PlaceKind = "tenancy" if ocid.tenancy else "ocid"
+    return Place(path, value, kind, "oci", ocid.region, ocid.tenancy, None, ocid.realm,
+                 ocid.resource_type)  # fmt: skip
+
+
+# --- hosts and URLs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    scheme: str
+    host: str | None  # normalised (lower case, IDNA, no trailing dot); None: the URL has none
+    port: int | None
+    path: str
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """What a host name tells: the cloud and region of a service endpoint, and its owner."""
+
+    host: str
+    kind: PlaceKind  # "aws-endpoint", "oci-endpoint", "external-host" or "ip"
+    cloud: Cloud | None
+    region: str | None
+    account: str | None
+    partition: str | None = None
+    service: str | None = None
+    read_only: bool = False
+
+
+_SCHEME: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_URL_IN_TEXT: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>`]+")
+# WHATWG URL parsing (what browsers and most HTTP clients do) drops these anywhere in a URL.
+_DROPPED: Final = str.maketrans("", "", "\t\n\r")
+_SPECIAL_SCHEMES: Final = frozenset({"http", "https", "ws", "wss", "ftp"})
+_NOT_NETWORK_SCHEMES: Final = frozenset({"s3", "s3a", "s3n", "oci"})
+_HOST_SHAPE: Final = re.compile(
+    r"^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+)
+_HOST_CHARS: Final = re.compile(r"^[a-z0-9_.-]+$")
+_NUMERIC_HOST: Final = re.compile(r"^(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}$")
+
+
+def normalise_host(host: str) -> str:
+    """A host name as a resolver sees it: percent-decoded, lower case, IDNA (A-labels), without
+    trailing dots. A host that IDNA cannot encode is returned lower-cased: it then matches no
+    cloud domain, so it is an external host (fail closed)."""
+    text = unquote(host.strip()) if "%" in host else host.strip()
+    text = text.lower()
+    if not text.isascii():
+        try:
+            text = text.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            return text.rstrip(".")
+    return text.rstrip(".")
+
+
+def parse_url(text: str) -> Url | None:
+    """A URL's parts with its host normalised; None if ``text`` is not ``scheme://...``."""
+    raw = text.strip().translate(_DROPPED)
+    match = _SCHEME.match(raw)
+    if match is None:
+        return None
+    scheme = match.group(1).lower()
+    if scheme in _SPECIAL_SCHEMES:
+        # WHATWG clients read a backslash as a path separator: ``https://evil.example\@good``
+        # goes to evil.example, while urlsplit would read ``good`` as the host.
+        raw = raw.replace("\\", "/")
+    try:
+        parts = urlsplit(raw)
+        hostname = parts.hostname
+    except ValueError:  # an invalid IPv6 literal, ...
+        return Url(scheme, _host_of_netloc(raw[match.end() :]), None, "", "")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = normalise_host(hostname) if hostname else None
+    return Url(scheme, host or None, port, parts.path, parts.query)
+
+
+def _host_of_netloc(rest: str) -> str | None:
+    netloc = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")[2]
+    host = netloc.strip("[]") if netloc.count(":") != 1 else netloc.split(":", 1)[0]
+    return normalise_host(host) or None
+
+
+def is_ip(host: str) -> bool:
+    """True for an IPv4/IPv6 address, including the shorthand and hex IPv4 forms that URL
+    parsers accept (``0x7f.1``)."""
+    if _NUMERIC_HOST.match(host):
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+# AWS-owned domains that botocore's partition data does not list, where AWS serves customer
+# resources (the labels left of the suffix are the customer's): function URLs, Cognito domains,
+# App Runner, Elastic Beanstalk, Amplify, CloudFront, Global Accelerator; and EC2's private DNS
+# (``ip-10-0-0-1.ec2.internal`` is us-east-1, ``*.<region>.compute.internal``).
+_AWS_EXTRA_DOMAINS: Final = (
+    ("on.aws", "aws"), ("amazoncognito.com", "aws"), ("awsapprunner.com", "aws"),
+    ("elasticbeanstalk.com", "aws"), ("amplifyapp.com", "aws"), ("cloudfront.net", "aws"),
+    ("awsglobalaccelerator.com", "aws"), ("compute.internal", "aws"), ("ec2.internal", "aws"),
+)  # fmt: skip
+# OCI domains besides the realms' own: customer-specific endpoints of the commercial realm
+# (``<ns>.objectstorage.<region>.oci.customer-oci.com``), Autonomous Database and APEX apps,
+# the container registry (``iad.ocir.io``), and VCN private DNS (region and owner untold).
+_OCI_EXTRA_DOMAINS: Final[tuple[tuple[str, str | None], ...]] = (
+    ("customer-oci.com", "oc1"), ("oraclecloudapps.com", "oc1"), ("ocir.io", "oc1"),
+    ("oraclevcn.com", None),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Domains:
+    aws: tuple[tuple[str, str], ...]  # (".suffix", partition), longest first
+    oci: tuple[tuple[str, str | None], ...]  # (".suffix", realm), longest first
+    aws_service: frozenset[str]  # partition suffixes where <service>.<region>.<suffix> is AWS's
+    oci_service: frozenset[str]  # realm domains where <service>.<region>.<domain> is Oracle's
+    ends: tuple[str, ...]  # every suffix, with and without the leading dot (a fast prefilter)
+    aws_region: re.Pattern[str]  # any partition's region name (botocore's regionRegex)
+    oci_region: re.Pattern[str]  # an OCI region name shape (the catalog's geographies)
+
+
+@cache
+def _domains() -> _Domains:
+    aws: dict[str, str] = {}
+    for partition in region_catalog.aws_partitions():
+        for suffix in (partition.dns_suffix, partition.dual_stack_dns_suffix):
+            if suffix:
+                aws.setdefault(suffix, partition.name)  # "aws" before "aws-us-gov" (same suffix)
+    aws_service = frozenset(aws)
+    for suffix, partition_name in _AWS_EXTRA_DOMAINS:
+        aws.setdefault(suffix, partition_name)
+    oci: dict[str, str | None] = {}
+    for realm_name, domain in region_catalog.oci_realm_domains().items():
+        oci.setdefault(domain, realm_name)
+    oci_service = frozenset(oci) | {"ocir.io"}
+    for suffix, realm in _OCI_EXTRA_DOMAINS:
+        oci.setdefault(suffix, realm)
+    aws_sorted = tuple(sorted(((f".{s}", p) for s, p in aws.items()), key=lambda i: -len(i[0])))
+    oci_sorted = tuple(sorted(((f".{s}", r) for s, r in oci.items()), key=lambda i: -len(i[0])))
+    everything = [*aws, *oci]
+    regexes = [p.region_regex.strip("^$") for p in region_catalog.aws_partitions()]
+    geographies = sorted({r.geography for r in region_catalog.regions("oci").values()})
+    return _Domains(
+        aws_sorted, oci_sorted, aws_service, oci_service,
+        tuple(f".{s}" for s in everything) + tuple(everything),
+        re.compile("^(?:" + "|".join(f"(?:{r})" for r in regexes if r) + ")$"),
+        re.compile(r"^(?:" + "|".join(geographies) + r")(?:-[a-z]+)+-\d{1,2}$"),
+    )  # fmt: skip
+
+
+def _matching_suffix(host: str, table: tuple[tuple[str, Any], ...]) -> tuple[str, Any] | None:
+    dotted = f".{host}"
+    for suffix, value in table:
+        if dotted.endswith(suffix):
+            return suffix[1:], value
+    return None
+
+
+_AWS_LEGACY_REGION_LABEL: Final = re.compile(r"^(s3-website|s3-control|s3)[-.](.+)$")
+
+
+def _aws_region_label(label: str) -> tuple[str, str | None] | None:
+    """``(region, service)`` if the host label names an AWS region: ``eu-west-1``, or the legacy
+    ``s3-eu-west-1`` / ``s3-website-eu-west-1`` (service ``s3``)."""
+    if region_catalog.lookup("aws", label) is not None or _domains().aws_region.match(label):
+        return label, None
+    legacy = _AWS_LEGACY_REGION_LABEL.match(label)
+    if legacy is not None:
+        region = legacy.group(2)
+        if region_catalog.lookup("aws", region) is not None or _domains().aws_region.match(region):
+            return region, "s3"
+    return None
+
+
+def _first_path_segment(url: Url | None) -> str:
+    return url.path.lstrip("/").split("/", 1)[0] if url else ""
+
+
+def _aws_endpoint(host: str, suffix: str, partition: str, url: Url | None) -> Endpoint:
+    labels = host[: -len(suffix) - 1].split(".") if host != suffix else []
+    region: str | None = None
+    rest: list[str] = []
+    for label in reversed(labels):
+        found = _aws_region_label(label) if region is None else None
+        if found is not None:
+            region = found[0]
+            if found[1]:
+                rest.append(found[1])
+        elif label != "dualstack" and label != "fips":
+            rest.append(label.removesuffix("-fips"))
+    rest.reverse()
+    if suffix == "ec2.internal" and region is None:
+        region = "us-east-1"
+    if region and region.startswith("us-gov-"):
+        partition = "aws-us-gov"
+    service = rest[-1] if rest else None
+    account: str | None = None
+    read_only = False
+    first = _first_path_segment(url)
+    if suffix in _domains().aws_service and len(rest) <= 1:
+        # ``[<service>.][<region>.]<suffix>``: the service's own endpoint. Its path may still
+        # name a customer resource: a bucket (S3 path style), an account (an SQS queue URL).
+        if service in ("sqs", "queue"):
+            account = first if _ACCOUNT_ID.match(first) else AWS_OWNED
+        elif service is not None and service.startswith("s3") and first:
+            account = None
+        else:
+            account = AWS_OWNED
+    elif "ecr" in rest and _ACCOUNT_ID.match(rest[0]):
+        account, read_only = rest[0], True  # <account>.dkr.ecr.<region>: a container registry
+    elif "s3-accesspoint" in rest:
+        owner = rest[0].rsplit("-", 1)[-1]  # <name>-<account>.s3-accesspoint.<region>
+        account = owner if _ACCOUNT_ID.match(owner) else None
+    return Endpoint(host, "aws-endpoint", "aws", region, account, partition, service, read_only)
+
+
+def _names_a_bucket(service: str | None, path: str) -> bool:
+    """Object Storage in path style names a namespace and bucket (``/n/<ns>/b/<bucket>``, or a
+    pre-authenticated request ``/p/<token>/n/...``): the bucket's owner cannot be told."""
+    if not path.strip("/"):
+        return False
+    return (
+        service in ("objectstorage", "swiftobjectstorage")
+        or "/n/" in f"{path}/"
+        or (path.startswith("/p/"))
+    )
+
+
+def _oci_endpoint(host: str, suffix: str, realm: str | None, url: Url | None) -> Endpoint:
+    labels = host[: -len(suffix) - 1].split(".") if host != suffix else []
+    region: str | None = None
+    rest: list[str] = []
+    oci_region = _domains().oci_region
+    for label in reversed(labels):
+        if region is None and (region_catalog.lookup("oci", label) or oci_region.match(label)):
+            region = label
+        elif label != "oci":
+            rest.append(label)
+    rest.reverse()
+    if region is None and suffix == "ocir.io" and len(rest) == 1:
+        found = region_catalog.oci_region_by_key(rest[0])
+        if found is not None:
+            region, rest = found.name, []
+    if region is not None:
+        known = region_catalog.lookup("oci", region)
+        if known is not None and known.realm:
+            realm = known.realm
+    service = rest[-1] if rest else None
+    account: str | None = None
+    if (
+        suffix in _domains().oci_service
+        and len(rest) <= 1
+        and not _names_a_bucket(service, url.path if url else "")
+    ):
+        account = OCI_OWNED  # ``<service>.<region>.<realm domain>``: the service itself
+    read_only = suffix == "ocir.io"  # an image registry: images are pulled from it
+    return Endpoint(host, "oci-endpoint", "oci", region, account, realm, service, read_only)
+
+
+def parse_host(host: str, url: Url | None = None) -> Endpoint:
+    """What a normalised host tells (``url`` the URL it came from, if any): an AWS or OCI
+    endpoint with its region and owner when they can be told, an IP, or an external host."""
+    if is_ip(host):
+        return Endpoint(host, "ip", None, None, None)
+    domains = _domains()
+    # Only a well-formed name can be a cloud's (a decoded ``%2F`` or a stray character is not).
+    if _HOST_CHARS.match(host) and host.endswith(domains.ends):
+        if (aws := _matching_suffix(host, domains.aws)) is not None:
+            return _aws_endpoint(host, aws[0], aws[1], url)
+        if (oci := _matching_suffix(host, domains.oci)) is not None:
+            return _oci_endpoint(host, oci[0], oci[1], url)
+    return Endpoint(host, "external-host", None, None, None)
+
+
+def bare_host(text: str) -> str | None:
+    """The normalised host if ``text`` is a bare host name or IP (an optional port), else None."""
+    raw = text.strip()
+    if not raw or len(raw) > 261 or any(c in raw for c in " /@\\?#=,;"):
+        return None
+    if raw.startswith("["):  # [IPv6]:port
+        inner = raw[1:].split("]", 1)[0]
+        return inner.lower() if is_ip(inner) else None
+    if raw.count(":") > 1:  # a bare IPv6 address
+        return raw.lower() if is_ip(raw) else None
+    hostpart, _, port = raw.partition(":")
+    if port and not port.isdigit():
+        return None
+    host = normalise_host(hostpart)
+    if "." in host and is_ip(host):
+        return host
+    return host if _HOST_SHAPE.match(host) else None
+
+
+def endpoint_of(text: str, *, bare: bool = True) -> Endpoint | None:
+    """The endpoint a URL (its host, never its path or query) or, with ``bare``, a bare host
+    name names; None if ``text`` is neither. ``s3://`` and ``oci://`` URLs name buckets, not
+    endpoints: None."""
+    url = parse_url(text)
+    if url is not None:
+        if url.host is None or url.scheme in _NOT_NETWORK_SCHEMES:
+            return None
+        return parse_host(url.host, url)
+    if not bare:
+        return None
+    host = bare_host(text)
+    return parse_host(host) if host else None
+
+
+def endpoint_place(path: str, value: str, endpoint: Endpoint) -> Place:
+    return Place(
+        path, value, endpoint.kind, endpoint.cloud, endpoint.region, endpoint.account,
+        endpoint.host, endpoint.partition, endpoint.service, endpoint.read_only,
+    )  # fmt: skip
+
+
+def region_of_place(value: str) -> tuple[Cloud, str] | None:
+    """The cloud and catalog region named by an ARN, an OCID, or a URL / host of a service
+    endpoint (the host alone decides); None if it names no known region."""
+    text = value.strip()
+    head = text[:6].lower()
+    if head.startswith("arn:"):
+        arn = parse_arn(text)
+        found = region_catalog.lookup("aws", arn.region) if arn and arn.region else None
+        return ("aws", found.name) if found else None
+    if head == "ocid1.":
+        ocid = parse_ocid(text)
+        if ocid is None or not ocid.region_segment:
+            return None
+        region = region_catalog.oci_region_by_key(ocid.region_segment) or region_catalog.lookup(
+            "oci", ocid.region_segment
+        )
+        return ("oci", region.name) if region else None
+    endpoint = endpoint_of(text)
+    if endpoint is None or endpoint.cloud is None or endpoint.region is None:
+        return None
+    known = region_catalog.lookup(endpoint.cloud, endpoint.region)
+    return (endpoint.cloud, known.name) if known else None
+
+
+# --- the scan ---------------------------------------------------------------------------------
+
+# Fields never read as a place, whatever the type: each is a hole by construction, so the list
+# is tiny and every entry says why no data can go where its value points.
+GENERIC_HARMLESS_FIELDS: Final[Mapping[str, str]] = {
+    "tags": "labels: no service sends data to where a tag value points",
+    "tagsAll": "labels (the provider's merge of tags and default tags)",
+    "freeformTags": "OCI labels: no service sends data to where a tag value points",
+    "definedTags": "OCI labels: no service sends data to where a tag value points",
+    "description": "text shown to people; no service dereferences it",
+}
+# Inside an IAM-style policy statement: who may act (Principal) and under which conditions is
+# judged by residency-no-foreign-principals and residency-no-public-exposure, which know the
+# documented service accounts and confused-deputy pins; actions and ids name no place. A
+# statement with a principal is a resource-based policy: its Resource must be the resource the
+# policy is attached to (the service rejects any other), so it names no other place either.
+_STATEMENT_SKIPPED: Final = frozenset(
+    {"Principal", "NotPrincipal", "Condition", "Action", "NotAction", "Sid", "Effect"}
+)
+_STATEMENT_OWN_RESOURCE: Final = frozenset({"Resource", "NotResource"})
+
+_ACCOUNT_KEY: Final = re.compile(r"account|principal|owner", re.IGNORECASE)
+_REGION_KEY: Final = re.compile(r"region(?:s|name|names|list|lists|_name)?$", re.IGNORECASE)
+_REGION_VALUE: Final = re.compile(r"^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$")
+# Fields whose value is an address something connects to: a bare host name or IP there is a
+# place (elsewhere a dotted word is more likely a file, class or instance-type name).
+_HOST_KEY: Final = re.compile(
+    r"host|server|endpoint|url|uri|fqdn|origin|address|destination|target|webhook|broker",
+    re.IGNORECASE,
+)
+# ...except the resource's own addresses (``privateIp``, ``publicIpAddress``, ...).
+_OWN_ADDRESS_KEY: Final = re.compile(
+    r"^(?:private|public|secondary|primary|ipv4|ipv6|local|listener|bind)", re.IGNORECASE
+)
+_JSON_MAX_DEPTH: Final = 8
+
+_HARMLESS_BY_TYPE: dict[str, frozenset[str]] = {}
+
+
+def harmless_fields(resource_type: str) -> frozenset[str]:
+    """Input paths (``a.b[].c``) the type catalog marks harmless for the type; looked up once per
+    type. A type without a catalog entry has none (unreviewed: nothing is harmless)."""
+    found = _HARMLESS_BY_TYPE.get(resource_type)
+    if found is None:
+        entry_of = getattr(type_catalog, "entry", None)
+        entry = entry_of(resource_type) if entry_of is not None else None
+        fields = getattr(entry, "harmless_fields", None) or {}
+        found = frozenset(str(path) for path in fields)
+        _HARMLESS_BY_TYPE[resource_type] = found
+    return found
+
+
+@dataclass
+class Scan:
+    """What one walk over one bag found: places, and the paths of unknown values."""
+
+    places: list[Place] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def _display(steps: list[str | int]) -> str:
+    out = ""
+    for step in steps:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+class _Walker:
+    """One walk over one bag. The path is a stack of steps, joined only for a found place."""
+
+    __slots__ = ("found", "harmless", "steps")
+
+    def __init__(self, harmless: frozenset[str]) -> None:
+        self.harmless = harmless
+        self.steps: list[str | int] = []
+        self.found = Scan()
+
+    def path(self) -> str:
+        return _display(self.steps)
+
+    def pattern(self) -> str:
+        out = ""
+        for step in self.steps:
+            out += "[]" if isinstance(step, int) else (f".{step}" if out else step)
+        return out
+
+    def value(self, value: Any, key: str, depth: int) -> None:
+        cls = type(value)
+        if cls is str:
+            if value:
+                self.string(value, key, depth)
+        elif cls is dict:
+            self.mapping(value, key, depth)
+        elif cls is list:
+            steps = self.steps
+            for index, item in enumerate(value):
+                steps.append(index)
+                self.value(item, key, depth)
+                steps.pop()
+        elif value is UNKNOWN:
+            self.found.unknown.append(self.path())
+        elif cls is int and _ACCOUNT_KEY.search(key) and _ACCOUNT_ID.match(str(value)):
+            self.add(Place(self.path(), str(value), "account", "aws", None, str(value), None))
+
+    def mapping(self, value: Mapping[Any, Any], parent_key: str, depth: int) -> None:
+        statement = "Effect" in value and ("Action" in value or "NotAction" in value)
+        resource_based = statement and ("Principal" in value or "NotPrincipal" in value)
+        steps = self.steps
+        for raw_key, item in value.items():
+            key = str(raw_key)
+            if depth == 0 and key in GENERIC_HARMLESS_FIELDS:
+                continue
+            if statement and (
+                key in _STATEMENT_SKIPPED or (resource_based and key in _STATEMENT_OWN_RESOURCE)
+            ):
+                continue
+            steps.append(key)
+            if not (self.harmless and depth == 0 and self.pattern() in self.harmless):
+                # An ``@@assign``-style operator (AWS Organizations policies) stands for the
+                # field it sits in.
+                self.value(item, parent_key if key.startswith("@@") else key, depth)
+            steps.pop()
+
+    def add(self, place: Place) -> None:
+        self.found.places.append(place)
+
+    def string(self, text: str, key: str, depth: int) -> None:
+        head = text[:6].lower()
+        if head.startswith("arn:") and _is_whole_arn(text):
+            self.arns(text, 0)  # and any ARN inside it (an API Gateway integration URI)
+            return
+        if head == "ocid1." and _OCID.fullmatch(text.strip()):
+            ocid = parse_ocid(text)
+            if ocid is not None:
+                self.add(ocid_place(self.path(), text, ocid))
+                return
+        first = text.lstrip()[:1]
+        if (first == "{" or first == "[") and depth < _JSON_MAX_DEPTH:
+            decoded = _json(text)
+            if decoded is not None:
+                self.value(decoded, key, depth + 1)
+                return
+        if "://" in text:
+            for match in _URL_IN_TEXT.finditer(text):
+                self.url(match.group(0))
+        elif "." in text or ":" in text:
+            self.bare(text, key)
+        elif _REGION_KEY.search(key) and _REGION_VALUE.match(text.strip().lower()):
+            self.region(text)
+        elif len(text) == 12 and _ACCOUNT_ID.match(text) and _ACCOUNT_KEY.search(key):
+            self.add(Place(self.path(), text, "account", "aws", None, text, None))
+        if "arn:" in text:
+            self.arns(text, 0)
+        if "ocid1." in text:
+            for match in _OCID_IN_TEXT.finditer(text):
+                if (ocid := parse_ocid(text[match.start() :])) is not None:
+                    self.add(ocid_place(self.path(), text, ocid))
+
+    def arns(self, text: str, start: int) -> None:
+        for match in _ARN_IN_TEXT.finditer(text, start):
+            if (arn := parse_arn(text[match.start() :])) is not None:
+                self.add(arn_place(self.path(), text, arn))
+
+    def url(self, text: str) -> None:
+        url = parse_url(text)
+        if url is None:
+            return
+        if url.scheme in _NOT_NETWORK_SCHEMES:
+            # s3://bucket/key and oci://bucket@namespace/path name a bucket whose region and
+            # owner the name cannot tell.
+            oci = url.scheme == "oci"
+            self.add(Place(self.path(), text, "oci-endpoint" if oci else "aws-endpoint",
+                           "oci" if oci else "aws", None, None, url.host,
+                           service="objectstorage" if oci else "s3"))  # fmt: skip
+        elif url.host is not None:
+            self.add(endpoint_place(self.path(), text, parse_host(url.host, url)))
+
+    def bare(self, text: str, key: str) -> None:
+        for part in text.split(",") if "," in text else (text,):
+            # A container image reference names its registry host first (``host/repo:tag``).
+            host = bare_host(part.split("/", 1)[0] if "/" in part else part)
+            if host is None:
+                continue
+            endpoint = parse_host(host)
+            if endpoint.cloud is not None or (
+                _HOST_KEY.search(key) and not _OWN_ADDRESS_KEY.match(key)
+            ):
+                self.add(endpoint_place(self.path(), text, endpoint))
+
+    def region(self, text: str) -> None:
+        name = text.strip().lower()
+        cloud: Cloud | None = (
+            "aws" if region_catalog.lookup("aws", name)
+            else "oci" if region_catalog.lookup("oci", name) else None
+        )  # fmt: skip
+        self.add(Place(self.path(), text, "region", cloud, name, None, None))
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def scan(resource_type: str, props: Any) -> Scan:
+    """Every place the inputs ``props`` (a bag as :func:`~residency_pack.engine.props.unwrap`
+    returns it) of a resource of ``resource_type`` name, and the paths of unknown values, in
+    one walk. Fields the type catalog marks harmless and :data:`GENERIC_HARMLESS_FIELDS` are
+    skipped."""
+    walker = _Walker(harmless_fields(resource_type))
+    walker.value(props, "", 0)
+    return walker.found
+
+
+def places_in(resource_type: str, props: Any) -> Iterator[Place]:
+    """Every place the inputs ``props`` of a resource of ``resource_type`` name."""
+    return iter(scan(resource_type, props).places)

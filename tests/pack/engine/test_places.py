@@ -1,0 +1,447 @@
+"""The place-reference scan: parsers for ARNs, OCIDs, URLs and hosts, and the one-walk scan."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from residency_pack.engine import places
+from residency_pack.engine.places import (
+    AWS_OWNED,
+    OCI_OWNED,
+    Place,
+    endpoint_of,
+    parse_arn,
+    parse_ocid,
+    parse_url,
+    places_in,
+    region_of_place,
+    scan,
+)
+from residency_pack.engine.props import UNKNOWN
+
+T = "aws:dms/endpoint:Endpoint"
+# "sqs.us-east-1.amazonaws.com" in full-width forms (IDNA maps them to ASCII, as resolvers do)
+FULLWIDTH_HOST = "".join(chr(ord(c) + 0xFEE0) for c in "sqs.us-east-1.amazonaws.com")
+
+
+def only(props: object, resource_type: str = T) -> Place:
+    found = list(places_in(resource_type, props))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def summary(place: Place) -> tuple[object, ...]:
+    return (place.kind, place.cloud, place.region, place.account)
+
+
+# --- ARNs -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("arn", "expected"),
+    [
+        ("arn:aws:kms:us-east-1:999999999999:key/abc", ("aws", "kms", "us-east-1", "999999999999")),
+        ("arn:aws:s3:::bucket/key", ("aws", "s3", "", "")),
+        ("arn:aws:iam::aws:policy/ReadOnlyAccess", ("aws", "iam", "", "aws")),
+        ("arn:aws-cn:s3:::b", ("aws-cn", "s3", "", "")),
+        ("arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/x",
+         ("aws-us-gov", "kms", "us-gov-west-1", "123456789012")),
+        ("  arn:aws:sqs:eu-west-1:123456789012:q  ", ("aws", "sqs", "eu-west-1", "123456789012")),
+    ],
+)  # fmt: skip
+def test_parse_arn(arn: str, expected: tuple[str, ...]) -> None:
+    parsed = parse_arn(arn)
+    assert parsed is not None
+    assert (parsed.partition, parsed.service, parsed.region, parsed.account) == expected
+
+
+@pytest.mark.parametrize("text", ["arn:gcp:x:y:z:w", "arn:aws:s3", "not an arn", "xarn:aws:s3:::b"])
+def test_not_an_arn(text: str) -> None:
+    assert parse_arn(text) is None or text.startswith("x")
+    assert [p for p in places_in(T, {"x": text}) if p.kind == "arn"] == []
+
+
+@pytest.mark.parametrize(
+    ("arn", "region", "account", "read_only"),
+    [
+        ("arn:aws:kms:us-east-1:999999999999:key/abc", "us-east-1", "999999999999", False),
+        ("arn:aws:s3:::bucket", None, None, False),  # account-less: cannot be told
+        ("arn:aws:iam::aws:policy/AdministratorAccess", None, AWS_OWNED, False),
+        ("arn:aws:states:::sqs:sendMessage", None, AWS_OWNED, False),
+        ("arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/x", "us-east-1",
+         AWS_OWNED, True),
+        ("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:14", "us-east-1",
+         "580247275435", True),
+        ("arn:aws:sqs:*:*:queue", None, None, False),  # wildcards tell nothing
+        ("arn:aws:logs:eu-west-1:$account:log-group:x", "eu-west-1", None, False),
+    ],
+)  # fmt: skip
+def test_arn_places(arn: str, region: str | None, account: str | None, read_only: bool) -> None:
+    place = only({"targetArn": arn})
+    assert (place.kind, place.cloud, place.region, place.account, place.read_only) == (
+        "arn", "aws", region, account, read_only,
+    )  # fmt: skip
+
+
+def test_arns_of_other_partitions_keep_their_partition() -> None:
+    assert only({"x": "arn:aws-cn:kms:cn-north-1:123456789012:key/k"}).partition == "aws-cn"
+    gov = only({"x": "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:q"})
+    assert (gov.partition, gov.region) == ("aws-us-gov", "us-gov-west-1")
+
+
+def test_an_arn_inside_an_arn_is_a_place_of_its_own() -> None:
+    uri = (
+        "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:eu-west-1:999999999999:function:f/invocations"
+    )
+    found = [summary(p) for p in places_in(T, {"uri": uri})]
+    assert found == [
+        ("arn", "aws", "us-east-1", AWS_OWNED),
+        ("arn", "aws", "eu-west-1", "999999999999"),
+    ]
+
+
+# --- OCIDs ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ocid", "realm", "region", "tenancy"),
+    [
+        ("ocid1.stream.oc1.fra.aaaaexample", "oc1", "eu-frankfurt-1", None),
+        ("ocid1.key.oc1.iad.abcdefg.hijk", "oc1", "us-ashburn-1", None),
+        ("ocid1.instance.oc1.ap-sydney-1.aaaa", "oc1", "ap-sydney-1", None),
+        ("ocid1.compartment.oc1..aaaaexample", "oc1", None, None),
+        ("ocid1.tenancy.oc1..aaaaexample", "oc1", None, "ocid1.tenancy.oc1..aaaaexample"),
+        ("ocid1.tenancy.oc2..aaaagov", "oc2", None, "ocid1.tenancy.oc2..aaaagov"),
+        ("ocid1.bucket.oc1.xyz.aaaa", "oc1", "xyz", None),  # unknown key: kept, never allowed
+    ],
+)
+def test_parse_ocid(ocid: str, realm: str, region: str | None, tenancy: str | None) -> None:
+    parsed = parse_ocid(ocid)
+    assert parsed is not None and (parsed.realm, parsed.region, parsed.tenancy) == (
+        realm, region, tenancy,
+    )  # fmt: skip
+    place = only({"id": ocid})
+    assert place.kind == ("tenancy" if tenancy else "ocid")
+    assert (place.region, place.account, place.partition) == (region, tenancy, realm)
+
+
+def test_a_tenancy_ocid_inside_a_policy_statement_is_found() -> None:
+    statement = "Define tenancy Partner as ocid1.tenancy.oc1..aaaapartner"
+    place = only({"statements": [statement]}, "oci:Identity/policy:Policy")
+    assert (place.kind, place.account, place.path) == (
+        "tenancy", "ocid1.tenancy.oc1..aaaapartner", "statements[0]",
+    )  # fmt: skip
+
+
+# --- URLs and hosts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "region", "account", "host"),
+    [
+        ("https://sqs.eu-central-1.amazonaws.com/999999999999/q", "aws-endpoint",
+         "eu-central-1", "999999999999", "sqs.eu-central-1.amazonaws.com"),
+        ("https://sqs.us-east-1.amazonaws.com", "aws-endpoint", "us-east-1", AWS_OWNED, None),
+        ("mydb.abc123.eu-central-1.rds.amazonaws.com", "aws-endpoint", "eu-central-1", None,
+         None),
+        ("x.s3.eu-west-1.amazonaws.com", "aws-endpoint", "eu-west-1", None, None),
+        ("https://s3.us-east-1.amazonaws.com/partner-bucket/k", "aws-endpoint", "us-east-1",
+         None, None),  # S3 path style names a bucket
+        ("sqs.us-east-1.api.aws", "aws-endpoint", "us-east-1", AWS_OWNED, None),
+        ("s3-us-west-2.amazonaws.com", "aws-endpoint", "us-west-2", AWS_OWNED, None),
+        ("site.s3-website-eu-west-1.amazonaws.com", "aws-endpoint", "eu-west-1", None, None),
+        ("https://abc.execute-api.us-east-1.amazonaws.com/prod", "aws-endpoint", "us-east-1",
+         None, None),
+        ("https://abc.lambda-url.eu-west-1.on.aws/", "aws-endpoint", "eu-west-1", None, None),
+        ("d111111abcdef8.cloudfront.net", "aws-endpoint", None, None, None),
+        ("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1", "aws-endpoint", "us-east-1",
+         "123456789012", None),
+        ("https://ap-999999999999.s3-accesspoint.us-east-1.amazonaws.com", "aws-endpoint",
+         "us-east-1", "999999999999", None),
+        ("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q", "aws-endpoint",
+         "cn-north-1", "123456789012", None),
+        ("https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/ns/b/bucket/o/x",
+         "oci-endpoint", "eu-frankfurt-1", None, None),
+        ("https://notification.us-ashburn-1.oraclecloud.com", "oci-endpoint", "us-ashburn-1",
+         OCI_OWNED, None),
+        ("ns.objectstorage.us-phoenix-1.oci.customer-oci.com", "oci-endpoint", "us-phoenix-1",
+         None, None),
+        ("https://x.functions.eu-frankfurt-1.oci.oraclecloud.com/f", "oci-endpoint",
+         "eu-frankfurt-1", None, None),
+        ("fra.ocir.io/ns/repo:1", "oci-endpoint", "eu-frankfurt-1", OCI_OWNED, None),
+        ("https://hooks.partner.example/in", "external-host", None, None, "hooks.partner.example"),
+        ("203.0.113.5", "ip", None, None, "203.0.113.5"),
+        ("https://[2001:db8::1]:8443/x", "ip", None, None, "2001:db8::1"),
+        ("jdbc:postgresql://db.partner.example:5432/x", "external-host", None, None, None),
+    ],
+)  # fmt: skip
+def test_endpoints(
+    value: str, kind: str, region: str | None, account: str | None, host: str | None
+) -> None:
+    place = only({"serverName": value})
+    assert (place.kind, place.region, place.account) == (kind, region, account)
+    if host is not None:
+        assert place.host == host
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # userinfo: the host is after the last @
+        "https://good.us-east-1.amazonaws.com@evil.example/x",
+        "https://sqs.us-east-1.amazonaws.com:443@evil.example/111122223333/q",
+        # a backslash ends the host for browsers and WHATWG clients
+        "https://evil.example\\@sqs.us-east-1.amazonaws.com/111122223333/q",
+        # the query string, fragment or path never count
+        "https://evil.example/x?next=https://notification.us-ashburn-1.oraclecloud.com",
+        "https://evil.example/#sqs.us-east-1.amazonaws.com",
+        "https://evil.example/sqs.us-east-1.amazonaws.com/111122223333/q",
+        # a look-alike suffix is not the cloud's domain
+        "https://sqs.us-east-1.amazonaws.com.evil.example/q",
+        "https://sqs.us-east-1.notamazonaws.com/q",
+        "https://evil.example%2Fsqs.us-east-1.amazonaws.com/q",
+    ],
+)
+def test_hostile_urls_name_the_real_host(url: str) -> None:
+    endpoint = endpoint_of(url)
+    assert endpoint is not None and endpoint.kind == "external-host", endpoint
+    assert region_of_place(url) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTPS://SQS.US-EAST-1.AMAZONAWS.COM/111122223333/q",
+        "https://sqs.us-east-1.amazonaws.com./111122223333/q",
+        "https://sqs.us-east-1.amazonaws.com:443/111122223333/q",
+        "https://sqs.us-east-1.amazonaws.com../111122223333/q",
+        f"https://{FULLWIDTH_HOST}/111122223333/q",
+        " https://sqs.us-east-1.amazonaws.com/111122223333/q\n",
+        "https://sqs.us-east-1.amazo\tnaws.com/111122223333/q",
+    ],
+)
+def test_case_ports_trailing_dots_and_idn_normalise(url: str) -> None:
+    endpoint = endpoint_of(url)
+    assert endpoint is not None
+    assert (endpoint.kind, endpoint.region, endpoint.account) == (
+        "aws-endpoint", "us-east-1", "111122223333",
+    )  # fmt: skip
+    assert endpoint.host == "sqs.us-east-1.amazonaws.com"
+
+
+def test_an_idn_look_alike_is_an_external_host() -> None:
+    endpoint = endpoint_of("https://sqs.us-east-1.\u0430mazonaws.com/q")  # a Cyrillic "a"
+    assert endpoint is not None and endpoint.kind == "external-host"
+    assert endpoint.host is not None and "xn--" in endpoint.host
+
+
+def test_parse_url_parts() -> None:
+    url = parse_url("https://user:pw@Sqs.US-east-1.amazonaws.com:8443/1/q?x=y#f")
+    assert url is not None
+    assert (url.scheme, url.host, url.port, url.path, url.query) == (
+        "https", "sqs.us-east-1.amazonaws.com", 8443, "/1/q", "x=y",
+    )  # fmt: skip
+    assert parse_url("not a url") is None
+    assert parse_url("https://[bad/x") is not None  # an invalid IPv6 literal still parses
+
+
+def test_bucket_urls_name_buckets_that_cannot_be_told() -> None:
+    s3 = only({"scriptLocation": "s3://partner-bucket/app.py"})
+    assert (s3.kind, s3.cloud, s3.region, s3.account, s3.host) == (
+        "aws-endpoint", "aws", None, None, "partner-bucket",
+    )  # fmt: skip
+    oci = only({"fileUri": "oci://bucket@namespace/app.py"})
+    assert (oci.kind, oci.cloud, oci.account) == ("oci-endpoint", "oci", None)
+    assert endpoint_of("s3://partner-bucket/x") is None
+
+
+def test_bare_external_hosts_count_only_in_address_fields() -> None:
+    assert only({"serverHostname": "nfs.partner.example"}).kind == "external-host"
+    brokers = places_in(T, {"bootstrapServers": "a.partner.example:9092,b.partner.example:9092"})
+    assert [p.host for p in brokers] == ["a.partner.example", "b.partner.example"]
+    for key, value in [
+        ("handler", "index.handler"),
+        ("instanceType", "db.t3.micro"),
+        ("runtime", "python3.12"),
+        ("privateIp", "10.0.0.5"),
+        ("domainName", "api.example.com"),
+    ]:
+        assert list(places_in(T, {key: value})) == [], key
+    # a cloud endpoint counts wherever it is
+    assert only({"anything": "sqs.eu-west-1.amazonaws.com"}).region == "eu-west-1"
+
+
+def test_accounts_and_regions_count_in_their_fields_only() -> None:
+    props = {
+        "sourceAccount": "999999999999",
+        "principal": "123456789012",
+        "ownerId": 444455556666,
+        "phone": "123456789012",
+        "destinationRegion": "eu-west-1",
+        "environment": {"variables": {"AWS_REGION": "ap-south-1", "MODE": "eu-west-1"}},
+        "availabilityZone": "eu-west-1a",
+    }
+    found = {(p.path, p.kind, p.region or p.account) for p in places_in(T, props)}
+    assert found == {
+        ("sourceAccount", "account", "999999999999"),
+        ("principal", "account", "123456789012"),
+        ("ownerId", "account", "444455556666"),
+        ("destinationRegion", "region", "eu-west-1"),
+        ("environment.variables.AWS_REGION", "region", "ap-south-1"),
+    }
+
+
+def test_json_documents_are_walked_with_their_paths() -> None:
+    definition = json.dumps(
+        {
+            "States": {
+                "Send": {
+                    "Resource": "arn:aws:states:::sqs:sendMessage",
+                    "Parameters": {"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/9/q"},
+                }
+            }
+        }
+    )
+    found = [(p.path, summary(p)) for p in places_in(T, {"definition": definition})]
+    assert found == [
+        ("definition.States.Send.Resource", ("arn", "aws", None, AWS_OWNED)),
+        ("definition.States.Send.Parameters.QueueUrl",
+         ("aws-endpoint", "aws", "eu-west-1", AWS_OWNED)),
+    ]  # fmt: skip
+
+
+def test_organizations_policy_operators_stand_for_their_field() -> None:
+    content = json.dumps({"plans": {"p": {"regions": {"@@assign": ["eu-west-1"]}}}})
+    place = only({"content": content}, "aws:organizations/policy:Policy")
+    assert (place.kind, place.region) == ("region", "eu-west-1")
+
+
+def test_policy_statements_leave_principals_and_own_resources_to_the_access_rules() -> None:
+    resource_policy = json.dumps(
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::127311923021:root",
+                                  "Service": "logs.eu-west-1.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": "arn:aws:s3:::own-bucket/*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}},
+                }
+            ]
+        }
+    )  # fmt: skip
+    assert list(places_in("aws:s3/bucketPolicy:BucketPolicy", {"policy": resource_policy})) == []
+    identity_policy = json.dumps(
+        {"Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage",
+                        "Resource": "arn:aws:sqs:us-east-1:999999999999:q"}]}
+    )  # fmt: skip
+    place = only({"policy": identity_policy}, "aws:iam/rolePolicy:RolePolicy")
+    assert (place.path, place.account) == ("policy.Statement[0].Resource", "999999999999")
+
+
+def test_tags_and_descriptions_are_skipped() -> None:
+    props = {
+        "tags": {"x": "https://evil.example"},
+        "description": "replicates to https://evil.example",
+        "nested": {"freeformTags": {"y": "arn:aws:s3:::b"}},
+    }
+    assert list(places_in(T, props)) == []
+
+
+def test_unknown_values_are_reported_by_path() -> None:
+    result = scan(T, {"a": UNKNOWN, "b": [{"c": UNKNOWN}], "d": "x"})
+    assert result.places == [] and result.unknown == ["a", "b[0].c"]
+
+
+def test_catalog_harmless_fields_are_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(
+        places._HARMLESS_BY_TYPE, "aws:test/doc:Doc", frozenset({"docs[].url", "logGroup"})
+    )
+    props = {
+        "docs": [{"url": "https://evil.example"}],
+        "logGroup": "arn:aws:logs:eu-west-1:999999999999:log-group:x",
+        "target": "https://hooks.partner.example",
+    }
+    assert [p.path for p in places_in("aws:test/doc:Doc", props)] == ["target"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("arn:aws:kms:ap-southeast-1:111111111111:key/abc", ("aws", "ap-southeast-1")),
+        ("ocid1.key.oc1.phx.abc", ("oci", "us-phoenix-1")),
+        ("https://objectstorage.eu-frankfurt-1.oraclecloud.com/n/x", ("oci", "eu-frankfurt-1")),
+        ("https://evil.example/?h=objectstorage.us-ashburn-1.oraclecloud.com", None),
+        ("arn:aws:s3:::bucket", None),
+        ("ocid1.bucket.oc1.xyz.aaaa", None),
+        ("just-a-name", None),
+    ],
+)
+def test_region_of_place(value: str, expected: tuple[str, str] | None) -> None:
+    assert region_of_place(value) == expected
+
+
+# --- properties -------------------------------------------------------------------------------
+
+_LABEL = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(userinfo=_LABEL, evil=st.lists(_LABEL, min_size=1, max_size=3), tail=st.text(max_size=30))
+def test_userinfo_and_query_never_make_an_external_host_a_cloud_one(
+    userinfo: str, evil: list[str], tail: str
+) -> None:
+    host = ".".join([*evil, "example"])
+    for url in (
+        f"https://{userinfo}.us-east-1.amazonaws.com@{host}/{tail}",
+        f"https://{host}/?u=https://sqs.us-east-1.amazonaws.com/{tail}",
+        f"https://{host}:8443#{userinfo}.oraclecloud.com",
+    ):
+        endpoint = endpoint_of(url)
+        assert endpoint is not None and endpoint.kind == "external-host" and endpoint.cloud is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=30,
+))  # fmt: skip
+def test_the_scan_never_raises_and_paths_point_at_strings(value: object) -> None:
+    for place in places_in(T, value):
+        assert isinstance(place.path, str) and isinstance(place.value, str)
+
+
+def test_the_scan_is_linear_in_the_size_of_the_bag() -> None:
+    def bag(n: int) -> dict[str, object]:
+        return {
+            f"k{i}": {
+                "name": f"item-{i}",
+                "targetArn": f"arn:aws:sqs:us-east-1:111122223333:q{i}",
+                "url": f"https://sqs.us-east-1.amazonaws.com/111122223333/q{i}",
+                "list": ["a", "b.c", f"ocid1.stream.oc1.iad.{i}"],
+                "number": i,
+            }
+            for i in range(n)
+        }
+
+    def best_of(n: int) -> float:
+        props = bag(n)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            found = list(places_in(T, props))
+            times.append(time.perf_counter() - start)
+        assert len(found) == 3 * n
+        return min(times)
+
+    small, large = best_of(500), best_of(4000)
+    # 8x the values: linear is ~8x; allow generous noise for a shared machine, but not n^2 (64x)
+    assert large < small * 20, (small, large)
