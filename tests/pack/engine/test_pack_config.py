@@ -9,7 +9,11 @@ PROPS = {
     pc.ALLOWED_REGIONS: pc.allowed_regions_schema(),
     pc.TRUSTED_ACCOUNT_IDS: pc.trusted_account_ids_schema(),
     pc.EXEMPTIONS: pc.exemptions_schema("residency-region-allowlist"),
+    pc.EXEMPTION_HORIZON_DAYS: pc.exemption_horizon_schema(),
 }
+
+
+BUCKET_URN = "urn:pulumi:prod::p::aws:s3/bucket:Bucket::x"
 
 
 def resolve(raw):
@@ -95,10 +99,10 @@ def test_overriding_one_row_keeps_the_others():
             {
                 pc.EXEMPTIONS: [
                     {
-                        "urn": "u",
+                        "urn": BUCKET_URN,
                         "policy": "residency-region-allowlist",
                         "reason": "r",
-                        "expires": "2030-02-31",
+                        "expires": "2026-02-31",
                     }
                 ]
             },
@@ -114,33 +118,113 @@ def test_bad_config_is_one_clear_error_naming_the_key(raw, expected):
     assert "residency-region-allowlist" in text and "Fix:" in text
 
 
-def test_exemptions_parse_and_match_by_urn_or_name_glob():
+def exemption(expires: str = "2026-07-01", **target: str) -> dict[str, str]:
+    return {"policy": "residency-region-allowlist", "reason": "r", "expires": expires, **target}
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    day = dt.date(2026, 6, 1)
+    monkeypatch.setattr(pc, "today", lambda: day)
+    return day
+
+
+def test_exemptions_parse_and_match_by_urn_or_name_glob_within_one_type():
     config = resolve(
         {
             pc.EXEMPTIONS: [
-                {
-                    "name": "legacy-*",
-                    "policy": "residency-region-allowlist",
-                    "reason": "migration",
-                    "expires": "2030-01-01",
-                },
-                {
-                    "urn": "urn:pulumi:prod::p::aws:s3/bucket:Bucket::x",
-                    "policy": "residency-region-allowlist",
-                    "reason": "r",
-                    "expires": "2020-01-01",
-                },
+                exemption(name="legacy-*", type="aws:s3/bucket:Bucket"),
+                exemption("2020-01-01", urn=BUCKET_URN),
+                exemption(urn="urn:pulumi:*::p::*$aws:s3/bucket:Bucket::tmp-*"),
             ]
         }
     )
-    first, second = pc.exemptions(config)
-    assert first.matches("residency-region-allowlist", "urn:any", "legacy-bucket")
-    assert not first.matches("residency-region-allowlist", "urn:any", "bucket")
-    assert not first.matches("residency-key-locality", "urn:any", "legacy-bucket")
-    assert second.matches(
-        "residency-region-allowlist", "urn:pulumi:prod::p::aws:s3/bucket:Bucket::x", "x"
-    )
-    assert second.expired(dt.date(2020, 1, 2)) and not second.expired(dt.date(2020, 1, 1))
+    by_name, by_urn, by_glob = pc.exemptions(config)
+    legacy = "urn:pulumi:prod::p::aws:s3/bucket:Bucket::legacy-bucket"
+    assert by_name.matches("residency-region-allowlist", legacy, "legacy-bucket")
+    plain = legacy.replace("legacy-", "")
+    assert not by_name.matches("residency-region-allowlist", plain, "bucket")
+    assert not by_name.matches("residency-key-locality", legacy, "legacy-bucket")
+    key = "urn:pulumi:prod::p::aws:kms/key:Key::legacy-key"
+    assert not by_name.matches("residency-region-allowlist", key, "legacy-key")
+    assert not by_name.matches("residency-region-allowlist", None, "legacy-bucket")
+    assert by_urn.matches("residency-region-allowlist", BUCKET_URN, "x")
+    assert by_urn.expired(dt.date(2020, 1, 2)) and not by_urn.expired(dt.date(2020, 1, 1))
+    child = "urn:pulumi:dev::p::my:index:Component$aws:s3/bucket:Bucket::tmp-1"
+    assert by_glob.matches("residency-region-allowlist", child, "tmp-1")
+    # A glob in the stack or name part cannot reach across `::` into another type.
+    sneaky = "urn:pulumi:dev::p::my:index:Component$aws:iam/role:Role::tmp-1::aws:s3/bucket:Bucket"
+    assert not by_glob.matches("residency-region-allowlist", sneaky, "tmp-1")
+    assert not by_glob.matches("residency-region-allowlist", "not-a-urn", "tmp-1")
+    assert "of type `aws:s3/bucket:Bucket`" in by_name.describe()
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ({"urn": "*"}, "is not a URN"),
+        ({"urn": "urn:pulumi:prod::p::*::x"}, "does not name one resource type"),
+        ({"urn": "urn:pulumi:prod::p::aws:s3/*::x"}, "does not name one resource type"),
+        ({"urn": "urn:pulumi:prod::p::aws:s3/bucket:Bucket"}, "is not a URN"),
+        ({"name": "*"}, "needs `type`"),
+        ({"name": "x", "type": "aws:*"}, "one literal resource type"),
+        ({"name": "x", "type": "Bucket"}, "one literal resource type"),
+        ({"urn": BUCKET_URN, "name": "x", "type": "aws:s3/bucket:Bucket"}, "not both"),
+    ],
+)
+def test_exemptions_must_name_one_urn_or_a_glob_within_one_type(target, expected):
+    with pytest.raises(pc.ConfigError, match="exemptions\\[0\\]") as error:
+        resolve({pc.EXEMPTIONS: [exemption(**target)]})
+    assert expected in str(error.value)
+
+
+def test_exemption_expiry_is_bounded_by_a_capped_horizon(today):
+    at_90 = (today + dt.timedelta(days=90)).isoformat()
+    at_91 = (today + dt.timedelta(days=91)).isoformat()
+    assert len(pc.exemptions(resolve({pc.EXEMPTIONS: [exemption(at_90, urn=BUCKET_URN)]}))) == 1
+    with pytest.raises(pc.ConfigError) as error:
+        resolve({pc.EXEMPTIONS: [exemption(at_91, urn=BUCKET_URN)]})
+    assert f"exemptions[0].expires: {at_91} is more than 90 days after today" in str(error.value)
+    longer = {pc.EXEMPTION_HORIZON_DAYS: 120, pc.EXEMPTIONS: [exemption(at_91, urn=BUCKET_URN)]}
+    assert len(pc.exemptions(resolve(longer))) == 1
+    shorter = {pc.EXEMPTION_HORIZON_DAYS: 30, pc.EXEMPTIONS: [exemption(at_90, urn=BUCKET_URN)]}
+    with pytest.raises(pc.ConfigError, match="more than 30 days"):
+        resolve(shorter)
+    with pytest.raises(pc.ConfigError, match=pc.EXEMPTION_HORIZON_DAYS):
+        resolve({pc.EXEMPTION_HORIZON_DAYS: 366})
+    # An expired exemption may stay as a record.
+    assert len(pc.exemptions(resolve({pc.EXEMPTIONS: [exemption("2020-01-01", urn=BUCKET_URN)]})))
+
+
+@pytest.mark.parametrize(
+    ("cloud", "region"),
+    [("aws", "eu-west-1"), ("aws", "ap-southeast-1"), ("oci", "eu-frankfurt-1")],
+)
+def test_us_user_data_only_in_us_jurisdiction_regions(cloud, region):
+    with pytest.raises(pc.ConfigError) as error:
+        resolve({pc.ALLOWED_REGIONS: {"us-user-data": {cloud: ["us-east-1", region][-1:]}}})
+    text = str(error.value)
+    assert f"allowedRegions.us-user-data.{cloud}: {region} is outside the US jurisdiction" in text
+    assert text.count("Fix:") == 1
+
+
+def test_us_jurisdiction_is_the_catalogs_us_geography_govcloud_included():
+    table = {
+        "aws": ["us-east-1", "us-west-2", "us-gov-west-1"],
+        "oci": ["us-ashburn-1", "us-chicago-1"],
+    }
+    config = resolve({pc.ALLOWED_REGIONS: {"us-user-data": table}})
+    assert pc.allowed_regions(config, "us-user-data")["aws"] == set(table["aws"])
+    # Other classifications may name any catalogued region.
+    resolve({pc.ALLOWED_REGIONS: {"non-personal": {"aws": ["eu-west-1"]}}})
+
+
+@pytest.mark.parametrize("host", ["*", "*.com", "partner.*", "*.*.example"])
+def test_egress_globs_must_end_in_two_literal_labels(host):
+    properties = pc.trust_config_properties()
+    with pytest.raises(pc.ConfigError, match="too broad"):
+        pc.resolve("residency-x", properties, {pc.ALLOWED_EGRESS_HOSTS: [host]})
+    pc.resolve("residency-x", properties, {pc.ALLOWED_EGRESS_HOSTS: ["*.partner.example"]})
 
 
 OURS, OTHER = "111111111111", "222222222222"

@@ -20,6 +20,7 @@ SPEC = RuleSpec(
 BUCKET = Resource(
     "aws:s3/bucket:Bucket", "data", {"bucket": "b", "kmsKey": UNKNOWN_STRING}, aws_provider()
 )
+BUCKET2 = Resource("aws:s3/bucket:Bucket", "data2", {"bucket": "b2"}, aws_provider())
 
 
 def flag_everything(ctx):
@@ -70,13 +71,28 @@ def exemption(expires, **target):
 def test_active_exemption_suppresses_and_expired_one_says_so(monkeypatch):
     monkeypatch.setattr(pack_config, "today", lambda: dt.date(2026, 6, 1))
     policy = resource_policy(SPEC, flag_everything)
-    active = {SPEC.name: {"exemptions": [exemption("2026-06-01", name="da*")]}}
+    active = {SPEC.name: {"exemptions": [exemption("2026-06-01", name="da*", type=BUCKET.type)]}}
     assert analyze(policy, BUCKET, active) == []
     expired = {SPEC.name: {"exemptions": [exemption("2026-05-31", urn=BUCKET.resource_urn())]}}
     [d] = analyze(policy, BUCKET, expired)
     assert "expired on 2026-05-31" in d.message and "approved by DPO" in d.message
-    other = {SPEC.name: {"exemptions": [exemption("2030-01-01", name="other")]}}
+    other = {SPEC.name: {"exemptions": [exemption("2026-07-01", name="other", type=BUCKET.type)]}}
     assert len(analyze(policy, BUCKET, other)) == 1
+    # The same name glob bounded to another type does not exempt this bucket.
+    keys = exemption("2026-07-01", name="*", type="aws:kms/key:Key")
+    assert len(analyze(policy, BUCKET, {SPEC.name: {"exemptions": [keys]}})) == 1
+
+
+def test_a_stack_policy_reports_bad_config_once_like_a_resource_policy():
+    # Through the SDK's stock servicer, which passes bad config on: the wrapper's backstop.
+    bad = {SPEC.name: {"allowedRegions": {"us-user-data": {"aws": ["mars-1"]}}}}
+    ran = []
+    policy = stack_policy(SPEC, lambda ctx: ran.append(ctx) or [])
+    [d] = analyze_stack(policy, [BUCKET, BUCKET2], bad, sdk_servicer=True)
+    assert d.enforcement == "mandatory" and d.urn == "" and not ran
+    assert "policy config for `residency-test-rule` is invalid" in d.message
+    assert "mars-1" in d.message
+    assert analyze_stack(policy, [BUCKET, BUCKET2], sdk_servicer=True) == [] and ran
 
 
 def test_stack_policy_gets_graph_and_reports_per_urn():

@@ -1,8 +1,10 @@
 """residency-key-locality (a stack policy): keys resolved through the stack graph."""
 
 import dataclasses
+import datetime as dt
 
 import pytest
+from residency_pack.engine import pack_config
 from residency_pack.rules.key_locality import POLICY, STORE_KEY_PATHS
 from residency_pack.testing import (
     UNKNOWN_ARRAY,
@@ -204,9 +206,10 @@ def test_exemption_applies_to_the_store_urn():
             "exemptions": [
                 {
                     "name": "backups",
+                    "type": AWS_BUCKET.type,
                     "policy": "residency-key-locality",
                     "reason": "migration ticket 42",
-                    "expires": "2999-01-01",
+                    "expires": (pack_config.today() + dt.timedelta(days=30)).isoformat(),
                 }
             ]
         }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -31,6 +32,10 @@ TRUSTED_ORGANIZATION_IDS: Final = "trustedOrganizationIds"
 TRUSTED_REALMS: Final = "trustedRealms"
 ALLOWED_EGRESS_HOSTS: Final = "allowedEgressHosts"
 EXEMPTIONS: Final = "exemptions"
+EXEMPTION_HORIZON_DAYS: Final = "exemptionHorizonDays"
+
+DEFAULT_EXEMPTION_HORIZON_DAYS: Final = 90
+MAX_EXEMPTION_HORIZON_DAYS: Final = 365  # the config may shorten the horizon, never lift it
 
 DEFAULT_TRUSTED_REALMS: Final = frozenset({"oc1"})
 
@@ -132,16 +137,28 @@ def trust_config_properties() -> dict[str, dict[str, Any]]:
 
 
 def exemptions_schema(policy_name: str) -> dict[str, Any]:
-    """Schema of ``exemptions`` for one policy. Reason and expiry are required."""
+    """Schema of ``exemptions`` for one policy. Reason and expiry are required; what an
+    exemption may cover (one URN, or a glob within one type) is checked by :func:`resolve`."""
     return {
         "type": "array",
         "description": "Resources this policy does not apply to, each with a reason and an "
-        "expiry date (YYYY-MM-DD, inclusive). An expired exemption no longer exempts.",
+        "expiry date (YYYY-MM-DD, inclusive) at most `exemptionHorizonDays` from today. An "
+        "exemption names one URN, a URN glob whose type is literal, or a `name` glob with the "
+        "`type` it is bounded to. An expired exemption no longer exempts.",
         "items": {
             "type": "object",
             "properties": {
-                "urn": {"type": "string", "minLength": 1, "description": "URN or URN glob"},
+                "urn": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "a URN, or a URN glob whose type part is literal",
+                },
                 "name": {"type": "string", "minLength": 1, "description": "name glob"},
+                "type": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "the resource type a `name` glob is bounded to",
+                },
                 "policy": {"type": "string", "const": policy_name},
                 "reason": {"type": "string", "pattern": "\\S"},
                 "expires": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
@@ -154,27 +171,177 @@ def exemptions_schema(policy_name: str) -> dict[str, Any]:
     }
 
 
+def exemption_horizon_schema() -> dict[str, Any]:
+    return {
+        "type": "integer",
+        "description": "How far ahead an exemption's `expires` may be, in days from today "
+        f"(at most {MAX_EXEMPTION_HORIZON_DAYS}).",
+        "minimum": 1,
+        "maximum": MAX_EXEMPTION_HORIZON_DAYS,
+        "default": DEFAULT_EXEMPTION_HORIZON_DAYS,
+    }
+
+
+_URN_PREFIX: Final = "urn:pulumi:"
+_GLOB: Final = re.compile(r"[*?\[\]]")
+_TYPE_TOKEN: Final = re.compile(r"[^:\s]+:[^:\s]*:[^:\s]+")
+
+
+@dataclass(frozen=True)
+class UrnParts:
+    """``urn:pulumi:<stack>::<project>::<qualified type>::<name>``; the qualified type is the
+    parents' types and the resource's own, joined by ``$``."""
+
+    stack: str
+    project: str
+    qualified_type: str
+    name: str
+
+    @property
+    def type(self) -> str:
+        return self.qualified_type.rsplit("$", 1)[-1]
+
+    def fields(self) -> tuple[str, str, str, str]:
+        return (self.stack, self.project, self.qualified_type, self.name)
+
+
+def urn_parts(urn: str) -> UrnParts | None:
+    """The parts of a URN (or of a URN glob), or None if it does not have them all."""
+    if not urn.startswith(_URN_PREFIX):
+        return None
+    parts = urn[len(_URN_PREFIX) :].split("::", 3)
+    if len(parts) != 4 or not all(parts):
+        return None
+    return UrnParts(*parts)
+
+
+def is_literal_type(token: str) -> bool:
+    """A resource type token (``aws:s3/bucket:Bucket``) with no glob character in it."""
+    return _GLOB.search(token) is None and _TYPE_TOKEN.fullmatch(token) is not None
+
+
 @dataclass(frozen=True)
 class Exemption:
+    """One exemption: a URN (or URN glob within one type), or a name glob with its type."""
+
     policy: str
     reason: str
     expires: dt.date
     urn: str | None = None
     name: str | None = None
+    type: str | None = None
 
     def matches(self, policy: str, urn: str | None, name: str | None) -> bool:
-        if policy != self.policy:
+        # Part by part, so that a glob in one part cannot reach across `::` into another type.
+        target = urn_parts(urn) if policy == self.policy and urn else None
+        if target is None:
             return False
-        if self.urn is not None and urn is not None and fnmatchcase(urn, self.urn):
-            return True
-        return self.name is not None and name is not None and fnmatchcase(name, self.name)
+        if self.urn is not None:
+            pattern = urn_parts(self.urn)
+            return (
+                pattern is not None
+                and target.type == pattern.type
+                and all(map(fnmatchcase, target.fields(), pattern.fields()))
+            )
+        return (
+            self.name is not None
+            and target.type == self.type
+            and fnmatchcase(name or target.name, self.name)
+        )
 
     def expired(self, today: dt.date) -> bool:
         return today > self.expires
 
     def describe(self) -> str:
         target = f"urn `{self.urn}`" if self.urn is not None else f"name `{self.name}`"
+        if self.urn is None:
+            target += f" of type `{self.type}`"
         return f"exemption for {target} ({self.reason}) expiring {self.expires.isoformat()}"
+
+
+def _exemption_target_problem(item: Mapping[str, Any]) -> str | None:
+    urn, name, type_ = item.get("urn"), item.get("name"), item.get("type")
+    if urn is not None and (name is not None or type_ is not None):
+        return "give either `urn`, or `name` with `type`, not both"
+    if urn is not None:
+        parts = urn_parts(urn)
+        if parts is None:
+            return (
+                f"urn {urn!r} is not a URN (urn:pulumi:<stack>::<project>::<type>::<name>, "
+                "globs allowed except in the type)"
+            )
+        if not is_literal_type(parts.type):
+            return (
+                f"urn {urn!r} does not name one resource type (its type part "
+                f"{parts.type!r} must be literal): an exemption covers one URN or a glob "
+                "within one type"
+            )
+        return None
+    if type_ is None:
+        return f"name glob {name!r} needs `type`, the one resource type it is bounded to"
+    if not is_literal_type(type_):
+        return f"type {type_!r} must be one literal resource type such as `aws:s3/bucket:Bucket`"
+    return None
+
+
+def _parse_exemptions(
+    items: list[dict[str, Any]], horizon_days: int, on: dt.date, problems: list[str]
+) -> list[Exemption]:
+    parsed: list[Exemption] = []
+    latest = on + dt.timedelta(days=horizon_days)
+    for index, item in enumerate(items):
+        where = f"exemptions[{index}]"
+        target_problem = _exemption_target_problem(item)
+        if target_problem is not None:
+            problems.append(f"{where}: {target_problem}")
+            continue
+        try:
+            expires = dt.date.fromisoformat(item["expires"])
+        except ValueError:
+            problems.append(f"{where}.expires: {item['expires']!r} is not a date")
+            continue
+        if expires > latest:
+            problems.append(
+                f"{where}.expires: {expires.isoformat()} is more than {horizon_days} days after "
+                f"today ({on.isoformat()}); an exemption may run until {latest.isoformat()} at "
+                f"the latest (`{EXEMPTION_HORIZON_DAYS}`), and is renewed by a new review"
+            )
+            continue
+        parsed.append(
+            Exemption(
+                policy=item["policy"], reason=item["reason"].strip(), expires=expires,
+                urn=item.get("urn"), name=item.get("name"), type=item.get("type"),
+            )
+        )  # fmt: skip
+    return parsed
+
+
+def _us_user_data_problems(table: Mapping[str, Any]) -> list[str]:
+    """``us-user-data`` may only be allowed in US regions, whatever the config says."""
+    row = table.get(US_USER_DATA) or {}
+    problems = []
+    for cloud in CLOUDS:
+        us = region_catalog.us_regions(cloud)
+        outside = sorted(set(row.get(cloud) or []) - set(us))
+        if outside:
+            problems.append(
+                f"{ALLOWED_REGIONS}.{US_USER_DATA}.{cloud}: {', '.join(outside)} "
+                f"{'is' if len(outside) == 1 else 'are'} outside the US jurisdiction; "
+                f"`{US_USER_DATA}` may only be allowed in US regions ({', '.join(us)})"
+            )
+    return problems
+
+
+def _egress_host_problems(hosts: list[str]) -> list[str]:
+    problems = []
+    for index, host in enumerate(hosts):
+        labels = host.split(".")
+        if len(labels) < 2 or any(_GLOB.search(label) or not label for label in labels[-2:]):
+            problems.append(
+                f"{ALLOWED_EGRESS_HOSTS}[{index}]: {host!r} is too broad: the last two labels "
+                "of a host glob must be literal (e.g. `*.partner.example`)"
+            )
+    return problems
 
 
 def today() -> dt.date:
@@ -206,28 +373,20 @@ def resolve(
             config[key] = copy.deepcopy(given[key])
         elif "default" in prop_schema:
             config[key] = copy.deepcopy(prop_schema["default"])
-    if not problems and EXEMPTIONS in config:
-        parsed: list[Exemption] = []
-        for index, item in enumerate(config[EXEMPTIONS]):
-            try:
-                expires = dt.date.fromisoformat(item["expires"])
-            except ValueError:
-                problems.append(f"exemptions[{index}].expires: {item['expires']!r} is not a date")
-                continue
-            parsed.append(
-                Exemption(
-                    policy=item["policy"], reason=item["reason"].strip(), expires=expires,
-                    urn=item.get("urn"), name=item.get("name"),
-                )
-            )  # fmt: skip
-        config[EXEMPTIONS] = parsed
+    if not problems:
+        problems += _us_user_data_problems(config.get(ALLOWED_REGIONS) or {})
+        problems += _egress_host_problems(list(config.get(ALLOWED_EGRESS_HOSTS) or []))
+        if EXEMPTIONS in config:
+            horizon = int(config.get(EXEMPTION_HORIZON_DAYS, DEFAULT_EXEMPTION_HORIZON_DAYS))
+            config[EXEMPTIONS] = _parse_exemptions(config[EXEMPTIONS], horizon, today(), problems)
     if problems:
         known = ", ".join(f"`{k}`" for k in properties) or "none"
         raise ConfigError(
             f"The policy config for `{policy_name}` is invalid: {'; '.join(problems)}. "
             f"Fix: correct the `{policy_name}` section of the file passed to "
             f"--policy-pack-config (settings this policy takes: {known}; each exemption needs "
-            "`policy`, `reason`, `expires` (YYYY-MM-DD) and `urn` or `name`)."
+            "`policy`, `reason`, `expires` (YYYY-MM-DD, within `exemptionHorizonDays`) and "
+            "`urn`, or `name` with `type`)."
         )
     return config
 

@@ -53,7 +53,8 @@ class RuleSpec:
     severity: Severity
     remediation: str
     frameworks: tuple[str, ...] = ()
-    # JSON-schema of the settings the rule takes besides `exemptions` (always added).
+    # JSON-schema of the settings the rule takes besides `exemptions` and
+    # `exemptionHorizonDays` (always added).
     config_properties: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     display_name: str | None = None
 
@@ -61,6 +62,7 @@ class RuleSpec:
         return {
             **dict(self.config_properties),
             pack_config.EXEMPTIONS: pack_config.exemptions_schema(self.name),
+            pack_config.EXEMPTION_HORIZON_DAYS: pack_config.exemption_horizon_schema(),
         }
 
 
