@@ -33,7 +33,7 @@ from pulumi import _types as _pulumi_types
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc as pulumi_rpc
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import provider_pb2, resource_pb2
 from pulumi.runtime.settings import get_root_resource
 from pulumi.runtime.stack import Stack, run_pulumi_func
 
@@ -91,6 +91,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.stack_transforms: list[str] = []
         self.resource_transforms: dict[str, list[str]] = {}
         self.parents: dict[str, str] = {}
+        self.states: dict[str, struct_pb2.Struct] = {}
         self._lock = threading.Lock()
 
     def _record(self, kind: str, urn: str, request: Any) -> None:
@@ -133,12 +134,19 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self._record("register", urn, request)
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        pulumi_mocks._ensure_event_loop()
-        state = pulumi_rpc.deserialize_properties(request.object)
-        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, "", state)
+        self._keep_state(urn, "", request.object)
         # Preview: no ID yet (the SDK reads an empty ID as unknown) and the inputs come back as the
         # outputs; an output that is not an input stays unknown, as a provider's preview leaves it.
         return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
+
+    def _keep_state(self, urn: str, id_: str, state: struct_pb2.Struct) -> None:
+        # Kept as the wire struct: `getResource` answers with it as the engine does, and the SDK
+        # rebuilds any resource reference in it on the program's own event loop.
+        copy = struct_pb2.Struct()
+        copy.CopyFrom(state)
+        with self._lock:
+            self.states[urn] = copy
+            self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, {})
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = struct_pb2.Struct()
@@ -148,19 +156,101 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return super().RegisterResourceOutputs(request)
 
     def Invoke(self, request: Any) -> Any:
+        if request.tok == "pulumi:pulumi:getResource":
+            return self._get_resource(request)
+        args = plain_properties(request.args)
         try:
-            return super().Invoke(request)
+            answer = self.mocks.call(
+                pulumi_mocks.MockCallArgs(token=request.tok, args=args, provider=request.provider)
+            )
         except InvokeResultUnknown:
             # Arguments unknown in preview: the engine answers with an unknown result.
             return resource_pb2.ResourceInvokeResponse(unknown=True)
+        ret, failures = (answer, None) if isinstance(answer, dict) else answer
+        response = resource_pb2.ResourceInvokeResponse(
+            failures=[
+                provider_pb2.CheckFailure(property=prop, reason=reason)
+                for prop, reason in failures or ()
+            ]
+        )
+        getattr(response, "return").CopyFrom(serialize_plain(ret))
+        return response
+
+    def _get_resource(self, request: Any) -> Any:
+        urn = request.args.fields["urn"].string_value
+        with self._lock:
+            state = self.states.get(urn)
+            registration = self.resources.get(urn)
+        if state is None or registration is None:
+            raise Exception(f"unknown resource {urn}")
+        response = resource_pb2.ResourceInvokeResponse()
+        ret = getattr(response, "return")
+        ret.fields["urn"].string_value = urn
+        ret.fields["id"].string_value = registration.id
+        ret.fields["state"].struct_value.CopyFrom(state)
+        return response
 
     def ReadResource(self, request: Any) -> Any:
         urn = make_urn(self.stack, self.project, request.parent, request.type, request.name)
         self._record("read", urn, request)
-        pulumi_mocks._ensure_event_loop()
-        state = pulumi_rpc.deserialize_properties(request.properties)
-        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, request.id, state)
+        self._keep_state(urn, request.id, request.properties)
         return resource_pb2.ReadResourceResponse(urn=urn, properties=request.properties)
+
+
+def plain_properties(obj: struct_pb2.Struct) -> dict[str, Any]:
+    """A monitor request's properties as Python values, resource references as the referenced
+    resource's ID (unknown in preview) or URN, as a provider without resource-reference support
+    receives them.
+
+    The monitor runs on the SDK's executor threads. ``deserialize_properties`` would rebuild a
+    resource reference into a resource object there (``Role.get``-style, ``opts.urn``), whose
+    ``getResource`` task lands on that thread's private event loop: a loop that only runs while
+    a later call on the same thread pumps it, and whose tasks the program's loop then awaits
+    through the SDK's shared RPC list ("attached to a different loop", or a hang). References
+    are therefore never rebuilt off the program's loop.
+    """
+    flat = struct_pb2.Struct()
+    for key, value in obj.fields.items():
+        flat.fields[key].CopyFrom(_references_as_ids(value))
+    return dict(pulumi_rpc.deserialize_properties(flat, keep_unknowns=True))
+
+
+def _references_as_ids(value: struct_pb2.Value) -> struct_pb2.Value:
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        fields = value.struct_value.fields
+        sig = fields.get(SIG_KEY)
+        if sig is not None and sig.string_value == RESOURCE_REFERENCE_SIG:
+            return _reference_value(fields)
+        result = struct_pb2.Value()
+        result.struct_value.SetInParent()
+        for k, v in fields.items():
+            result.struct_value.fields[k].CopyFrom(_references_as_ids(v))
+        return result
+    if kind == "list_value":
+        result = struct_pb2.Value()
+        result.list_value.SetInParent()
+        for item in value.list_value.values:
+            result.list_value.values.add().CopyFrom(_references_as_ids(item))
+        return result
+    return value
+
+
+def _reference_value(fields: Mapping[str, struct_pb2.Value]) -> struct_pb2.Value:
+    ident = fields.get("id")
+    if ident is not None and ident.WhichOneof("kind") == "string_value":
+        return struct_pb2.Value(string_value=ident.string_value or UNKNOWN)
+    return struct_pb2.Value(string_value=fields["urn"].string_value)
+
+
+def serialize_plain(values: Mapping[str, Any]) -> struct_pb2.Struct:
+    """Serialize an invoke's answer (plain values) on a private, short-lived event loop: never on
+    the monitor thread's shared one, where a stray task would wait for a later call."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(pulumi_rpc.serialize_properties(dict(values), {}))
+    finally:
+        loop.close()
 
 
 class PreviewMocks(pulumi_mocks.Mocks):
@@ -175,8 +265,7 @@ class PreviewMocks(pulumi_mocks.Mocks):
         if args.provider and self.monitor is not None:
             obj = self.monitor.registered_object(provider_ref_urn(args.provider))
             if obj is not None:
-                pulumi_mocks._ensure_event_loop()
-                provider_inputs = dict(pulumi_rpc.deserialize_properties(obj))
+                provider_inputs = dict(plain_properties(obj))
         return self.answerer.answer(args.token, dict(args.args), provider_inputs)
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
@@ -473,10 +562,7 @@ def _engine_value(value: struct_pb2.Value) -> struct_pb2.Value:
         fields = value.struct_value.fields
         sig = fields.get(SIG_KEY)
         if sig is not None and sig.string_value == RESOURCE_REFERENCE_SIG:
-            ident = fields.get("id")
-            if ident is not None and ident.WhichOneof("kind") == "string_value":
-                return struct_pb2.Value(string_value=ident.string_value or UNKNOWN)
-            return struct_pb2.Value(string_value=fields["urn"].string_value)
+            return _reference_value(fields)
         result = struct_pb2.Value()
         result.struct_value.SetInParent()
         for k, v in fields.items():
