@@ -85,14 +85,39 @@ def load_policy_project(pack_dir: Path) -> PolicyProject:
     )
 
 
-def pack_interpreter(project: PolicyProject) -> str:
-    """The pack's virtualenv's python when it has one, else the interpreter running preflight."""
+def pack_virtualenv(project: PolicyProject) -> Path | None:
+    """The pack's virtualenv directory, as the CLI's Python toolchain resolves ``virtualenv``
+    from ``PulumiPolicy.yaml``: relative to the pack directory, never through symlinks (a venv's
+    ``bin/python`` is a symlink to the base interpreter; only the path through the venv makes
+    Python find the venv's ``pyvenv.cfg`` and its site-packages). ``None`` when the option is
+    unset or the directory holds no ``bin/python`` yet: then preflight's own interpreter runs the
+    pack (the CLI would not start it; ``policy_packs/residency/README.md`` says how to create it).
+    """
     venv = project.options.get("virtualenv")
-    if isinstance(venv, str) and venv:
-        candidate = (project.dir / venv / "bin" / "python").resolve()
-        if candidate.is_file():
-            return str(candidate)
-    return sys.executable
+    if not isinstance(venv, str) or not venv:
+        return None
+    path = Path(venv) if os.path.isabs(venv) else project.dir / venv
+    python = path / "bin" / "python"
+    return path if python.is_file() else None
+
+
+def pack_interpreter(project: PolicyProject) -> str:
+    """``<virtualenv>/bin/python`` as a path through the venv, else preflight's interpreter."""
+    venv = pack_virtualenv(project)
+    return str(venv / "bin" / "python") if venv is not None else sys.executable
+
+
+def activate_virtualenv(env: Mapping[str, str], venv: Path) -> dict[str, str]:
+    """The environment the CLI gives a command run in a virtualenv (``ActivateVirtualEnv``):
+    the venv's ``bin`` first on ``PATH``, ``PYTHONHOME`` removed, ``VIRTUAL_ENV`` the venv."""
+    result = {k: v for k, v in env.items() if k.upper() not in ("PYTHONHOME", "VIRTUAL_ENV")}
+    path_key = next((k for k in result if k.upper() == "PATH"), "PATH")
+    bin_dir = str(venv / "bin")
+    result[path_key] = (
+        f"{bin_dir}{os.pathsep}{result[path_key]}" if result.get(path_key) else bin_dir
+    )
+    result["VIRTUAL_ENV"] = str(venv)
+    return result
 
 
 def pack_environment(
@@ -182,11 +207,13 @@ class PackProcess:
         ]
 
     def start(self) -> PackProcess:
+        venv = pack_virtualenv(self.project)
+        env = activate_virtualenv(self.env, venv) if venv is not None else self.env
         try:
             self.proc = subprocess.Popen(
                 self.command,
                 cwd=self.project.dir,
-                env=self.env,
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
