@@ -59,6 +59,15 @@ REVIEWED: dict[str, dict[str, str]] = {
         "routingConfig names (catalogued)",
     },
     "aws:dax/cluster:Cluster": {"replicationFactor": SETTING},
+    "aws:datasync/locationHdfs:LocationHdfs": {"replicationFactor": SETTING},
+    "aws:dms/endpoint:Endpoint": {"pauseReplicationTasks": SETTING},
+    "aws:dms/replicationConfig:ReplicationConfig": {
+        "computeConfig.replicationSubnetGroupId": "the network the replication runs in",
+        "replicationConfigIdentifier": IDENTIFIER,
+        "replicationType": SETTING,
+        "replicationSettings": SETTING,
+        "startReplication": SETTING,
+    },
     "aws:dms/replicationTask:ReplicationTask": {
         "replicationInstanceArn": "the instance running the task, in the task's region",
         "replicationTaskId": IDENTIFIER,

@@ -5,21 +5,36 @@ from __future__ import annotations
 
 import pytest
 from residency_pack.engine import copy_fields
-from residency_pack.engine.copy_fields import COPY_FIELDS, destinations, locate, split_path
+from residency_pack.engine.copy_fields import (
+    COPY_FIELDS,
+    SCAN,
+    CopyField,
+    destinations,
+    locate,
+    split_path,
+)
 from residency_pack.engine.props import UNKNOWN
 
 from .sdk_schema import input_paths, resolve_path
 
 
+def _schema_paths(entry: CopyField) -> list[str]:
+    """Every input path the entry reads, up to a JSON document it enters (``#``)."""
+    base = entry.each.replace("[*]", "")
+    names = [*entry.at, *entry.hints, *entry.owner, *entry.opaque]
+    paths = [(f"{base}.{name}" if base else name) for name in names if name != SCAN]
+    paths += [name for name in (entry.source or "").split("|") if name]
+    paths += [name for name in (entry.source_tags, entry.when and entry.when[0]) if name]
+    return [p.split("#", 1)[0].replace("[*]", "") for p in paths]
+
+
 def test_every_catalog_path_exists_in_the_sdk_schemas():
-    problems = []
-    for entry in COPY_FIELDS:
-        each = split_path(entry.each)
-        for name in (*entry.at, *entry.hints):
-            if why := resolve_path(entry.resource_type, each + split_path(name)):
-                problems.append(f"{entry.resource_type} {entry.each}.{name}: {why}")
-        if entry.source and (why := resolve_path(entry.resource_type, split_path(entry.source))):
-            problems.append(f"{entry.resource_type} source {entry.source}: {why}")
+    problems = [
+        f"{entry.resource_type} {path}: {why}"
+        for entry in COPY_FIELDS
+        for path in _schema_paths(entry)
+        if (why := resolve_path(entry.resource_type, tuple(path.split("."))))
+    ]
     assert problems == []
 
 
@@ -29,9 +44,7 @@ def test_every_catalog_path_is_an_input_unless_marked_computed():
     wrong = []
     for entry in COPY_FIELDS:
         inputs = set(input_paths(entry.resource_type))
-        base = entry.each.replace("[*]", "")
-        for name in (*entry.at, *entry.hints):
-            path = f"{base}.{name}" if base else name
+        for path in _schema_paths(entry):
             if (path in inputs) == entry.computed:
                 wrong.append(f"{entry.resource_type} {path} (computed={entry.computed})")
     assert wrong == []
@@ -126,10 +139,11 @@ def test_destinations_pair_fields_of_one_element_and_use_hints():
     ]  # fmt: skip
     assert found[0].unlocated == (("rules[0].destination.bucket", "arn:aws:s3:::dst-a"),)
     assert found[0].regions == ()
-    assert found[1].regions == (
-        ("rules[1].destination.encryptionConfiguration.replicaKmsKeyId",
-         ("aws", "ap-southeast-1")),
-    )  # fmt: skip
+    # The replica key is another place the copy touches; it does not locate the bucket.
+    assert found[1].regions == ()
+    [key] = found[1].touched
+    assert key.path == "rules[1].destination.encryptionConfiguration.replicaKmsKeyId"
+    assert (key.location, key.account) == (("aws", "ap-southeast-1"), "111122223333")
     assert found[2].unknown == ("rules[2].destination.bucket",) and not found[2].values
 
 

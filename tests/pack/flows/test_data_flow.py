@@ -19,6 +19,8 @@ from residency_pack.testing import (
     oci_provider,
 )
 
+from .trust import STACK_CONFIG
+
 USER = {"data-classification": "us-user-data"}
 COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaaexample"
 NON_PERSONAL = {"data-classification": "non-personal"}
@@ -27,7 +29,9 @@ SG = aws_provider("ap-southeast-1", name="singapore")
 
 
 def run(resources: list[Resource], config: dict[str, Any] | None = None) -> list[Diagnostic]:
-    diagnostics = analyze_stack(POLICY, resources, {SPEC.name: config} if config else None)
+    diagnostics = analyze_stack(
+        POLICY, resources, {SPEC.name: config} if config else None, STACK_CONFIG
+    )
     assert all(d.enforcement == "mandatory" and d.policy == SPEC.name for d in diagnostics)
     return diagnostics
 
@@ -99,7 +103,8 @@ def test_a_replication_of_a_bucket_outside_the_stack_is_held_to_user_data():
         dependencies=[sink.resource_urn()],
     )
     [d] = run([sink, repl])
-    assert d.urn == sink.resource_urn() and "repl -[replication" in d.message
+    assert d.urn == sink.resource_urn()
+    assert "'legacy-uploads' outside the stack -[replication via repl" in d.message
     # The same configuration with its source in the stack carries the source's classification.
     source = bucket("legacy-uploads", NON_PERSONAL)
     assert run([source, sink, s3_replication("repl", source, sink)]) == []
@@ -236,9 +241,15 @@ def test_subscriptions_to_endpoints_outside_the_stack_fail_closed_only_for_user_
         "topic": UNKNOWN_STRING, "protocol": "https", "endpoint": "https://example.com/hook"},
         US, property_dependencies={"topic": [topic.resource_urn()]})  # fmt: skip
     [d] = run([topic, sub])
-    assert d.urn == sub.resource_urn() and "names no region" in d.message
+    assert d.urn == sub.resource_urn() and "host `example.com`, outside AWS and OCI" in d.message
     quiet = replace(topic, props={"name": "events", "tags": NON_PERSONAL})
     assert run([quiet, sub]) == []
+    # The platform team's egress allowlist: the host, not a query string that names another.
+    assert run([topic, sub], {"allowedEgressHosts": ["*.example.com", "example.com"]}) == []
+    sneaky = replace(sub, props={**sub.props,
+                                 "endpoint": "https://evil.test/h?u=hooks.example.com"})
+    [d] = run([topic, sneaky], {"allowedEgressHosts": ["*.example.com"]})
+    assert "host `evil.test`" in d.message
 
 
 # --- the graph at scale ----------------------------------------------------------------------
@@ -355,14 +366,14 @@ def test_the_blueprints_replica_bucket_and_standby_pass_both_flow_rules_in_previ
     )  # fmt: skip
     stack = [primary, replica, policy, database, standby]
     assert run(stack) == []
-    assert [d for r in stack for d in analyze(no_cross_region_copy.POLICY, r)] == []
+    assert [d for r in stack for d in analyze(no_cross_region_copy.POLICY, r, None, STACK_CONFIG)] == []
     # The same stack with the DR provider moved abroad is caught by both rules.
     frankfurt = oci_provider("eu-frankfurt-1", name="dr")
     moved = [primary, replace(replica, provider=frankfurt), replace(
         policy, props={**policy.props, "destinationRegionName": "eu-frankfurt-1"}),
         database, replace(standby, provider=frankfurt)]  # fmt: skip
     assert {d.urn for d in run(moved)} == {replica.resource_urn(), standby.resource_urn()}
-    assert {d.urn for r in moved for d in analyze(no_cross_region_copy.POLICY, r)} == {
+    assert {d.urn for r in moved for d in analyze(no_cross_region_copy.POLICY, r, None, STACK_CONFIG)} == {
         policy.resource_urn(), standby.resource_urn()}
 
 

@@ -23,6 +23,8 @@ from residency_pack.testing import (
     oci_provider,
 )
 
+from .trust import STACK_CONFIG
+
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LEAVES = st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=10) | st.sampled_from([
     {"snap": "yes"}, [{"type": "STRINGEQUALS", "key": "k", "value": "v"}, 3], "arn:aws:*",
@@ -79,14 +81,14 @@ def _no_crash(diagnostics) -> None:
 @FAST
 @given(resources())
 def test_no_bag_makes_the_copy_rule_raise(resource):
-    _no_crash(analyze(no_cross_region_copy.POLICY, resource))
+    _no_crash(analyze(no_cross_region_copy.POLICY, resource, None, STACK_CONFIG))
 
 
 @FAST
 @given(st.lists(resources(), min_size=1, max_size=4))
 def test_no_stack_makes_the_data_flow_rule_raise(stack):
     named = [Resource(r.type, f"r{i}", r.props, r.provider) for i, r in enumerate(stack)]
-    _no_crash(analyze_stack(data_flow.POLICY, named))
+    _no_crash(analyze_stack(data_flow.POLICY, named, None, STACK_CONFIG))
 
 
 ALLOWED_AWS = set(DEFAULT_ALLOWED_REGIONS["us-user-data"]["aws"])
@@ -104,7 +106,7 @@ def test_a_user_data_copy_outside_the_allowed_regions_is_always_reported(region,
         resource = Resource("aws:secretsmanager/secret:Secret", "s", {
             "tags": {"data-classification": "us-user-data"}, "replicas": [{"region": region}]},
             aws_provider("us-east-1"))  # fmt: skip
-    copy_found = analyze(no_cross_region_copy.POLICY, resource)
-    flow_found = analyze_stack(data_flow.POLICY, [resource])
+    copy_found = analyze(no_cross_region_copy.POLICY, resource, None, STACK_CONFIG)
+    flow_found = analyze_stack(data_flow.POLICY, [resource], None, STACK_CONFIG)
     expected = 0 if region in ALLOWED_AWS else 1
     assert (len(copy_found), len(flow_found)) == (expected, expected)

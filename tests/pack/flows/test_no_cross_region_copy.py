@@ -18,6 +18,8 @@ from residency_pack.testing import (
     oci_provider,
 )
 
+from .trust import STACK_CONFIG
+
 USER = {"data-classification": "us-user-data"}
 NON_PERSONAL = {"data-classification": "non-personal"}
 VAULT_ARN = "arn:aws:backup:us-east-1:111122223333:backup-vault:user-data-copy"
@@ -31,7 +33,7 @@ def _update(monkeypatch):
 
 
 def run(resource: Resource, config: dict[str, Any] | None = None) -> list[Diagnostic]:
-    diagnostics = analyze(POLICY, resource, {NAME: config} if config else None)
+    diagnostics = analyze(POLICY, resource, {NAME: config} if config else None, STACK_CONFIG)
     # Never downgraded to an advisory "can't run during preview".
     assert all(d.enforcement == "mandatory" and d.policy == NAME for d in diagnostics)
     return diagnostics
@@ -111,7 +113,7 @@ VOLUME_BACKUP_POLICY = Resource("oci:Core/volumeBackupPolicy:VolumeBackupPolicy"
     "compartmentId": "ocid1.compartment.oc1..aaaa", "destinationRegion": "us-phoenix-1",
 }, oci_provider("us-ashburn-1"))  # fmt: skip
 
-COMPLIANT = [DYNAMODB, SECRET, BACKUP_PLAN, S3_REPLICATION, RDS_BACKUP_REPLICATION,
+COMPLIANT = [DYNAMODB, SECRET, BACKUP_PLAN, RDS_BACKUP_REPLICATION,
              OCI_REPLICATION, ADB_STANDBY, VOLUME, MYSQL, PSQL, NOSQL, OCI_SECRET,
              VOLUME_BACKUP_POLICY]  # fmt: skip
 
@@ -182,7 +184,8 @@ def test_a_replication_configuration_is_held_to_the_regions_of_some_classificati
         ("rules", 0, "destination", "encryptionConfiguration", "replicaKmsKeyId"),
         SINGAPORE_KEY,
     )
-    assert run(to_singapore) == []
+    declared = {"destinationRegions": {"arn:aws:s3:::user-data-replica": "ap-southeast-1"}}
+    assert run(to_singapore, declared) == []
     tagged_user_data = Resource(
         "aws:s3/bucket:Bucket", "users", {
             "tags": USER, "replicationConfiguration": {"role": "arn:aws:iam::111122223333:role/r",
@@ -192,6 +195,39 @@ def test_a_replication_configuration_is_held_to_the_regions_of_some_classificati
     )  # fmt: skip
     [d] = run(tagged_user_data)
     assert "`ap-southeast-1`" in d.message and "us-user-data" in d.message
+
+
+def test_a_replica_key_does_not_say_where_or_whose_the_destination_bucket_is():
+    # The key is in us-east-1 of the stack's own account; the bucket ARN carries no region and
+    # no account, so where the copy lands cannot be told: fail closed, and the Fix does not
+    # suggest a key as the remedy.
+    [d] = run(S3_REPLICATION)
+    assert "`rules[0].destination.bucket` = 'arn:aws:s3:::user-data-replica' names no region" in (
+        d.message
+    )
+    assert "does not say where the copy lands" in d.message
+    declared = {"destinationRegions": {"arn:aws:s3:::user-data-replica": "us-east-1"}}
+    assert run(S3_REPLICATION, declared) == []
+
+
+def test_a_copy_into_a_foreign_account_is_foreign_even_in_us_east_1():
+    foreign = "999999999999"
+    owned = changed(S3_REPLICATION, ("rules", 0, "destination", "account"), foreign)
+    declared = {"destinationRegions": {"arn:aws:s3:::user-data-replica": "us-east-1"}}
+    [d] = run(owned, declared)
+    assert f"belongs to AWS account {foreign}, which is not trusted" in d.message
+    foreign_key = changed(
+        S3_REPLICATION, ("rules", 0, "destination", "encryptionConfiguration", "replicaKmsKeyId"),
+        KEY_ARN.replace("111122223333", foreign),
+    )  # fmt: skip
+    [d] = run(foreign_key, declared)
+    assert f"AWS account {foreign}" in d.message
+    vault = changed(BACKUP_PLAN, ("rules", 0, "copyActions", 0, "destinationVaultArn"),
+                    VAULT_ARN.replace("111122223333", foreign))  # fmt: skip
+    [d] = run(vault)
+    assert f"AWS account {foreign}" in d.message and "us-east-1" in d.message
+    # The platform team may trust more accounts in the policy config.
+    assert run(vault, {"trustedAccountIds": ["111122223333", foreign]}) == []
 
 
 def test_unknown_classification_is_held_to_user_data():
@@ -227,7 +263,7 @@ def test_unknown_destinations_are_pending_in_preview_visibly(resource, monkeypat
     # Preview: the ARN/OCID of a resource created in the same stack. residency-data-flow
     # resolves it through property dependencies; this rule decides in `up`, before the create.
     monkeypatch.setenv("PULUMI_DRY_RUN", "true")
-    [d] = analyze(POLICY, resource)
+    [d] = analyze(POLICY, resource, None, STACK_CONFIG)
     assert d.enforcement == "advisory" and "during preview" in d.message
     assert "decided during `pulumi up`" in d.message
 
@@ -243,7 +279,7 @@ def test_a_preview_still_reports_what_is_decidable(monkeypatch):
     resource = changed(BACKUP_PLAN, ("rules", 0, "copyActions"), [
         {"destinationVaultArn": UNKNOWN_STRING},
         {"destinationVaultArn": VAULT_ARN.replace("us-east-1", "eu-west-1")}])  # fmt: skip
-    levels = sorted(d.enforcement for d in analyze(POLICY, resource))
+    levels = sorted(d.enforcement for d in analyze(POLICY, resource, None, STACK_CONFIG))
     assert levels == ["advisory", "mandatory"]
 
 

@@ -4,42 +4,66 @@ Every entry names one resource type (pulumi-aws v7 / pulumi-oci 5 token), the pr
 one kind of *copy destination* in it (camelCase, ``[*]`` for every list element), what kind of
 flow it is, and which fields of that element say where the data goes:
 
-* ``at`` fields name the destination: a region name, an ARN or OCID (whose region segment
-  locates it), an availability-domain name, or a name/id of another resource (located only
-  through the stack graph, see :mod:`residency_pack.engine.dataflow`);
-* ``hints`` are references the service requires to be in the destination's region (the replica
-  KMS key of an S3 replication rule, the cross-region KMS key of a volume replica), so their
-  region is the destination's region too;
+* ``at`` fields name the far end: a region name, an ARN or OCID (region, account, realm), an
+  availability-domain name, a host or URL (a database server, a partner's HTTP endpoint), or a
+  name/id of another resource (located only through the stack graph, see
+  :mod:`residency_pack.engine.dataflow`). A ``#`` in a path reads the JSON document held in a
+  string (``redrivePolicy#deadLetterTargetArn``); inside it ``*`` also takes every value of an
+  object, and a path that ends on an object takes every place its strings name;
+* ``owner`` fields name the account or tenancy the far end belongs to (an S3 replication rule's
+  ``destination.account``): a foreign account is a foreign destination whatever its region;
+* ``hints`` are other places the copy touches (the replica KMS key of a table replica): judged
+  like a destination, but never taken to say where the destination itself is (a key in
+  us-east-1 says nothing of who owns the bucket the copy lands in);
+* ``opaque`` fields hide the far end (a DMS endpoint that reads its server from a secret): set,
+  the far end cannot be told, and a flow of user data there fails closed;
 * ``inbound`` entries name the *source* of the data: the copy is the resource itself (an RDS
-  read replica, a KMS replica key, an OCI cross-region Data Guard standby), so it lands in the
-  resource's own effective region;
-* ``same_region`` marks references the service resolves in the resource's own region (an AWS
-  Backup plan's vault name, a bucket-logging target), so a referenced resource outside the
-  stack is still located;
+  read replica, a KMS replica key, a DMS source endpoint), so it lands in the resource's own
+  effective region; a source outside the stack cannot show its classification and is held to
+  ``us-user-data``;
+* ``duplex`` entries belong to connector endpoints that serve either way (a DataSync location,
+  a GoldenGate connection): the tasks and pipelines that use them say which way data goes, and
+  an endpoint no task uses is followed both ways;
+* ``when`` makes an entry apply only when a field has one of some values (a DMS endpoint's
+  ``endpointType``; an Organizations policy's ``type``); an unknown value applies it;
+* ``same_region`` marks references the service resolves in the resource's own region and
+  account (an AWS Backup plan's vault name, a bucket-logging target);
 * ``source_tags`` names a tag filter that selects the stores being copied (AWS Backup
   selections, DLM policies); a ``source`` value with ``*`` selects every store of the cloud;
-* ``source`` names, for configuration resources (an S3 replication configuration, an OCI
-  replication policy), the field that references the data store being copied.
+* ``outside`` says where the data comes from when that is outside the stack (every log group
+  of the account, every resource an Organizations backup policy selects, the files a Transfer
+  Family server's users upload): it cannot show its classification, so it is held to
+  ``us-user-data``;
+* ``source`` names, for configuration resources (an S3 replication configuration, a DMS task),
+  the field (or ``|``-separated fields) that references the data being copied; a source
+  outside the stack is held to ``us-user-data``.
 
 ``copy_rule`` marks the entries that ``residency-no-cross-region-copy`` checks one resource at a
-time; the others (log deliveries, subscriptions, backup selections, membership in a global
-database) are flows that only the stack-wide data-flow graph can judge. The catalog is explicit
-on purpose: ``tests/pack/flows`` walks every entry through the SDK's own classes, so a renamed
-field fails a test instead of silently letting data out.
+time; the others (log deliveries, subscriptions, connectors, backup selections, membership in a
+global database) are flows that only the stack-wide data-flow graph can judge.
+
+The catalog is explicit on purpose: ``tests/pack/flows`` walks every entry through the SDK's own
+classes (a renamed field fails a test instead of silently letting data out), checks that every
+path is an input the program sets (or is marked ``computed``), and that every type the reviewed
+type catalog says moves data has an entry: either precise ones here, or :data:`SCANNED`, whose
+far ends are every place its inputs name.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from fnmatch import fnmatchcase
 from functools import cache
-from typing import Any, Final
+from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 
-from residency_pack.engine import region_catalog
-from residency_pack.engine.effective_region import region_of_reference
-from residency_pack.engine.props import UNKNOWN, is_unknown, unwrap
+from residency_pack.engine import pack_config, region_catalog
+from residency_pack.engine.props import UNKNOWN, is_unknown, iter_strings, unwrap
 from residency_pack.engine.region_catalog import Cloud
 
 Location = tuple[Cloud, str]
@@ -53,6 +77,8 @@ class FlowKind(StrEnum):
     RESTORE = "restore"
     EXPORT = "export"
     SUBSCRIPTION = "subscription"
+    DELIVERY = "delivery"
+    SHARE = "share"
 
 
 @dataclass(frozen=True)
@@ -62,11 +88,19 @@ class CopyField:
     resource_type: str
     each: str  # path to the destination element(s): "rules[*].destination"; "" = the resource
     flow: FlowKind
-    at: tuple[str, ...]  # fields of the element naming the destination (or, inbound, the source)
-    hints: tuple[str, ...] = ()  # references the service requires in the destination's region
+    at: tuple[str, ...]  # fields of the element naming the far end (or, inbound, the source)
+    hints: tuple[str, ...] = ()  # other places the copy touches; never locate the destination
+    owner: tuple[str, ...] = ()  # fields of the element naming the far end's account/tenancy
+    opaque: tuple[str, ...] = ()  # fields that hide the far end (a secret holding the server)
     inbound: bool = False  # `at` names where the data comes from; the copy is this resource
+    duplex: bool = False  # a connector endpoint: its users say which way data goes
+    when: tuple[str, tuple[str, ...]] | None = None  # (field, values): applies only then
     source: str | None = None  # field naming the data store being copied (None: this resource)
     source_tags: str | None = None  # field selecting the copied stores by tag (map or list)
+    # The data comes from outside the stack, as this says ("every log group of the account"):
+    # what it holds cannot be seen, so it is held to us-user-data.
+    outside: str = ""
+    default: str | None = None  # the value a missing `at` field stands for ("default" bus)
     targets: tuple[str, ...] = ()  # type tokens or token prefixes `at` may reference
     copy_rule: bool = True  # checked per resource by residency-no-cross-region-copy
     same_region: bool = False  # the service requires the referenced resource in this region
@@ -79,6 +113,14 @@ class CopyField:
     def label(self) -> str:
         where = f"{self.each}." if self.each else ""
         return f"{where}{'|'.join(self.at)}"
+
+    @property
+    def scans(self) -> bool:
+        """The entry of a :data:`SCANNED` type: every place its inputs name is a far end."""
+        return self.at == (SCAN,)
+
+
+SCAN: Final = "**"  # `at` of a scanned type: every input naming a place
 
 
 # Configuration resources that hold no data themselves: a flow passes through them.
@@ -137,6 +179,7 @@ def _f(resource_type: str, each: str, flow: FlowKind, *at: str, **kwargs: Any) -
 
 R, S, C, B = FlowKind.REPLICATION, FlowKind.STANDBY, FlowKind.COPY, FlowKind.BACKUP
 RS, EX, SUB = FlowKind.RESTORE, FlowKind.EXPORT, FlowKind.SUBSCRIPTION
+DL, SH = FlowKind.DELIVERY, FlowKind.SHARE
 
 _S3_BUCKETS: Final = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 _OCI_BUCKETS: Final = ("oci:ObjectStorage/bucket:Bucket",)
@@ -144,17 +187,22 @@ _RDS: Final = ("aws:rds/",)
 _KMS_KEYS: Final = ("aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:")
 _DYNAMODB: Final = ("aws:dynamodb/table:Table",)
 _OCI_DB: Final = ("oci:Database/",)
+# Where a DMS endpoint's data is: its server, or the stream, broker, domain or bucket it names.
+_DMS_AT: Final = ("serverName", "kinesisSettings.streamArn", "kafkaSettings.broker",
+                  "elasticsearchSettings.endpointUri", "redshiftSettings.bucketName",
+                  "redisSettings.serverName")
 
 # fmt: off
 COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     # --- AWS S3 -----------------------------------------------------------------------------
     _f("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "rules[*].destination", R,
-       "bucket", hints=("encryptionConfiguration.replicaKmsKeyId",), source="bucket",
-       targets=_S3_BUCKETS, note="S3 replication rule destination bucket (ARN has no region)"),
+       "bucket", hints=("encryptionConfiguration.replicaKmsKeyId",), owner=("account",),
+       source="bucket", targets=_S3_BUCKETS,
+       note="the bucket ARN says neither region nor account; the replica key says neither"),
     _f("aws:s3/bucket:Bucket", "replicationConfiguration.rules[*].destination", R, "bucket",
-       hints=("replicaKmsKeyId",), targets=_S3_BUCKETS),
+       hints=("replicaKmsKeyId",), owner=("accountId",), targets=_S3_BUCKETS),
     _f("aws:s3/bucketV2:BucketV2", "replicationConfigurations[*].rules[*].destinations[*]", R,
-       "bucket", hints=("replicaKmsKeyId",), targets=_S3_BUCKETS),
+       "bucket", hints=("replicaKmsKeyId",), owner=("accountId",), targets=_S3_BUCKETS),
     _f("aws:s3tables/tableBucketReplication:TableBucketReplication", "rule.destinations[*]", R,
        "destinationTableBucketArn", source="tableBucketArn"),
     _f("aws:s3tables/tableReplication:TableReplication", "rule.destinations[*]", R,
@@ -294,35 +342,145 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("aws:cloudwatch/eventEndpoint:EventEndpoint", "routingConfig.failoverConfig.secondary", R,
        "route", note="global endpoint fails events over to this region"),
     _f("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "", SUB, "destinationArn",
-       source="logGroup", targets=("aws:kinesis/", "aws:lambda/", "aws:cloudwatch/logDest")),
-    _f("aws:cloudwatch/logDestination:LogDestination", "", SUB, "targetArn"),
-    _f("aws:cloudwatch/logDelivery:LogDelivery", "", EX, "deliveryDestinationArn",
+       source="logGroup", targets=("aws:kinesis/", "aws:lambda/", "aws:cloudwatch/logDest"),
        copy_rule=False),
+    _f("aws:cloudwatch/logDestination:LogDestination", "", SUB, "targetArn", copy_rule=False,
+       note="receives the log events of subscription filters, possibly of other accounts"),
+    _f("aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "", SUB,
+       "policyDocument#DestinationArn", when=("policyType", ("subscription_filter_policy",)),
+       outside="every log group of the account the policy selects",
+       note="an account-wide subscription filter"),
+    _f("aws:cloudwatch/logDelivery:LogDelivery", "", DL, "deliveryDestinationArn",
+       source="deliverySourceName", copy_rule=False),
+    _f("aws:cloudwatch/logDeliverySource:LogDeliverySource", "", DL, "resourceArn",
+       inbound=True, copy_rule=False, note="the resource whose vended logs are delivered"),
+    _f("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+       "deliveryDestinationConfiguration", DL, "destinationResourceArn", copy_rule=False),
+    _f("aws:oam/link:Link", "", SH, "sinkIdentifier",
+       outside="the logs, metrics and traces of the account the link shares",
+       note="observability access manager: shares the account's telemetry with the sink"),
     _f("aws:sns/topicSubscription:TopicSubscription", "", SUB, "endpoint", source="topic",
-       copy_rule=False, note="http(s)/email/sms endpoints leave the stack: unresolvable"),
+       copy_rule=False, note="http(s)/email/sms endpoints leave the stack"),
+    _f("aws:sns/topicSubscription:TopicSubscription", "", SUB,
+       "redrivePolicy#deadLetterTargetArn", source="topic", copy_rule=False),
+    _f("aws:sqs/queue:Queue", "", SUB, "redrivePolicy#deadLetterTargetArn", copy_rule=False),
+    _f("aws:sqs/redrivePolicy:RedrivePolicy", "", SUB, "redrivePolicy#deadLetterTargetArn",
+       source="queueUrl", copy_rule=False),
     _f("aws:lambda/eventSourceMapping:EventSourceMapping", "", SUB, "functionName",
        source="eventSourceArn", targets=("aws:lambda/function:Function",), copy_rule=False,
        same_region=True),
     _f("aws:lambda/eventSourceMapping:EventSourceMapping", "destinationConfig.onFailure", SUB,
        "destinationArn", source="eventSourceArn", copy_rule=False),
-    _f("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-       "destinationConfig.onSuccess", SUB, "destination", source="functionName", copy_rule=False),
-    _f("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-       "destinationConfig.onFailure", SUB, "destination", source="functionName", copy_rule=False),
-    _f("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "extendedS3Configuration", EX,
-       "bucketArn", targets=_S3_BUCKETS, copy_rule=False),
-    _f("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "httpEndpointConfiguration",
-       EX, "url", copy_rule=False),
-    _f("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "opensearchConfiguration", EX,
-       "domainArn", copy_rule=False),
-    _f("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
-       "redshiftConfiguration.s3Configuration", EX, "bucketArn", targets=_S3_BUCKETS,
+    _f("aws:lambda/eventSourceMapping:EventSourceMapping", "selfManagedEventSource", SUB,
+       "endpoints", inbound=True, copy_rule=False,
+       note="a self-managed Kafka cluster the function reads from"),
+    # An invocation record carries the event the function was invoked with, from whoever
+    # invoked it: data from outside the stack.
+    *(_f("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+         f"destinationConfig.{outcome}", SUB, "destination", copy_rule=False,
+         outside="the events the function is invoked with") for outcome in (
+        "onSuccess", "onFailure")),
+    _f("aws:lambda/function:Function", "deadLetterConfig", SUB, "targetArn", copy_rule=False,
+       outside="the events the function is invoked with"),
+    # EventBridge: a bus (the account's default bus, outside the stack, when none is named)
+    # feeds its rules; a rule feeds its targets; a pipe reads its source and writes its target.
+    _f("aws:cloudwatch/eventRule:EventRule", "", SUB, "eventBusName", inbound=True,
+       default="default", targets=("aws:cloudwatch/eventBus:EventBus",), copy_rule=False),
+    _f("aws:cloudwatch/eventTarget:EventTarget", "", SUB, "arn", "deadLetterConfig.arn",
+       source="rule", copy_rule=False),
+    _f("aws:cloudwatch/eventBus:EventBus", "deadLetterConfig", SUB, "arn", copy_rule=False),
+    _f("aws:cloudwatch/eventApiDestination:EventApiDestination", "", DL, "invocationEndpoint",
+       copy_rule=False, note="an HTTP endpoint outside the stack; its rules' targets feed it"),
+    _f("aws:pipes/pipe:Pipe", "", SUB, "target", "enrichment",
+       "sourceParameters.dynamodbStreamParameters.deadLetterConfig.arn",
+       "sourceParameters.kinesisStreamParameters.deadLetterConfig.arn",
+       source="source|sourceParameters.selfManagedKafkaParameters.additionalBootstrapServers",
        copy_rule=False),
+    _f("aws:scheduler/schedule:Schedule", "target", SUB, "arn", "deadLetterConfig.arn",
+       copy_rule=False),
+    # Kinesis Data Firehose: every destination, and the backup bucket of each.
+    *(_f("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", each, DL, *at,
+         copy_rule=False) for each, at in (
+        ("extendedS3Configuration", ("bucketArn", "s3BackupConfiguration.bucketArn")),
+        ("httpEndpointConfiguration", ("url", "s3Configuration.bucketArn")),
+        ("splunkConfiguration", ("hecEndpoint", "s3Configuration.bucketArn")),
+        ("snowflakeConfiguration", ("accountUrl", "s3Configuration.bucketArn")),
+        ("redshiftConfiguration", ("clusterJdbcurl", "s3Configuration.bucketArn",
+                                   "s3BackupConfiguration.bucketArn")),
+        ("opensearchConfiguration", ("domainArn", "clusterEndpoint", "s3Configuration.bucketArn")),
+        ("elasticsearchConfiguration", ("domainArn", "clusterEndpoint",
+                                        "s3Configuration.bucketArn")),
+        ("opensearchserverlessConfiguration", ("collectionEndpoint",
+                                               "s3Configuration.bucketArn")),
+        ("icebergConfiguration", ("catalogArn", "s3Configuration.bucketArn")),
+    )),
     _f("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "kinesisSourceConfiguration",
        SUB, "kinesisStreamArn", inbound=True, copy_rule=False),
-    _f("aws:datasync/task:Task", "", C, "destinationLocationArn", source="sourceLocationArn"),
+    _f("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "mskSourceConfiguration",
+       SUB, "mskClusterArn", inbound=True, copy_rule=False),
+    # DataSync: a task copies from one location to another; a location is a far end.
+    _f("aws:datasync/task:Task", "", C, "destinationLocationArn", source="sourceLocationArn",
+       targets=("aws:datasync/",), copy_rule=False),
+    _f("aws:datasync/task:Task", "taskReportConfig.s3Destination", EX, "s3BucketArn",
+       source="sourceLocationArn", copy_rule=False),
+    *(_f(t, "", C, *at, duplex=True, copy_rule=False) for t, at in (
+        ("aws:datasync/s3Location:S3Location", ("s3BucketArn",)),
+        ("aws:datasync/efsLocation:EfsLocation", ("efsFileSystemArn",)),
+        ("aws:datasync/nfsLocation:NfsLocation", ("serverHostname",)),
+        ("aws:datasync/locationSmb:LocationSmb", ("serverHostname",)),
+        ("aws:datasync/locationObjectStorage:LocationObjectStorage", ("serverHostname",)),
+        ("aws:datasync/locationAzureBlob:LocationAzureBlob", ("containerUrl",)),
+        ("aws:datasync/locationHdfs:LocationHdfs", ("nameNodes[*].hostname",)),
+        ("aws:datasync/locationFsxLustre:LocationFsxLustre", ("fsxFilesystemArn",)),
+        ("aws:datasync/locationFsxWindows:LocationFsxWindows", ("fsxFilesystemArn",)),
+        ("aws:datasync/fsxOpenZfsFileSystem:FsxOpenZfsFileSystem", ("fsxFilesystemArn",)),
+        ("aws:datasync/locationFsxOntapFileSystem:LocationFsxOntapFileSystem",
+         ("storageVirtualMachineArn",)),
+    )),
+    # DMS: a task (or serverless replication) copies from its source endpoint to its target
+    # endpoint; an endpoint's server, stream, bucket or cluster is the far end.
     _f("aws:dms/replicationTask:ReplicationTask", "", C, "targetEndpointArn",
-       source="sourceEndpointArn", copy_rule=False),
+       source="sourceEndpointArn", targets=("aws:dms/",), copy_rule=False),
+    _f("aws:dms/replicationConfig:ReplicationConfig", "", C, "targetEndpointArn",
+       source="sourceEndpointArn", targets=("aws:dms/",), copy_rule=False),
+    *(_f("aws:dms/endpoint:Endpoint", "", C, *_DMS_AT, opaque=("secretsManagerArn",),
+         inbound=inbound, when=("endpointType", (kind,)), copy_rule=False)
+      for inbound, kind in ((False, "target"), (True, "source"))),
+    *(_f("aws:dms/s3Endpoint:S3Endpoint", "", C, "bucketName", owner=("expectedBucketOwner",),
+         inbound=inbound, when=("endpointType", (kind,)), targets=_S3_BUCKETS, copy_rule=False)
+      for inbound, kind in ((False, "target"), (True, "source"))),
+    # Zero-ETL integrations and Redshift datashares.
+    _f("aws:rds/integration:Integration", "", R, "targetArn", hints=("kmsKeyId",),
+       source="sourceArn", note="zero-ETL: the source database replicated into Redshift"),
+    _f("aws:redshift/integration:Integration", "", R, "targetArn", hints=("kmsKeyId",),
+       source="sourceArn", note="zero-ETL: DynamoDB, RDS or S3 data replicated into Redshift"),
+    _f("aws:redshift/dataShareAuthorization:DataShareAuthorization", "", SH,
+       owner=("consumerIdentifier",), source="dataShareArn",
+       note="the consumer account reads the datashare's data"),
+    # Transfer Family: files the server's users and AS2 partners send land in the bucket or
+    # file system their home directory names; a workflow copies them on; a connector sends
+    # files to a partner's server.
+    *(_f(t, "", C, "homeDirectory", "homeDirectoryMappings[*].target", copy_rule=False,
+         outside="files the server's users upload") for t in (
+        "aws:transfer/user:User", "aws:transfer/access:Access")),
+    _f("aws:transfer/agreement:Agreement", "", C, "baseDirectory", copy_rule=False,
+       outside="the files and messages the AS2 partner sends"),
+    _f("aws:transfer/server:Server", "", C, "workflowDetails.onUpload.workflowId",
+       "workflowDetails.onPartialUpload.workflowId", targets=("aws:transfer/workflow:",),
+       copy_rule=False, outside="files the server's users upload"),
+    _f("aws:transfer/workflow:Workflow", "steps[*]", C,
+       "copyStepDetails.destinationFileLocation.s3FileLocation.bucket",
+       "copyStepDetails.destinationFileLocation.efsFileLocation.fileSystemId",
+       "decryptStepDetails.destinationFileLocation.s3FileLocation.bucket",
+       "decryptStepDetails.destinationFileLocation.efsFileLocation.fileSystemId",
+       "customStepDetails.target", copy_rule=False),
+    _f("aws:transfer/connector:Connector", "", C, "url", copy_rule=False,
+       outside="the files of the account's buckets the connector is asked to send"),
+    # AWS Organizations: a backup policy's copy actions copy every selected resource of every
+    # member account to the vaults they name.
+    _f("aws:organizations/policy:Policy", "", B, "content#plans.*.rules.*.copy_actions",
+       when=("type", ("backup_policy",)),
+       outside="every resource of the organization's accounts its plans select"),
     _f("aws:cloudtrail/trail:Trail", "", EX, "s3BucketName", targets=_S3_BUCKETS,
        copy_rule=False),
     _f("aws:ssm/resourceDataSync:ResourceDataSync", "s3Destination", EX, "region", "bucketName",
@@ -439,24 +597,54 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("oci:DisasterRecovery/drProtectionGroup:DrProtectionGroup", "association", R,
        "peerRegion", "peerId"),
     # --- OCI connectors and notifications (data-flow graph) ----------------------------------
-    _f("oci:GoldenGate/connection:Connection", "", R, "region",
-       note="the Object Storage endpoint GoldenGate replicates to or from"),
-    _f("oci:GoldenGate/connection:Connection", "storage", R, "region", "bucket",
+    # GoldenGate: a pipeline replicates from its source connection to its target connection; a
+    # deployment replicates between the connections assigned to it (either way); a connection's
+    # database, stream, bucket or host is the far end.
+    _f("oci:GoldenGate/connection:Connection", "", R, "region", "host", "connectionString",
+       "connectionUrl", "url", "endpoint", "bootstrapServers[*].host", "clusterEndpoint",
+       "restEndpoint", "databaseId", "dbSystemId", "streamPoolId", "redisClusterId",
+       "clusterId", "workspaceUrl", "jndiProviderUrl", duplex=True, copy_rule=False,
+       note="the database, stream, bucket or server GoldenGate replicates from or to"),
+    _f("oci:GoldenGate/connection:Connection", "storage", R, "region", "bucket", "endpoint",
+       duplex=True, copy_rule=False,
        note="the object storage an Iceberg connection writes replicated data to"),
+    _f("oci:GoldenGate/pipeline:Pipeline", "", R, "targetConnectionDetails.connectionId",
+       source="sourceConnectionDetails.connectionId", targets=("oci:GoldenGate/",),
+       copy_rule=False),
+    _f("oci:GoldenGate/databaseRegistration:DatabaseRegistration", "", R, "fqdn", "ipAddress",
+       "connectionString", "databaseId", duplex=True, copy_rule=False),
+    # Service Connector Hub: a connector moves a stream's messages or a log group's logs,
+    # through its tasks, to its target.
     _f("oci:Sch/connector:Connector", "target", EX, "bucket", "streamId", "functionId",
-       "logGroupId", "topicId", source="source.streamId", copy_rule=False, same_region=True),
+       "logGroupId", "topicId",
+       source="source.streamId|source.logSources[*].logGroupId|source.logSources[*].logId",
+       copy_rule=False, same_region=True),
+    _f("oci:Sch/connector:Connector", "tasks[*]", EX, "functionId",
+       source="source.streamId|source.logSources[*].logGroupId|source.logSources[*].logId",
+       copy_rule=False),
     _f("oci:Ons/subscription:Subscription", "", SUB, "endpoint", source="topicId",
        copy_rule=False),
+    _f("oci:Events/rule:Rule", "actions.actions[*]", SUB, "streamId", "topicId", "functionId",
+       copy_rule=False, outside="the events of the compartment the rule matches"),
 )
 # fmt: on
+
+# Types the reviewed type catalog says move data, whose far ends are every place their inputs
+# name (outside their own role, keys, network placement and logs): see `_scan`.
+SCANNED: Final[tuple[str, ...]] = ()
 
 
 @cache
 def _by_type() -> Mapping[str, tuple[CopyField, ...]]:
     index: dict[str, list[CopyField]] = {}
-    for entry in COPY_FIELDS:
+    for entry in (*COPY_FIELDS, *(_scanned(t) for t in SCANNED)):
         index.setdefault(entry.resource_type, []).append(entry)
     return {t: tuple(entries) for t, entries in index.items()}
+
+
+def _scanned(resource_type: str) -> CopyField:
+    return CopyField(resource_type, "", FlowKind.DELIVERY, (SCAN,), copy_rule=False,
+                     note="far ends: every place its inputs name")  # fmt: skip
 
 
 def fields_for(resource_type: str) -> tuple[CopyField, ...]:
@@ -472,13 +660,18 @@ def covered_types() -> frozenset[str]:
 
 
 def split_path(path: str) -> tuple[str, ...]:
-    """``"rules[*].destination"`` -> ``("rules", "*", "destination")``."""
+    """``"rules[*].destination"`` -> ``("rules", "*", "destination")``; a JSON document in a
+    string is entered with ``#`` (``"policy#Statement"`` -> ``("policy", "#", "Statement")``)."""
     steps: list[str] = []
-    for part in path.split(".") if path else []:
+    outer, hash_, inner = path.partition("#")
+    for part in outer.split(".") if outer else []:
         name, _, rest = part.partition("[")
         if name:
             steps.append(name)
         steps.extend("*" for _ in range(rest.count("*]")))
+    if hash_:
+        steps.append("#")
+        steps.extend(split_path(inner))
     return tuple(steps)
 
 
@@ -489,12 +682,24 @@ def _display(steps: tuple[str | int, ...]) -> str:
     return out
 
 
-def walk(value: Any, steps: tuple[str, ...], prefix: tuple[str | int, ...] = ()) -> Iterator[
-    tuple[tuple[str | int, ...], Any]
-]:
+def _document(value: Any) -> Any:
+    """The JSON document a string holds (an object or list given as such is taken as is);
+    a string that is not JSON is returned as it is, and read as one value."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def walk(
+    value: Any, steps: tuple[str, ...], prefix: tuple[str | int, ...] = (), *, doc: bool = False
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
     """Every ``(concrete path, value)`` that ``steps`` reaches in ``value``; ``*`` expands a
-    list (a single object counts as a one-element list). Missing values yield nothing; an
-    unknown one yields :data:`UNKNOWN` at the path where it was met."""
+    list (a single object counts as a one-element list; inside a JSON document, ``*`` also
+    takes every value of an object); ``#`` enters the JSON document of a string. Missing values
+    yield nothing; an unknown one yields :data:`UNKNOWN` at the path where it was met."""
     if is_unknown(value):
         yield prefix, UNKNOWN
         return
@@ -504,38 +709,121 @@ def walk(value: Any, steps: tuple[str, ...], prefix: tuple[str | int, ...] = ())
         yield prefix, value
         return
     step, rest = steps[0], steps[1:]
+    if step == "#":
+        document = _document(value)
+        if isinstance(document, str):  # not JSON: the string itself is the value read
+            yield prefix, document
+            return
+        yield from walk(document, rest, prefix, doc=True)
+        return
     if step == "*":
         if isinstance(value, list):
             for index, item in enumerate(value):
-                yield from walk(item, rest, (*prefix, index))
+                yield from walk(item, rest, (*prefix, index), doc=doc)
         elif isinstance(value, Mapping):
-            yield from walk(value, rest, prefix)
+            if doc:
+                for key, item in value.items():
+                    yield from walk(item, rest, (*prefix, str(key)), doc=doc)
+            else:
+                yield from walk(value, rest, prefix, doc=doc)
         return
     if isinstance(value, list):  # an object the SDK encodes as a one-element list
         for index, item in enumerate(value):
-            yield from walk(item, steps, (*prefix, index))
+            yield from walk(item, steps, (*prefix, index), doc=doc)
         return
     if isinstance(value, Mapping):
-        yield from walk(value.get(step), rest, (*prefix, step))
+        yield from walk(value.get(step), rest, (*prefix, step), doc=doc)
 
 
 def strings_at(element: Any, field: str) -> Iterator[tuple[str, Any]]:
     """``(path, value)`` for the value(s) of ``field`` in ``element``: a string, or each string
-    of a list of strings; unknowns as :data:`UNKNOWN`. Non-string leaves are skipped."""
+    of a list of strings; unknowns as :data:`UNKNOWN`. Non-string leaves are skipped. Inside a
+    JSON document, a path that ends on an object or list yields every string in it (keys too)
+    that names a place: ``copy_actions`` of an AWS Organizations backup plan."""
+    in_document = "#" in field
     for path, value in walk(element, split_path(field)):
         if value is UNKNOWN or isinstance(value, str):
             yield _display(path), value
-        elif isinstance(value, list):
+        elif isinstance(value, list) and not in_document:
             for index, item in enumerate(value):
                 if item is UNKNOWN or isinstance(item, str):
                     yield _display((*path, index)), item
+        elif isinstance(value, Mapping) and not in_document:  # a map input: its values
+            for key, item in value.items():
+                if item is UNKNOWN or isinstance(item, str):
+                    yield _display((*path, str(key))), item
+        elif in_document and isinstance(value, list | Mapping):
+            for inner, text in _document_strings(value, path):
+                if describe(None, text).kind != "name":
+                    yield _display(inner), text
 
 
+def _document_strings(
+    value: Any, prefix: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield prefix, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _document_strings(item, (*prefix, index))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield (*prefix, str(key)), str(key)
+            yield from _document_strings(item, (*prefix, str(key)))
+
+
+# --- what a value names ------------------------------------------------------------------------
+
+PlaceKind = Literal[
+    "region", "availability-domain", "arn", "ocid", "aws-endpoint", "oci-endpoint",
+    "external-host", "ip", "name", "declared",
+]  # fmt: skip
+# The account a value names is the resource's own (a region field: the service copies within
+# the account), or cannot be told (a bucket ARN, a host name, a plain name).
+OWN: Final = "(own)"
+
+_ARN: Final = re.compile(r"^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):([^:]*):", re.IGNORECASE)
+_OCID: Final = re.compile(r"^ocid1\.([a-z0-9_-]+)\.([a-z0-9-]*)\.([a-z0-9-]*)\.", re.IGNORECASE)
 _AD_NAME: Final = re.compile(r"^(?:[A-Za-z0-9_-]+:)?([A-Za-z][A-Za-z0-9-]*?)-AD-\d+$")
+_ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
+_HOSTNAME: Final = re.compile(r"^(?=.{1,253}$)[a-z0-9_][a-z0-9_-]{0,62}(?:\.[a-z0-9_-]{1,63})+$")
+_AWS_DOMAINS: Final = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".on.aws")
+_OCI_DOMAINS: Final = (".oraclecloud.com", ".oci.customer-oci.com", ".oraclecloudapps.com")
 
 
-def _availability_domain(text: str) -> Location | None:
-    """The region of an OCI availability-domain name, whichever form it takes: the region key
+@dataclass(frozen=True)
+class Named:
+    """A place one value names: where it is, whose it is, as far as the value itself tells."""
+
+    path: str
+    value: str
+    kind: PlaceKind
+    cloud: Cloud | None = None
+    region: str | None = None
+    account: str | None = None  # AWS account id / OCI tenancy OCID; OWN; None: cannot be told
+    realm: str | None = None  # OCI realm (oc1, ...) of an OCID
+    host: str | None = None
+
+    @property
+    def location(self) -> Location | None:
+        return (self.cloud, self.region) if self.cloud and self.region else None
+
+    @property
+    def owner_told(self) -> bool:
+        """True if the value says whose the place is (or, an OCID, the realm it is in: OCIDs
+        never carry the tenancy, and are unguessable)."""
+        return self.account is not None or self.kind == "ocid"
+
+
+def _region_of(cloud: Cloud, text: str) -> str | None:
+    found = region_catalog.lookup(cloud, text)
+    if found is None and cloud == "oci":
+        found = region_catalog.oci_region_by_key(text)
+    return found.name if found else None
+
+
+def _availability_domain(text: str) -> str | None:
+    """The OCI region of an availability-domain name, whichever form it takes: the region key
     (``Uocm:PHX-AD-1``) or the upper-cased region name, with or without its number
     (``Uocm:US-ASHBURN-AD-1``, ``Uocm:US-CHICAGO-1-AD-1``)."""
     match = _AD_NAME.match(text)
@@ -547,20 +835,89 @@ def _availability_domain(text: str) -> Location | None:
         or region_catalog.lookup("oci", name)
         or region_catalog.lookup("oci", f"{name}-1")
     )
-    return ("oci", found.name) if found else None
+    return found.name if found else None
+
+
+def host_of(text: str) -> str | None:
+    """The host a URL, JDBC URL, ``host:port``, ``user@host`` or bare host name names (the
+    host only: a query string or path that mentions another host is not where data goes)."""
+    value = text.strip()
+    if value.lower().startswith("jdbc:"):
+        value = value[5:]
+    if "://" in value:
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            return None
+    else:
+        host = value.split("/", 1)[0].rsplit("@", 1)[-1]
+        if host.count(":") == 1:
+            host = host.split(":", 1)[0]
+    if not host:
+        return None
+    host = host.strip("[]").rstrip(".").lower()
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    return host if _HOSTNAME.match(host) else None
+
+
+def _region_in_host(cloud: Cloud, host: str) -> str | None:
+    for label in host.split("."):
+        if found := region_catalog.lookup(cloud, label):
+            return found.name
+    return None
+
+
+def describe(cloud: Cloud | None, value: str, path: str = "") -> Named:
+    """What ``value`` names. ``cloud`` (the resource's) lets a bare region name count."""
+    text = value.strip()
+    for region_cloud in (cloud, "oci" if cloud == "aws" else "aws") if cloud else ():
+        if region := _region_of(region_cloud, text):
+            return Named(path, value, "region", region_cloud, region, OWN)
+    if match := _ARN.match(text):
+        region = _region_of("aws", match.group(3)) if match.group(3) else None
+        account = match.group(4)
+        # `$account` (an Organizations policy's member account) is each account's own.
+        owner = OWN if account.startswith("$") else None
+        owner = account if _ACCOUNT_ID.match(account) else owner
+        return Named(path, value, "arn", "aws", region, owner)
+    if match := _OCID.match(text):
+        region = _region_of("oci", match.group(3)) if match.group(3) else None
+        tenancy = text if match.group(1).lower() == "tenancy" else None
+        return Named(path, value, "ocid", "oci", region, tenancy, realm=match.group(2).lower())
+    if region := _availability_domain(text):
+        return Named(path, value, "availability-domain", "oci", region, OWN)
+    host = host_of(text) if ("." in text or "://" in text) else None
+    if host is None:
+        return Named(path, value, "name")
+    try:
+        ipaddress.ip_address(host)
+        return Named(path, value, "ip", host=host)
+    except ValueError:
+        pass
+    if host.endswith(_AWS_DOMAINS) or host == "amazonaws.com":
+        return Named(path, value, "aws-endpoint", "aws", _region_in_host("aws", host), host=host)
+    if host.endswith(_OCI_DOMAINS):
+        return Named(path, value, "oci-endpoint", "oci", _region_in_host("oci", host), host=host)
+    return Named(path, value, "external-host", host=host)
 
 
 def locate(cloud: Cloud | None, value: str) -> Location | None:
     """The region a destination value names: a region name (or OCI region key) of ``cloud``,
-    or the region inside an ARN, OCID or availability-domain name. None if it names none."""
-    text = value.strip()
-    if cloud is not None:
-        found = region_catalog.lookup(cloud, text)
-        if found is None and cloud == "oci":
-            found = region_catalog.oci_region_by_key(text)
-        if found is not None:
-            return cloud, found.name
-    return region_of_reference(text) or _availability_domain(text)
+    or the region inside an ARN, OCID, availability-domain name or endpoint host."""
+    return describe(cloud, value).location
+
+
+def _values(text: str) -> list[str]:
+    """One value, or the comma-separated hosts of a Kafka bootstrap list."""
+    parts = [p.strip() for p in text.split(",")] if "," in text and "{" not in text else [text]
+    return [p for p in parts if p]
+
+
+# --- destinations ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -570,18 +927,38 @@ class Destination:
     field: CopyField
     path: str  # display path of the element ("rules[0].destination")
     values: tuple[tuple[str, str], ...]  # (field path, value) of every known `at` value
-    regions: tuple[tuple[str, Location], ...]  # (field path, location) located without the stack
-    unlocated: tuple[tuple[str, str], ...]  # known `at` values that name no region
+    named: tuple[Named, ...]  # what each known `at` value names
     unknown: tuple[str, ...]  # field paths whose value is unknown (preview)
+    touched: tuple[Named, ...] = ()  # hints and owner accounts: judged, never locate
+    opaque: tuple[tuple[str, str], ...] = ()  # set fields that hide the far end
 
     @property
     def empty(self) -> bool:
-        return not (self.values or self.unknown)
+        return not (self.values or self.unknown or self.opaque or self.touched)
+
+    @property
+    def regions(self) -> tuple[tuple[str, Location], ...]:
+        return tuple((n.path, loc) for n in self.named if (loc := n.location) is not None)
+
+    @property
+    def unlocated(self) -> tuple[tuple[str, str], ...]:
+        return tuple((n.path, n.value) for n in self.named if n.location is None)
+
+
+def applies(entry: CopyField, props: Any) -> bool:
+    """False when the entry's ``when`` field has a known value outside its values."""
+    if entry.when is None:
+        return True
+    name, allowed = entry.when
+    found = [value for _, value in strings_at(props, name)]
+    if not found:
+        return "" in allowed
+    return any(v is UNKNOWN or v.strip().lower() in allowed for v in found)
 
 
 def destinations(resource_type: str, props: Any, *, copy_rule_only: bool = False) -> Iterator[
     Destination
-]:
+]:  # fmt: skip
     """Every copy destination (or, for inbound entries, copy source) the bag names.
 
     ``props`` is a bag as :func:`~residency_pack.engine.props.unwrap` returns it; a proxied
@@ -590,46 +967,114 @@ def destinations(resource_type: str, props: Any, *, copy_rule_only: bool = False
         props = unwrap(props)
     cloud = region_catalog_cloud(resource_type)
     for entry in fields_for(resource_type):
-        if copy_rule_only and not entry.copy_rule:
+        if (copy_rule_only and not entry.copy_rule) or not applies(entry, props):
             continue
-        for element_path, element in walk(props, split_path(entry.each)):
-            prefix = _display(element_path)
-            values: list[tuple[str, str]] = []
-            regions: list[tuple[str, Location]] = []
-            unlocated: list[tuple[str, str]] = []
-            unknown: list[str] = []
-
-            def full(path: str, prefix: str = prefix) -> str:
-                return f"{prefix}.{path}" if prefix and path else (prefix or path)
-
-            if element is UNKNOWN:
-                if not entry.computed:
-                    unknown.append(prefix or entry.each or ",".join(entry.at))
-            else:
-                for name in entry.at:
-                    for path, value in strings_at(element, name):
-                        if value is UNKNOWN:
-                            if not entry.computed:
-                                unknown.append(full(path))
-                            continue
-                        if not value.strip():
-                            continue
-                        values.append((full(path), value))
-                        location = locate(cloud, value)
-                        if location is None:
-                            unlocated.append((full(path), value))
-                        else:
-                            regions.append((full(path), location))
-                if values or unknown:
-                    for name in entry.hints:
-                        for path, value in strings_at(element, name):
-                            if isinstance(value, str) and (hint := region_of_reference(value)):
-                                regions.append((full(path), hint))
-            destination = Destination(
-                entry, prefix, tuple(values), tuple(regions), tuple(unlocated), tuple(unknown)
-            )
+        if entry.scans:
+            destination = _scan(entry, cloud, props)
             if not destination.empty:
                 yield destination
+            continue
+        for element_path, element in walk(props, split_path(entry.each)):
+            destination = _destination(entry, cloud, _display(element_path), element)
+            if not destination.empty:
+                yield destination
+
+
+def _destination(entry: CopyField, cloud: Cloud | None, prefix: str, element: Any) -> Destination:
+    def full(path: str) -> str:
+        return f"{prefix}.{path}" if prefix and path else (prefix or path)
+
+    values: list[tuple[str, str]] = []
+    named: list[Named] = []
+    unknown: list[str] = []
+    touched: list[Named] = []
+    opaque: list[tuple[str, str]] = []
+    if element is UNKNOWN:
+        if not entry.computed:
+            unknown.append(prefix or entry.each or ",".join(entry.at))
+        return Destination(entry, prefix, (), (), tuple(unknown))
+    for name in entry.at:
+        found = list(strings_at(element, name))
+        if not found and entry.default is not None:
+            found = [(name, entry.default)]
+        for path, value in found:
+            if value is UNKNOWN:
+                if not entry.computed:
+                    unknown.append(full(path))
+                continue
+            if not value.strip():
+                continue
+            values.append((full(path), value))
+            named += [describe(cloud, part, full(path)) for part in _values(value)]
+    if not values:  # a secret holding the server hides the far end only if nothing names it
+        for name in entry.opaque:
+            for path, value in strings_at(element, name):
+                if value is UNKNOWN or value.strip():
+                    opaque.append((full(path), "unknown" if value is UNKNOWN else value))
+    if any(n.kind in ("region", "availability-domain") for n in named):
+        # A name next to a region field (an OCI replication policy's bucket name and region)
+        # is located by it: the service copies within the account, to that region.
+        named = [n for n in named if n.kind != "name"]
+    for name in entry.owner:
+        for path, value in strings_at(element, name):
+            if value is UNKNOWN:
+                unknown.append(full(path))
+            elif isinstance(value, str) and value.strip():
+                touched.append(_owner(cloud, value.strip(), full(path)))
+    if values or unknown or opaque or touched:
+        for name in entry.hints:
+            for path, value in strings_at(element, name):
+                hint = describe(None, value, full(path)) if isinstance(value, str) else None
+                if hint and (hint.location is not None or hint.account not in (None, OWN)):
+                    touched.append(hint)
+    return Destination(
+        entry, prefix, tuple(values), tuple(named), tuple(unknown), tuple(touched), tuple(opaque)
+    )
+
+
+def _owner(cloud: Cloud | None, value: str, path: str) -> Named:
+    """An account or tenancy field (``destination.account``, ``consumerIdentifier``)."""
+    if _ACCOUNT_ID.match(value):
+        return Named(path, value, "name", "aws", None, value)
+    found = describe(cloud, value, path)
+    if found.kind == "ocid" or found.account is not None:
+        return found
+    return Named(path, value, "name", cloud, None, None)
+
+
+# Inputs of a scanned type whose places are not where its data goes: its own role, keys,
+# certificates and secrets, its network placement, its own logs, its tags.
+_NOT_A_FAR_END: Final = re.compile(
+    r"role|kms|keyid$|keyarn$|^key$|certificate|secret|password|credential|subnet|securitygroup"
+    r"|^vpc|vpcid|^tags$|tagsall|freeformtags|definedtags|^log|logging|loggroup|layer|^image"
+    r"|imageuri|ami$|^region$|^name$|^id$|^arn$|description|compartmentid",
+    re.IGNORECASE,
+)
+
+
+def _scan(entry: CopyField, cloud: Cloud | None, props: Any) -> Destination:
+    """The far ends of a scanned type: every input string that names a place (ARN, OCID,
+    host, URL) outside the fields that are not far ends, and every unknown input (resolved
+    through property dependencies to the stack's resources)."""
+    values: list[tuple[str, str]] = []
+    named: list[Named] = []
+    unknown: list[str] = []
+    for path, text in iter_strings(props):
+        keys = [step for step in path if isinstance(step, str)]
+        if any(_NOT_A_FAR_END.search(key) for key in keys):
+            continue
+        where = _display(path)
+        if text is UNKNOWN:
+            unknown.append(where)
+            continue
+        if not isinstance(text, str) or not text.strip():
+            continue
+        found = [describe(None, part, where) for part in _values(text)]
+        found = [n for n in found if n.kind != "name"]
+        if found:
+            values.append((where, text))
+            named += found
+    return Destination(entry, "", tuple(values), tuple(named), tuple(unknown))
 
 
 def region_catalog_cloud(resource_type: str) -> Cloud | None:
@@ -644,7 +1089,8 @@ def source_values(entry: CopyField, props: Any) -> Iterator[tuple[str, Any]]:
     """``(path, value)`` of the entry's ``source`` field(s); unknowns as :data:`UNKNOWN`."""
     if entry.source is None:
         return
-    yield from strings_at(props, entry.source)
+    for source in entry.source.split("|"):
+        yield from strings_at(props, source)
 
 
 def matches_target(entry: CopyField, resource_type: str) -> bool:
@@ -657,7 +1103,7 @@ def _matches(pattern: tuple[str, ...], path: tuple[str | int, ...]) -> bool:
     any index; a list index in ``path`` may also stand where the pattern has none, for the
     one-element lists the SDK uses for objects)."""
     steps = [s for s in path if not isinstance(s, int)]
-    names = [s for s in pattern if s != "*"]
+    names = [s for s in pattern if s not in ("*", "#")]
     return steps[: len(names)] == names
 
 
@@ -666,7 +1112,7 @@ def is_destination_field(resource_type: str, path: tuple[str | int, ...]) -> boo
     the catalog: a location there says where a *copy* goes (a volume replica's availability
     domain), not where the resource itself is, so effective-region readers should skip it."""
     for entry in fields_for(resource_type):
-        if entry.inbound:
+        if entry.inbound or entry.scans:
             continue
         each = split_path(entry.each)
         for name in (*entry.at, *entry.hints):
@@ -704,3 +1150,99 @@ def source_tag_filter(entry: CopyField, props: Any) -> list[tuple[str, str | Non
             else:
                 pairs.append((key, None))
     return pairs
+
+
+# --- judging a place ---------------------------------------------------------------------------
+
+DESTINATION_REGIONS: Final = "destinationRegions"
+
+
+def destination_regions_schema() -> dict[str, Any]:
+    names = sorted({*region_catalog.regions("aws"), *region_catalog.regions("oci")})
+    return {
+        "type": "object",
+        "description": "Copy destinations that do not say where or whose they are (an S3 "
+        "bucket ARN or name, an OCI bucket name, a database host), keyed by the exact value "
+        "the resource sets, with the region they are in. Declaring one vouches that it belongs "
+        "to a trusted account.",
+        "additionalProperties": {"type": "string", "enum": names},
+        "default": {},
+    }
+
+
+def declared(config: Mapping[str, Any], named: Named) -> Named:
+    """``named`` as the platform team declared it in ``destinationRegions``, if it did."""
+    region = dict(config.get(DESTINATION_REGIONS) or {}).get(named.value)
+    if not isinstance(region, str):
+        return named
+    cloud: Cloud = "aws" if region_catalog.lookup("aws", region) else "oci"
+    return replace(named, kind="declared", cloud=cloud, region=region, account=OWN)
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Whose places data may go to: from the policy config, else the stack's own config."""
+
+    accounts: frozenset[str]
+    tenancies: frozenset[str]
+    realms: frozenset[str]
+    egress: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def of(cls, config: Mapping[str, Any]) -> Trust:
+        return cls(
+            pack_config.trusted_account_ids(config),
+            pack_config.trusted_tenancy_ocids(config),
+            pack_config.trusted_realms(config),
+            pack_config.allowed_egress_hosts(config),
+        )
+
+
+def _egress_allowed(host: str, trust: Trust) -> bool:
+    return any(fnmatchcase(host, glob.lower()) for glob in trust.egress)
+
+
+def problems(
+    named: Named, allowed: Mapping[Cloud, frozenset[str]], trust: Trust, classification: str
+) -> list[str]:
+    """Why data of ``classification`` (allowed in ``allowed``) may not go to ``named``."""
+    reasons: list[str] = []
+    if named.kind == "external-host":
+        if named.host and _egress_allowed(named.host, trust):
+            return []
+        return [
+            f"`{named.path}` = {named.value!r} is host `{named.host}`, outside AWS and OCI, and "
+            "not in the policy config's `allowedEgressHosts`"
+        ]
+    if named.location is not None:
+        cloud, region = named.location
+        if region not in allowed[cloud]:
+            reasons.append(
+                f"`{named.path}` = {named.value!r} is in {cloud} region `{region}`, which is not "
+                f"allowed for {classification} (allowed: "
+                f"{', '.join(sorted(allowed[cloud])) or 'none'})"
+            )
+    account = named.account
+    if account not in (None, OWN):
+        trusted = trust.tenancies if account.startswith("ocid1.") else trust.accounts
+        if account not in trusted:
+            whose = "tenancy" if account.startswith("ocid1.") else "AWS account"
+            reasons.append(
+                f"`{named.path}` = {named.value!r} belongs to {whose} {account}, which is not "
+                f"trusted (trusted: {', '.join(sorted(trusted)) or 'none configured'})"
+            )
+    if named.realm is not None and named.realm not in trust.realms:
+        reasons.append(
+            f"`{named.path}` = {named.value!r} is in OCI realm {named.realm}, which is not "
+            f"trusted (trusted: {', '.join(sorted(trust.realms))})"
+        )
+    if reasons or named.kind == "declared":
+        return reasons
+    if named.location is None and named.account in (None, OWN) and named.kind != "ocid":
+        return [f"`{named.path}` = {named.value!r} names no region and no account that the "
+                "pack can check"]  # fmt: skip
+    if named.location is not None and not named.owner_told:
+        return [f"`{named.path}` = {named.value!r} is in {named.location[0]} region "
+                f"`{named.location[1]}`, but it does not say whose it is (a region is not an "
+                "owner)"]  # fmt: skip
+    return []

@@ -29,7 +29,14 @@ from typing import Any, Final, Literal, Protocol
 
 from residency_pack.engine import copy_fields, pack_config, type_catalog
 from residency_pack.engine.classification import US_USER_DATA
-from residency_pack.engine.copy_fields import CopyField, Destination, FlowKind, Location
+from residency_pack.engine.copy_fields import (
+    CopyField,
+    Destination,
+    FlowKind,
+    Location,
+    Named,
+    Trust,
+)
 from residency_pack.engine.effective_region import EffectiveRegion
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.engine.region_catalog import Cloud
@@ -72,7 +79,7 @@ class FlowResource(Protocol):
     def property_dependencies(self) -> Mapping[str, Sequence[str]]: ...
 
 
-NodeKind = Literal["resource", "region", "unresolved"]
+NodeKind = Literal["resource", "place", "unresolved", "outside"]
 
 
 @dataclass(frozen=True)
@@ -81,9 +88,10 @@ class Node:
     kind: NodeKind
     label: str
     urn: str | None = None  # the resource (resource nodes) or the resource configuring the flow
-    location: Location | None = None  # region nodes
+    place: Named | None = None  # place nodes: what the value names
     reason: str = ""  # unresolved nodes: why the destination cannot be located
     unknown: bool = False  # unresolved because a value is unknown (preview)
+    origin: bool = False  # data outside the stack whose classification cannot be seen
 
 
 @dataclass(frozen=True)
@@ -103,9 +111,6 @@ class Edge:
 class FlowGraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     out: dict[str, list[Edge]] = field(default_factory=dict)
-    # Configuring resources that stand for a copied store outside the stack (their `source`
-    # field names nothing of the stack): what that store holds is not known.
-    stand_ins: set[str] = field(default_factory=set)
 
     def add_node(self, node: Node) -> str:
         self.nodes.setdefault(node.key, node)
@@ -123,9 +128,17 @@ class FlowGraph:
         return [e.target for e in self.out.get(key, [])]
 
 
-def _s3_bucket_name(value: str) -> str | None:
-    prefix = "arn:aws:s3:::"
-    return value[len(prefix) :].split("/", 1)[0] if value.startswith(prefix) else None
+def _reference_keys(value: str) -> list[str]:
+    """The identities a reference may be written as: itself, the bucket of an S3 ARN or of a
+    ``/bucket/prefix`` home directory, the host of a URL or JDBC string."""
+    keys = [value]
+    if value.startswith("arn:aws:s3:::"):
+        keys.append(value[len("arn:aws:s3:::") :].split("/", 1)[0])
+    elif value.startswith("/") and len(value) > 1:
+        keys.append(value[1:].split("/", 1)[0])
+    elif ("." in value or "://" in value) and (host := copy_fields.host_of(value)):
+        keys.append(host)
+    return keys
 
 
 class _Resolver:
@@ -166,10 +179,7 @@ class _Resolver:
         return copy_fields.matches_target(entry, target.type)
 
     def by_reference(self, entry: CopyField, value: str, self_urn: str) -> list[str]:
-        candidates = list(self.by_value.get(value, ()))
-        bucket = _s3_bucket_name(value)
-        if bucket:
-            candidates += self.by_value.get(bucket, ())
+        candidates = [u for key in _reference_keys(value) for u in self.by_value.get(key, ())]
         return [u for u in dict.fromkeys(candidates) if self._eligible(entry, u, self_urn)]
 
     def by_dependency(self, entry: CopyField, resource: FlowResource, path: str) -> list[str]:
@@ -181,49 +191,65 @@ def _resource_label(resource: FlowResource) -> str:
     return resource.name or resource.urn
 
 
-def _region_node(via: FlowResource, location: Location) -> Node:
-    cloud, region = location
+def _place_node(via: FlowResource, named: Named) -> Node:
+    where = f" in {named.cloud} region {named.region}" if named.region and named.cloud else ""
     return Node(
-        key=f"region|{via.urn}|{cloud}|{region}",
-        kind="region",
-        label=f"{cloud} region {region}",
+        key=f"place|{via.urn}|{named.value}",
+        kind="place",
+        label=f"{named.value!r}{where}",
         urn=via.urn,
-        location=location,
+        place=named,
     )
 
 
 def _unresolved_node(via: FlowResource, destination: Destination) -> Node:
-    if destination.unlocated:
-        shown = ", ".join(f"`{path}` = {value!r}" for path, value in destination.unlocated)
-        reason = f"{shown} names no region and no resource of this stack"
+    if destination.opaque:
+        shown = ", ".join(f"`{path}`" for path, _ in destination.opaque)
+        reason = f"its far end is hidden in {shown}, which the pack cannot read"
+        unknown = False
     else:
         shown = ", ".join(f"`{path}`" for path in destination.unknown)
         reason = (
             f"{shown} is unknown during preview and is not an output of a resource of this stack"
         )
+        unknown = True
     return Node(
         key=f"unresolved|{via.urn}|{destination.path}|{destination.field.label}",
         kind="unresolved",
         label=f"unresolved destination of {_resource_label(via)}",
         urn=via.urn,
         reason=reason,
-        unknown=not destination.unlocated,
+        unknown=unknown,
     )
 
 
-def _matched(
-    resolver: _Resolver, resource: FlowResource, destination: Destination
-) -> list[str]:
+def _outside_node(via: FlowResource, path: str, value: Any) -> Node:
+    """A store outside the stack that data comes from: its classification cannot be seen, so
+    it is held to us-user-data (fail closed)."""
+    shown = repr(value) if isinstance(value, str) else f"`{path}` (unknown)"
+    return Node(
+        key=f"outside|{via.urn}|{path}",
+        kind="outside",
+        label=f"{shown} outside the stack",
+        urn=via.urn,
+        origin=True,
+    )
+
+
+def _matched(resolver: _Resolver, resource: FlowResource, destination: Destination) -> list[str]:
     entry = destination.field
     urns: list[str] = []
     for _, value in destination.values:
         urns += resolver.by_reference(entry, value, resource.urn)
-    if not urns and (destination.unknown or (destination.unlocated and entry.targets)):
-        for path in (*destination.unknown, *(p for p, _ in destination.unlocated)):
+    if not urns and destination.unknown:
+        for path in destination.unknown:
+            urns += resolver.by_dependency(entry, resource, path)
+    if not urns and entry.targets and not entry.scans:
+        for path, _ in destination.unlocated:
             urns += resolver.by_dependency(entry, resource, path)
     urns = list(dict.fromkeys(urns))
     regions = {location for _, location in destination.regions}
-    if regions and urns:
+    if regions and urns and not entry.scans:
         # The destination is in the named region: a same-named store elsewhere (the source
         # bucket itself, often) is not it, and then the destination is outside the stack.
         urns = [u for u in urns if _located_in(resolver.by_urn[u].region, regions)]
@@ -236,9 +262,14 @@ def _located_in(region: EffectiveRegion, locations: set[Location]) -> bool:
     )
 
 
+_Uses = dict[str, set[str]]  # URN -> {"source", "target"}: how tasks use a connector endpoint
+
+
 def _sources(
-    graph: FlowGraph, resolver: _Resolver, resource: FlowResource, entry: CopyField
+    graph: FlowGraph, resolver: _Resolver, resource: FlowResource, entry: CopyField, uses: _Uses
 ) -> list[str]:
+    if entry.outside:
+        return [_from_outside(graph, resource, entry.outside)]
     if entry.source is None and entry.source_tags is None:
         return [resource.urn]
     found: list[str] = []
@@ -247,8 +278,14 @@ def _sources(
         if isinstance(value, str) and "*" in value:
             every_store = True  # an ARN pattern: fail closed, every store of the cloud
             continue
+        if value is UNKNOWN and not resource.property_dependencies.get(_top_level(path)):
+            continue  # computed by the provider: not a source the program names
         named = [] if value is UNKNOWN else resolver.by_reference(_ANY_SOURCE, value, resource.urn)
-        found += named or resolver.by_dependency(_ANY_SOURCE, resource, path)
+        named = named or resolver.by_dependency(_ANY_SOURCE, resource, path)
+        for urn in named:
+            uses.setdefault(urn, set()).add("source")
+        # A source outside the stack: what it holds cannot be seen (fail closed).
+        found += named or [graph.add_node(_outside_node(resource, path, value))]
     for key, value in copy_fields.source_tag_filter(entry, resource.props) or ():
         if key:
             found += resolver.tagged(key, value, resource.urn)
@@ -256,10 +293,16 @@ def _sources(
             every_store = True
     if every_store:
         found.append(_every_store(graph, resolver, resource, entry))
-    # A source outside the stack: the configuring resource stands for it.
-    if not found and entry.source is not None:
-        graph.stand_ins.add(resource.urn)
     return list(dict.fromkeys(found)) or [resource.urn]
+
+
+def _from_outside(graph: FlowGraph, selector: FlowResource, what: str) -> str:
+    """Data from outside the stack (every log group of the account, the files a server's users
+    upload): its classification cannot be seen, so it is held to user data."""
+    return graph.add_node(
+        Node(key=f"from-outside|{selector.urn}|{what}", kind="outside", label=what,
+             urn=selector.urn, origin=True)
+    )  # fmt: skip
 
 
 def _every_store(
@@ -292,11 +335,23 @@ def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
     graph = FlowGraph()
     for resource in resources:
         graph.add_node(Node(resource.urn, "resource", _resource_label(resource), urn=resource.urn))
+    uses: _Uses = {}
+    duplex: list[tuple[FlowResource, Destination]] = []
     for resource in resources:
         if not copy_fields.fields_for(resource.type):
             continue
         for destination in copy_fields.destinations(resource.type, resource.props):
-            _add_flows(graph, resolver, resource, destination)
+            if destination.field.duplex:
+                duplex.append((resource, destination))
+            else:
+                _add_flows(graph, resolver, resource, destination, uses)
+    # A connector endpoint goes the way the tasks using it say; unused or both ways: both.
+    for resource, destination in duplex:
+        used = uses.get(resource.urn, set())
+        if used != {"target"}:
+            _add_flows(graph, resolver, resource, destination, uses, inbound=True)
+        if used != {"source"}:
+            _add_flows(graph, resolver, resource, destination, uses, inbound=False)
     return graph
 
 
@@ -310,13 +365,24 @@ def _computed_by_provider(resource: FlowResource, destination: Destination) -> b
     dependencies, so an unknown without any is one the provider computes (an output, or an
     optional input the program left unset), not a destination the program chose. Outside a
     preview every value is known and judged."""
-    return not destination.values and not any(
-        resource.property_dependencies.get(_top_level(path)) for path in destination.unknown
+    return (
+        not destination.values
+        and not destination.opaque
+        and not destination.touched
+        and not any(
+            resource.property_dependencies.get(_top_level(path)) for path in destination.unknown
+        )
     )
 
 
 def _add_flows(
-    graph: FlowGraph, resolver: _Resolver, resource: FlowResource, destination: Destination
+    graph: FlowGraph,
+    resolver: _Resolver,
+    resource: FlowResource,
+    destination: Destination,
+    uses: _Uses,
+    *,
+    inbound: bool | None = None,
 ) -> None:
     entry = destination.field
     if _computed_by_provider(resource, destination):
@@ -324,23 +390,42 @@ def _add_flows(
     matched = _matched(resolver, resource, destination)
     named = [path for path, _ in destination.values] + list(destination.unknown)
     field_path = destination.path or ", ".join(dict.fromkeys(named)) or entry.label
-    if entry.inbound:
-        for source in matched:
+    if entry.inbound if inbound is None else inbound:
+        for urn in matched:
+            uses.setdefault(urn, set()).add("source")
+        sources = matched or [
+            graph.add_node(_outside_node(resource, path, value))
+            for path, value in [*destination.values, *((p, UNKNOWN) for p in destination.unknown)]
+        ]
+        for source in sources:
             graph.add_edge(Edge(source, resource.urn, entry.flow, resource.urn, field_path))
         return
-    targets: list[str]
-    if matched:
-        targets = matched
-    elif destination.regions:
-        locations = dict.fromkeys(location for _, location in destination.regions)
-        targets = [graph.add_node(_region_node(resource, loc)) for loc in locations]
-    elif entry.same_region and _own_locations(resource):
-        targets = [graph.add_node(_region_node(resource, loc)) for loc in _own_locations(resource)]
-    else:
-        targets = [graph.add_node(_unresolved_node(resource, destination))]
-    for source in _sources(graph, resolver, resource, entry):
+    for urn in matched:
+        uses.setdefault(urn, set()).add("target")
+    targets = matched or _far_ends(graph, resource, destination)
+    targets += [graph.add_node(_place_node(resource, place)) for place in destination.touched]
+    if entry.scans and matched:  # a scanned connector reads what it names, too
+        for urn in matched:
+            graph.add_edge(Edge(urn, resource.urn, entry.flow, resource.urn, field_path))
+    for source in _sources(graph, resolver, resource, entry, uses):
         for target in targets:
             graph.add_edge(Edge(source, target, entry.flow, resource.urn, field_path))
+
+
+def _far_ends(graph: FlowGraph, resource: FlowResource, destination: Destination) -> list[str]:
+    """The nodes of a destination outside the stack: one per place its values name."""
+    entry = destination.field
+    places = list(destination.named)
+    if entry.same_region and places and all(p.location is None for p in places):
+        places = [
+            copy_fields.Named(f"{destination.path or entry.label} (same region)", location[1],
+                              "region", location[0], location[1], copy_fields.OWN)
+            for location in _own_locations(resource)
+        ] or places  # fmt: skip
+    targets = [graph.add_node(_place_node(resource, place)) for place in places]
+    if destination.opaque or (destination.unknown and not entry.scans):
+        targets.append(graph.add_node(_unresolved_node(resource, destination)))
+    return targets
 
 
 def _own_locations(resource: FlowResource) -> list[Location]:
@@ -381,13 +466,6 @@ def is_origin(resource: FlowResource) -> bool:
     return resource.classification == US_USER_DATA or resource.classification is UNKNOWN
 
 
-def _unclassified_stand_in(resource: FlowResource, graph: FlowGraph) -> bool:
-    """A configuring resource without a classification of its own (an S3 replication
-    configuration has no tags) that copies a store outside the stack: that store may hold user
-    data, so the flow is followed as if it did (fail closed)."""
-    return resource.urn in graph.stand_ins and resource.classification is None
-
-
 def _judge_resource(
     resource: FlowResource, allowed: Mapping[Cloud, frozenset[str]]
 ) -> str | None:
@@ -419,21 +497,24 @@ def _judge_resource(
     return "; and ".join(reasons) or None
 
 
-def _judge(
-    node: Node, by_urn: Mapping[str, FlowResource], allowed: Mapping[Cloud, frozenset[str]]
-) -> str | None:
-    if node.kind == "resource":
-        resource = by_urn.get(node.key)
-        return _judge_resource(resource, allowed) if resource is not None else None
-    if node.kind == "region" and node.location is not None:
-        cloud, region = node.location
-        if region in allowed[cloud]:
-            return None
-        return (
-            f"the copy goes to {cloud} region {region}, which is not allowed for {US_USER_DATA} "
-            f"(allowed: {', '.join(sorted(allowed[cloud])) or 'none'})"
-        )
-    return f"the destination cannot be located: {node.reason}"
+@dataclass(frozen=True)
+class _Judge:
+    by_urn: Mapping[str, FlowResource]
+    allowed: Mapping[Cloud, frozenset[str]]
+    trust: Trust
+    config: Mapping[str, Any]
+
+    def __call__(self, node: Node) -> str | None:
+        if node.kind == "resource":
+            resource = self.by_urn.get(node.key)
+            return _judge_resource(resource, self.allowed) if resource is not None else None
+        if node.kind == "place" and node.place is not None:
+            place = copy_fields.declared(self.config, node.place)
+            reasons = copy_fields.problems(place, self.allowed, self.trust, US_USER_DATA)
+            return "; and ".join(reasons) or None
+        if node.kind == "unresolved":
+            return f"the destination cannot be located: {node.reason}"
+        return None
 
 
 def user_data_breaches(
@@ -441,10 +522,11 @@ def user_data_breaches(
 ) -> list[Breach]:
     """Every node that US user data reaches but may not hold, with a shortest witness path."""
     by_urn = {r.urn: r for r in resources}
-    allowed = pack_config.allowed_regions(config, US_USER_DATA)
-    origins = [
-        urn for urn, r in by_urn.items() if is_origin(r) or _unclassified_stand_in(r, graph)
-    ]
+    judge = _Judge(
+        by_urn, pack_config.allowed_regions(config, US_USER_DATA), Trust.of(config), config
+    )
+    origins = [urn for urn, r in by_urn.items() if is_origin(r)]
+    origins += [key for key, node in graph.nodes.items() if node.origin]
     # BFS tree: parent edge, origin and depth of every node user data reaches first.
     parent: dict[str, Edge | None] = dict.fromkeys(origins)
     root: dict[str, str] = {urn: urn for urn in origins}
@@ -463,7 +545,7 @@ def user_data_breaches(
     breaches: list[Breach] = []
     for key, edge in received.items():
         node = graph.nodes[key]
-        reason = _judge(node, by_urn, allowed)
+        reason = judge(node)
         if reason is None:
             continue
         path = (*_last_hops(edge.source, parent, MAX_PATH_HOPS - 1), edge)

@@ -1,16 +1,24 @@
 """residency-data-flow (stack policy): US user data reaches nothing that may not hold it.
 
 Builds the stack's data-flow graph (:mod:`residency_pack.engine.dataflow`) from replication,
-copy, backup, export and subscription properties, with references resolved through property
-dependencies and identifying values, and reports every resource, region or destination that
-``us-user-data`` can reach, transitively, and may not hold it:
+copy, backup, export, subscription and delivery properties, through every connector (DMS,
+DataSync, GoldenGate, EventBridge, Firehose, Lambda destinations, log subscriptions, Service
+Connector Hub, ...) to the place at its far end, with references resolved through identifying
+values and property dependencies, and reports every resource or place that ``us-user-data`` can
+reach, transitively, and may not hold it:
 
 * a resource in a region not allowed for ``us-user-data`` (or whose region is undetermined);
 * a store classified ``non-personal``/``public`` or not at all that receives user data, in any
   region: classification laundering (a Singapore bucket tagged ``non-personal`` that is a
   replication target of a user-data bucket is a violation);
-* a destination outside the stack in a region not allowed for user data;
-* a destination that cannot be located at all (fail closed).
+* a place outside the stack in a region not allowed for user data, or of an account or
+  tenancy that is not trusted (a region is not an owner), or a host outside the clouds that
+  the egress allowlist does not name;
+* a destination that cannot be located, or whose owner cannot be told (fail closed).
+
+A store outside the stack that data is copied from (a read replica's source database, a
+snapshot or backup copied, a DMS source endpoint's server) cannot show its classification: it
+is held to ``us-user-data``.
 
 Unknowns: a destination unknown during preview is resolved through the engine's property
 dependencies; if it is not an output of a resource of the stack it cannot be located and is a
@@ -23,7 +31,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import pack_config
+from residency_pack.engine import copy_fields, pack_config
 from residency_pack.engine.classification import US_USER_DATA
 from residency_pack.engine.dataflow import Breach, build_graph, user_data_breaches
 from residency_pack.engine.rule import Finding, RuleSpec, StackContext, stack_policy
@@ -42,7 +50,11 @@ SPEC = RuleSpec(
         "allowed for us-user-data."
     ),
     frameworks=("residency", "gdpr-art-44", "project-texas"),
-    config_properties={pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema()},
+    config_properties={
+        pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema(),
+        **pack_config.trust_config_properties(),
+        copy_fields.DESTINATION_REGIONS: copy_fields.destination_regions_schema(),
+    },
 )
 
 _FIXES = {
@@ -50,10 +62,17 @@ _FIXES = {
         "keep every copy of us-user-data in a region allowed for it and classify the receiving "
         "store `us-user-data`, or remove the flow that feeds it."
     ),
-    "region": "point the flow at a region allowed for us-user-data, or remove it.",
+    "place": (
+        "point the flow at a place in a region allowed for us-user-data and in a trusted account "
+        "or tenancy (trustedAccountIds / trustedTenancyOcids, or the stack's "
+        "aws:allowedAccountIds / oci:tenancyOcid), or remove it. A destination that does not "
+        "say where or whose it is (a bucket name, a host): create it in this stack, or have the "
+        "platform team declare its region in this policy's `destinationRegions`; a host outside "
+        "the clouds: have it added to `allowedEgressHosts`."
+    ),
     "unresolved": (
         "create the destination in this stack, or reference it by an ARN/OCID or region field "
-        "that says where it is, or remove the flow."
+        "that says where and whose it is, or remove the flow."
     ),
 }
 
@@ -62,7 +81,7 @@ def _finding(breach: Breach, path: str) -> Finding:
     return Finding(
         f"{US_USER_DATA} reaches {breach.node.label}: {breach.reason}. Path: {path}.",
         urn=breach.urn,
-        fix=_FIXES[breach.node.kind],
+        fix=_FIXES.get(breach.node.kind, _FIXES["unresolved"]),
         unknown=breach.node.unknown,
     )
 

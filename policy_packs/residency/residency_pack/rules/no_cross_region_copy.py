@@ -13,17 +13,21 @@ resource's own effective region.
 Unknowns and gaps:
 * an unknown, missing or unrecognised classification is held to ``us-user-data`` (the
   strictest class): fail closed;
-* a destination that names its region (a region field, an ARN, an OCID, an availability-domain
-  name, or a reference the service requires in the destination's region, such as an S3
-  replica KMS key) is checked against the allowed regions;
+* a destination is checked for region *and* owner together: a region field, an ARN (region
+  and account), an OCID (region and realm), an availability-domain name; an ARN of an account
+  that is not trusted (the policy config's ``trustedAccountIds``, else the stack's
+  ``aws:allowedAccountIds``), an owner field such as an S3 rule's ``destination.account``, or
+  a key the copy is encrypted with in such an account or region is a foreign destination even
+  in us-east-1. A replica KMS key does not say where the destination bucket is, or whose;
 * a destination whose value is *unknown* (preview: the ARN/OCID of a resource created in the
   same stack) is pending in preview (the SDK shows a visible "can't run during preview"
   notice, never a silent pass): ``residency-data-flow`` resolves it through the stack's
   property dependencies at the end of that preview, and during ``pulumi up`` the value is
   known before the resource is created, so this rule decides it then; still unknown outside
   a preview, it is a mandatory violation (fail closed);
-* a *known* destination that names no region (an S3 bucket ARN, a bucket name) fails closed
-  unless the pack config declares its region in ``destinationRegions``;
+* a *known* destination that does not say where or whose it is (an S3 bucket ARN, a bucket
+  name, a host) fails closed unless the platform team declares its region in the policy
+  config's ``destinationRegions``;
 * an undetermined region of the resource itself is left to ``residency-region-allowlist``;
 * a configuration resource without tags that copies another store's data (an S3 replication
   configuration, an OCI replication policy: its ``source`` field names the store) has that
@@ -36,30 +40,19 @@ Unknowns and gaps:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, Final
+from collections.abc import Iterator
+from typing import Final
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import copy_fields, pack_config, region_catalog
+from residency_pack.engine import copy_fields, pack_config
 from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
-from residency_pack.engine.copy_fields import Destination, Location
+from residency_pack.engine.copy_fields import OWN, Destination, Named, Trust, problems
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
 
-DESTINATION_REGIONS: Final = "destinationRegions"
+DESTINATION_REGIONS: Final = copy_fields.DESTINATION_REGIONS
 NAME: Final = "residency-no-cross-region-copy"
-
-
-def _destination_regions_schema() -> dict[str, Any]:
-    names = sorted({*region_catalog.regions("aws"), *region_catalog.regions("oci")})
-    return {
-        "type": "object",
-        "description": "Regions of copy destinations that name no region themselves (an S3 "
-        "bucket ARN or name, an OCI bucket name), keyed by the exact value the resource sets.",
-        "additionalProperties": {"type": "string", "enum": names},
-        "default": {},
-    }
 
 
 SPEC = RuleSpec(
@@ -78,7 +71,8 @@ SPEC = RuleSpec(
     frameworks=("residency", "gdpr-art-44", "project-texas"),
     config_properties={
         pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema(),
-        DESTINATION_REGIONS: _destination_regions_schema(),
+        **pack_config.trust_config_properties(),
+        DESTINATION_REGIONS: copy_fields.destination_regions_schema(),
     },
 )
 
@@ -93,41 +87,35 @@ def _classification(ctx: ResourceContext) -> tuple[str, str]:
     return US_USER_DATA, f" (its classification is {shown}, so it is held to {US_USER_DATA})"
 
 
-def _declared(config: Mapping[str, Any], value: str) -> Location | None:
-    region = dict(config.get(DESTINATION_REGIONS) or {}).get(value)
-    if not isinstance(region, str):
-        return None
-    if region_catalog.lookup("aws", region):
-        return "aws", region
-    return "oci", region
+def _own(ctx: ResourceContext) -> list[Named]:
+    """Where an inbound copy lands: the resource itself, in its own region and account."""
+    region = ctx.region
+    if region.cloud is None or region.neutral or region.undetermined:
+        return []
+    return [
+        Named(f"this resource ({region.source})", r, "region", region.cloud, r, OWN)
+        for r in region.regions
+    ]
 
 
-def _locations(ctx: ResourceContext, destination: Destination) -> list[tuple[str, Location]]:
+def _places(ctx: ResourceContext, destination: Destination) -> list[Named]:
     if destination.field.inbound:
-        region = ctx.region
-        if region.cloud is None or region.neutral or region.undetermined:
-            return []
-        return [(f"this resource ({region.source})", (region.cloud, r)) for r in region.regions]
-    found = list(destination.regions)
-    for path, value in destination.unlocated:
-        if (declared := _declared(ctx.config, value)) is not None:
-            found.append((f"{path} (declared in {DESTINATION_REGIONS})", declared))
-    return found
+        return _own(ctx)
+    return [
+        copy_fields.declared(ctx.config, named)
+        for named in (*destination.named, *destination.touched)
+    ]
 
 
-def _unresolved(ctx: ResourceContext, destination: Destination) -> Finding:
-    shown = ", ".join(f"`{path}` = {value!r}" for path, value in destination.unlocated)
-    example = destination.unlocated[0][1]
-    return Finding(
-        f"`{ctx.name}` sends data ({destination.field.flow.value}) to {shown}, which names no "
-        "region: the pack cannot tell where the copy lands, so it fails closed.",
-        fix=(
-            "reference the destination by a value that carries its region (an ARN or OCID with "
-            "a region, a region field, or for S3 the replica KMS key `replicaKmsKeyId`), or "
-            f"declare its region in the policy config: `{NAME}: {{{DESTINATION_REGIONS}: "
-            f'{{"{example}": "us-east-1"}}}}`.'
-        ),
-    )
+_FIX_PLACE: Final = (
+    "copy only to a place in a region allowed for the data's classification and in a trusted "
+    "account or tenancy (the policy config's trustedAccountIds / trustedTenancyOcids, or the "
+    "stack's aws:allowedAccountIds / oci:tenancyOcid). A destination that does not say where "
+    "or whose it is (an S3 bucket ARN or name, an OCI bucket name, a host) is a resource of "
+    "this stack (residency-data-flow follows it), or the platform team declares its region in "
+    f"the policy config: `{NAME}: {{{DESTINATION_REGIONS}: {{\"<value>\": \"us-east-1\"}}}}`. "
+    "A key, role or region hint in the same rule does not say where the copy lands."
+)
 
 
 def _pending(ctx: ResourceContext, destination: Destination) -> Finding:
@@ -160,38 +148,29 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
     # reaches a region allowed only for lesser classifications is judged by residency-data-flow,
     # which resolves the source through the stack (and fails closed on a source outside it).
     union = pack_config.allowed_union(ctx.config)
-    seen: set[tuple[str, str]] = set()
+    trust = Trust.of(ctx.config)
     for destination in copy_fields.destinations(ctx.type, ctx.props, copy_rule_only=True):
         conduit = _carries_another_resources_data(ctx, destination)
-        locations = _locations(ctx, destination)
-        if not locations:
-            if destination.field.inbound:
-                continue
-            if destination.unlocated:
-                yield _unresolved(ctx, destination)
-            elif destination.unknown:
+        places = _places(ctx, destination)
+        if not places:
+            if destination.unknown and not destination.field.inbound:
                 yield _pending(ctx, destination)
             continue
-        flow = destination.field.flow.value
-        for path, (cloud, region) in locations:
-            permitted = union if conduit else allowed
-            if region in permitted[cloud] or (path, region) in seen:
-                continue
-            seen.add((path, region))
-            where = destination.path or destination.field.label
-            if conduit:
-                yield Finding(
-                    f"`{ctx.name}` copies the data of `{destination.field.source}` and its "
-                    f"{flow} `{where}` lands in {cloud} region `{region}` ({path}), which no "
-                    f"classification may use (allowed: {', '.join(sorted(union[cloud]))} on "
-                    f"{cloud})."
-                )
-                continue
-            yield Finding(
-                f"`{ctx.name}` holds `{classification}` data{assumed} and its {flow} `{where}` "
-                f"lands in {cloud} region `{region}` ({path}); {classification} is allowed "
-                f"only in {', '.join(sorted(allowed[cloud])) or 'no region'} on {cloud}."
-            )
+        permitted = union if conduit else allowed
+        reasons = [r for place in places for r in problems(place, permitted, trust, classification)]
+        if not reasons:
+            continue
+        whose = (
+            f"copies the data of `{destination.field.source}` (whatever it holds)"
+            if conduit
+            else f"holds `{classification}` data{assumed}"
+        )
+        where = destination.path or destination.field.label
+        yield Finding(
+            f"`{ctx.name}` {whose} and its {destination.field.flow.value} `{where}` goes where "
+            f"it may not: {'; and '.join(dict.fromkeys(reasons))}.",
+            fix=_FIX_PLACE,
+        )
 
 
 POLICY = resource_policy(SPEC, check)
