@@ -38,9 +38,12 @@ aws.kms.ReplicaKey(
     opts=pulumi.ResourceOptions(provider=singapore, protect=True),
 )
 
+# Its source database is not in this stack: what it holds cannot be seen, so residency-data-flow
+# holds it to us-user-data.
 # violation: residency-no-cross-region-copy
 # violation: residency-classification-in-region
 # violation: residency-key-locality
+# violation: residency-data-flow
 aws.rds.Instance(
     "photos-db-singapore",
     replicate_source_db=f"arn:aws:rds:us-east-1:{ACCOUNT}:db:photos-db",
@@ -149,8 +152,8 @@ aws.backup.Plan(
     opts=protected,
 )
 
-# --- S3 replication to a bucket in Singapore, located by the replica KMS key that S3 requires
-# in the destination's region.
+# --- S3 replication. A bucket ARN says neither region nor account, and neither does the replica
+# KMS key: the platform team declares where the destination buckets are (policy-config.json).
 photos = aws.s3.Bucket("photos", tags=tags("us-user-data"), opts=protected)
 aws.s3.BucketPublicAccessBlock(
     "photos-block",
@@ -389,4 +392,77 @@ oci.objectstorage.ReplicationPolicy(
     name="to-phoenix",
     destination_bucket_name="albums-dr",
     destination_region_name="us-phoenix-1",
+)
+
+
+# A replica key in us-east-1 does not make a bucket of another account ours: the rule names the
+# account the copy goes to.
+# violation: residency-no-cross-region-copy
+# violation: residency-data-flow
+# violation: residency-no-foreign-principals
+aws.s3.BucketReplicationConfig(
+    "photos-to-partner-account",
+    bucket=photos.id,
+    role=replication_role.arn,
+    rules=[
+        {
+            "id": "everything",
+            "status": "Enabled",
+            "destination": {
+                "bucket": "arn:aws:s3:::partner-photos",
+                "account": "999999999999",
+                "access_control_translation": {"owner": "Destination"},
+                "encryption_configuration": {
+                    "replica_kms_key_id": (
+                        f"arn:aws:kms:us-east-1:{ACCOUNT}:key/6a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+                    )
+                },
+            },
+        }
+    ],
+    opts=pulumi.ResourceOptions(depends_on=[versioning]),
+)
+
+# A destination nobody declared: where and whose it is cannot be told, whatever the key says.
+# violation: residency-no-cross-region-copy
+# violation: residency-data-flow
+aws.s3.BucketReplicationConfig(
+    "photos-to-unknown-bucket",
+    bucket=photos.id,
+    role=replication_role.arn,
+    rules=[
+        {
+            "id": "everything",
+            "status": "Enabled",
+            "destination": {
+                "bucket": "arn:aws:s3:::photos-elsewhere",
+                "encryption_configuration": {
+                    "replica_kms_key_id": (
+                        f"arn:aws:kms:us-east-1:{ACCOUNT}:key/7a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+                    )
+                },
+            },
+        }
+    ],
+    opts=pulumi.ResourceOptions(depends_on=[versioning]),
+)
+
+# A backup copy to a vault of another account is a foreign copy even in us-east-1.
+# violation: residency-no-cross-region-copy
+# violation: residency-data-flow
+# violation: residency-no-foreign-principals
+aws.backup.Plan(
+    "photos-to-partner-vault",
+    rules=[
+        {
+            "rule_name": "daily",
+            "target_vault_name": vault.name,
+            "schedule": "cron(0 5 ? * * *)",
+            "copy_actions": [
+                {"destination_vault_arn": "arn:aws:backup:us-east-1:999999999999:backup-vault:x"}
+            ],
+        }
+    ],
+    tags=tags("us-user-data"),
+    opts=protected,
 )
