@@ -185,7 +185,8 @@ def test_a_rule_on_the_default_bus_sending_to_an_api_destination_is_held_to_user
                  deps={"rule": [rule], "arn": [destination]})  # fmt: skip
     one([rule, destination, target], destination, "host `api.crm-partner.example`",
         "'default' outside the stack")
-    assert run([rule, destination, target], {"allowedEgressHosts": ["api.crm-partner.example"]}) == []
+    allowed = {"allowedEgressHosts": ["api.crm-partner.example"]}
+    assert run([rule, destination, target], allowed) == []
     foreign_bus = aws("aws:cloudwatch/eventTarget:EventTarget", "to-partner-bus",
                       rule=UNKNOWN_STRING, roleArn=ROLE, deps={"rule": [rule]},
                       arn=f"arn:aws:events:us-east-1:{FOREIGN_ACCOUNT}:event-bus/default")

@@ -366,14 +366,15 @@ def test_the_blueprints_replica_bucket_and_standby_pass_both_flow_rules_in_previ
     )  # fmt: skip
     stack = [primary, replica, policy, database, standby]
     assert run(stack) == []
-    assert [d for r in stack for d in analyze(no_cross_region_copy.POLICY, r, None, STACK_CONFIG)] == []
+    copy_rule = no_cross_region_copy.POLICY
+    assert [d for r in stack for d in analyze(copy_rule, r, None, STACK_CONFIG)] == []
     # The same stack with the DR provider moved abroad is caught by both rules.
     frankfurt = oci_provider("eu-frankfurt-1", name="dr")
     moved = [primary, replace(replica, provider=frankfurt), replace(
         policy, props={**policy.props, "destinationRegionName": "eu-frankfurt-1"}),
         database, replace(standby, provider=frankfurt)]  # fmt: skip
     assert {d.urn for d in run(moved)} == {replica.resource_urn(), standby.resource_urn()}
-    assert {d.urn for r in moved for d in analyze(no_cross_region_copy.POLICY, r, None, STACK_CONFIG)} == {
+    assert {d.urn for r in moved for d in analyze(copy_rule, r, None, STACK_CONFIG)} == {
         policy.resource_urn(), standby.resource_urn()}
 
 
