@@ -104,20 +104,22 @@ def _clean(doc: str) -> str:
 
 
 def _description(text: str) -> str:
+    """The first paragraph of the resource's own docstring that says what it is (OCI's start
+    with a boilerplate "This resource provides ..." paragraph and API links)."""
     match = _CLASS_DOC.search(text)
     if not match:
         return ""
-    lines = []
-    for raw in match.group(1).splitlines():
-        line = raw.strip()
-        if not line:
-            if lines:
-                break
-            continue
-        if line.startswith(("Api doc link", "Example terraform", ">", "## ")):
-            continue
-        lines.append(line)
-    return " ".join(lines)[:400]
+    for paragraph in re.split(r"\n\s*\n", match.group(1)):
+        lines = [
+            line.strip() for line in paragraph.splitlines()
+            if line.strip() and not line.strip().startswith(_BOILERPLATE)
+        ]  # fmt: skip
+        if lines:
+            return " ".join(lines)[:400]
+    return ""
+
+
+_BOILERPLATE = ("This resource provides", "Api doc link", "Example terraform", ">", "## ", "**")
 
 
 @cache
@@ -130,7 +132,7 @@ def sdk_types() -> dict[str, TypeSchema]:
         for path in sorted(base.rglob("*.py")):
             text = path.read_text(encoding="utf-8")
             for class_name, token in _SUPER_TOKEN.findall(text):
-                if token.startswith("pulumi:providers:"):
+                if token.count(":") != 2:  # the provider class passes its package name
                     continue
                 inputs = tuple(_walk_inputs(path, class_name))
                 out[token] = TypeSchema(token, package, class_name, _description(text), inputs)
