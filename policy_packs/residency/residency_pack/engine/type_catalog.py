@@ -176,11 +176,9 @@ def is_unknown_data_service_type(resource_type: str) -> bool:
 
 
 def belongs_to_data_service(resource_type: str) -> bool:
-    """True if the type stores, moves or keys data, or is an unreviewed AWS/OCI type."""
-    role = _ROLES.get(resource_type)
-    if role is None:
-        return is_unknown_data_service_type(resource_type)
-    return role in ("stores-data", "holds-keys", "moves-data")
+    """True if the type stores data or keys, or is an unreviewed AWS/OCI type (the types whose
+    copy-like inputs the copy catalog must account for)."""
+    return is_data_bearing(resource_type)
 
 
 def is_data_bearing(resource_type: str) -> bool:
