@@ -80,8 +80,12 @@ class TypeSchema:
 
 
 def _site_dir(package: str) -> Path:
-    module = __import__(package)
-    return Path(module.__file__).parent
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"{package} is not installed")
+    return Path(spec.origin).parent
 
 
 @cache
@@ -178,23 +182,20 @@ _NOT_KEY = re.compile(r"(Type$|Enabled$|^is|Policy$|Algorithm$|Spec$|Usage$|Name
 _TAG_LEAF = {"aws": "tags", "oci": "freeformTags"}
 
 
+# Inputs whose nested tags are the resource's own (elsewhere nested tags are a filter, or the
+# tags of what the resource launches): the database of oci:Database/database:Database and the
+# OCI-tags extension of identity-domain objects.
+OWN_TAG_PARENTS = ("database", "urnietfparamsscimschemasoracleidcsextensionOciTags")
+
+
 def tags_at(schema: TypeSchema) -> list[str]:
-    """Where the resource's own tags live: the top-level tags input, else a nested one
-    (``database.freeformTags``) that is not a list element's (tags of instances it launches)."""
+    """Where the resource's own tags live: its top-level tags input, else a nested one under a
+    parent in :data:`OWN_TAG_PARENTS` (``database.freeformTags``)."""
     leaf = _TAG_LEAF[schema.token.split(":", 1)[0]]
     if leaf in schema.top_level:
         return [leaf]
-    nested = [
-        i.path for i in schema.inputs
-        if i.path.endswith(f".{leaf}") and "Sequence[" not in _annotation_chain(schema, i.path)
-    ]  # fmt: skip
-    return nested[:1]
-
-
-def _annotation_chain(schema: TypeSchema, path: str) -> str:
-    by_path = {i.path: i.annotation for i in schema.inputs}
-    parts = path.split(".")
-    return " ".join(by_path.get(".".join(parts[:n]), "") for n in range(1, len(parts)))
+    return [f"{parent}.{leaf}" for parent in OWN_TAG_PARENTS
+            if any(i.path == f"{parent}.{leaf}" for i in schema.inputs)]  # fmt: skip
 
 
 def key_fields(schema: TypeSchema) -> list[str]:
@@ -241,37 +242,71 @@ def proposed_harmless_fields(schema: TypeSchema) -> dict[str, str]:
 # --- proposing a role -------------------------------------------------------------------------
 
 _NAME_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("holds-keys", re.compile(r"^(Key|ExternalKey|ReplicaKey|ReplicaExternalKey|KeyVersion|"
-                              r"Hsm\w*|CustomKeyStore|KeyStore|Vault)$"),
-     "holds encryption keys (key material or a key container)"),
-    ("grants-access", re.compile(r"(Policy|Policies|Permission|Permissions|Grant|Share|"
-                                 r"Trust|Authorization|Principal|Federation|IdentityProvider|"
-                                 r"Link|Attachment|AccessEntry|RoleAssociation|Membership|"
-                                 r"Invitation|Delegat\w*|Acl|AclRule)$"),
-     "grants or links access to resources or data"),
-    ("moves-data", re.compile(r"(Replication\w*|Replicator|Copy|Export\w*|Import\w*|Pipe|"
-                              r"Pipeline|Subscription|Destination|Delivery\w*|Integration|"
-                              r"Connector|Connection|Transfer\w*|Sync\w*|Migration\w*|Task|"
-                              r"Target|Forwarding\w*|Channel|Mirror\w*|Peering\w*|Endpoint|"
-                              r"Stream\w*Destination|Flow\w*|Job\w*|Route\w*)$"),
-     "moves or sends data to another resource or place"),
-    ("stores-data", re.compile(r"(Database|Db|DbInstance|DbSystem|Table|Bucket|Volume|Snapshot|"
-                               r"Backup|FileSystem|Queue|Topic|Stream|Repository|Secret|"
-                               r"LogGroup|Log|Domain|Index|Ledger|Cache|Cluster|Dataset|"
-                               r"Collection|Store|Warehouse|Lake|Object|Archive|Image|Ami|"
-                               r"Broker|Disk|Registry|Catalog|Datastore|Graph|Model|Notebook"
-                               r"|Instance|Environment|Workspace|Application|Function)$"),
-     "may hold data: a store, database, cache, file system, stream, image or compute instance"),
+    (
+        "holds-keys",
+        re.compile(
+            r"^(Key|ExternalKey|ReplicaKey|ReplicaExternalKey|KeyVersion|"
+            r"Hsm\w*|CustomKeyStore|KeyStore|Vault)$"
+        ),
+        "holds encryption keys (key material or a key container)",
+    ),
+    (
+        "grants-access",
+        re.compile(
+            r"(Policy|Policies|Permission|Permissions|Grant|Share|"
+            r"Trust|Authorization|Principal|Federation|IdentityProvider|"
+            r"Link|Attachment|AccessEntry|RoleAssociation|Membership|"
+            r"Invitation|Delegat\w*|Acl|AclRule)$"
+        ),
+        "grants or links access to resources or data",
+    ),
+    (
+        "moves-data",
+        re.compile(
+            r"(Replication\w*|Replicator|Copy|Export\w*|Import\w*|Pipe|"
+            r"Pipeline|Subscription|Destination|Delivery\w*|Integration|"
+            r"Connector|Connection|Transfer\w*|Sync\w*|Migration\w*|Task|"
+            r"Target|Forwarding\w*|Channel|Mirror\w*|Peering\w*|Endpoint|"
+            r"Stream\w*Destination|Flow\w*|Job\w*|Route\w*)$"
+        ),
+        "moves or sends data to another resource or place",
+    ),
+    (
+        "stores-data",
+        re.compile(
+            r"(Database|Db|DbInstance|DbSystem|Table|Bucket|Volume|Snapshot|"
+            r"Backup|FileSystem|Queue|Topic|Stream|Repository|Secret|"
+            r"LogGroup|Log|Domain|Index|Ledger|Cache|Cluster|Dataset|"
+            r"Collection|Store|Warehouse|Lake|Object|Archive|Image|Ami|"
+            r"Broker|Disk|Registry|Catalog|Datastore|Graph|Model|Notebook"
+            r"|Instance|Environment|Workspace|Application|Function)$"
+        ),
+        "may hold data: a store, database, cache, file system, stream, image or compute instance",
+    ),
 )
 _DESCRIPTION_HINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("moves-data", re.compile(r"\b(replicat|export|copies|copy|deliver|stream(s|ing)? (data|"
-                              r"records)|migrat|transfer|synchroni|forward)", re.I)),
-    ("stores-data", re.compile(r"\b(stores?|database|data store|persist|backup|snapshot|"
-                               r"file system|storage)\b", re.I)),
+    (
+        "moves-data",
+        re.compile(
+            r"\b(replicat|export|copies|copy|deliver|stream(s|ing)? (data|"
+            r"records)|migrat|transfer|synchroni|forward)",
+            re.I,
+        ),
+    ),
+    (
+        "stores-data",
+        re.compile(
+            r"\b(stores?|database|data store|persist|backup|snapshot|"
+            r"file system|storage)\b",
+            re.I,
+        ),
+    ),
 )
 
 
-def propose_role(schema: TypeSchema, seeds: Mapping[str, str], movers: Iterable[str]) -> tuple[str, str]:
+def propose_role(
+    schema: TypeSchema, seeds: Mapping[str, str], movers: Iterable[str]
+) -> tuple[str, str]:
     token = schema.token
     if token in seeds:
         role = seeds[token]
@@ -335,7 +370,7 @@ def load(path: Path) -> dict[str, dict[str, Any]]:
 ABOUT = (
     "Reviewed type catalog of the residency pack: one line per resource type token. "
     "Fields: role (stores-data | moves-data | grants-access | holds-keys | config-only | global), "
-    "reason (one line, why), tags_at (input paths of the resource's own tags; absent = untaggable), "
+    "reason (one line, why), tags_at (input paths of the resource's own tags; absent: none), "
     "takes_key (accepts a customer-managed encryption key), location_fields (inputs that place the "
     "resource itself), harmless_fields (input path -> why a place named there is harmless), "
     "unreviewed (a generated proposal nobody reviewed yet: the pack fails closed on it; review the "

@@ -23,7 +23,56 @@ SETTING = "a replication setting (count, mode, timing, switch), not a place"
 IDENTIFIER = "an identifier or description of the resource itself"
 SAME_REGION = "replicas inside the resource's own region (availability zones, outposts)"
 
+LOCATION = "where the resource itself is (a location field of its type catalog entry)"
+ADDRESS = "a postal address of a user, not a place data goes"
+
 REVIEWED: dict[str, dict[str, str]] = {
+    "aws:cfg/configurationAggregator:ConfigurationAggregator": {
+        "accountAggregationSource.allRegions": SOURCE,
+        "accountAggregationSource.regions": SOURCE,
+        "organizationAggregationSource.allRegions": SOURCE,
+        "organizationAggregationSource.regions": SOURCE,
+    },
+    "aws:cloudsearch/domain:Domain": {"scalingParameters.desiredReplicationCount": SETTING},
+    "aws:directoryservice/serviceRegion:ServiceRegion": {"regionName": LOCATION},
+    "aws:dms/replicationInstance:ReplicationInstance": {
+        "replicationInstanceClass": SETTING,
+        "replicationInstanceId": IDENTIFIER,
+        "replicationSubnetGroupId": "the instance's own subnets",
+    },
+    "aws:identitystore/user:User": {"addresses.region": ADDRESS},
+    "aws:neptunegraph/graph:Graph": {"replicaCount": SAME_REGION},
+    "aws:odb/autonomousDatabase:AutonomousDatabase": {
+        "isLocalDataGuardEnabled": SAME_REGION,
+        "sourceConfiguration.crossRegionDisasterRecovery.isReplicateAutomaticBackups": SETTING,
+    },
+    "aws:securitylake/dataLake:DataLake": {"configuration.region": LOCATION},
+    "aws:ssoadmin/region:Region": {"regionName": LOCATION},
+    "oci:Blockchain/blockchainPlatform:BlockchainPlatform": {"replicas": SETTING},
+    "oci:GenerativeAi/importedModel:ImportedModel": {"dataSource.region": SOURCE},
+    "oci:DataSafe/targetDatabasePeerTargetDatabase:TargetDatabasePeerTargetDatabase": {
+        "dataguardAssociationId": "registers a standby for security assessment; copies no data",
+    },
+    "oci:Identity/domain:Domain": {"homeRegion": LOCATION},
+    "oci:Identity/domainsUser:DomainsUser": {"addresses.region": ADDRESS},
+    "oci:Ocvp/cluster:Cluster": {"networkConfiguration.replicationVlanId": IDENTIFIER},
+    "oci:Ocvp/sddc:Sddc": {
+        "initialConfigurations.initialClusterConfigurations.networkConfiguration"
+        ".replicationVlanId": IDENTIFIER,
+        "replicationVlanId": IDENTIFIER,
+    },
+    "oci:Tenantmanagercontrolplane/childTenancy:ChildTenancy": {
+        "homeRegion": "the home region of a new, empty tenancy; no data is copied there",
+    },
+    "oci:oci/dbmulticloudOracleDbAwsKey:DbmulticloudOracleDbAwsKey": {
+        "targetRegion": "where the key lives in the other cloud (key locality judges keys)",
+    },
+    "oci:oci/dbmulticloudOracleDbAzureVault:DbmulticloudOracleDbAzureVault": {
+        "targetRegion": "where the vault lives in the other cloud (key locality judges keys)",
+    },
+    "oci:oci/dbmulticloudOracleDbGcpKeyRing:DbmulticloudOracleDbGcpKeyRing": {
+        "targetRegion": "where the key ring lives in the other cloud (key locality judges keys)",
+    },
     "aws:glue/catalogDatabase:CatalogDatabase": {
         "targetDatabase.region": "a resource link: metadata pointing at a catalog elsewhere",
     },
