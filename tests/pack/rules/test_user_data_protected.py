@@ -87,5 +87,83 @@ def test_only_user_data_is_held_to_it():
 
 
 def test_deletion_guard_properties_exist_in_the_sdk_schema():
-    for token, guard in DELETION_GUARDS.items():
-        assert has_property(token, str(guard.path[-1])), token
+    for token, guards in DELETION_GUARDS.items():
+        for guard in guards:
+            assert has_property(token, str(guard.path[-1])), token
+
+
+# The providers read inputs the way cty converts them to the schema's type: "true"/"1" are
+# true, "false"/"0" false, "0" is the number 0 and a bool is 1 or 0. `==` missed all of these.
+@pytest.mark.parametrize("value", ["false", "0", "FALSE", "no", "", 0, 1, None])
+def test_a_required_guard_is_on_only_when_the_provider_reads_true(value):
+    [message] = messages(with_props(RDS, deletionProtection=value))
+    assert "`deletionProtection`" in message
+
+
+@pytest.mark.parametrize("value", [True, "true", "1", "True"])
+def test_a_required_guard_read_as_true_passes(value):
+    assert messages(with_props(RDS, deletionProtection=value)) == []
+
+
+S3 = dataclasses.replace(RDS, type="aws:s3/bucketV2:BucketV2", props={"tags": RDS.props["tags"]})
+
+
+@pytest.mark.parametrize("value", [True, "true", "1", "T", "yes", 1])
+def test_a_forbidden_true_is_caught_in_every_encoding(value):
+    [message] = messages(with_props(S3, forceDestroy=value))
+    assert "`forceDestroy`" in message
+
+
+@pytest.mark.parametrize("value", [False, "false", "0", None])
+def test_a_forbidden_guard_read_as_false_passes(value):
+    assert messages(with_props(S3, forceDestroy=value)) == []
+
+
+SECRET = dataclasses.replace(
+    RDS, type="aws:secretsmanager/secret:Secret", props={"tags": RDS.props["tags"]}
+)
+
+
+@pytest.mark.parametrize("value", [0, "0", 0.0, "0.0", False, "seven"])
+def test_a_zero_recovery_window_in_any_encoding(value):
+    [message] = messages(with_props(SECRET, recoveryWindowInDays=value))
+    assert "`recoveryWindowInDays`" in message
+
+
+@pytest.mark.parametrize("value", [7, "30", None])
+def test_a_recovery_window_passes(value):
+    assert messages(with_props(SECRET, recoveryWindowInDays=value)) == []
+
+
+def tagged(token):
+    key = "freeformTags" if token.startswith("oci:") else "tags"
+    return {key: {"data-classification": "us-user-data"}}
+
+
+@pytest.mark.parametrize(
+    ("token", "props", "expected"),
+    [
+        ("aws:athena/database:Database", {"forceDestroy": "1"}, "`forceDestroy`"),
+        ("aws:dynamodb/tableReplica:TableReplica", {}, "not set"),
+        ("aws:qldb/ledger:Ledger", {"deletionProtection": "false"}, "`deletionProtection`"),
+        ("oci:Mysql/replica:Replica", {"isDeleteProtected": "0"}, "`isDeleteProtected`"),
+    ],
+)  # fmt: skip
+def test_more_services_deletion_protection(token, props, expected):
+    resource = dataclasses.replace(RDS, type=token, props={**tagged(token), **props})
+    found = messages(resource)
+    assert found and all(expected in m for m in found), found
+
+
+@pytest.mark.parametrize(
+    ("token", "props"),
+    [
+        ("aws:athena/database:Database", {"forceDestroy": "false"}),
+        ("aws:dynamodb/tableReplica:TableReplica", {"deletionProtectionEnabled": "true"}),
+        ("aws:qldb/ledger:Ledger", {}),
+        ("oci:Mysql/replica:Replica", {"isDeleteProtected": True}),
+    ],
+)
+def test_more_services_deletion_protection_on(token, props):
+    resource = dataclasses.replace(RDS, type=token, props={**tagged(token), **props})
+    assert messages(resource) == []

@@ -128,3 +128,36 @@ oci.mysql.MysqlDbSystem(
     freeform_tags=tags("us-user-data"),
     opts=protected,
 )
+
+# --- Deletion guards as the provider reads them: the engine passes what the program gave, and
+# the provider converts the strings "true"/"1" to true and "0" to the number 0.
+# violation: residency-user-data-protected
+aws.secretsmanager.Secret(
+    "api-tokens",
+    kms_key_id=key.arn,
+    recovery_window_in_days="0",
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# violation: residency-user-data-protected
+aws.qldb.Ledger(
+    "consents",
+    permissions_mode="STANDARD",
+    deletion_protection="false",
+    kms_key=key.arn,
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# ok: residency-user-data-protected
+aws.dynamodb.Table(
+    "preferences",
+    hash_key="account_id",
+    attributes=[{"name": "account_id", "type": "S"}],
+    billing_mode="PAY_PER_REQUEST",
+    deletion_protection_enabled="true",
+    server_side_encryption={"enabled": True, "kms_key_arn": key.arn},
+    tags=tags("us-user-data"),
+    opts=protected,
+)
