@@ -41,6 +41,8 @@ def allow(principal: Any, condition: dict[str, Any] | None = None, **extra: Any)
 
 GITHUB = "token.actions.githubusercontent.com"
 GITHUB_PROVIDER = f"arn:aws:iam::{OURS}:oidc-provider/{GITHUB}"
+EKS = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+EKS_PROVIDER = f"arn:aws:iam::{OURS}:oidc-provider/{EKS}"
 
 # (case id, document, expected kinds in order)
 CASES: list[tuple[str, Any, list[Kind]]] = [
@@ -56,8 +58,291 @@ CASES: list[tuple[str, Any, list[Kind]]] = [
         doc(allow({"AWS": [OURS, f"arn:aws:iam::{OTHER}:root"]})),
         [Kind.FOREIGN],
     ),
-    ("service-principal", doc(allow({"Service": "cloudtrail.amazonaws.com"})), []),
-    ("service-principal-china", doc(allow({"Service": "ec2.amazonaws.com.cn"})), []),
+    # Service principals in a resource policy need a source pin (the confused deputy).
+    (
+        "service-principal-unpinned",
+        doc(allow({"Service": "cloudtrail.amazonaws.com"})),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "service-principal-china-unpinned",
+        doc(allow({"Service": "ec2.amazonaws.com.cn"})),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "cloudfront-oac-pinned-by-distribution-arn",
+        doc(
+            allow(
+                {"Service": "cloudfront.amazonaws.com"},
+                {"StringEquals": {"AWS:SourceArn": f"arn:aws:cloudfront::{OURS}:distribution/E1"}},
+            )
+        ),
+        [],
+    ),
+    (
+        "cloudfront-oac-distribution-of-another-account",
+        doc(
+            allow(
+                {"Service": "cloudfront.amazonaws.com"},
+                {"StringEquals": {"AWS:SourceArn": f"arn:aws:cloudfront::{OTHER}:distribution/E1"}},
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "cloudfront-oac-any-distribution-of-any-account",
+        doc(
+            allow(
+                {"Service": "cloudfront.amazonaws.com"},
+                {"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::*:distribution/*"}},
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "server-access-logging-pinned-by-source-account",
+        doc(
+            allow(
+                {"Service": "logging.s3.amazonaws.com"},
+                {
+                    "ArnLike": {"aws:SourceArn": "arn:aws:s3:::source-bucket"},
+                    "StringEquals": {"aws:SourceAccount": OURS},
+                },
+                Action="s3:PutObject",
+            )
+        ),
+        [],
+    ),
+    (
+        "server-access-logging-pinned-by-one-literal-bucket",
+        doc(
+            allow(
+                {"Service": "logging.s3.amazonaws.com"},
+                {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::source-bucket"}},
+                Action="s3:PutObject",
+            )
+        ),
+        [],
+    ),
+    (
+        "server-access-logging-any-bucket",
+        doc(
+            allow(
+                {"Service": "logging.s3.amazonaws.com"},
+                {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::*"}},
+                Action="s3:PutObject",
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "service-pinned-by-source-org",
+        doc(allow({"Service": "config.amazonaws.com"}, {"StringEquals": {"aws:SourceOrgID": ORG}})),
+        [],
+    ),
+    (
+        "service-pin-with-ifexists-pins-nothing",
+        doc(
+            allow(
+                {"Service": "sns.amazonaws.com"},
+                {"StringEqualsIfExists": {"aws:SourceAccount": OURS}},
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "logs-key-policy-pinned-by-encryption-context",
+        doc(
+            allow(
+                {"Service": "logs.us-east-1.amazonaws.com"},
+                {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:us-east-1:{OURS}:*"
+                    }
+                },
+                Action=["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"],
+                Resource="*",
+            )
+        ),
+        [],
+    ),
+    (
+        "logs-key-policy-encryption-context-of-another-account",
+        doc(
+            allow(
+                {"Service": "logs.us-east-1.amazonaws.com"},
+                {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:us-east-1:{OTHER}:*"
+                    }
+                },
+                Action="kms:Decrypt*",
+                Resource="*",
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "encryption-context-does-not-pin-an-aws-principal",
+        doc(
+            allow(
+                {"AWS": "*"},
+                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:*:{OURS}:*"}},
+                Action="kms:Decrypt",
+            )
+        ),
+        [Kind.PUBLIC],
+    ),
+    (
+        "service-describing-the-key-needs-no-pin",
+        doc(allow({"Service": "cloudtrail.amazonaws.com"}, Action="kms:DescribeKey", Resource="*")),
+        [],
+    ),
+    (
+        "log-delivery-acl-check-needs-no-pin",
+        doc(allow({"Service": "delivery.logs.amazonaws.com"}, Action="s3:GetBucketAcl")),
+        [],
+    ),
+    (
+        "cloudfront-log-delivery-may-generate-data-keys",
+        doc(
+            allow(
+                {"Service": "delivery.logs.amazonaws.com"},
+                Action="kms:GenerateDataKey*",
+                Resource="*",
+            )
+        ),
+        [],
+    ),
+    (
+        "unpinned-service-may-not-decrypt",
+        doc(
+            allow(
+                {"Service": "delivery.logs.amazonaws.com"},
+                Action=["kms:GenerateDataKey*", "kms:Decrypt"],
+                Resource="*",
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "not-action-is-not-harmless",
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "NotAction": "kms:Decrypt",
+                    "Resource": "*",
+                }
+            ]
+        },
+        [Kind.UNPINNED_SERVICE],
+    ),
+    # The ALB access-log bucket policy, as AWS documents it (ELB User Guide,
+    # enable-access-logging.html): the region's ELB account, or the log-delivery service
+    # principal, may put objects under AWSLogs/<your account>/.
+    (
+        "alb-access-logs-elb-account",
+        doc(
+            allow(
+                {"AWS": "arn:aws:iam::127311923021:root"},
+                Action="s3:PutObject",
+                Resource=f"arn:aws:s3:::alb-logs/prefix/AWSLogs/{OURS}/*",
+            )
+        ),
+        [],
+    ),
+    (
+        "alb-access-logs-service-principal-no-prefix",
+        doc(
+            allow(
+                {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+                Action="s3:PutObject",
+                Resource=f"arn:aws:s3:::alb-logs/AWSLogs/{OURS}/*",
+            )
+        ),
+        [],
+    ),
+    (
+        "alb-access-logs-for-another-accounts-load-balancers",
+        doc(
+            allow(
+                {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+                Action="s3:PutObject",
+                Resource=f"arn:aws:s3:::alb-logs/AWSLogs/{OTHER}/*",
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "alb-access-logs-whole-bucket",
+        doc(
+            allow(
+                {"AWS": "arn:aws:iam::127311923021:root"},
+                Action="s3:PutObject",
+                Resource="arn:aws:s3:::alb-logs/*",
+            )
+        ),
+        [Kind.FOREIGN],
+    ),
+    (
+        "elb-account-may-not-read",
+        doc(
+            allow(
+                {"AWS": "arn:aws:iam::127311923021:root"},
+                Action=["s3:PutObject", "s3:GetObject"],
+                Resource=f"arn:aws:s3:::alb-logs/AWSLogs/{OURS}/*",
+            )
+        ),
+        [Kind.FOREIGN],
+    ),
+    (
+        "wildcard-before-the-account-is-not-scoped",
+        doc(
+            allow(
+                {"Service": "delivery.logs.amazonaws.com"},
+                Action="s3:PutObject",
+                Resource=f"arn:aws:s3:::alb-logs/*/AWSLogs/{OURS}/*",
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
+        "the-scoped-write-is-not-for-other-services",
+        doc(
+            allow(
+                {"Service": "cloudfront.amazonaws.com"},
+                Action="s3:PutObject",
+                Resource=f"arn:aws:s3:::alb-logs/AWSLogs/{OURS}/*",
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    # "Delegate access control to access points" (S3 User Guide).
+    (
+        "delegate-to-access-points-of-own-account",
+        doc(
+            allow(
+                {"AWS": "*"},
+                {"StringEquals": {"s3:DataAccessPointAccount": OURS}},
+                Action="*",
+                Resource=["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/*"],
+            )
+        ),
+        [],
+    ),
+    (
+        "delegate-to-access-points-of-another-account",
+        doc(
+            allow(
+                {"AWS": "*"},
+                {"StringEquals": {"s3:DataAccessPointAccount": OTHER}},
+                Action="*",
+            )
+        ),
+        [Kind.PUBLIC],
+    ),
     ("service-wildcard", doc(allow({"Service": "*"})), [Kind.PUBLIC]),
     ("bare-star", doc(allow("*")), [Kind.PUBLIC]),
     ("aws-star", doc(allow({"AWS": "*"})), [Kind.PUBLIC]),
@@ -180,6 +465,78 @@ CASES: list[tuple[str, Any, list[Kind]]] = [
     (
         "oidc-sub-bare-wildcard",
         doc(allow({"Federated": GITHUB_PROVIDER}, {"StringLike": {f"{GITHUB}:sub": "*"}})),
+        [Kind.FOREIGN],
+    ),
+    *(
+        (
+            f"github-sub-{sub}",
+            doc(allow({"Federated": GITHUB_PROVIDER}, {"StringLike": {f"{GITHUB}:sub": sub}})),
+            [Kind.FOREIGN],
+        )
+        for sub in ("repo:*", "repo:us/*", "repo:us/*:*", "repo:*/app:*", "repo:u?/app:*", "us/app")
+    ),
+    *(
+        (
+            f"github-sub-{sub}",
+            doc(allow({"Federated": GITHUB_PROVIDER}, {"StringLike": {f"{GITHUB}:sub": sub}})),
+            [],
+        )
+        for sub in ("repo:us/app:ref:refs/heads/main", "repo:us/app", "repo:us/app:environment:*")
+    ),
+    (
+        "github-one-loose-value-among-pinned-ones",
+        doc(
+            allow(
+                {"Federated": GITHUB_PROVIDER},
+                {"StringLike": {f"{GITHUB}:sub": ["repo:us/app:*", "repo:*"]}},
+            )
+        ),
+        [Kind.FOREIGN],
+    ),
+    (
+        "github-wildcard-audience",
+        doc(
+            allow(
+                {"Federated": GITHUB_PROVIDER},
+                {"StringLike": {f"{GITHUB}:sub": "repo:us/app:*", f"{GITHUB}:aud": "*"}},
+            )
+        ),
+        [Kind.FOREIGN],
+    ),
+    (
+        "github-literal-audience",
+        doc(
+            allow(
+                {"Federated": GITHUB_PROVIDER},
+                {
+                    "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                    "StringLike": {f"{GITHUB}:sub": "repo:us/app:*"},
+                },
+            )
+        ),
+        [],
+    ),
+    *(
+        (
+            f"eks-sub-{sub}",
+            doc(allow({"Federated": EKS_PROVIDER}, {"StringLike": {f"{EKS}:sub": sub}})),
+            expected,
+        )
+        for sub, expected in (
+            ("system:serviceaccount:payments:api", []),
+            ("system:serviceaccount:payments:*", []),
+            ("system:*", [Kind.FOREIGN]),
+            ("*:serviceaccount:payments:api", [Kind.FOREIGN]),
+        )
+    ),
+    (
+        "cognito-wildcard-aud",
+        doc(
+            allow(
+                {"Federated": "cognito-identity.amazonaws.com"},
+                {"StringLike": {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}},
+            )
+        ),
         [Kind.FOREIGN],
     ),
     ("google", doc(allow({"Federated": "accounts.google.com"})), [Kind.FOREIGN]),
@@ -323,3 +680,22 @@ def test_single_principal_verdict(principal: str, expected: Kind | None) -> None
 )
 def test_account_of(value: str, account: str | None) -> None:
     assert account_of(value) == account
+
+
+def test_a_trust_policy_needs_no_source_pin_for_a_service() -> None:
+    # A service assumes a role only when a principal of the role's own account passes it.
+    lambda_trust = doc(allow({"Service": "lambda.amazonaws.com"}, Action="sts:AssumeRole"))
+    assert foreign_access(lambda_trust, TRUST, trust_policy=True) == []
+    [finding] = foreign_access(lambda_trust, TRUST)
+    assert finding.kind is Kind.UNPINNED_SERVICE and "confused deputy" in finding.detail
+
+
+def test_unknown_service_pin_is_unknown_not_unpinned() -> None:
+    document = doc(
+        allow(
+            {"Service": "cloudfront.amazonaws.com"},
+            {"StringEquals": {"aws:SourceArn": UNKNOWN_STRING_VALUE}},
+        )
+    )
+    wrapped = unknown_checking_proxy({"policy": document})
+    assert [f.kind for f in foreign_access(get(wrapped, "policy"), TRUST)] == [Kind.UNKNOWN]

@@ -128,6 +128,7 @@ TOPIC_POLICY = {
             "Principal": {"Service": "events.amazonaws.com"},
             "Action": "sns:Publish",
             "Resource": "*",
+            "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:events:us-east-1:{OURS}:rule/*"}},
         }
     ]
 }
@@ -154,8 +155,14 @@ def test_resource_policies_of_every_kind(resource_type: str, field: str) -> None
     assert run(compliant) == []
     foreign = json.loads(json.dumps(TOPIC_POLICY))
     foreign["Statement"][0]["Principal"] = {"AWS": OTHER}
+    del foreign["Statement"][0]["Condition"]
     [message] = run(Resource(resource_type, "r", {field: json.dumps(foreign)}, AWS))
     assert f"`{field}`" in message and OTHER in message
+    unpinned = json.loads(json.dumps(TOPIC_POLICY))
+    del unpinned["Statement"][0]["Condition"]
+    [message] = run(Resource(resource_type, "r", {field: json.dumps(unpinned)}, AWS))
+    assert "'events.amazonaws.com'" in message and "confused deputy" in message
+    assert "aws:SourceAccount" in message.split("Fix:")[1]
 
 
 def test_nested_policy_field() -> None:
@@ -190,6 +197,28 @@ LAMBDA_PERMISSION = {
         ({"principal": "*"}, 0),  # pinned by sourceAccount
         ({"principal": "*", "sourceAccount": None, "principalOrgId": ORG}, 1),  # org not trusted
         ({"principal": f"arn:aws:iam::{OTHER}:role/x", "sourceAccount": OTHER}, 1),
+        # A service principal needs its source pinned (the confused deputy).
+        ({"sourceAccount": None}, 1),
+        ({"sourceAccount": OTHER}, 1),
+        ({"sourceAccount": None, "sourceArn": "arn:aws:s3:::uploads"}, 0),
+        ({"sourceAccount": None, "sourceArn": "arn:aws:s3:::*"}, 1),
+        (
+            {
+                "principal": "events.amazonaws.com",
+                "sourceAccount": None,
+                "sourceArn": f"arn:aws:events:us-east-1:{OURS}:rule/nightly",
+            },
+            0,
+        ),
+        (
+            {
+                "principal": "events.amazonaws.com",
+                "sourceAccount": None,
+                "sourceArn": f"arn:aws:events:us-east-1:{OTHER}:rule/nightly",
+            },
+            1,
+        ),
+        ({"principal": "apigateway.amazonaws.com", "sourceAccount": None, "principalOrgId": ORG}, 1),
     ],
 )
 def test_lambda_permission(change: dict[str, Any], violations: int) -> None:

@@ -10,13 +10,24 @@ accounts can reach the data, so the pack reports:
   ``aws:SourceAccount`` ... see :data:`PINNING_CONDITION_KEYS`);
 - ``NotPrincipal`` with ``Allow`` (everyone except a few);
 - federated principals whose identities are not the company's: public web-identity providers, an
-  OIDC provider without a ``sub`` condition, Cognito without an ``aud`` condition;
+  OIDC provider whose ``sub`` condition does not name the workload literally (GitHub Actions:
+  ``repo:<org>/<repo>`` with no wildcard in either part), Cognito without a literal ``aud``
+  (identity pool) condition;
+- a service principal (``cloudfront.amazonaws.com``, ``logging.s3.amazonaws.com``,
+  ``delivery.logs.amazonaws.com`` ...) in a resource policy with no source pin: AWS services act
+  for every AWS account, so AWS documents ``aws:SourceArn`` / ``aws:SourceAccount`` (or
+  ``aws:SourceOrgID`` / ``aws:SourceOrgPaths``) as the guard against the cross-service confused
+  deputy (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). Documented
+  alternatives count too: a KMS ``kms:EncryptionContext:aws:<service>:arn`` pin, and for log
+  delivery a write-only grant scoped to ``.../AWSLogs/<trusted account>/`` (the ELB access-log
+  policy). Grants that disclose nothing (describe the key, read the bucket ACL or location,
+  generate data keys or encrypt) need no pin. Role trust policies are exempt: a service assumes
+  a role only when a principal of the role's own account passes it (``iam:PassRole``);
 - principals the pack cannot attribute to an account (canonical users, unique ids): fail closed;
 - a document it cannot parse: fail closed;
 - a deciding value that is unknown (preview): :data:`Kind.UNKNOWN`, for the rule to handle.
 
-Service principals (``*.amazonaws.com``) are AWS itself and are not foreign. Deny statements
-restrict access and never grant it, so they are not reported.
+Deny statements restrict access and never grant it, so they are not reported.
 
 ARN and organization strings are parsed with ``policyuniverse`` (Netflix); the statement
 structure is walked here because the verdict depends on the principal's category (AWS, Service,
@@ -27,7 +38,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
@@ -43,6 +54,7 @@ class Kind(StrEnum):
     PUBLIC = "public-principal"
     NOT_PRINCIPAL = "not-principal"
     UNVERIFIABLE = "unverifiable-principal"
+    UNPINNED_SERVICE = "unpinned-service-principal"
     UNPARSEABLE = "unparseable-policy"
     UNKNOWN = "unknown-value"
 
@@ -90,7 +102,73 @@ PINNING_CONDITION_KEYS: Final[Mapping[str, str]] = {
     "aws:sourceowner": "account",
     "aws:sourcearn": "arn",
     "kms:calleraccount": "account",
+    # "Delegate access control to access points": the bucket lets in only requests made through
+    # access points of this account, whose own policies then decide (S3 User Guide,
+    # access-points-policies.html#access-points-delegating-control).
+    "s3:dataaccesspointaccount": "account",
+    "s3:dataaccesspointarn": "arn",
 }
+
+# Pins that restrict what a *service* principal acts for, besides the keys above: the KMS
+# encryption context that AWS services set to the ARN of the resource they encrypt for (the
+# CloudWatch Logs and CloudTrail key policies in the KMS and CloudTrail guides).
+_SERVICE_PIN_KEY = re.compile(r"^kms:encryptioncontext:aws:[a-z0-9-]+:arn$")
+
+# Actions that disclose nothing of the resource: a service principal may hold them unpinned (AWS
+# documents them without a condition: "Allow CloudTrail to describe key", the log-delivery
+# "AclCheck" statements, CloudFront's "Allow CloudFront to use the key to deliver logs").
+_DISCLOSES_NOTHING: Final = frozenset(
+    {
+        "kms:describekey",
+        "kms:encrypt",
+        "kms:generatedatakey",
+        "kms:generatedatakey*",
+        "kms:generatedatakeywithoutplaintext",
+        "s3:getbucketacl",
+        "s3:getbucketlocation",
+    }
+)
+
+# Elastic Load Balancing's log-delivery principals: the per-region ELB accounts, and the service
+# principals of newer regions and Outposts ("Enable access logs for your Application Load
+# Balancer", ELB User Guide, enable-access-logging.html, "Attach a policy to your S3 bucket").
+# With the log-delivery service principal they write-only into .../AWSLogs/<account>/, where
+# <account> is the account whose load balancers' logs land there.
+ELB_LOG_DELIVERY_ACCOUNTS: Final[Mapping[str, str]] = {
+    "127311923021": "us-east-1",
+    "033677994240": "us-east-2",
+    "027434742980": "us-west-1",
+    "797873946194": "us-west-2",
+    "098369216593": "af-south-1",
+    "985666609251": "ca-central-1",
+    "054676820928": "eu-central-1",
+    "156460612806": "eu-west-1",
+    "652711504416": "eu-west-2",
+    "635631232127": "eu-south-1",
+    "009996457667": "eu-west-3",
+    "897822967062": "eu-north-1",
+    "754344448648": "ap-east-1",
+    "582318560864": "ap-northeast-1",
+    "600734575887": "ap-northeast-2",
+    "383597477331": "ap-northeast-3",
+    "114774131450": "ap-southeast-1",
+    "783225319266": "ap-southeast-2",
+    "718504428378": "ap-south-1",
+    "076674570225": "me-south-1",
+    "507241528517": "sa-east-1",
+    "048591011584": "us-gov-west-1",
+    "190560391635": "us-gov-east-1",
+}
+LOG_DELIVERY_SERVICES: Final = frozenset(
+    {
+        "logdelivery.elasticloadbalancing.amazonaws.com",
+        "logdelivery.elb.amazonaws.com",
+        "delivery.logs.amazonaws.com",
+    }
+)
+_LOG_WRITE_ACTIONS: Final = frozenset({"s3:putobject"})
+# An object ARN under <bucket>/[<prefix>/]AWSLogs/<account>/, with no wildcard before the account.
+_AWSLOGS_OBJECT = re.compile(r"^arn:[a-z-]+:s3:::[^/*?]+/(?:[^*?]*/)?AWSLogs/(\d{12})/")
 
 # Positive matching operators. ``...IfExists`` and ``ForAllValues:`` are deliberately absent:
 # both also match when the key is missing from the request, so they pin nothing.
@@ -138,11 +216,15 @@ def _mark_unknowns(value: Any) -> Any:
     return value
 
 
-def foreign_access(document: Any, trust: Trust) -> list[PolicyFinding]:
+def foreign_access(
+    document: Any, trust: Trust, *, trust_policy: bool = False
+) -> list[PolicyFinding]:
     """Every way ``document`` grants access to a principal outside ``trust``.
 
     ``document`` is a policy as the engine sends it: a JSON string, an object, or unknown.
-    An empty or absent document (``None`` / ``""``) grants nothing. Never raises.
+    ``trust_policy`` says it is a role's trust policy (service principals need no source pin
+    there, see the module docstring). An empty or absent document (``None`` / ``""``) grants
+    nothing. Never raises.
     """
     if document is None or (isinstance(document, str) and not document.strip()):
         return []
@@ -167,7 +249,7 @@ def foreign_access(document: Any, trust: Trust) -> list[PolicyFinding]:
         ]
     findings: list[PolicyFinding] = []
     for index, statement in enumerate(statements):
-        findings.extend(_statement_findings(index, statement, trust))
+        findings.extend(_statement_findings(index, statement, trust, trust_policy))
     return findings
 
 
@@ -178,7 +260,21 @@ def _label(index: int, statement: Any) -> str:
     return f"statement #{index + 1}"
 
 
-def _statement_findings(index: int, statement: Any, trust: Trust) -> list[PolicyFinding]:
+@dataclass(frozen=True)
+class _Statement:
+    """What the verdict on one principal of an Allow statement depends on."""
+
+    label: str
+    condition: Any
+    actions: Any  # the Action element (None when the statement uses NotAction)
+    resources: Any  # the Resource element (None when it uses NotResource)
+    trust_policy: bool
+    pin: _Pin
+
+
+def _statement_findings(
+    index: int, statement: Any, trust: Trust, trust_policy: bool
+) -> list[PolicyFinding]:
     label = _label(index, statement)
     if statement is UNKNOWN:
         return [PolicyFinding(Kind.UNKNOWN, label, "the statement is unknown")]
@@ -205,10 +301,17 @@ def _statement_findings(index: int, statement: Any, trust: Trust) -> list[Policy
         # An identity policy: it grants the identity it is attached to, no one else.
         return []
     condition = statement.get("Condition")
-    pin = _pin(condition, trust)
+    context = _Statement(
+        label=label,
+        condition=condition,
+        actions=None if "NotAction" in statement else statement.get("Action"),
+        resources=None if "NotResource" in statement else statement.get("Resource"),
+        trust_policy=trust_policy,
+        pin=_pin(condition, trust),
+    )
     findings: list[PolicyFinding] = []
     for category, value in _principals(statement["Principal"]):
-        finding = _judge(label, category, value, pin, condition, trust)
+        finding = _judge(context, category, value, trust)
         if finding is not None:
             findings.append(finding)
     return findings
@@ -222,16 +325,22 @@ class _Pin:
     unknown: bool = False
 
 
-def _pin(condition: Any, trust: Trust) -> _Pin:
+def _pin(condition: Any, trust: Trust, extra_keys: re.Pattern[str] | None = None) -> _Pin:
+    """``extra_keys``: more condition keys (read as ARNs) that pin, for service principals."""
     if condition is UNKNOWN:
         return _Pin(False, unknown=True)
     if not isinstance(condition, Mapping):
         return _Pin(False)
     clauses, unknown = _positive_clauses(condition)
     for key, values in clauses:
-        how = PINNING_CONDITION_KEYS.get(str(key).lower())
+        lowered = str(key).lower()
+        how = PINNING_CONDITION_KEYS.get(lowered)
+        if how is None and extra_keys is not None and extra_keys.match(lowered):
+            how = "arn"
         if how is None:
             continue
+        if lowered == "aws:sourcearn":
+            how = "source-arn"
         verdict = _trusted_values(how, values, trust)
         if verdict is True:
             return _Pin(True)
@@ -275,11 +384,26 @@ def _trusted_value(how: str, value: str, trust: Trust) -> bool:
         return value in trust.accounts
     if how == "arn":
         return _arn_account(value) in trust.accounts
+    if how == "source-arn":
+        return _arn_account(value) in trust.accounts or _names_one_s3_bucket(value)
     if how == "organization":
         return value in trust.organizations
     # organization-path: o-xxxx/r-xxxx/ou-.../ ; the organization must be a trusted literal.
     org = Organization(value)
     return not org.error and org.organization in trust.organizations
+
+
+def _names_one_s3_bucket(value: str) -> bool:
+    """An S3 ARN with no wildcard: S3 ARNs carry no account, but a bucket name is unique, so a
+    literal one names a single bucket (the source of S3 event notifications and access logs)."""
+    arn = ARN(value)
+    return (
+        not arn.error
+        and arn.tech == "s3"
+        and not arn.account_number
+        and bool(arn.name)
+        and not any(c in value for c in "*?$")
+    )
 
 
 def _arn_account(value: str) -> str | None:
@@ -312,9 +436,9 @@ def _principals(principal: Any) -> Iterable[tuple[str, Any]]:
             yield category, value
 
 
-def _judge(
-    label: str, category: str, value: Any, pin: _Pin, condition: Any, trust: Trust
-) -> PolicyFinding | None:
+def _judge(statement: _Statement, category: str, value: Any, trust: Trust) -> PolicyFinding | None:
+    label, pin = statement.label, statement.pin
+
     def finding(kind: Kind, detail: str) -> PolicyFinding:
         return PolicyFinding(kind, label, detail, principal=_show(value))
 
@@ -327,38 +451,17 @@ def _judge(
     if not isinstance(value, str) or category == "":
         return finding(Kind.UNPARSEABLE, f"Principal entry {_show(value)} is not understood")
     if category == "AWS":
-        if value == "*":
-            return _public(label, value, pin)
-        if _ACCOUNT_ID.match(value):
-            account: str | None = value
-        else:
-            arn = ARN(value)
-            if not arn.error and arn.account_number == "cloudfront":
-                return None  # CloudFront origin access identity: AWS's own, not an account
-            if arn.error or arn.service:
-                if pin.pinned:
-                    return None
-                return finding(
-                    Kind.UNVERIFIABLE,
-                    f"principal {value!r} cannot be attributed to an account (unique id or "
-                    "malformed ARN); name the role or account by ARN",
-                )
-            account = _arn_account(value)
-            if account is None:
-                return _public(label, value, pin)
-        if account in trust.accounts or pin.pinned:
-            return None
-        return finding(Kind.FOREIGN, f"grants account {account} ({value!r}), which is not trusted")
+        return _judge_aws(statement, value, trust)
     if category == "Service":
         if _SERVICE.match(value):
-            return None
+            return _judge_service(statement, value, trust)
         if pin.pinned:
             return None
         if "*" in value:
             return _public(label, value, pin)
         return finding(Kind.UNVERIFIABLE, f"service principal {value!r} is not an AWS service")
     if category == "Federated":
-        return _judge_federated(label, value, pin, condition, trust)
+        return _judge_federated(label, value, statement.condition, trust)
     # CanonicalUser: an S3 canonical id does not say which account it belongs to.
     if pin.pinned:
         return None
@@ -366,6 +469,122 @@ def _judge(
         Kind.UNVERIFIABLE,
         f"canonical user {value!r} cannot be attributed to a trusted account; grant by account ARN",
     )
+
+
+def _judge_aws(statement: _Statement, value: str, trust: Trust) -> PolicyFinding | None:
+    label, pin = statement.label, statement.pin
+
+    def finding(kind: Kind, detail: str) -> PolicyFinding:
+        return PolicyFinding(kind, label, detail, principal=_show(value))
+
+    if value == "*":
+        return _public(label, value, pin)
+    if _ACCOUNT_ID.match(value):
+        account: str | None = value
+    else:
+        arn = ARN(value)
+        if not arn.error and arn.account_number == "cloudfront":
+            return None  # CloudFront origin access identity: AWS's own, not an account
+        if arn.error or arn.service:
+            if pin.pinned:
+                return None
+            return finding(
+                Kind.UNVERIFIABLE,
+                f"principal {value!r} cannot be attributed to an account (unique id or "
+                "malformed ARN); name the role or account by ARN",
+            )
+        account = _arn_account(value)
+        if account is None:
+            return _public(label, value, pin)
+    if account in trust.accounts or pin.pinned:
+        return None
+    if account is not None and account in ELB_LOG_DELIVERY_ACCOUNTS:
+        scoped = _log_delivery_write(statement, trust)
+        if scoped is True:
+            return None
+        if scoped is UNKNOWN:
+            return finding(
+                Kind.UNKNOWN, "the Action or Resource of an ELB log-delivery grant is unknown"
+            )
+        return finding(
+            Kind.FOREIGN,
+            f"grants account {account} (Elastic Load Balancing's log delivery in "
+            f"{ELB_LOG_DELIVERY_ACCOUNTS[account]}) more than `s3:PutObject` on "
+            "`<bucket>/[<prefix>/]AWSLogs/<trusted account>/*`, the grant AWS documents for "
+            "access logs",
+        )
+    return finding(Kind.FOREIGN, f"grants account {account} ({value!r}), which is not trusted")
+
+
+def _judge_service(statement: _Statement, value: str, trust: Trust) -> PolicyFinding | None:
+    """A service principal in a resource policy needs a source pin (the confused deputy)."""
+    if statement.trust_policy or statement.pin.pinned:
+        return None
+    service_pin = _pin(statement.condition, trust, _SERVICE_PIN_KEY)
+    if service_pin.pinned or _discloses_nothing(statement.actions) is True:
+        return None
+    scoped: bool | Any = False
+    if value in LOG_DELIVERY_SERVICES:
+        scoped = _log_delivery_write(statement, trust)
+        if scoped is True:
+            return None
+    if service_pin.unknown or scoped is UNKNOWN or _discloses_nothing(statement.actions) is UNKNOWN:
+        return PolicyFinding(
+            Kind.UNKNOWN,
+            statement.label,
+            f"whether the grant to service principal {value!r} is pinned to a trusted source "
+            "hinges on a value that is unknown",
+            principal=repr(value),
+        )
+    return PolicyFinding(
+        Kind.UNPINNED_SERVICE,
+        statement.label,
+        f"grants service principal {value!r} with no aws:SourceArn / aws:SourceAccount (or "
+        "aws:SourceOrgID / aws:SourceOrgPaths) condition pinned to a trusted account, so the "
+        "service can use it for resources of any AWS account (the cross-service confused deputy)",
+        principal=repr(value),
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _discloses_nothing(actions: Any) -> bool | Any:
+    """True if every action of the statement is one that reveals no data (see the table)."""
+    if actions is None:
+        return False
+    if actions is UNKNOWN:
+        return UNKNOWN
+    items = _as_list(actions)
+    if any(item is UNKNOWN for item in items):
+        return UNKNOWN
+    return bool(items) and all(
+        isinstance(item, str) and item.lower() in _DISCLOSES_NOTHING for item in items
+    )
+
+
+def _log_delivery_write(statement: _Statement, trust: Trust) -> bool | Any:
+    """True if the statement only lets log delivery write objects under
+    ``AWSLogs/<trusted account>/``: ELB writes a load balancer's logs under its owner's account
+    id, so the path decides whose logs land there."""
+    actions, resources = statement.actions, statement.resources
+    if actions is UNKNOWN or resources is UNKNOWN:
+        return UNKNOWN
+    if actions is None or resources is None:
+        return False
+    action_items, resource_items = _as_list(actions), _as_list(resources)
+    if any(item is UNKNOWN for item in action_items + resource_items):
+        return UNKNOWN
+    if not action_items or not resource_items:
+        return False
+    if not all(isinstance(a, str) and a.lower() in _LOG_WRITE_ACTIONS for a in action_items):
+        return False
+    for resource in resource_items:
+        match = _AWSLOGS_OBJECT.match(resource) if isinstance(resource, str) else None
+        if match is None or match.group(1) not in trust.accounts:
+            return False
+    return True
 
 
 def _public(label: str, value: Any, pin: _Pin) -> PolicyFinding | None:
@@ -387,9 +606,7 @@ def _public(label: str, value: Any, pin: _Pin) -> PolicyFinding | None:
     )
 
 
-def _judge_federated(
-    label: str, value: str, pin: _Pin, condition: Any, trust: Trust
-) -> PolicyFinding | None:
+def _judge_federated(label: str, value: str, condition: Any, trust: Trust) -> PolicyFinding | None:
     def finding(kind: Kind, detail: str) -> PolicyFinding:
         return PolicyFinding(kind, label, detail, principal=value)
 
@@ -399,7 +616,7 @@ def _judge_federated(
             f"federated principal {value!r} admits any user of a public identity provider",
         )
     if value == _COGNITO:
-        verdict = _has_literal_condition(condition, f"{_COGNITO}:aud")
+        verdict = _pinned_condition(condition, f"{_COGNITO}:aud", _literal)
         if verdict is True:
             return None
         if verdict is UNKNOWN:
@@ -407,7 +624,8 @@ def _judge_federated(
         return finding(
             Kind.FOREIGN,
             "federated principal cognito-identity.amazonaws.com without a "
-            "cognito-identity.amazonaws.com:aud condition admits every identity pool",
+            "cognito-identity.amazonaws.com:aud condition naming the identity pool literally "
+            "(no wildcard) admits every identity pool",
         )
     arn = ARN(value)
     account = _arn_account(value)
@@ -421,21 +639,71 @@ def _judge_federated(
     name = arn.name or ""
     if name.startswith("oidc-provider/"):
         issuer = name.removeprefix("oidc-provider/")
-        verdict = _has_literal_condition(condition, f"{issuer}:sub")
+        pinned_subject = _github_subject if issuer == _GITHUB_ACTIONS else _oidc_subject
+        verdict = _pinned_condition(condition, f"{issuer}:sub", pinned_subject)
         if verdict is True:
-            return None
+            audience = _audience_condition(condition, f"{issuer}:aud")
+            if audience is not False:
+                return (
+                    None
+                    if audience is True
+                    else finding(Kind.UNKNOWN, f"the {issuer}:aud condition is unknown")
+                )
+            return finding(
+                Kind.FOREIGN,
+                f"OIDC provider {issuer!r}: the {issuer}:aud condition has a wildcard, so it "
+                "admits tokens issued for any audience",
+            )
         if verdict is UNKNOWN:
             return finding(Kind.UNKNOWN, f"the {issuer}:sub condition is unknown")
         return finding(
-            Kind.FOREIGN,
-            f"OIDC provider {issuer!r} without a {issuer}:sub condition admits every identity "
-            "the issuer signs for, including other organizations' workloads",
+            Kind.FOREIGN, f"OIDC provider {issuer!r} {_SUBJECT_RULES.get(issuer, _OIDC_RULE)}"
         )
     return None
 
 
-def _has_literal_condition(condition: Any, key: str) -> bool | Any:
-    """True if a positive operator tests ``key`` against values that are not bare wildcards."""
+_GITHUB_ACTIONS: Final = "token.actions.githubusercontent.com"
+_GITHUB_SUBJECT = re.compile(r"^repo:(?P<org>[^/:]+)/(?P<repo>[^/:]+)(?::.*)?$")
+_OIDC_RULE: Final = (
+    "without a sub condition that names the workload literally (a wildcard only in the last "
+    "`:`-separated part, after at least two literal parts) admits identities the issuer "
+    "signs for other tenants"
+)
+_SUBJECT_RULES: Final[Mapping[str, str]] = {
+    _GITHUB_ACTIONS: (
+        f"without a {_GITHUB_ACTIONS}:sub condition of the form `repo:<org>/<repo>:...` with "
+        "no wildcard in <org> or <repo> admits the workflows of other repositories, including "
+        "other organizations'"
+    ),
+}
+
+
+def _has_wildcard(text: str) -> bool:
+    return "*" in text or "?" in text or "${" in text
+
+
+def _literal(value: str) -> bool:
+    return bool(value) and not _has_wildcard(value)
+
+
+def _github_subject(value: str) -> bool:
+    """``repo:<org>/<repo>[:...]`` with both names literal; what follows may be a wildcard
+    (any branch, environment or event of that one repository)."""
+    match = _GITHUB_SUBJECT.match(value)
+    return match is not None and _literal(match["org"]) and _literal(match["repo"])
+
+
+def _oidc_subject(value: str) -> bool:
+    """Another issuer's subject (EKS ``system:serviceaccount:<ns>:<sa>``, GitLab
+    ``project_path:<group>/<project>:...``, Terraform Cloud ``organization:<org>:project:...``):
+    literal, or a wildcard only in its last ``:``-part after at least two literal parts (the
+    issuer's tenant: namespace kind and name, group and project, organization)."""
+    parts = value.split(":")
+    return all(_literal(part) for part in parts[:-1]) and (_literal(parts[-1]) or len(parts) >= 3)
+
+
+def _pinned_condition(condition: Any, key: str, pinned: Callable[[str], bool]) -> bool | Any:
+    """True if a positive operator tests ``key`` and every value it allows is ``pinned``."""
     if condition is UNKNOWN:
         return UNKNOWN
     if not isinstance(condition, Mapping):
@@ -444,13 +712,42 @@ def _has_literal_condition(condition: Any, key: str) -> bool | Any:
     for clause_key, values in clauses:
         if str(clause_key).lower() != key.lower():
             continue
-        items = values if isinstance(values, list) else [values]
+        items = _as_list(values)
         if any(item is UNKNOWN for item in items):
             unknown = True
             continue
-        if items and all(isinstance(i, str) and i.strip("*?") for i in items):
+        if items and all(isinstance(i, str) and pinned(i) for i in items):
             return True
     return UNKNOWN if unknown else False
+
+
+def _audience_condition(condition: Any, key: str) -> bool | Any:
+    """False if a positive operator tests ``key`` with a wildcard value; IAM itself checks the
+    token's audience against the provider's client ids, so an absent aud condition is fine."""
+    if not isinstance(condition, Mapping):
+        return True
+    clauses, _ = _positive_clauses(condition)
+    verdict: bool | Any = True
+    for clause_key, values in clauses:
+        if str(clause_key).lower() != key.lower():
+            continue
+        for item in _as_list(values):
+            if item is UNKNOWN:
+                verdict = UNKNOWN
+            elif not isinstance(item, str) or not _literal(item):
+                return False
+    return verdict
+
+
+def is_service_principal(value: Any) -> bool:
+    """An AWS service principal (``s3.amazonaws.com``, ``events.amazonaws.com`` ...)."""
+    return isinstance(value, str) and _SERVICE.match(value) is not None
+
+
+def source_arn_is_trusted(value: str, trust: Trust) -> bool:
+    """A source ARN (``aws:SourceArn``, Lambda's ``sourceArn``) of a trusted account, or one
+    literal S3 bucket (S3 ARNs carry no account)."""
+    return _trusted_value("source-arn", value, trust)
 
 
 def principal_verdict(value: Any, trust: Trust) -> Kind | None:
@@ -505,7 +802,9 @@ __all__ = [
     "Trust",
     "account_of",
     "foreign_access",
+    "is_service_principal",
     "organization_of_arn",
     "parse_document",
     "principal_verdict",
+    "source_arn_is_trusted",
 ]

@@ -38,7 +38,9 @@ from residency_pack.engine.iam_policy import (
     Trust,
     account_of,
     foreign_access,
+    is_service_principal,
     principal_verdict,
+    source_arn_is_trusted,
 )
 from residency_pack.engine.oci_statements import Kind as OciKind
 from residency_pack.engine.oci_statements import foreign_tenancy_grants
@@ -147,13 +149,19 @@ class PrincipalGrant:
     fields: tuple[str, ...]  # inputs holding one principal or a list of them
     organization_pins: tuple[str, ...] = ()  # inputs that restrict the grant to an org id
     account_pins: tuple[str, ...] = ()  # inputs that restrict the grant to an account id
+    # Inputs that restrict a service principal to one source resource (its ARN): the pin AWS
+    # documents against the confused deputy (Lambda: `sourceArn`).
+    source_arn_pins: tuple[str, ...] = ()
     # Input values that mean "no principal outside the account" rather than a principal.
     benign: frozenset[str] = frozenset()
 
 
 PRINCIPAL_FIELDS: Final[Mapping[str, PrincipalGrant]] = {
     "aws:lambda/permission:Permission": PrincipalGrant(
-        ("principal",), organization_pins=("principalOrgId",), account_pins=("sourceAccount",)
+        ("principal",),
+        organization_pins=("principalOrgId",),
+        account_pins=("sourceAccount",),
+        source_arn_pins=("sourceArn",),
     ),
     "aws:lambda/layerVersionPermission:LayerVersionPermission": PrincipalGrant(
         ("principal",), organization_pins=("organizationId",)
@@ -248,14 +256,31 @@ def _trusted_hint(trust: Trust) -> str:
     return f" Trusted accounts: {', '.join(sorted(trust.accounts))}."
 
 
+SERVICE_PIN_FIX: Final = (
+    "add a condition to the statement that pins the service to your own resources, as AWS "
+    "documents for the confused deputy: `StringEquals` `aws:SourceAccount` = a trusted account "
+    "id, and/or `ArnLike` `aws:SourceArn` = the ARN of the source resource (distribution, "
+    "bucket, trail, log group ...) in a trusted account; `aws:SourceOrgID` = a trusted "
+    "organization also pins."
+)
+
+# Role trust policies: a service principal there needs no source pin (iam:PassRole, see
+# engine/iam_policy.py).
+TRUST_POLICY_FIELDS: Final = frozenset({("aws:iam/role:Role", "assumeRolePolicy")})
+
+
 def _document_findings(ctx: ResourceContext, field: str, trust: Trust) -> Iterator[Finding]:
     # A dotted field is a path into a nested input (details.policy).
-    for finding in foreign_access(get(ctx.props, *field.split(".")), trust):
+    document = get(ctx.props, *field.split("."))
+    trust_policy = (ctx.type, field) in TRUST_POLICY_FIELDS
+    for finding in foreign_access(document, trust, trust_policy=trust_policy):
         what = f"`{field}` {finding.message}."
         if finding.kind is Kind.UNKNOWN:
             yield unknown_finding(what)
         elif finding.kind in (Kind.FOREIGN, Kind.UNVERIFIABLE):
             yield Finding(what + _trusted_hint(trust))
+        elif finding.kind is Kind.UNPINNED_SERVICE:
+            yield Finding(what + _trusted_hint(trust), fix=SERVICE_PIN_FIX)
         else:
             yield Finding(what)
 
@@ -280,9 +305,26 @@ def _pinned(ctx: ResourceContext, grant: PrincipalGrant, trust: Trust) -> bool |
     return UNKNOWN if unknown else False
 
 
+def _source_pinned(ctx: ResourceContext, grant: PrincipalGrant, trust: Trust) -> bool | Any:
+    """Whether a service principal's grant names its source: a trusted org or account pin, or
+    a source ARN of a trusted account (or one literal S3 bucket, whose ARN has no account)."""
+    pinned = _pinned(ctx, grant, trust)
+    if pinned is True:
+        return True
+    unknown = pinned is UNKNOWN
+    for prop in grant.source_arn_pins:
+        value = ctx.props.get(prop)
+        if value is UNKNOWN:
+            unknown = True
+        elif isinstance(value, str) and source_arn_is_trusted(value, trust):
+            return True
+    return UNKNOWN if unknown else False
+
+
 def _grant_findings(ctx: ResourceContext, grant: PrincipalGrant, trust: Trust) -> Iterator[Finding]:
     pinned = _pinned(ctx, grant, trust)
     for field in grant.fields:
+        yield from _service_grant_findings(ctx, grant, field, trust)
         raw = ctx.props.get(field)
         if raw is UNKNOWN:
             if pinned is not True:
@@ -311,6 +353,35 @@ def _grant_findings(ctx: ResourceContext, grant: PrincipalGrant, trust: Trust) -
                 yield Finding(
                     f"`{field}` grants {shown}, which cannot be attributed to a trusted account."
                 )
+
+
+def _service_grant_findings(
+    ctx: ResourceContext, grant: PrincipalGrant, field: str, trust: Trust
+) -> Iterator[Finding]:
+    """A service principal granted with no source pin (the confused deputy): a resource of any
+    account can make the service use the grant."""
+    services = [v for v in _values(ctx.props.get(field)) if is_service_principal(v)]
+    if not services or not grant.source_arn_pins:
+        return
+    pinned = _source_pinned(ctx, grant, trust)
+    if pinned is True:
+        return
+    pins = ", ".join(f"`{p}`" for p in (*grant.source_arn_pins, *grant.account_pins))
+    message = (
+        f"`{field}` grants service principal {services[0]!r} with no {pins} naming a resource "
+        "or account that is trusted, so the service can use the grant for resources of any AWS "
+        "account (the cross-service confused deputy)."
+    )
+    if pinned is UNKNOWN:
+        yield unknown_finding(message)
+    else:
+        yield Finding(
+            message,
+            fix=(
+                f"set `{grant.source_arn_pins[0]}` to the ARN of the resource that invokes it (in "
+                "a trusted account) and `sourceAccount` to a trusted account id."
+            ),
+        )
 
 
 def walk(value: Any, path: str, shown: str = "") -> Iterator[tuple[str, Any]]:

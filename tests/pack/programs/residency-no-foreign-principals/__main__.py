@@ -159,3 +159,312 @@ oci.identity.Policy(
         "Endorse group Readers to read objects in tenancy Home",
     ],
 )
+
+
+# --- Service principals in resource policies need a source pin (the confused deputy:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+def allow(principal: dict, action, resource, condition: dict | None = None) -> dict:
+    statement = {"Effect": "Allow", "Principal": principal, "Action": action, "Resource": resource}
+    if condition is not None:
+        statement["Condition"] = condition
+    return statement
+
+
+CLOUDFRONT = {"Service": "cloudfront.amazonaws.com"}
+
+# CloudFront origin access control, as AWS documents it: only our own distribution.
+# ok: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "site-origin-oac",
+    bucket="site-origin",
+    policy=document(
+        allow(
+            CLOUDFRONT,
+            "s3:GetObject",
+            "arn:aws:s3:::site-origin/*",
+            {"StringEquals": {"AWS:SourceArn": f"arn:aws:cloudfront::{OURS}:distribution/E1A2B3"}},
+        )
+    ),
+)
+
+# Any distribution of any account may read through CloudFront.
+# violation: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "site-origin-any-distribution",
+    bucket="site-origin-2",
+    policy=document(allow(CLOUDFRONT, "s3:GetObject", "arn:aws:s3:::site-origin-2/*")),
+)
+
+# Pinned to a distribution of another account.
+# violation: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "site-origin-partner-distribution",
+    bucket="site-origin-3",
+    policy=document(
+        allow(
+            CLOUDFRONT,
+            "s3:GetObject",
+            "arn:aws:s3:::site-origin-3/*",
+            {"ArnLike": {"aws:SourceArn": f"arn:aws:cloudfront::{PARTNER}:distribution/*"}},
+        )
+    ),
+)
+
+# S3 server access logs, as the S3 User Guide documents them.
+# ok: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "access-logs-from-our-buckets",
+    bucket="access-logs",
+    policy=document(
+        allow(
+            {"Service": "logging.s3.amazonaws.com"},
+            "s3:PutObject",
+            "arn:aws:s3:::access-logs/*",
+            {"StringEquals": {"aws:SourceAccount": OURS}},
+        )
+    ),
+)
+
+# violation: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "access-logs-from-anyone",
+    bucket="access-logs-2",
+    policy=document(
+        allow(
+            {"Service": "logging.s3.amazonaws.com"}, "s3:PutObject", "arn:aws:s3:::access-logs-2/*"
+        )
+    ),
+)
+
+# The ALB access-log bucket policy, as the ELB User Guide documents it (enable-access-logging):
+# the region's ELB account, or the log-delivery service, writes under AWSLogs/<our account>/.
+# ok: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "alb-logs",
+    bucket="alb-logs",
+    policy=document(
+        allow(
+            {"AWS": "arn:aws:iam::127311923021:root"},
+            "s3:PutObject",
+            f"arn:aws:s3:::alb-logs/web/AWSLogs/{OURS}/*",
+        ),
+        allow(
+            {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+            "s3:PutObject",
+            f"arn:aws:s3:::alb-logs/web/AWSLogs/{OURS}/*",
+        ),
+        allow(
+            {"Service": "delivery.logs.amazonaws.com"}, "s3:GetBucketAcl", "arn:aws:s3:::alb-logs"
+        ),
+    ),
+)
+
+# The ELB account may not read the logs back.
+# violation: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "alb-logs-readable",
+    bucket="alb-logs-2",
+    policy=document(
+        allow(
+            {"AWS": "arn:aws:iam::127311923021:root"},
+            ["s3:PutObject", "s3:GetObject"],
+            "arn:aws:s3:::alb-logs-2/*",
+        )
+    ),
+)
+
+# The load balancers of another account write into our bucket.
+# violation: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "alb-logs-partner",
+    bucket="alb-logs-3",
+    policy=document(
+        allow(
+            {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+            "s3:PutObject",
+            f"arn:aws:s3:::alb-logs-3/AWSLogs/{PARTNER}/*",
+        )
+    ),
+)
+
+# "Delegate access control to access points" (S3 User Guide): only through our access points.
+# ok: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "datasets-via-access-points",
+    bucket="datasets",
+    policy=document(
+        allow(
+            {"AWS": "*"},
+            "*",
+            ["arn:aws:s3:::datasets", "arn:aws:s3:::datasets/*"],
+            {"StringEquals": {"s3:DataAccessPointAccount": OURS}},
+        )
+    ),
+)
+
+# violation: residency-no-foreign-principals
+aws.s3.BucketPolicy(
+    "datasets-via-partner-access-points",
+    bucket="datasets-2",
+    policy=document(
+        allow(
+            {"AWS": "*"},
+            "*",
+            ["arn:aws:s3:::datasets-2", "arn:aws:s3:::datasets-2/*"],
+            {"StringEquals": {"s3:DataAccessPointAccount": PARTNER}},
+        )
+    ),
+)
+
+# A key policy: CloudFront's log delivery may generate data keys (AWS documents it without a
+# condition) but may not decrypt unpinned.
+# ok: residency-no-foreign-principals
+aws.kms.Key(
+    "cdn-logs-key",
+    enable_key_rotation=True,
+    tags={"data-classification": "non-personal"},
+    policy=document(
+        allow({"AWS": f"arn:aws:iam::{OURS}:root"}, "kms:*", "*"),
+        allow({"Service": "delivery.logs.amazonaws.com"}, "kms:GenerateDataKey*", "*"),
+    ),
+)
+
+# violation: residency-no-foreign-principals
+aws.kms.Key(
+    "cdn-logs-key-2",
+    enable_key_rotation=True,
+    tags={"data-classification": "non-personal"},
+    policy=document(
+        allow({"AWS": f"arn:aws:iam::{OURS}:root"}, "kms:*", "*"),
+        allow(
+            {"Service": "delivery.logs.amazonaws.com"}, ["kms:GenerateDataKey*", "kms:Decrypt"], "*"
+        ),
+    ),
+)
+
+# The CloudWatch Logs key policy of the KMS guide: pinned by the encryption context.
+# ok: residency-no-foreign-principals
+aws.kms.Key(
+    "app-logs-key",
+    enable_key_rotation=True,
+    tags={"data-classification": "non-personal"},
+    policy=document(
+        allow({"AWS": f"arn:aws:iam::{OURS}:root"}, "kms:*", "*"),
+        allow(
+            {"Service": "logs.us-east-1.amazonaws.com"},
+            [
+                "kms:Encrypt*",
+                "kms:Decrypt*",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+                "kms:Describe*",
+            ],
+            "*",
+            {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:us-east-1:{OURS}:*"}},
+        ),
+    ),
+)
+
+# SNS delivering to our queue: pinned to our topic. Unpinned: any account's topic.
+# ok: residency-no-foreign-principals
+aws.sqs.QueuePolicy(
+    "exports-from-our-topic",
+    queue_url=queue.url,
+    policy=document(
+        allow(
+            {"Service": "sns.amazonaws.com"},
+            "sqs:SendMessage",
+            "*",
+            {"ArnEquals": {"aws:SourceArn": f"arn:aws:sns:us-east-1:{OURS}:exports"}},
+        )
+    ),
+)
+
+# violation: residency-no-foreign-principals
+aws.sqs.QueuePolicy(
+    "exports-from-any-topic",
+    queue_url=queue.url,
+    policy=document(allow({"Service": "sns.amazonaws.com"}, "sqs:SendMessage", "*")),
+)
+
+# Lambda: a service principal with no source pinned; an S3 trigger pinned to one bucket.
+# violation: residency-no-foreign-principals
+aws.lambda_.Permission(
+    "exports-invoke-from-any-bucket",
+    action="lambda:InvokeFunction",
+    function="exports-handler",
+    principal="s3.amazonaws.com",
+)
+
+# ok: residency-no-foreign-principals
+aws.lambda_.Permission(
+    "exports-invoke-from-uploads",
+    action="lambda:InvokeFunction",
+    function="exports-handler",
+    principal="s3.amazonaws.com",
+    source_arn="arn:aws:s3:::exports-uploads",
+)
+
+# --- Federated trust: the repository (GitHub) or the identity pool (Cognito), literally.
+GITHUB = "token.actions.githubusercontent.com"
+GITHUB_PROVIDER = f"arn:aws:iam::{OURS}:oidc-provider/{GITHUB}"
+
+
+def github_role(name: str, sub: str):
+    return aws.iam.Role(
+        name,
+        assume_role_policy=document(
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Principal": {"Federated": GITHUB_PROVIDER},
+                "Condition": {
+                    "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                    "StringLike": {f"{GITHUB}:sub": sub},
+                },
+            }
+        ),
+    )
+
+
+# ok: residency-no-foreign-principals
+github_role("deploy-main", "repo:fixture-org/billing:ref:refs/heads/main")
+
+# Every repository on GitHub.
+# violation: residency-no-foreign-principals
+github_role("deploy-any-repo", "repo:*")
+
+# Every repository of the organization, on any branch.
+# violation: residency-no-foreign-principals
+github_role("deploy-any-org-repo", "repo:fixture-org/*:*")
+
+# violation: residency-no-foreign-principals
+aws.iam.Role(
+    "mobile-users",
+    assume_role_policy=document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Condition": {"StringLike": {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}},
+        }
+    ),
+)
+
+# ok: residency-no-foreign-principals
+aws.iam.Role(
+    "mobile-users-pool",
+    assume_role_policy=document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Condition": {
+                "StringEquals": {
+                    "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-aaaa-bbbb-cccc-123456789012"
+                },
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+            },
+        }
+    ),
+)
