@@ -218,7 +218,11 @@ LAMBDA_PERMISSION = {
             },
             1,
         ),
-        ({"principal": "apigateway.amazonaws.com", "sourceAccount": None, "principalOrgId": ORG}, 1),
+        # The organization is not trusted here.
+        (
+            {"principal": "apigateway.amazonaws.com", "sourceAccount": None, "principalOrgId": ORG},
+            1,
+        ),
     ],
 )
 def test_lambda_permission(change: dict[str, Any], violations: int) -> None:

@@ -451,6 +451,8 @@ aws.iam.Role(
     ),
 )
 
+IDENTITY_POOL = "us-east-1:12345678-aaaa-bbbb-cccc-123456789012"
+
 # ok: residency-no-foreign-principals
 aws.iam.Role(
     "mobile-users-pool",
@@ -460,9 +462,7 @@ aws.iam.Role(
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Principal": {"Federated": "cognito-identity.amazonaws.com"},
             "Condition": {
-                "StringEquals": {
-                    "cognito-identity.amazonaws.com:aud": "us-east-1:12345678-aaaa-bbbb-cccc-123456789012"
-                },
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL},
                 "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
             },
         }
