@@ -42,9 +42,7 @@ def mandatory(diagnostics: list[Diagnostic]) -> list[str]:
 def run(
     resource: Resource, config: dict[str, Any] | None = None, stack: dict[str, str] = STACK
 ) -> list[str]:
-    return mandatory(
-        analyze(rule.POLICY, resource, {rule.NAME: config} if config else None, stack)
-    )
+    return mandatory(analyze(rule.POLICY, resource, {rule.NAME: config} if config else None, stack))
 
 
 def trust_policy(*principals: Any, condition: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from residency_pack.rules import no_public_exposure as rule
+from residency_pack.servicer import ConfigRejected
 from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, aws_provider, oci_provider
 
 OURS = "111111111111"
@@ -245,3 +246,74 @@ def test_unknown_deciding_value_is_reported_never_passed(kind: str, change: dict
 def test_unknown_value_that_does_not_decide_is_ignored() -> None:
     assert run(resource("lambda-url", {"functionName": UNKNOWN_STRING})) == []
     assert run(resource("oci-bucket", {"namespace": UNKNOWN_STRING})) == []
+
+
+OWNER_ID = "a" * 64
+CLOUDFRONT_LOG_DELIVERY = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
+
+
+def canonical(grantee_id: str) -> dict[str, Any]:
+    return {"id": grantee_id, "type": "CanonicalUser", "permissions": ["FULL_CONTROL"]}
+
+
+def test_cloudfront_log_delivery_grant_is_not_public_nor_foreign() -> None:
+    # CloudFront standard logging (legacy) writes through `awslogsdelivery`, whose canonical id
+    # AWS documents (CloudFront Developer Guide, AccessLogs.html).
+    resource_type, props, provider = COMPLIANT["s3-bucket-acl"]
+    policy = props["accessControlPolicy"]
+    grants = [
+        *policy["grants"],
+        {
+            "grantee": {"type": "CanonicalUser", "id": CLOUDFRONT_LOG_DELIVERY},
+            "permission": "FULL_CONTROL",
+        },
+    ]
+    acl = changed(props, {"accessControlPolicy": {**policy, "grants": grants}})
+    assert run(Resource(resource_type, "r", acl, provider)) == []
+    resource_type, props, provider = COMPLIANT["s3-bucket"]
+    inline = changed(props, {"grants": [canonical(CLOUDFRONT_LOG_DELIVERY)]})
+    assert run(Resource(resource_type, "r", inline, provider)) == []
+
+
+def test_the_owners_own_inline_grant_is_recognised_from_the_trusted_canonical_ids() -> None:
+    resource_type, props, provider = COMPLIANT["s3-bucket"]
+    bucket = Resource(
+        resource_type, "r", changed(props, {"grants": [canonical(OWNER_ID)]}), provider
+    )
+    assert run(bucket, {"trustedCanonicalUserIds": [OWNER_ID]}) == []
+    # Without the list the pack cannot tell whose id it is, and says so: not "not the owner".
+    [message] = run(bucket)
+    assert "cannot attribute" in message and "trustedCanonicalUserIds" in message
+    what = message[message.index("`grants`") :].split("Fix:")[0]
+    assert "not the owner" not in what and "public" not in what.lower()
+
+
+def test_a_foreign_canonical_grant_on_a_bucket_acl_is_not_called_public() -> None:
+    resource_type, props, provider = COMPLIANT["s3-bucket-acl"]
+    policy = props["accessControlPolicy"]
+    grants = [
+        *policy["grants"],
+        {"grantee": {"type": "CanonicalUser", "id": "b" * 64}, "permission": "READ"},
+    ]
+    acl = changed(props, {"accessControlPolicy": {**policy, "grants": grants}})
+    [message] = run(Resource(resource_type, "r", acl, provider))
+    what = message[message.index("`accessControlPolicy") :].split("Fix:")[0]
+    assert "neither the declared owner" in what and "beyond the owner's account" in what
+    assert "public grant" not in what
+    config = {"trustedCanonicalUserIds": ["b" * 64]}
+    assert run(Resource(resource_type, "r", acl, provider), config) == []
+
+
+def test_trusted_canonical_user_ids_must_be_canonical_ids() -> None:
+    resource_type, props, provider = COMPLIANT["s3-bucket"]
+    with pytest.raises(ConfigRejected, match="trustedCanonicalUserIds"):
+        run(Resource(resource_type, "r", props, provider), {"trustedCanonicalUserIds": ["x"]})
+
+
+def test_a_public_classification_does_not_excuse_another_accounts_grant() -> None:
+    resource_type, props, provider = COMPLIANT["s3-bucket"]
+    public_bucket = changed(props, {"tags": PUBLIC_TAGS, "grants": [canonical("b" * 64)]})
+    [message] = run(Resource(resource_type, "r", public_bucket, provider))
+    assert "cannot attribute" in message
+    open_to_all = changed(props, {"tags": PUBLIC_TAGS, "acl": "public-read"})
+    assert run(Resource(resource_type, "r", open_to_all, provider)) == []

@@ -74,6 +74,28 @@ EBS_VOLUME_PERMISSION: Final = (
 )
 LAMBDA_FUNCTION_URL: Final = "aws:lambda/functionUrl:FunctionUrl"
 
+# The canonical user id of `awslogsdelivery`, the AWS account that writes CloudFront standard
+# (legacy) logs: CloudFront adds this FULL_CONTROL grant to the log bucket's ACL itself, and AWS
+# documents adding it by hand ("Permissions required to configure standard logging", CloudFront
+# Developer Guide, AccessLogs.html#AccessLogsBucketAndFileOwnership). AWS's own log delivery,
+# not the public and not another customer's account.
+AWS_LOGS_DELIVERY_CANONICAL_ID: Final = (
+    "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
+)
+TRUSTED_CANONICAL_USER_IDS: Final = "trustedCanonicalUserIds"
+
+
+def trusted_canonical_user_ids_schema() -> dict[str, Any]:
+    return {
+        "type": "array",
+        "description": "S3 canonical user ids of the trusted accounts (`aws s3api "
+        "list-buckets --query Owner.ID` in each), so that an ACL grant to one of them, such "
+        "as the owner's own FULL_CONTROL grant in a bucket's inline `grants`, is recognised.",
+        "items": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "default": [],
+    }
+
+
 SPEC = RuleSpec(
     name=NAME,
     display_name="No public or cross-account exposure of data",
@@ -92,7 +114,10 @@ SPEC = RuleSpec(
         "`public`, or exempted with a reason and an expiry."
     ),
     frameworks=("data-residency", "access-control"),
-    config_properties=pack_config.trust_config_properties(),
+    config_properties={
+        **pack_config.trust_config_properties(),
+        TRUSTED_CANONICAL_USER_IDS: trusted_canonical_user_ids_schema(),
+    },
 )
 
 
@@ -133,8 +158,32 @@ def _canned_acl(ctx: ResourceContext) -> tuple[str | None, bool]:
     return None, False
 
 
-def _grant_problems(grants: Any, owner_id: Any) -> Iterator[str | None]:
-    """A reason per grant that reaches beyond the owner; None for an unknown grant."""
+def _known_grantee(grantee_id: Any, owner_id: Any, trusted_ids: frozenset[str]) -> bool:
+    """The owner declared in the ACL, a trusted account's canonical id, or `awslogsdelivery`."""
+    if not isinstance(grantee_id, str):
+        return False
+    return grantee_id in (owner_id, AWS_LOGS_DELIVERY_CANONICAL_ID) or grantee_id in trusted_ids
+
+
+def _unattributed_grant(grantee_id: Any, owner_id: Any) -> str:
+    listed = f"listed in `{TRUSTED_CANONICAL_USER_IDS}`"
+    if owner_id is None:
+        return (
+            f"a grant to canonical user {grantee_id!r}, which the pack cannot attribute to a "
+            f"trusted account (it is not {listed}, the trusted accounts' canonical ids)"
+        )
+    return (
+        f"a grant to canonical user {grantee_id!r}, which is neither the declared owner "
+        f"{owner_id!r} nor {listed}"
+    )
+
+
+def _grant_problems(
+    grants: Any, owner_id: Any, trusted_ids: frozenset[str]
+) -> Iterator[tuple[str, str] | None]:
+    """(``public`` or ``account``, reason) per grant that reaches beyond the owner's account;
+    None for an unknown grant. The owner's own grant, a trusted account's canonical id, AWS's
+    log-delivery grantees (the LogDelivery group, `awslogsdelivery`) are not problems."""
     for grant in grants if isinstance(grants, list) else []:
         grantee = get(grant, "grantee", default=grant)
         if grant is UNKNOWN or grantee is UNKNOWN:
@@ -145,27 +194,26 @@ def _grant_problems(grants: Any, owner_id: Any) -> Iterator[str | None]:
         if kind is UNKNOWN or uri is UNKNOWN:
             yield None
         elif kind == "Group" and isinstance(uri, str) and uri in _GROUP_URIS:
-            yield f"a grant to {_GROUP_URIS[uri]} ({uri.rsplit('/', 1)[-1]})"
+            yield "public", f"a grant to {_GROUP_URIS[uri]} ({uri.rsplit('/', 1)[-1]})"
         elif kind == "AmazonCustomerByEmail":
-            yield f"a grant to the e-mail address {get(grantee, 'emailAddress')!r}"
+            yield "account", f"a grant to the e-mail address {get(grantee, 'emailAddress')!r}"
         elif kind == "CanonicalUser":
             grantee_id = get(grantee, "id")
             if grantee_id is UNKNOWN or owner_id is UNKNOWN:
                 yield None
-            elif grantee_id != owner_id:
-                yield (
-                    f"a grant to canonical user {grantee_id!r}, which is not the owner and "
-                    "cannot be attributed to a trusted account"
-                )
+            elif _known_grantee(grantee_id, owner_id, trusted_ids):
+                continue
+            else:
+                yield "account", _unattributed_grant(grantee_id, owner_id)
 
 
 def _s3_acl(ctx: ResourceContext) -> Iterator[Finding]:
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     unknown = False
     canned, canned_unknown = _canned_acl(ctx)
     unknown |= canned_unknown
     if canned:
-        problems.append(canned)
+        problems.append(("public", canned))
     if ctx.type in S3_BUCKET_ACLS:
         policy = get(ctx.props, "accessControlPolicy")
         grants = get(policy, "grants") if policy is not UNKNOWN else UNKNOWN
@@ -175,21 +223,34 @@ def _s3_acl(ctx: ResourceContext) -> Iterator[Finding]:
         grants, owner, field = get(ctx.props, "grants"), None, "grants"
     if grants is UNKNOWN:
         unknown = True
-    for problem in _grant_problems(grants, owner):
+    trusted_ids = frozenset(str(i) for i in ctx.config.get(TRUSTED_CANONICAL_USER_IDS) or [])
+    for problem in _grant_problems(grants, owner, trusted_ids):
         if problem is None:
             unknown = True
         else:
-            problems.append(f"`{field}` has {problem}.")
+            problems.append((problem[0], f"`{field}` has {problem[1]}."))
     if problems:
-        message = " ".join(problems)
+        message = " ".join(text for _, text in problems)
         if ctx.type in S3_BUCKET_ACLS:
+            reach = (
+                "public"
+                if all(kind == "public" for kind, _ in problems)
+                else "beyond the owner's account"
+            )
             # The ACL resource names its bucket but does not carry the bucket's tags.
             yield Finding(
-                f"{message} A bucket ACL cannot show its bucket's classification, so a public "
-                "grant is a violation here; classify and exempt a truly public bucket."
+                f"{message} A bucket ACL cannot show its bucket's classification, so a grant "
+                f"{reach} is a violation here; classify and exempt a truly public bucket."
             )
         else:
-            yield from _when_not_public(ctx, message)
+            public = " ".join(text for kind, text in problems if kind == "public")
+            beyond = " ".join(text for kind, text in problems if kind == "account")
+            if public:
+                yield from _when_not_public(ctx, public)
+            if beyond:
+                # Another account's grant is not excused by a `public` classification: it may
+                # write, delete or change the ACL.
+                yield Finding(beyond)
     elif unknown:
         yield unknown_finding("The ACL or one of its grants is unknown.")
 

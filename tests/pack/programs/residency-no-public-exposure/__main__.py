@@ -125,3 +125,55 @@ aws.lambda_.FunctionUrl(
 
 # ok: residency-no-public-exposure
 aws.lambda_.FunctionUrl("export-url", function_name="exporter", authorization_type="AWS_IAM")
+
+# --- Log buckets: the grants AWS's log delivery needs are not public, and the owner's own grant
+# is the owner's (its canonical id is listed in policy-config.json, `trustedCanonicalUserIds`).
+OWN_CANONICAL_ID = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+# CloudFront standard logging (legacy) writes as `awslogsdelivery` (CloudFront Developer Guide,
+# "Permissions required to configure standard logging").
+AWSLOGSDELIVERY = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
+LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+
+# ok: residency-no-public-exposure
+aws.s3.Bucket(
+    "cdn-logs",
+    grants=[
+        {"id": OWN_CANONICAL_ID, "type": "CanonicalUser", "permissions": ["FULL_CONTROL"]},
+        {"id": AWSLOGSDELIVERY, "type": "CanonicalUser", "permissions": ["FULL_CONTROL"]},
+        {"uri": LOG_DELIVERY_GROUP, "type": "Group", "permissions": ["READ_ACP", "WRITE"]},
+    ],
+    tags=tags("non-personal"),
+)
+
+# ok: residency-no-public-exposure
+aws.s3.BucketAclV2(
+    "cdn-logs-2-acl",
+    bucket="cdn-logs-2",
+    access_control_policy={
+        "owner": {"id": OWN_CANONICAL_ID},
+        "grants": [
+            {
+                "grantee": {"id": OWN_CANONICAL_ID, "type": "CanonicalUser"},
+                "permission": "FULL_CONTROL",
+            },
+            {
+                "grantee": {"id": AWSLOGSDELIVERY, "type": "CanonicalUser"},
+                "permission": "FULL_CONTROL",
+            },
+        ],
+    },
+)
+
+# A canonical id of another account, even on a bucket of public data.
+# violation: residency-no-public-exposure
+aws.s3.Bucket(
+    "press-archive",
+    grants=[
+        {
+            "id": "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            "type": "CanonicalUser",
+            "permissions": ["FULL_CONTROL"],
+        }
+    ],
+    tags=tags("public"),
+)
