@@ -2,10 +2,14 @@
 
 ``PolicyPack`` builds ``pulumi_policy.policy._PolicyAnalyzerServicer`` by name, so
 ``policy_packs/residency/__main__.py`` calls :func:`install` before it builds the pack, and the
-SDK then serves :class:`ResidencyAnalyzerServicer`. Everything else (``Analyze``,
-``AnalyzeStack``, ``GetAnalyzerInfo``, ...) is the SDK's, unchanged. The override is pinned to
-the pulumi-policy versions it was tested with (:data:`TESTED_SDK`); with any other version the
-stock servicer runs and a note on stderr says what is lost.
+SDK then serves :class:`ResidencyAnalyzerServicer`. Everything else (``GetAnalyzerInfo``,
+``Remediate``, ...) is the SDK's, unchanged. The override is pinned to the pulumi-policy
+versions it was tested with (:data:`TESTED_SDK`); with any other version the stock servicer
+runs and a note on stderr says what is lost.
+
+* ``Analyze`` / ``AnalyzeStack`` (``residency_pack/decode_once.py``): each request is decoded
+  once, not once per policy; every policy still gets its own proxies over the shared decode,
+  and the responses are the stock servicer's (``tests/pack/test_decode_once.py``).
 
 * ``ConfigureStack``: the engine sends the stack's own config (``"ns:key"`` -> string). The SDK
   keeps only the stack's tags; the pack keeps the config too (``engine/stack_config.py``), as the
@@ -33,6 +37,7 @@ from pulumi.runtime import proto
 from pulumi_policy import Policy
 from pulumi_policy.version import VERSION as SDK_VERSION
 
+from residency_pack.decode_once import DecodeOnceServicer
 from residency_pack.engine import pack_config, stack_config
 
 # The pulumi-policy versions whose servicer internals this override was tested against
@@ -81,8 +86,9 @@ def config_problems(policies: Sequence[Policy], request: Any) -> list[str]:
     return problems
 
 
-class ResidencyAnalyzerServicer(sdk_policy._PolicyAnalyzerServicer):
-    """The SDK's servicer, keeping the stack config and refusing bad policy config."""
+class ResidencyAnalyzerServicer(DecodeOnceServicer):
+    """The SDK's servicer, decoding each request once, keeping the stack config and refusing
+    bad policy config."""
 
     def __init__(
         self, name: str, version: str, policies: list[Policy], *args: Any, **kwargs: Any
@@ -128,9 +134,10 @@ def install(version: str = SDK_VERSION) -> bool:
         low, high = (".".join(map(str, v)) for v in TESTED_SDK)
         print(
             f"residency policy pack: pulumi-policy {version} is outside the tested range "
-            f"(>={low},<{high}); running the SDK's stock analyzer servicer. The stack's own "
-            "config is not captured (trust then comes only from the policy config) and bad "
-            "policy config is reported per resource instead of refused once. Fix: install "
+            f"(>={low},<{high}); running the SDK's stock analyzer servicer. It decodes each "
+            "request once per policy (slower), the stack's own config is not captured (trust "
+            "then comes only from the policy config) and bad policy config is reported per "
+            "resource instead of refused once. Fix: install "
             "the pulumi-policy version pinned in the pack's requirements.txt.",
             file=sys.stderr,
         )
