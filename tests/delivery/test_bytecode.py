@@ -22,6 +22,7 @@ PACK_VENV_RECIPES = [
     "policy_packs/residency/README.md",
     ".github/workflows/preview.yml",
     ".github/workflows/deploy.yml",
+    ".ci/run",
 ]
 PIP_INSTALL = re.compile(r"pip install[^\n]*-r\s+" + re.escape(REQUIREMENTS))
 
