@@ -51,7 +51,6 @@ far ends are every place its inputs name.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -59,10 +58,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fnmatch import fnmatchcase
 from functools import cache
-from typing import Any, Final, Literal
-from urllib.parse import urlsplit
+from typing import Any, Final, Literal, cast
 
-from residency_pack.engine import pack_config, region_catalog
+from residency_pack.engine import pack_config, places, region_catalog
 from residency_pack.engine.props import UNKNOWN, is_unknown, iter_strings, unwrap
 from residency_pack.engine.region_catalog import Cloud
 
@@ -794,13 +792,8 @@ PlaceKind = Literal[
 # the account), or cannot be told (a bucket ARN, a host name, a plain name).
 OWN: Final = "(own)"
 
-_ARN: Final = re.compile(r"^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):([^:]*):", re.IGNORECASE)
-_OCID: Final = re.compile(r"^ocid1\.([a-z0-9_-]+)\.([a-z0-9-]*)\.([a-z0-9-]*)\.", re.IGNORECASE)
 _AD_NAME: Final = re.compile(r"^(?:[A-Za-z0-9_-]+:)?([A-Za-z][A-Za-z0-9-]*?)-AD-\d+$")
 _ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
-_HOSTNAME: Final = re.compile(r"^(?=.{1,253}$)[a-z0-9_][a-z0-9_-]{0,62}(?:\.[a-z0-9_-]{1,63})+$")
-_AWS_DOMAINS: Final = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".on.aws")
-_OCI_DOMAINS: Final = (".oraclecloud.com", ".oci.customer-oci.com", ".oraclecloudapps.com")
 
 
 @dataclass(frozen=True)
@@ -851,70 +844,47 @@ def _availability_domain(text: str) -> str | None:
 
 
 def host_of(text: str) -> str | None:
-    """The host a URL, JDBC URL, ``host:port``, ``user@host`` or bare host name names (the
-    host only: a query string or path that mentions another host is not where data goes)."""
+    """The host a URL, JDBC URL, ``host:port`` or bare host name names (the host only: a query
+    string or path that mentions another host is not where data goes)."""
     value = text.strip()
-    if value.lower().startswith("jdbc:"):
-        value = value[5:]
-    if "://" in value:
-        try:
-            host = urlsplit(value).hostname
-        except ValueError:
-            return None
-    else:
-        host = value.split("/", 1)[0].rsplit("@", 1)[-1]
-        if host.count(":") == 1:
-            host = host.split(":", 1)[0]
-    if not host:
-        return None
-    host = host.strip("[]").rstrip(".").lower()
-    try:
-        ipaddress.ip_address(host)
-        return host
-    except ValueError:
-        pass
-    return host if _HOSTNAME.match(host) else None
+    endpoint = places.endpoint_of(value[5:] if value[:5].lower() == "jdbc:" else value)
+    return endpoint.host if endpoint is not None else None
 
 
-def _region_in_host(cloud: Cloud, host: str) -> str | None:
-    for label in host.split("."):
-        if found := region_catalog.lookup(cloud, label):
-            return found.name
-    return None
+def _owner_of(account: str | None) -> str | None:
+    """A cloud-owned endpoint or ARN says whose service it is, not whose data it holds."""
+    return None if account in (places.AWS_OWNED, places.OCI_OWNED) else account
 
 
 def describe(cloud: Cloud | None, value: str, path: str = "") -> Named:
-    """What ``value`` names. ``cloud`` (the resource's) lets a bare region name count."""
+    """What ``value`` names, read with the place scan's parsers (:mod:`.places`: an ARN, an
+    OCID, a URL's host only, AWS and OCI endpoints from the SDKs' own endpoint data). A bare
+    region name counts when the resource is of a cloud (``cloud``)."""
     text = value.strip()
     for region_cloud in (cloud, "oci" if cloud == "aws" else "aws") if cloud else ():
         if region := _region_of(region_cloud, text):
             return Named(path, value, "region", region_cloud, region, OWN)
-    if match := _ARN.match(text):
-        region = _region_of("aws", match.group(3)) if match.group(3) else None
-        account = match.group(4)
+    head = text[:6].lower()
+    if head.startswith("arn:") and (arn := places.parse_arn(text)) is not None:
+        region = _region_of("aws", arn.region) if arn.region else None
         # `$account` (an Organizations policy's member account) is each account's own.
-        owner = OWN if account.startswith("$") else None
-        owner = account if _ACCOUNT_ID.match(account) else owner
+        owner = OWN if arn.account.startswith("$") else _owner_of(
+            places.arn_place(path, value, arn).account
+        )
         return Named(path, value, "arn", "aws", region, owner)
-    if match := _OCID.match(text):
-        region = _region_of("oci", match.group(3)) if match.group(3) else None
-        tenancy = text if match.group(1).lower() == "tenancy" else None
-        return Named(path, value, "ocid", "oci", region, tenancy, realm=match.group(2).lower())
+    if head == "ocid1." and (ocid := places.parse_ocid(text)) is not None:
+        region = _region_of("oci", ocid.region_segment) if ocid.region_segment else None
+        return Named(path, value, "ocid", "oci", region, ocid.tenancy, realm=ocid.realm)
     if region := _availability_domain(text):
         return Named(path, value, "availability-domain", "oci", region, OWN)
-    host = host_of(text) if ("." in text or "://" in text) else None
-    if host is None:
+    endpoint = places.endpoint_of(text[5:] if head.startswith("jdbc:") else text)
+    if endpoint is None:
         return Named(path, value, "name")
-    try:
-        ipaddress.ip_address(host)
-        return Named(path, value, "ip", host=host)
-    except ValueError:
-        pass
-    if host.endswith(_AWS_DOMAINS) or host == "amazonaws.com":
-        return Named(path, value, "aws-endpoint", "aws", _region_in_host("aws", host), host=host)
-    if host.endswith(_OCI_DOMAINS):
-        return Named(path, value, "oci-endpoint", "oci", _region_in_host("oci", host), host=host)
-    return Named(path, value, "external-host", host=host)
+    cloud_of, region = endpoint.cloud, endpoint.region
+    known = _region_of(cloud_of, region) if cloud_of and region else None
+    kind = cast(PlaceKind, endpoint.kind)  # aws-endpoint, oci-endpoint, external-host or ip
+    return Named(path, value, kind, cloud_of, known, _owner_of(endpoint.account),
+                 host=endpoint.host)  # fmt: skip
 
 
 def locate(cloud: Cloud | None, value: str) -> Location | None:

@@ -236,24 +236,53 @@ def _outside_node(via: FlowResource, path: str, value: Any) -> Node:
     )
 
 
-def _matched(resolver: _Resolver, resource: FlowResource, destination: Destination) -> list[str]:
+_REGION_KINDS: Final = ("region", "availability-domain")
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A destination resolved against the stack: the resources it names, the places outside
+    the stack its other values name, and whether an unknown value stays unresolved."""
+
+    matched: list[str]
+    places: list[Named]
+    unresolved: bool
+
+
+def _resolve(resolver: _Resolver, resource: FlowResource, destination: Destination) -> _Resolved:
     entry = destination.field
-    urns: list[str] = []
-    for _, value in destination.values:
-        urns += resolver.by_reference(entry, value, resource.urn)
-    if not urns and destination.unknown:
-        for path in destination.unknown:
-            urns += resolver.by_dependency(entry, resource, path)
-    if not urns and entry.targets and not entry.scans:
-        for path, _ in destination.unlocated:
-            urns += resolver.by_dependency(entry, resource, path)
-    urns = list(dict.fromkeys(urns))
-    regions = {location for _, location in destination.regions}
-    if regions and urns and not entry.scans:
-        # The destination is in the named region: a same-named store elsewhere (the source
-        # bucket itself, often) is not it, and then the destination is outside the stack.
-        urns = [u for u in urns if _located_in(resolver.by_urn[u].region, regions)]
-    return urns
+    # A destination in a named region: a same-named store elsewhere (the source bucket itself,
+    # often) is not it, and then the destination is outside the stack.
+    regions = set() if entry.scans else {location for _, location in destination.regions}
+
+    def located(urns: list[str]) -> list[str]:
+        if not regions:
+            return urns
+        return [u for u in urns if _located_in(resolver.by_urn[u].region, regions)]
+
+    by_path: dict[str, list[Named]] = {}
+    for named in destination.named:
+        by_path.setdefault(named.path, []).append(named)
+    matched: list[str] = []
+    places: list[Named] = []
+    for path, value in destination.values:
+        found = located(resolver.by_reference(entry, value, resource.urn))
+        if not found and entry.targets and not entry.scans:
+            found = located(resolver.by_dependency(entry, resource, path))
+        if found:
+            matched += found
+        else:
+            places += by_path.get(path, [])
+    unresolved = False
+    for path in destination.unknown:
+        if not resource.property_dependencies.get(_top_level(path)):
+            continue  # computed by the provider, not a destination the program names
+        found = located(resolver.by_dependency(entry, resource, path))
+        matched += found
+        unresolved = unresolved or (not found and not entry.scans)
+    if matched:  # the region field located what matched; it is not a far end of its own
+        places = [p for p in places if p.kind not in _REGION_KINDS]
+    return _Resolved(list(dict.fromkeys(matched)), places, unresolved)
 
 
 def _located_in(region: EffectiveRegion, locations: set[Location]) -> bool:
@@ -387,43 +416,48 @@ def _add_flows(
     entry = destination.field
     if _computed_by_provider(resource, destination):
         return
-    matched = _matched(resolver, resource, destination)
+    resolved = _resolve(resolver, resource, destination)
     named = [path for path, _ in destination.values] + list(destination.unknown)
     field_path = destination.path or ", ".join(dict.fromkeys(named)) or entry.label
     if entry.inbound if inbound is None else inbound:
-        for urn in matched:
+        for urn in resolved.matched:
             uses.setdefault(urn, set()).add("source")
-        sources = matched or [
-            graph.add_node(_outside_node(resource, path, value))
-            for path, value in [*destination.values, *((p, UNKNOWN) for p in destination.unknown)]
+        # A source outside the stack: what it holds cannot be seen (fail closed).
+        outside: list[tuple[str, Any]] = [(p.path, p.value) for p in resolved.places]
+        if resolved.unresolved or (not resolved.matched and not outside and destination.unknown):
+            outside += [(path, UNKNOWN) for path in destination.unknown]
+        sources = resolved.matched + [
+            graph.add_node(_outside_node(resource, path, value)) for path, value in outside
         ]
         for source in sources:
             graph.add_edge(Edge(source, resource.urn, entry.flow, resource.urn, field_path))
         return
-    for urn in matched:
+    for urn in resolved.matched:
         uses.setdefault(urn, set()).add("target")
-    targets = matched or _far_ends(graph, resource, destination)
+    targets = resolved.matched + _far_ends(graph, resource, destination, resolved)
     targets += [graph.add_node(_place_node(resource, place)) for place in destination.touched]
-    if entry.scans and matched:  # a scanned connector reads what it names, too
-        for urn in matched:
+    if entry.scans:  # a scanned connector reads what it names, too
+        for urn in resolved.matched:
             graph.add_edge(Edge(urn, resource.urn, entry.flow, resource.urn, field_path))
     for source in _sources(graph, resolver, resource, entry, uses):
         for target in targets:
             graph.add_edge(Edge(source, target, entry.flow, resource.urn, field_path))
 
 
-def _far_ends(graph: FlowGraph, resource: FlowResource, destination: Destination) -> list[str]:
+def _far_ends(
+    graph: FlowGraph, resource: FlowResource, destination: Destination, resolved: _Resolved
+) -> list[str]:
     """The nodes of a destination outside the stack: one per place its values name."""
     entry = destination.field
-    places = list(destination.named)
+    places = resolved.places
     if entry.same_region and places and all(p.location is None for p in places):
         places = [
-            copy_fields.Named(f"{destination.path or entry.label} (same region)", location[1],
-                              "region", location[0], location[1], copy_fields.OWN)
+            Named(f"{destination.path or entry.label} (same region)", location[1], "region",
+                  location[0], location[1], copy_fields.OWN)
             for location in _own_locations(resource)
         ] or places  # fmt: skip
     targets = [graph.add_node(_place_node(resource, place)) for place in places]
-    if destination.opaque or (destination.unknown and not entry.scans):
+    if destination.opaque or resolved.unresolved:
         targets.append(graph.add_node(_unresolved_node(resource, destination)))
     return targets
 

@@ -180,3 +180,348 @@ oci.nosql.Table(
     freeform_tags=tags("us-user-data"),
     opts=protected,
 )
+
+# --- Connectors: data is followed through them to the place at their far end. ---------------
+# Each attack names its real destination in plain sight (a host in Frankfurt, an ARN of another
+# account, an OCID in eu-frankfurt-1, a partner URL); each compliant twin keeps the same flow in
+# the allowed regions and the stack's own account.
+FOREIGN = "999999999999"
+mover = f"arn:aws:iam::{ACCOUNT}:role/mover"
+
+# DMS: the source endpoint reads the user-data database of this stack.
+dms_source = aws.dms.Endpoint(
+    "chat-db-source",
+    endpoint_id="chat-db-source",
+    endpoint_type="source",
+    engine_name="postgres",
+    server_name=db.address,
+    port=5432,
+    database_name="chat",
+    username="replicator",
+)
+# violation: residency-data-flow
+dms_to_frankfurt = aws.dms.Endpoint(
+    "analytics-frankfurt",
+    endpoint_id="analytics-frankfurt",
+    endpoint_type="target",
+    engine_name="postgres",
+    server_name="analytics.c1x2y3z4.eu-central-1.rds.amazonaws.com",
+    port=5432,
+    database_name="analytics",
+    username="loader",
+)
+# ok: residency-data-flow
+dms_to_own_stream = aws.dms.Endpoint(
+    "changes-stream",
+    endpoint_id="changes-stream",
+    endpoint_type="target",
+    engine_name="kinesis",
+    kinesis_settings={
+        "stream_arn": f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/chat-changes",
+        "service_access_role_arn": mover,
+    },
+)
+for target, endpoint in (("frankfurt", dms_to_frankfurt), ("stream", dms_to_own_stream)):
+    aws.dms.ReplicationTask(
+        f"chat-db-to-{target}",
+        replication_task_id=f"chat-db-to-{target}",
+        migration_type="full-load-and-cdc",
+        replication_instance_arn=f"arn:aws:dms:us-east-1:{ACCOUNT}:rep:chat",
+        source_endpoint_arn=dms_source.endpoint_arn,
+        target_endpoint_arn=endpoint.endpoint_arn,
+        table_mappings=json.dumps({"rules": []}),
+    )
+
+# DataSync: from the user-data bucket to a partner's NFS server, and to the replica bucket.
+attachments_location = aws.datasync.S3Location(
+    "attachments-location",
+    s3_bucket_arn=attachments.arn,
+    subdirectory="/",
+    s3_config={"bucket_access_role_arn": mover},
+)
+# violation: residency-data-flow
+partner_nfs = aws.datasync.NfsLocation(
+    "partner-nfs",
+    server_hostname="nfs.partner.example",
+    subdirectory="/exports/chat",
+    on_prem_config={"agent_arns": [f"arn:aws:datasync:us-east-1:{ACCOUNT}:agent/agent-1"]},
+)
+# ok: residency-data-flow
+replica_location = aws.datasync.S3Location(
+    "replica-location",
+    s3_bucket_arn=attachments_replica.arn,
+    subdirectory="/",
+    s3_config={"bucket_access_role_arn": mover},
+)
+for target, location in (("partner", partner_nfs), ("replica", replica_location)):
+    aws.datasync.Task(
+        f"attachments-to-{target}",
+        source_location_arn=attachments_location.arn,
+        destination_location_arn=location.arn,
+    )
+
+# EventBridge Pipes from a queue outside the stack (held to us-user-data: its classification
+# cannot be seen) to another account's bus, and to this account's bus.
+outside_queue = f"arn:aws:sqs:us-east-1:{ACCOUNT}:legacy-chat-events"
+# violation: residency-data-flow
+aws.pipes.Pipe(
+    "events-to-partner",
+    role_arn=mover,
+    source=outside_queue,
+    target=f"arn:aws:events:us-east-1:{FOREIGN}:event-bus/partner",
+)
+
+# ok: residency-data-flow
+aws.pipes.Pipe(
+    "events-to-own-bus",
+    role_arn=mover,
+    source=outside_queue,
+    target=f"arn:aws:events:us-east-1:{ACCOUNT}:event-bus/chat",
+)
+
+# Firehose to a Splunk partner endpoint.
+# violation: residency-data-flow
+aws.kinesis.FirehoseDeliveryStream(
+    "chat-to-splunk",
+    destination="splunk",
+    kinesis_source_configuration={
+        "kinesis_stream_arn": f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/chat-changes",
+        "role_arn": mover,
+    },
+    splunk_configuration={
+        "hec_endpoint": "https://http-inputs-firehose-acme.splunkcloud.com:443",
+        "hec_token": "00000000-0000-0000-0000-000000000000",
+        "s3_configuration": {"role_arn": mover, "bucket_arn": attachments_replica.arn},
+    },
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# ok: residency-data-flow
+aws.kinesis.FirehoseDeliveryStream(
+    "chat-to-archive",
+    destination="extended_s3",
+    kinesis_source_configuration={
+        "kinesis_stream_arn": f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/chat-changes",
+        "role_arn": mover,
+    },
+    extended_s3_configuration={"role_arn": mover, "bucket_arn": attachments_replica.arn},
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# RDS zero-ETL integrations into Redshift in another region, and in this region and account.
+# violation: residency-data-flow
+# violation: residency-no-cross-region-copy
+aws.rds.Integration(
+    "chat-db-to-ireland",
+    integration_name="chat-db-to-ireland",
+    tags=tags("us-user-data"),
+    opts=protected,
+    source_arn=db.arn,
+    target_arn=f"arn:aws:redshift-serverless:eu-west-1:{ACCOUNT}:namespace/analytics",
+)
+
+# ok: residency-data-flow
+aws.rds.Integration(
+    "chat-db-to-warehouse",
+    integration_name="chat-db-to-warehouse",
+    tags=tags("us-user-data"),
+    opts=protected,
+    source_arn=db.arn,
+    target_arn=f"arn:aws:redshift-serverless:us-east-1:{ACCOUNT}:namespace/warehouse",
+)
+
+# A Redshift datashare authorized to another account, and to this one.
+share = f"arn:aws:redshift:us-east-1:{ACCOUNT}:datashare:0123abcd/chat"
+# violation: residency-data-flow
+# violation: residency-no-cross-region-copy
+aws.redshift.DataShareAuthorization(
+    "chat-share-partner", data_share_arn=share, consumer_identifier=FOREIGN
+)
+
+# ok: residency-data-flow
+# ok: residency-no-cross-region-copy
+aws.redshift.DataShareAuthorization(
+    "chat-share-own", data_share_arn=share, consumer_identifier=ACCOUNT
+)
+
+# Every log group of the account subscribed to another account's destination.
+# violation: residency-data-flow
+# violation: residency-no-cross-region-copy
+aws.cloudwatch.LogAccountPolicy(
+    "all-logs-to-partner",
+    policy_name="all-logs-to-partner",
+    policy_type="SUBSCRIPTION_FILTER_POLICY",
+    policy_document=json.dumps(
+        {"DestinationArn": f"arn:aws:logs:us-east-1:{FOREIGN}:destination:central"}
+    ),
+)
+
+# ok: residency-data-flow
+aws.cloudwatch.LogAccountPolicy(
+    "all-logs-to-archive",
+    policy_name="all-logs-to-archive",
+    policy_type="SUBSCRIPTION_FILTER_POLICY",
+    policy_document=json.dumps(
+        {
+            "DestinationArn": f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/logs",
+            "RoleArn": mover,
+        }
+    ),
+)
+
+# CloudWatch observability links: the account's logs shared with another account's sink.
+# violation: residency-data-flow
+# violation: residency-no-cross-region-copy
+aws.oam.Link(
+    "share-with-partner",
+    label_template="$AccountName",
+    resource_types=["AWS::Logs::LogGroup"],
+    sink_identifier=f"arn:aws:oam:us-east-1:{FOREIGN}:sink/partner",
+)
+
+# ok: residency-data-flow
+aws.oam.Link(
+    "share-with-monitoring",
+    label_template="$AccountName",
+    resource_types=["AWS::Logs::LogGroup"],
+    sink_identifier=f"arn:aws:oam:us-east-1:{ACCOUNT}:sink/monitoring",
+)
+
+# Lambda invocation records (the events the function was invoked with) to another region.
+# violation: residency-data-flow
+aws.lambda_.FunctionEventInvokeConfig(
+    "chat-notify-failures-abroad",
+    function_name="chat-notify",
+    destination_config={
+        "on_failure": {"destination": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:chat-notify-failures"}
+    },
+)
+
+# ok: residency-data-flow
+aws.lambda_.FunctionEventInvokeConfig(
+    "chat-notify-failures",
+    function_name="chat-notify",
+    qualifier="live",
+    destination_config={
+        "on_failure": {"destination": f"arn:aws:sqs:us-east-1:{ACCOUNT}:chat-notify-failures"}
+    },
+)
+
+# Transfer Family: a user whose home is a bucket outside the stack, and one whose home is ours.
+# violation: residency-data-flow
+aws.transfer.User(
+    "partner-upload",
+    server_id="s-0123456789abcdef0",
+    user_name="partner-upload",
+    role=mover,
+    home_directory="/partner-drop/incoming",
+)
+
+# ok: residency-data-flow
+aws.transfer.User(
+    "support-upload",
+    server_id="s-0123456789abcdef0",
+    user_name="support-upload",
+    role=mover,
+    home_directory=pulumi.Output.concat("/", attachments.id, "/support"),
+)
+
+
+def backup_policy(name: str, vault_region: str) -> aws.organizations.Policy:
+    vault = f"arn:aws:backup:{vault_region}:$account:backup-vault:org-dr"
+    rule = {
+        "target_backup_vault_name": {"@@assign": "Default"},
+        "copy_actions": {vault: {"target_backup_vault_arn": {"@@assign": vault}}},
+    }
+    content = {
+        "plans": {"daily": {"regions": {"@@assign": ["us-east-1"]}, "rules": {"daily": rule}}}
+    }
+    return aws.organizations.Policy(
+        name, name=name, type="BACKUP_POLICY", content=json.dumps(content)
+    )
+
+
+# An Organizations backup policy that copies every selected resource of every account abroad.
+# violation: residency-data-flow
+# violation: residency-no-cross-region-copy
+backup_policy("org-backups-to-ireland", "eu-west-1")
+
+# ok: residency-data-flow
+backup_policy("org-backups-to-virginia", "us-east-1")
+
+# --- OCI connectors.
+outside_stream = "ocid1.stream.oc1.iad.aaaaaaaafixturestream"
+
+
+def service_connector(name: str, target_stream: str) -> oci.sch.Connector:
+    return oci.sch.Connector(
+        name,
+        compartment_id=compartment,
+        display_name=name,
+        source={"kind": "streaming", "stream_id": outside_stream},
+        target={"kind": "streaming", "stream_id": target_stream},
+    )
+
+
+# violation: residency-data-flow
+service_connector("chat-stream-to-frankfurt", "ocid1.stream.oc1.eu-frankfurt-1.aaaaaaaafixture")
+
+# ok: residency-data-flow
+service_connector("chat-stream-to-phoenix", "ocid1.stream.oc1.phx.aaaaaaaafixture")
+
+gg_source = oci.goldengate.Connection(
+    "chat-adb-source",
+    compartment_id=compartment,
+    display_name="chat-adb-source",
+    connection_type="ORACLE",
+    technology_type="OCI_AUTONOMOUS_DATABASE",
+    database_id="ocid1.autonomousdatabase.oc1.iad.aaaaaaaafixtureadb",
+)
+# violation: residency-data-flow
+gg_frankfurt = oci.goldengate.Connection(
+    "chat-adb-frankfurt",
+    compartment_id=compartment,
+    display_name="chat-adb-frankfurt",
+    connection_type="ORACLE",
+    technology_type="OCI_AUTONOMOUS_DATABASE",
+    database_id="ocid1.autonomousdatabase.oc1.eu-frankfurt-1.aaaaaaaafixtureadb",
+)
+# ok: residency-data-flow
+gg_phoenix = oci.goldengate.Connection(
+    "chat-adb-phoenix",
+    compartment_id=compartment,
+    display_name="chat-adb-phoenix",
+    connection_type="ORACLE",
+    technology_type="OCI_AUTONOMOUS_DATABASE",
+    database_id="ocid1.autonomousdatabase.oc1.phx.aaaaaaaafixtureadb",
+)
+for target, connection in (("frankfurt", gg_frankfurt), ("phoenix", gg_phoenix)):
+    oci.goldengate.Pipeline(
+        f"chat-replicate-to-{target}",
+        compartment_id=compartment,
+        display_name=f"chat-replicate-to-{target}",
+        license_model="LICENSE_INCLUDED",
+        recipe_type="ZERO_ETL_MIRRORING",
+        source_connection_details={"connection_id": gg_source.id},
+        target_connection_details={"connection_id": connection.id},
+    )
+
+# A notification webhook: only its host counts, not a query string that names Ashburn.
+alerts = oci.ons.NotificationTopic(
+    "chat-alerts",
+    compartment_id=compartment,
+    name="chat-alerts",
+    freeform_tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# violation: residency-data-flow
+oci.ons.Subscription(
+    "chat-alerts-webhook",
+    compartment_id=compartment,
+    topic_id=alerts.id,
+    protocol="CUSTOM_HTTPS",
+    endpoint="https://collector.partner.example/in?next=objectstorage.us-ashburn-1.oraclecloud.com",
+)
