@@ -58,10 +58,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from fnmatch import fnmatchcase
 from functools import cache
+from pathlib import Path
 from typing import Any, Final, Literal, cast
 
-from residency_pack.engine import pack_config, places, region_catalog
-from residency_pack.engine.props import UNKNOWN, is_unknown, iter_strings, unwrap
+from residency_pack.engine import pack_config, places, region_catalog, type_catalog
+from residency_pack.engine.props import UNKNOWN, is_unknown, unwrap
 from residency_pack.engine.region_catalog import Cloud
 
 Location = tuple[Cloud, str]
@@ -639,9 +640,16 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
 )
 # fmt: on
 
+
+
+def _scanned_types() -> tuple[str, ...]:
+    text = (Path(__file__).resolve().parent / "copy_fields_scanned.txt").read_text("utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip()[:1] not in ("", "#"))
+
+
 # Types the reviewed type catalog says move data, whose far ends are every place their inputs
-# name (outside their own role, keys, network placement and logs): see `_scan`.
-SCANNED: Final[tuple[str, ...]] = ()
+# name (outside their own role, keys, network placement and logs): see `_scan`. Read once.
+SCANNED: Final[tuple[str, ...]] = _scanned_types()
 
 
 @cache
@@ -658,8 +666,25 @@ def _scanned(resource_type: str) -> CopyField:
 
 
 def fields_for(resource_type: str) -> tuple[CopyField, ...]:
-    """The catalog entries of ``resource_type`` (empty if it copies data nowhere)."""
-    return _by_type().get(resource_type, ())
+    """The catalog entries of ``resource_type`` (empty if it copies data nowhere). A type of a
+    cloud that the type catalog has not reviewed may move data anywhere: it is scanned."""
+    found = _by_type().get(resource_type)
+    if found is not None:
+        return found
+    return _unreviewed(resource_type)
+
+
+@cache
+def _unreviewed(resource_type: str) -> tuple[CopyField, ...]:
+    if type_catalog.cloud_of(resource_type) is None or type_catalog.is_provider(resource_type):
+        return ()
+    return () if type_catalog.role_of(resource_type) is not None else (_scanned(resource_type),)
+
+
+def unfollowed(resource_type: str) -> bool:
+    """True for a type the type catalog says moves data but that has no entry here: where its
+    data goes cannot be followed (fail closed: ``residency-data-flow`` reports it)."""
+    return type_catalog.role_of(resource_type) == "moves-data" and not fields_for(resource_type)
 
 
 def covered_types() -> frozenset[str]:
@@ -952,7 +977,7 @@ def destinations(resource_type: str, props: Any, *, copy_rule_only: bool = False
         if (copy_rule_only and not entry.copy_rule) or not applies(entry, props):
             continue
         if entry.scans:
-            destination = _scan(entry, cloud, props)
+            destination = _scan(entry, props)
             if not destination.empty:
                 yield destination
             continue
@@ -1016,7 +1041,7 @@ def _destination(entry: CopyField, cloud: Cloud | None, prefix: str, element: An
 
 def _owner(cloud: Cloud | None, value: str, path: str) -> Named:
     """An account or tenancy field (``destination.account``, ``consumerIdentifier``)."""
-    if _ACCOUNT_ID.match(value):
+    if _ACCOUNT.match(value):
         return Named(path, value, "name", "aws", None, value)
     found = describe(cloud, value, path)
     if found.kind == "ocid" or found.account is not None:
@@ -1034,29 +1059,45 @@ _NOT_A_FAR_END: Final = re.compile(
 )
 
 
-def _scan(entry: CopyField, cloud: Cloud | None, props: Any) -> Destination:
-    """The far ends of a scanned type: every input string that names a place (ARN, OCID,
-    host, URL) outside the fields that are not far ends, and every unknown input (resolved
-    through property dependencies to the stack's resources)."""
-    values: list[tuple[str, str]] = []
-    named: list[Named] = []
-    unknown: list[str] = []
-    for path, text in iter_strings(props):
-        keys = [step for step in path if isinstance(step, str)]
-        if any(_NOT_A_FAR_END.search(key) for key in keys):
-            continue
-        where = _display(path)
-        if text is UNKNOWN:
-            unknown.append(where)
-            continue
-        if not isinstance(text, str) or not text.strip():
-            continue
-        found = [describe(None, part, where) for part in _values(text)]
-        found = [n for n in found if n.kind != "name"]
-        if found:
-            values.append((where, text))
-            named += found
-    return Destination(entry, "", tuple(values), tuple(named), tuple(unknown))
+_KEY: Final = re.compile(r"[A-Za-z_@$][A-Za-z0-9_@$-]*")
+_ACCOUNT: Final = re.compile(r"^\d{12}$")
+
+
+def _from_place(place: places.Place) -> Named | None:
+    """A place of the scan as a far end; None for what data is only read from (a layer, an
+    image) or what the cloud itself owns (a service integration ARN)."""
+    if place.read_only:
+        return None
+    if place.kind == "region":
+        cloud = place.cloud
+        return Named(place.path, place.value, "region", cloud, place.region, OWN) if cloud else None
+    account = _owner_of(place.account)
+    if place.account is not None and account is None:
+        return None
+    if place.kind in ("account", "tenancy"):
+        kind: PlaceKind = "ocid" if place.kind == "tenancy" else "name"
+        return Named(place.path, place.value, kind, place.cloud, None, account,
+                     realm=place.partition if kind == "ocid" else None)  # fmt: skip
+    region = _region_of(place.cloud, place.region) if place.cloud and place.region else None
+    realm = place.partition if place.kind == "ocid" else None
+    return Named(place.path, place.value, cast(PlaceKind, place.kind), place.cloud, region,
+                 account, realm, place.host)  # fmt: skip
+
+
+def _far_end_path(path: str) -> bool:
+    return not any(_NOT_A_FAR_END.search(key) for key in _KEY.findall(path))
+
+
+def _scan(entry: CopyField, props: Any) -> Destination:
+    """The far ends of a scanned type: every place its inputs name (the place scan of
+    :mod:`.places`: ARNs, OCIDs, URL hosts, hosts in address fields, regions in region fields,
+    accounts in account fields, JSON documents), outside the fields that are not far ends, and
+    every unknown input (resolved through property dependencies to the stack's resources)."""
+    found = places.scan(entry.resource_type, props)
+    named = [n for p in found.places if _far_end_path(p.path) and (n := _from_place(p))]
+    unknown = tuple(path for path in found.unknown if _far_end_path(path))
+    values = tuple(dict.fromkeys((n.path, n.value) for n in named))
+    return Destination(entry, "", values, tuple(named), unknown)
 
 
 def region_catalog_cloud(resource_type: str) -> Cloud | None:

@@ -86,7 +86,23 @@ def _finding(breach: Breach, path: str) -> Finding:
     )
 
 
+def _unfollowed(ctx: StackContext) -> Iterator[Finding]:
+    for resource in ctx.resources:
+        if copy_fields.unfollowed(resource.type):
+            yield Finding(
+                f"`{resource.name}` is a {resource.type}, which the type catalog says moves data, "
+                "but the pack's flow catalog has no entry for it: where its data goes cannot be "
+                "followed, so it fails closed.",
+                urn=resource.urn,
+                fix="give the type its flow fields in residency_pack/engine/copy_fields.py, or "
+                "list it in engine/copy_fields_scanned.txt to follow it to every place its "
+                "inputs name; until then, remove the resource or exempt it with a reason and an "
+                "expiry.",
+            )
+
+
 def check(ctx: StackContext) -> Iterator[Finding]:
+    yield from _unfollowed(ctx)
     graph = build_graph(ctx.resources)
     for breach in user_data_breaches(graph, ctx.resources, ctx.config):
         yield _finding(breach, breach.describe_path(graph))
