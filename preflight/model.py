@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from google.protobuf import struct_pb2
@@ -170,3 +170,48 @@ class Report:
     @property
     def exit_code(self) -> int:
         return EXIT_MANDATORY_VIOLATION if self.mandatory else EXIT_OK
+
+    def in_stable_order(self) -> Report:
+        """The same report with every list in an order that depends only on its content.
+
+        The program registers resources (and so the pack analyses them and reports findings)
+        in whatever order its outputs resolve, which changes from run to run; reviewers diff
+        reports, caches key on them and CI compares them, so every format renders this.
+        """
+        resources = [
+            replace(r, replication_targets=tuple(sorted(r.replication_targets)))
+            for r in self.resources
+        ]
+        return replace(
+            self,
+            resources=sorted(resources, key=lambda r: r.urn),
+            violations=sorted(self.violations, key=violation_order),
+            # Per resource, remediations keep the order the packs applied them in.
+            remediations=sorted(self.remediations, key=lambda rem: rem.urn),
+            flows=sorted(self.flows, key=flow_order),
+            invokes=sorted(self.invokes, key=invoke_order),
+        )
+
+
+ENFORCEMENT_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2, "disabled": 3}
+
+
+def violation_order(v: Violation) -> tuple[str, int, str, str, str, str, str, str]:
+    return (
+        v.urn,
+        ENFORCEMENT_ORDER.get(v.enforcement, 9),
+        v.policy,
+        v.pack,
+        v.message,
+        v.description,
+        v.severity,
+        v.source or "",
+    )
+
+
+def flow_order(f: DataFlow) -> tuple[str, str, str, str]:
+    return (f.source_urn, f.target_urn or "", f.target_region or "", f.via)
+
+
+def invoke_order(i: InvokeAnswer) -> tuple[str, str, str]:
+    return (i.token, i.source, i.call_site or "")

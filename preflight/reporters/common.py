@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from preflight.model import InvokeAnswer, Report, ResourceSummary, Violation
-
-ENFORCEMENT_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2, "disabled": 3}
+from preflight.model import (
+    ENFORCEMENT_ORDER,
+    InvokeAnswer,
+    Report,
+    ResourceSummary,
+    Violation,
+    violation_order,
+)
 
 
 def finding(v: Violation) -> str:
@@ -19,13 +24,14 @@ def finding(v: Violation) -> str:
 
 
 def grouped(report: Report) -> list[tuple[str, list[Violation]]]:
-    """Violations by resource: resources with a mandatory violation first, mandatory first."""
+    """Violations by resource: resources with a mandatory violation first, mandatory first;
+    otherwise in the report's order (stable: ``Report.in_stable_order``)."""
     order = {r.urn: i for i, r in enumerate(report.resources)}
     groups: dict[str, list[Violation]] = {}
     for v in report.violations:
         groups.setdefault(v.urn, []).append(v)
     for items in groups.values():
-        items.sort(key=lambda v: (ENFORCEMENT_ORDER.get(v.enforcement, 9), v.policy))
+        items.sort(key=lambda v: violation_order(v)[1:])
     return sorted(
         groups.items(),
         key=lambda kv: (ENFORCEMENT_ORDER.get(kv[1][0].enforcement, 9), order.get(kv[0], 1 << 30)),

@@ -137,7 +137,8 @@ def test_json_follows_its_documented_schema(report: Report) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema)
     assert doc["summary"] == {"resources": 3, "mandatory": 2, "advisory": 1, "remediations": 1}
-    assert doc["violations"][1]["message"] == "sg | is in ap-southeast-1. Fix: move it."
+    # Sorted by resource URN, then mandatory first, then policy.
+    assert doc["violations"][0]["message"] == "sg | is in ap-southeast-1. Fix: move it."
     assert {"urn", "type", "name", "provider", "region", "classification"} <= set(
         doc["resources"][0]
     )
@@ -197,7 +198,7 @@ def test_text_groups_by_resource_mandatory_first_and_colours_only_when_asked(
     assert "\x1b[" not in plain
     sg_block = plain.split("sg  (")[1]
     assert sg_block.index("mandatory") < sg_block.index("advisory")
-    assert plain.index("users|2026") < plain.index("sg  (")  # by registration order
+    assert plain.index("sg  (") < plain.index("users|2026")  # by URN, not registration order
     assert plain.rstrip().endswith("(pack residency 0.1.0)")
     assert plain.splitlines()[-1].startswith("FAIL: 2 mandatory, 1 advisory")
     assert "\x1b[31m" in render(report, "text", color=True)
