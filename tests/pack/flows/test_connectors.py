@@ -394,3 +394,28 @@ def test_a_copy_of_a_snapshot_outside_the_stack_is_held_to_user_data():
                     {"sourceSnapshotId": "snap-0123456789", "sourceRegion": "us-east-1",
                      "tags": NON_PERSONAL}, aws_provider("ap-southeast-1", name="sg"))
     one([copy], copy, "ap-southeast-1", "'snap-0123456789' outside the stack")
+
+
+# --- beyond the named connectors -------------------------------------------------------------
+
+
+def test_a_scanned_job_reading_a_user_data_bucket_by_url_and_writing_to_a_partner_is_reported():
+    def job(output: str) -> Resource:
+        return aws("aws:glue/job:Job", "etl", name="etl", roleArn=ROLE,
+                   command={"scriptLocation": "s3://users-prod/scripts/etl.py"},
+                   defaultArguments={"--input": "s3://users-prod/raw/", "--output": output})
+
+    partner = job("s3://partner-lake/in/")
+    one([USERS_BUCKET, partner], partner, "'s3://partner-lake/in/'", "users -[delivery via etl")
+    assert run([USERS_BUCKET, job("s3://users-prod/curated/")]) == []
+
+
+def test_registry_replication_to_another_account_is_foreign_in_an_allowed_region():
+    def replication(registry: str) -> Resource:
+        return aws("aws:ecr/replicationConfiguration:ReplicationConfiguration", "ecr",
+                   replicationConfiguration={"rules": [{"destinations": [
+                       {"region": "us-east-1", "registryId": registry}]}]})  # fmt: skip
+
+    foreign = replication(FOREIGN_ACCOUNT)
+    one([foreign], foreign, f"AWS account {FOREIGN_ACCOUNT}")
+    assert run([replication(OWN_ACCOUNT)]) == []

@@ -333,6 +333,76 @@ def test_the_work_grows_linearly_with_the_stack(monkeypatch):
     assert abs(work[1] - 2 * work[0]) <= 2
 
 
+def connectors(length: int) -> list[Resource]:
+    """``length`` user-data databases, each copied by a DMS task through two endpoints, and
+    buckets, each synced by DataSync and notified through a scanned type; every tenth far end
+    abroad."""
+    out: list[Resource] = []
+    for i in range(length):
+        far = "eu-central-1" if i % 10 == 3 else "us-east-1"
+        db = Resource("aws:rds/instance:Instance", f"db{i}", {"identifier": f"db{i}",
+                      "tags": USER, "address": UNKNOWN_STRING}, US)
+        src = Resource("aws:dms/endpoint:Endpoint", f"src{i}", {
+            "endpointType": "source", "serverName": UNKNOWN_STRING}, US,
+            property_dependencies={"serverName": [db.resource_urn()]})
+        dst = Resource("aws:dms/endpoint:Endpoint", f"dst{i}", {
+            "endpointType": "target", "serverName": f"w{i}.x.{far}.rds.amazonaws.com"}, US)
+        task = Resource("aws:dms/replicationTask:ReplicationTask", f"t{i}", {
+            "sourceEndpointArn": UNKNOWN_STRING, "targetEndpointArn": UNKNOWN_STRING}, US,
+            property_dependencies={"sourceEndpointArn": [src.resource_urn()],
+                                   "targetEndpointArn": [dst.resource_urn()]})
+        b = bucket(f"b{i}", USER)
+        notify = Resource("aws:s3/bucketNotification:BucketNotification", f"n{i}", {
+            "bucket": f"b{i}", "queues": [{"queueArn": f"arn:aws:sqs:{far}:111122223333:q"}]}, US)
+        loc = Resource("aws:datasync/s3Location:S3Location", f"l{i}", {
+            "s3BucketArn": f"arn:aws:s3:::b{i}"}, US)
+        nfs = Resource("aws:datasync/nfsLocation:NfsLocation", f"nfs{i}", {
+            "serverHostname": f"nfs{i}.{far}.example"}, US)
+        sync = Resource("aws:datasync/task:Task", f"s{i}", {
+            "sourceLocationArn": UNKNOWN_STRING, "destinationLocationArn": UNKNOWN_STRING}, US,
+            property_dependencies={"sourceLocationArn": [loc.resource_urn()],
+                                   "destinationLocationArn": [nfs.resource_urn()]})
+        out += [db, src, dst, task, b, notify, loc, nfs, sync]  # fmt: skip
+    return out
+
+
+def test_the_work_through_connectors_grows_linearly_with_the_stack(monkeypatch):
+    from residency_pack.engine import dataflow
+
+    calls = {"n": 0}
+    eligible, add_edge = dataflow._Resolver._eligible, dataflow.FlowGraph.add_edge
+
+    def counted_eligible(self, *args):
+        calls["n"] += 1
+        return eligible(self, *args)
+
+    def counted_add_edge(self, edge):
+        calls["n"] += 1
+        return add_edge(self, edge)
+
+    monkeypatch.setattr(dataflow._Resolver, "_eligible", counted_eligible)
+    monkeypatch.setattr(dataflow.FlowGraph, "add_edge", counted_add_edge)
+    work, found = [], []
+    for size in (200, 400):
+        calls["n"] = 0
+        stack = [replace(r, provider=None) for r in connectors(size)]
+        nodes = [
+            Node(r.type, r.resource_urn(), r.name, dict(r.props),
+                 EffectiveRegion("aws", "us-east-1", "test", regions=("us-east-1",)),
+                 (r.props.get("tags") or {}).get("data-classification"),
+                 {k: tuple(v) for k, v in r.property_dependencies.items()})
+            for r in stack
+        ]  # fmt: skip
+        breaches = user_data_breaches(build_graph(nodes), nodes, {"trustedAccountIds": [
+            "111122223333"], "allowedEgressHosts": ["*.us-east-1.example"]})
+        work.append(calls["n"])
+        found.append(len(breaches))
+    # Every DMS target host (whose it is, a host cannot tell), and every tenth NFS server and
+    # queue (abroad).
+    assert found == [200 + 2 * 20, 400 + 2 * 40]
+    assert abs(work[1] - 2 * work[0]) <= 4
+
+
 def test_the_blueprints_replica_bucket_and_standby_pass_both_flow_rules_in_preview(monkeypatch):
     """The prod stack's flows as the engine sends them in preview: bucket names and the
     primary's OCID are outputs (unknown), property dependencies say where they come from."""

@@ -206,7 +206,8 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        "destinationTableBucketArn", source="tableBucketArn"),
     _f("aws:s3tables/tableReplication:TableReplication", "rule.destinations[*]", R,
        "destinationTableBucketArn", source="tableArn"),
-    _f("aws:s3/inventory:Inventory", "destination.bucket", EX, "bucketArn", source="bucket",
+    _f("aws:s3/inventory:Inventory", "destination.bucket", EX, "bucketArn", owner=("accountId",),
+       source="bucket",
        targets=_S3_BUCKETS, copy_rule=False, same_region=True,
        note="object listing exported to a bucket"),
     _f("aws:s3/bucketLogging:BucketLogging", "", EX, "targetBucket", source="bucket",
@@ -226,8 +227,8 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        targets=_DYNAMODB),
     _f("aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination", "", EX,
        "streamArn", source="tableName"),
-    _f("aws:dynamodb/tableExport:TableExport", "", EX, "s3Bucket", source="tableArn",
-       targets=_S3_BUCKETS),
+    _f("aws:dynamodb/tableExport:TableExport", "", EX, "s3Bucket", owner=("s3BucketOwner",),
+       source="tableArn", targets=_S3_BUCKETS),
     # --- AWS RDS / Aurora / DocumentDB / Neptune ---------------------------------------------
     _f("aws:rds/instance:Instance", "", R, "replicateSourceDb", inbound=True, targets=_RDS,
        note="read replica: cross-region when the source is an ARN of another region"),
@@ -334,7 +335,8 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        targets=_KMS_KEYS),
     _f("aws:secretsmanager/secret:Secret", "replicas[*]", R, "region", hints=("kmsKeyId",)),
     _f("aws:ecr/replicationConfiguration:ReplicationConfiguration",
-       "replicationConfiguration.rules[*].destinations[*]", R, "region"),
+       "replicationConfiguration.rules[*].destinations[*]", R, "region", owner=("registryId",),
+       outside="every repository of the account's registry"),
     _f("aws:ssmincidents/replicationSet:ReplicationSet", "regions[*]", R, "name",
        hints=("kmsKeyArn",)),
     # --- AWS events, logs, streams, subscriptions (data-flow graph) ---------------------------
@@ -938,6 +940,9 @@ class Destination:
     unknown: tuple[str, ...]  # field paths whose value is unknown (preview)
     touched: tuple[Named, ...] = ()  # hints and owner accounts: judged, never locate
     opaque: tuple[tuple[str, str], ...] = ()  # set fields that hide the far end
+    # A scanned type's plain strings in reference fields (a bucket or queue name): matched to
+    # the stack's resources, never far ends of their own.
+    references: tuple[tuple[str, str], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -1097,7 +1102,35 @@ def _scan(entry: CopyField, props: Any) -> Destination:
     named = [n for p in found.places if _far_end_path(p.path) and (n := _from_place(p))]
     unknown = tuple(path for path in found.unknown if _far_end_path(path))
     values = tuple(dict.fromkeys((n.path, n.value) for n in named))
-    return Destination(entry, "", values, tuple(named), unknown)
+    references = tuple(
+        (_display(path), text) for path, text in _reference_leaves(props, ())
+        if _far_end_path(_display(path))
+    )  # fmt: skip
+    return Destination(entry, "", values, tuple(named), unknown, references=references)
+
+
+# Keys whose plain value names another resource (a bucket, queue or table name).
+_REFERENCE_KEY: Final = re.compile(
+    r"bucket|queue|topic|stream|table|function|cluster|database|domain|repository|registry"
+    r"|vault|filesystem|collection|namespace|target|destination|source|workgroup|catalog",
+    re.IGNORECASE,
+)
+
+
+def _reference_leaves(
+    value: Any, prefix: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Plain strings in reference fields: the name a scanned type gives another resource."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _reference_leaves(item, (*prefix, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _reference_leaves(item, (*prefix, index))
+    elif isinstance(value, str) and value.strip():
+        key = next((k for k in reversed(prefix) if isinstance(k, str)), "")
+        if _REFERENCE_KEY.search(key):
+            yield prefix, value
 
 
 def region_catalog_cloud(resource_type: str) -> Cloud | None:

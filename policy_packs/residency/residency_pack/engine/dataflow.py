@@ -134,6 +134,8 @@ def _reference_keys(value: str) -> list[str]:
     keys = [value]
     if value.startswith("arn:aws:s3:::"):
         keys.append(value[len("arn:aws:s3:::") :].split("/", 1)[0])
+    elif value.startswith(("s3://", "s3a://", "oci://")):  # s3://bucket/key, oci://bucket@ns/
+        keys.append(value.split("://", 1)[1].split("/", 1)[0].split("@", 1)[0])
     elif value.startswith("/") and len(value) > 1:
         keys.append(value[1:].split("/", 1)[0])
     elif ("." in value or "://" in value) and (host := copy_fields.host_of(value)):
@@ -273,6 +275,8 @@ def _resolve(resolver: _Resolver, resource: FlowResource, destination: Destinati
             matched += found
         else:
             places += by_path.get(path, [])
+    for _, value in destination.references:
+        matched += resolver.by_reference(entry, value, resource.urn)
     unresolved = False
     for path in destination.unknown:
         if not resource.property_dependencies.get(_top_level(path)):
