@@ -3,7 +3,10 @@ in ``Configure``, instead of the SDK accepting anything."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+from pathlib import Path
 from typing import Any, NoReturn
 
 import grpc
@@ -18,7 +21,12 @@ from residency_pack.rules import no_foreign_principals, region_allowlist
 from residency_pack.servicer import ConfigRejected, ResidencyAnalyzerServicer
 from residency_pack.testing import Resource, analyze, aws_provider, configure
 
+from preflight.cli import main
+
+from .test_annotated_programs import PACK, PROGRAMS, restoring_event_loop
+
 REGIONS = region_allowlist.SPEC.name
+TRUST = "residency-provider-trust"
 OURS = "111111111111"
 PARTNER = "999999999999"
 
@@ -185,3 +193,21 @@ def test_the_sdk_builds_its_servicer_by_name_in_policy_pack() -> None:
 
     source = inspect.getsource(sdk_policy.PolicyPack.__init__)
     assert "servicer = _PolicyAnalyzerServicer(" in source
+
+
+def test_preflight_stops_with_exit_2_and_the_configure_message(tmp_path: Path) -> None:
+    config = tmp_path / "policy-config.json"
+    star = {"urn": "*", "policy": TRUST, "reason": "vendor onboarding", "expires": "2026-12-31"}
+    config.write_text(
+        json.dumps({REGIONS: {"enforcementLevel": "disabled"}, TRUST: {"exemptions": [star]}})
+    )
+    argv = ["--program", str(PROGRAMS / TRUST), "--stack", "test", "--policy-pack", str(PACK)]
+    argv += ["--policy-pack-config", str(config), "--output", str(tmp_path / "report.json")]
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), restoring_event_loop():
+        code = main(argv)
+    text = stderr.getvalue()
+    assert code == 2, text
+    assert "failed while applying the policy config" in text
+    assert f"`{REGIONS}` sets `enforcementLevel` to `disabled`" in text
+    assert f"`{TRUST}` is invalid: exemptions[0]: urn '*' is not a URN" in text

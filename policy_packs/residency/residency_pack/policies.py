@@ -14,6 +14,7 @@ RULE_MODULES: tuple[str, ...] = (
     "no_cross_region_copy",
     "no_foreign_principals",
     "no_public_exposure",
+    "provider_trust",
     "public_access_block",
     "key_locality",
     "user_data_protected",
