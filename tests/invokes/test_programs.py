@@ -52,6 +52,8 @@ def preflight(tmp_path: Path, program: str, stack: str = "dev") -> tuple[int, An
     """Exit status, JSON report (None if none was written) and stderr of one CLI run."""
     report_file = tmp_path / f"{program}-{stack}.json"
     argv = ["--program", str(PROGRAMS / program), "--stack", stack, "--policy-pack", str(PACK)]
+    if (PROGRAMS / program / "policy-config.json").is_file():
+        argv += ["--policy-pack-config", str(PROGRAMS / program / "policy-config.json")]
     argv += ["--format", "json", "--output", str(report_file)]
     stderr = io.StringIO()
     with redirect_stderr(stderr), restoring_event_loop():
