@@ -22,6 +22,10 @@ runs and a note on stderr says what is lost.
   refused the same way (the SDK would honour it and skip the policy): the promise cannot be
   switched off by config. ``mandatory`` and ``remediate`` (reported as mandatory by the SDK,
   since no residency policy remediates) are accepted.
+
+Further calls are taken over the same way: a method of :class:`ResidencyAnalyzerServicer` that
+does its part and hands the rest to the SDK's (``super()``), so that each stays testable on its
+own through ``residency_pack.testing``.
 """
 
 from __future__ import annotations

@@ -243,6 +243,20 @@ def test_trust_comes_from_the_stack_config_when_the_policy_config_does_not_set_i
         assert pc.trusted_tenancy_ocids({}) == frozenset()
 
 
+def test_before_configure_stack_the_stack_config_is_the_pack_environments(monkeypatch):
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:allowedAccountIds": [OURS]}))
+    with stack_config.overridden(None):
+        assert pc.trusted_account_ids({}) == {OURS}
+        monkeypatch.setenv("PULUMI_CONFIG", "not json")
+        assert pc.trusted_account_ids({}) == frozenset()
+        monkeypatch.delenv("PULUMI_CONFIG")
+        assert pc.trusted_account_ids({}) == frozenset()
+    # Once the engine sent ConfigureStack, its config decides, even an empty one.
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"aws:allowedAccountIds": [OURS]}))
+    with stack_config.overridden({}):
+        assert pc.trusted_account_ids({}) == frozenset()
+
+
 def test_policy_config_replaces_the_stack_config_even_when_empty():
     config = {
         pc.TRUSTED_ACCOUNT_IDS: [OTHER],

@@ -6,12 +6,15 @@ not by the program under review. The engine sends every key as a string (a list-
 as ``aws:allowedAccountIds`` as its JSON text). ``residency_pack.servicer`` captures the request;
 nothing here reads a provider resource of the program.
 
-Before any ``ConfigureStack`` (an engine that does not send one) the config is empty, so nothing
-is trusted from the stack: fail closed.
+Before any ``ConfigureStack`` (an engine too old to send one) the config is the
+``PULUMI_CONFIG`` that the CLI puts in every policy pack's environment (the same stack config,
+JSON); without either, it is empty, so nothing is trusted from the stack: fail closed.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from types import MappingProxyType
@@ -23,38 +26,54 @@ AWS_ALLOWED_ACCOUNT_IDS: Final = "aws:allowedAccountIds"
 OCI_TENANCY_OCID: Final = "oci:tenancyOcid"
 
 _EMPTY: Final[Mapping[str, str]] = MappingProxyType({})
-_current: Mapping[str, str] = _EMPTY
+_captured: Mapping[str, str] | None = None  # None until a ConfigureStack
+_environment: tuple[str, Mapping[str, str]] = ("", _EMPTY)  # PULUMI_CONFIG, parsed
+
+
+def _read_only(config: Mapping[str, object]) -> Mapping[str, str]:
+    return MappingProxyType(
+        {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in config.items()}
+    )
 
 
 def capture(config: Mapping[str, str]) -> None:
     """Keep the stack config of a ``ConfigureStack`` request (``"ns:key"`` -> string)."""
-    global _current
-    _current = MappingProxyType({str(k): str(v) for k, v in config.items()})
+    global _captured
+    _captured = _read_only(config)
+
+
+def _from_environment() -> Mapping[str, str]:
+    global _environment
+    raw = os.environ.get("PULUMI_CONFIG", "")
+    if raw != _environment[0]:
+        try:
+            decoded = json.loads(raw) if raw else {}
+        except ValueError:
+            decoded = {}
+        _environment = (raw, _read_only(decoded if isinstance(decoded, dict) else {}))
+    return _environment[1]
 
 
 def current() -> Mapping[str, str]:
-    """The captured stack config (read-only; empty before ``ConfigureStack``)."""
-    return _current
+    """The stack config (read-only): the last ``ConfigureStack``'s, else ``PULUMI_CONFIG``'s."""
+    return _captured if _captured is not None else _from_environment()
 
 
 @contextmanager
-def overridden(config: Mapping[str, str]) -> Iterator[None]:
-    """Tests: run with ``config`` as the stack config, then put the previous one back."""
-    previous = _current
-    capture(config)
+def overridden(config: Mapping[str, str] | None) -> Iterator[None]:
+    """Tests: run with ``config`` as the captured stack config (None: as before any
+    ``ConfigureStack``), then put the previous one back."""
+    global _captured
+    previous = _captured
+    _captured = None if config is None else _read_only(config)
     try:
         yield
     finally:
-        _restore(previous)
-
-
-def _restore(config: Mapping[str, str]) -> None:
-    global _current
-    _current = config
+        _captured = previous
 
 
 def _strings(key: str) -> frozenset[str]:
-    values = as_string_list(_current.get(key))
+    values = as_string_list(current().get(key))
     if values is UNKNOWN or not isinstance(values, list):
         return frozenset()
     return frozenset(v.strip() for v in values if v.strip())
