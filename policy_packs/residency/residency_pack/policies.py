@@ -8,6 +8,7 @@ from pulumi_policy import Policy
 
 # One module per policy under residency_pack/rules/, each exporting `POLICY`.
 RULE_MODULES: tuple[str, ...] = (
+    "reviewed_types",
     "region_allowlist",
     "classification_required",
     "classification_in_region",

@@ -16,6 +16,8 @@ import pulumi_aws
 import pulumi_oci
 import pytest
 from residency_pack.engine import type_catalog as tc
+from residency_pack.rules import classification_required, reviewed_types
+from residency_pack.testing import Resource, analyze, aws_provider
 
 from scripts import generate_type_catalog as generator
 
@@ -269,7 +271,7 @@ def test_a_proposal_left_unreviewed_counts_as_no_entry(monkeypatch):
     token = "aws:mq/broker:Broker"
     monkeypatch.setitem(tc._ROWS, token, {**tc._ROWS[token], "unreviewed": True})
     monkeypatch.delitem(tc._ROLES, token)
-    monkeypatch.delitem(tc._ENTRIES, token, raising=False)
+    monkeypatch.setattr(tc, "_ENTRIES", {})  # entries built meanwhile are dropped after
     assert tc.entry(token) is None and tc.role_of(token) is None
     assert tc.proposal(token) is not None and not tc.proposal(token).reviewed
     assert tc.is_data_bearing(token)
@@ -291,3 +293,35 @@ def test_helper_lists_are_consistent():
     assert tc.catalog_file("aws:s3/bucket:Bucket") == "residency_pack/engine/catalog/aws.json"
     assert tc.catalog_file("pulumi:providers:oci") == "residency_pack/engine/catalog/other.json"
     assert tc.catalog_file("random:index/randomId:RandomId").endswith("other.json")
+
+
+def _forget(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    """The loaded catalog without ``token``'s entry, as if nobody had reviewed it."""
+    monkeypatch.delitem(tc._ROWS, token)
+    monkeypatch.delitem(tc._ROLES, token)
+    monkeypatch.setattr(tc, "_ENTRIES", {})  # entries built meanwhile are dropped after
+
+
+def test_a_deleted_entry_fails_closed(monkeypatch):
+    # aws:sqs/queuePolicy is config-like: without its entry it becomes unreviewed, reported,
+    # and held to be data-bearing until someone classifies it again.
+    token = "aws:sqs/queuePolicy:QueuePolicy"
+    queue_policy = Resource(token, "orders-policy", {"queueUrl": "q", "policy": "{}"},
+                            aws_provider("us-east-1"))  # fmt: skip
+    assert analyze(reviewed_types.POLICY, queue_policy) == []
+    assert analyze(classification_required.POLICY, queue_policy) == []
+
+    _forget(monkeypatch, token)
+
+    assert tc.entry(token) is None and tc.role_of(token) is None
+    assert tc.is_data_bearing(token) and not tc.is_region_neutral(token)
+    [unreviewed] = analyze(reviewed_types.POLICY, queue_policy)
+    assert unreviewed.enforcement == "mandatory"
+    assert f"`{token}`, which has no entry in the pack's type catalog" in unreviewed.message
+    assert "treated as data-bearing" in unreviewed.message
+    assert "scripts/generate_type_catalog.py" in unreviewed.message
+    assert "residency_pack/engine/catalog/aws.json" in unreviewed.message
+    [unclassified] = analyze(classification_required.POLICY, queue_policy)
+    assert "no reviewed entry in the pack's type catalog, so it is treated as data-bearing" in (
+        unclassified.message
+    )

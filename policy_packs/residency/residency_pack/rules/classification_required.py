@@ -2,8 +2,9 @@
 ``data-classification`` tag (AWS ``tags`` or the provider's ``defaultTags``; OCI
 ``freeformTags``).
 
-Data-bearing types come from the explicit type catalog; a type of a data service that the
-catalog does not know is treated as data-bearing (fail closed) and the message says so.
+Data-bearing types come from the reviewed type catalog (roles stores-data and holds-keys); an
+AWS or OCI type without a reviewed entry is treated as data-bearing (fail closed) and the
+message says so.
 Data-bearing types that take no tags at all (replication policies, snapshot copies, table items)
 inherit their source's classification and are left to the copy and data-flow rules.
 
@@ -48,8 +49,8 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         return
     field = tag_field(ctx.type)
     why = (
-        f"{ctx.type} is a type of a data service that the pack's type catalog does not list, "
-        "so it is treated as data-bearing"
+        f"{ctx.type} has no reviewed entry in the pack's type catalog, so it is treated as "
+        "data-bearing"
         if type_catalog.is_unknown_data_service_type(ctx.type)
         else f"{ctx.type} holds data"
     )
