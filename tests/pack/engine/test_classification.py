@@ -1,4 +1,5 @@
-from residency_pack.engine.classification import classification_of
+from residency_pack.engine.classification import CLASSIFICATION_TAG as TAG
+from residency_pack.engine.classification import classification_of, tag_field
 from residency_pack.engine.props import UNKNOWN
 
 
@@ -53,3 +54,21 @@ def test_provider_default_tags_arrive_json_encoded():
     assert classification_with_provider_defaults(
         "aws:sqs/queue:Queue", {}, {"defaultTags": "{not json"}
     ) is None
+
+
+OCI_DATABASE = "oci:Database/database:Database"
+
+
+def test_tags_are_read_where_the_type_keeps_them():
+    # oci:Database/database:Database has no top-level freeformTags: they sit in `database`.
+    props = {"dbHomeId": "ocid1.dbhome", "database": {"freeformTags": {TAG: "us-user-data"}}}
+    assert classification_of(OCI_DATABASE, props) == "us-user-data"
+    assert tag_field(OCI_DATABASE) == "database.freeformTags"
+    assert classification_of(OCI_DATABASE, {"freeformTags": {TAG: "public"}}) is None
+    assert classification_of(OCI_DATABASE, {"database": {"freeformTags": UNKNOWN}}) is UNKNOWN
+    assert classification_of(OCI_DATABASE, {"database": UNKNOWN}) is UNKNOWN
+
+
+def test_an_untaggable_type_reads_its_clouds_field():
+    assert tag_field("oci:ObjectStorage/storageObject:StorageObject") == "freeformTags"
+    assert tag_field("aws:dynamodb/tableItem:TableItem") == "tags"

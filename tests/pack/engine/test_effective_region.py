@@ -1,4 +1,5 @@
 import pytest
+from residency_pack.engine import type_catalog
 from residency_pack.engine.effective_region import effective_region, region_of_reference
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.testing import aws_provider, oci_provider
@@ -128,3 +129,56 @@ def test_nested_placement_fields_count():
     props = {"nodeConfigDetails": {"placementConfigs": [{"availabilityDomain": "Uocm:FRA-AD-1"}]}}
     er = effective_region("oci:ContainerEngine/nodePool:NodePool", props, P(oci_provider()))
     assert er.region == "eu-frankfurt-1" and "us-ashburn-1" in er.regions
+
+
+DOMAIN = "oci:Identity/domain:Domain"
+
+
+def test_a_catalog_location_field_places_the_resource_whatever_the_provider_says():
+    er = effective_region(DOMAIN, {"homeRegion": "eu-frankfurt-1"}, P(oci_provider()))
+    assert er.region == "eu-frankfurt-1" and er.regions == ("eu-frankfurt-1",)
+    assert er.source == "location field `homeRegion`"
+    assert not er.neutral and not er.undetermined
+
+
+def test_a_catalog_location_field_may_name_an_oci_region_key():
+    er = effective_region(DOMAIN, {"homeRegion": "FRA"}, P(oci_provider()))
+    assert er.region == "eu-frankfurt-1"
+
+
+def test_an_unset_catalog_location_field_leaves_a_regional_type_to_its_provider():
+    er = effective_region(DOMAIN, {"displayName": "users"}, P(oci_provider("us-phoenix-1")))
+    assert er.region == "us-phoenix-1"
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (UNKNOWN, "its location field `homeRegion` is unknown during preview"),
+        ("mars-olympus-1", "its location field `homeRegion` = `mars-olympus-1` is not a region"),
+    ],
+)
+def test_an_unreadable_catalog_location_field_is_undetermined(value, reason):
+    er = effective_region(DOMAIN, {"homeRegion": value}, P(oci_provider()))
+    assert er.undetermined and er.undetermined_reason.startswith(reason)
+    assert er.fix.startswith("set `homeRegion` to")
+
+
+def test_a_global_type_is_placed_by_its_location_field_and_neutral_without_one(monkeypatch):
+    token = "aws:route53/zone:Zone"
+    row = {"role": "global", "reason": "r", "location_fields": ["hostedRegion"]}
+    monkeypatch.setitem(type_catalog._ROWS, token, row)
+    monkeypatch.setattr(type_catalog, "_ENTRIES", {})
+    placed = effective_region(token, {"hostedRegion": "eu-west-1"}, P(aws_provider()))
+    assert placed.region == "eu-west-1" and not placed.neutral
+    unplaced = effective_region(token, {"name": "example.com"}, P(aws_provider()))
+    assert unplaced.neutral and unplaced.region is None
+
+
+def test_a_directory_replica_is_in_the_region_it_names():
+    er = effective_region(
+        "aws:directoryservice/serviceRegion:ServiceRegion",
+        {"regionName": "eu-west-1", "directoryId": "d-1"},
+        P(aws_provider("us-east-1")),
+    )
+    assert er.region == "eu-west-1" and er.regions == ("eu-west-1",)

@@ -22,8 +22,12 @@ def messages(resource):
         Resource("aws:s3/bucket:Bucket", "content", {}, aws_provider()),
         Resource("oci:Identity/domain:Domain", "users", {}, oci_provider()),
         Resource("aws:iam/role:Role", "deployer", {}, aws_provider()),
-        Resource("random:index/randomPet:RandomPet", "name", {},
-                 Provider("pulumi:providers:random", {}, "default_4_18_0")),  # fmt: skip
+        Resource(
+            "random:index/randomPet:RandomPet",
+            "name",
+            {},
+            Provider("pulumi:providers:random", {}, "default_4_18_0"),
+        ),
         Resource("pulumi:providers:aws", "us-east", {"region": "us-east-1"}),
         Resource("pulumi:providers:oci", "default_5_5_0", {"region": "us-ashburn-1"}),
         Resource("pulumi:providers:random", "local", {}),

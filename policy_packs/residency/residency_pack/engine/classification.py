@@ -1,7 +1,9 @@
 """The data classification of a resource: the ``data-classification`` tag.
 
 AWS resources carry it in ``tags``, OCI resources in ``freeformTags`` (the blueprint's
-convention). The value is read exactly; rules decide what an unknown or missing one means.
+convention), at the input path the type catalog records for the type (``tags_at``, derived from
+the SDK schema): ``oci:Database/database:Database`` keeps them in ``database.freeformTags``. The
+value is read exactly; rules decide what an unknown or missing one means.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 from typing import Any, Final
 
 from residency_pack.engine.props import UNKNOWN, _Unknown, get
-from residency_pack.engine.type_catalog import cloud_of
+from residency_pack.engine.type_catalog import cloud_of, tag_paths
 
 CLASSIFICATION_TAG: Final = "data-classification"
 US_USER_DATA: Final = "us-user-data"
@@ -20,7 +22,11 @@ CLASSIFICATIONS: Final[tuple[str, ...]] = (US_USER_DATA, NON_PERSONAL, PUBLIC)
 
 
 def tag_field(resource_type: str) -> str:
-    """The property that carries the classification tag for this type's cloud."""
+    """The input path that carries the classification tag of this type (``tags``,
+    ``freeformTags``, ``database.freeformTags``)."""
+    paths = tag_paths(resource_type)
+    if paths:
+        return paths[0]
     return "freeformTags" if cloud_of(resource_type) == "oci" else "tags"
 
 
@@ -28,10 +34,12 @@ def classification_of(resource_type: str, props: Any) -> str | _Unknown | None:
     """The ``data-classification`` tag value; None if absent; UNKNOWN if the tags (or the
     value) are unknown during preview. A non-string value is returned as its ``str``."""
     fields = (
-        ("tags", "freeformTags") if cloud_of(resource_type) is None else (tag_field(resource_type),)
+        ("tags", "freeformTags")
+        if cloud_of(resource_type) is None
+        else (tag_paths(resource_type) or (tag_field(resource_type),))
     )
-    for name in fields:
-        tags = get(props, name)
+    for path in fields:
+        tags = get(props, *path.split("."))
         if tags is UNKNOWN:
             return UNKNOWN
         if not isinstance(tags, dict):

@@ -2,7 +2,12 @@
 
 Rules, in order:
 
-* Region-neutral global types (IAM, Route 53 zones, OCI identity, ...) have no region.
+* Region-neutral global types (IAM, Route 53 zones, OCI IAM, ...) have no region.
+* A type's reviewed catalog entry may name inputs that place the resource itself
+  (``location_fields``: an OCI identity domain's ``homeRegion``, the ``regionName`` of a
+  directory replica). Set, they decide where it is, whatever the provider's region; unknown in
+  preview, the region is undetermined; not set, a global type has no region and any other type
+  is placed as below.
 * AWS: a v7 resource's own ``region`` input overrides its provider's ``region``.
 * OCI: the provider's ``region`` is used.
 * A resource on a default provider gets the stack config (``aws:region`` / ``oci:region``): the
@@ -125,6 +130,54 @@ def location_regions(cloud: Cloud, props: Any) -> list[tuple[str, str]]:
     return found
 
 
+def _region_named(cloud: Cloud, value: str) -> str | None:
+    """The region a location field's value names: a region name, or an OCI region key."""
+    text = _normalise(value)
+    found = region_catalog.lookup(cloud, text)
+    if found is None and cloud == "oci":
+        found = region_catalog.oci_region_by_key(text)
+    return found.name if found is not None else None
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """What a type's catalog location fields say: the regions named (and the fields), or why
+    they cannot be read."""
+
+    regions: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    problem: str | None = None
+    fix: str | None = None
+
+
+def _placed_by_entry(cloud: Cloud, resource_type: str, props: Any) -> _Placement:
+    regions: list[str] = []
+    fields: list[str] = []
+    for path in type_catalog.location_fields(resource_type):
+        value = get(props, *path.split("."))
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if item is None or item == "":
+                continue
+            if item is UNKNOWN:
+                return _Placement(
+                    problem=f"its location field `{path}` is unknown during preview",
+                    fix=f"set `{path}` to a literal {cloud} region name",
+                )
+            region = _region_named(cloud, str(item))
+            if region is None:
+                return _Placement(
+                    problem=f"its location field `{path}` = `{item}` is not a region of {cloud}",
+                    fix=f"set `{path}` to a {cloud} region name (e.g. "
+                    f"{'us-east-1' if cloud == 'aws' else 'us-ashburn-1'})",
+                )
+            if region not in regions:
+                regions.append(region)
+            if path not in fields:
+                fields.append(path)
+    return _Placement(tuple(regions), tuple(fields))
+
+
 def _is_default_provider(provider: Any) -> bool:
     name = str(getattr(provider, "name", "") or "")
     return name == "default" or name.startswith("default_")
@@ -177,7 +230,19 @@ def effective_region(resource_type: str, props: Any, provider: Any) -> Effective
     base: str | None = None
     source = ""
     unknown_reason: str | None = None
-    if cloud == "aws":
+    placed = _placed_by_entry(cloud, resource_type, props)
+    if placed.problem is not None:
+        return EffectiveRegion(
+            cloud, None, "undetermined", undetermined_reason=f"{placed.problem}; {placed.fix}",
+            fix=placed.fix,
+        )  # fmt: skip
+    if placed.regions:
+        base = placed.regions[0]
+        source = "location field " + ", ".join(f"`{f}`" for f in placed.fields)
+    elif type_catalog.role_of(resource_type) == "global":
+        # A global type whose location fields are not set is not placed anywhere.
+        return EffectiveRegion(cloud, None, "global type without a location", neutral=True)
+    if base is None and cloud == "aws":
         own = get(props, "region")
         if own is UNKNOWN:
             unknown_reason = "the resource's `region` input is unknown during preview"
@@ -208,14 +273,16 @@ def effective_region(resource_type: str, props: Any, provider: Any) -> Effective
 
     if location_names:
         region = location_names[0]
-        others = [r for r in [*location_names[1:], base] if r and r != region]
+        others = [
+            r for r in [*location_names[1:], base, *placed.regions[1:]] if r and r != region
+        ]
         where_fields = ", ".join(sorted({path for _, path in locations}))
         loc_source = f"location field {where_fields}"
         if base and base != region:
             loc_source += f" (differs from {source} `{base}`)"
         return EffectiveRegion(cloud, region, loc_source, regions=(region, *dict.fromkeys(others)))
     if base is not None:
-        return EffectiveRegion(cloud, base, source, regions=(base,))
+        return EffectiveRegion(cloud, base, source, regions=(base, *placed.regions[1:]))
     fix = _missing_region_fix(cloud)
     return EffectiveRegion(
         cloud, None, "undetermined", undetermined_reason=f"{unknown_reason}; {fix}", fix=fix

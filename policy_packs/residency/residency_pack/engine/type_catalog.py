@@ -191,7 +191,9 @@ def is_data_bearing(resource_type: str) -> bool:
 
 def is_region_neutral(resource_type: str) -> bool:
     """True for a reviewed global type without a location field: it has no region."""
-    return resource_type in _REGION_NEUTRAL
+    return _ROLES.get(resource_type) == "global" and not _ROWS[resource_type].get(
+        "location_fields"
+    )
 
 
 def location_fields(resource_type: str) -> tuple[str, ...]:
@@ -243,6 +245,3 @@ _AUXILIARY_TYPES: Final = frozenset(
     t for t, r in _ROLES.items()
     if r not in _DATA_BEARING_ROLES and cloud_of(t) is not None and not is_provider(t)
 )  # fmt: skip
-_REGION_NEUTRAL: Final = frozenset(
-    t for t, r in _ROLES.items() if r == "global" and not _ROWS[t].get("location_fields")
-)

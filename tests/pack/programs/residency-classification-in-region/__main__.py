@@ -159,3 +159,30 @@ oci.objectstorage.Bucket(
     freeform_tags=tags("us-user-data"),
     opts=protected_in_phoenix,
 )
+
+# --- OCI IAM is global, but an identity domain keeps its users in its home region, whatever
+# region the provider calls from.
+# violation: residency-classification-in-region
+# violation: residency-region-allowlist
+oci.identity.Domain(
+    "eu-customer-identities",
+    compartment_id=compartment,
+    description="customer sign-in",
+    display_name="customers-eu",
+    home_region="eu-frankfurt-1",
+    license_type="free",
+    freeform_tags=tags("us-user-data"),
+    opts=protected_in_phoenix,
+)
+
+# ok: residency-classification-in-region
+oci.identity.Domain(
+    "us-customer-identities",
+    compartment_id=compartment,
+    description="customer sign-in",
+    display_name="customers-us",
+    home_region="us-ashburn-1",
+    license_type="free",
+    freeform_tags=tags("us-user-data"),
+    opts=protected_in_phoenix,
+)

@@ -96,3 +96,25 @@ oci.logging.LogGroup(
     display_name="reporting-logs",
     defined_tags={"Governance.data-classification": "non-personal"},
 )
+
+# An Oracle database created in an existing DB home keeps its tags in `database.freeformTags`
+# (it has no top-level tags): the classification is read there.
+# ok: residency-classification-required
+oci.database.Database(
+    "report-warehouse",
+    db_home_id="ocid1.dbhome.oc1.iad.aaaaaaaafixturedbhome",
+    source="NONE",
+    database={
+        "admin_password": "Fixture-Passw0rd#",
+        "db_name": "reports",
+        "freeform_tags": {"data-classification": "non-personal"},
+    },
+)
+
+# violation: residency-classification-required
+oci.database.Database(
+    "report-scratch",
+    db_home_id="ocid1.dbhome.oc1.iad.aaaaaaaafixturedbhome",
+    source="NONE",
+    database={"admin_password": "Fixture-Passw0rd#", "db_name": "scratch"},
+)
