@@ -56,8 +56,14 @@ OCI_STACK = [OCI_KEY, OCI_BUCKET]
 AWS_STACK = [AWS_KEY, AWS_BUCKET, AWS_SSE]
 
 
-def messages(resources, config=None):
-    diags = analyze_stack(POLICY, resources, config)
+OWN_ACCOUNT = "111122223333"
+FOREIGN_ACCOUNT = "999999999999"
+# The stack's own config, as the engine sends it to ConfigureStack: trust comes from there.
+STACK_CONFIG = {"aws:allowedAccountIds": f'["{OWN_ACCOUNT}"]'}
+
+
+def messages(resources, config=None, stack_config=STACK_CONFIG):
+    diags = analyze_stack(POLICY, resources, config, stack_config)
     assert all(d.enforcement == "mandatory" and d.policy == "residency-key-locality" for d in diags)
     return [(d.urn.rsplit("::", 1)[-1], d.message) for d in diags]
 
@@ -223,3 +229,266 @@ def test_store_key_paths_exist_in_the_sdk_schema():
             for step in path:
                 if step != "*":
                     assert has_property(token, str(step)), (token, step)
+
+
+# --- Ownership: a region is not an owner.
+EAST_KEY_ID = "0d2c6d4e-5f1a-4b7e-9c1e-1234567890ab"
+
+
+def rds_with_key(key, name="db"):
+    return Resource("aws:rds/instance:Instance", name, {"kmsKeyId": key, "tags": USER}, EAST)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        f"arn:aws:kms:us-east-1:{FOREIGN_ACCOUNT}:key/{EAST_KEY_ID}",
+        f"arn:aws:kms:us-east-1:{FOREIGN_ACCOUNT}:alias/shared",
+        f"arn:aws:kms:us-east-1:{FOREIGN_ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+    ],
+)
+def test_a_key_of_another_account_in_an_allowed_region(key):
+    [(name, message)] = messages([rds_with_key(key)])
+    assert name == "db" and f"account {FOREIGN_ACCOUNT}" in message and "not trusted" in message
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        f"arn:aws:kms:us-east-1:{OWN_ACCOUNT}:alias/app",
+        f"arn:aws:kms:us-east-1:{OWN_ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+        "mrk-1234abcd12ab34cd56ef1234567890ab",
+    ],
+)
+def test_own_keys_by_alias_arn_and_multi_region_id(key):
+    assert messages([rds_with_key(key)]) == []
+
+
+def test_trusted_accounts_come_from_the_policy_config_before_the_stack():
+    key = f"arn:aws:kms:us-east-1:{FOREIGN_ACCOUNT}:key/{EAST_KEY_ID}"
+    config = {"residency-key-locality": {"trustedAccountIds": [FOREIGN_ACCOUNT]}}
+    assert messages([rds_with_key(key)], config) == []
+    assert len(messages([rds_with_key(key)], stack_config={})) == 1  # nothing trusted
+
+
+def test_an_oci_key_of_an_untrusted_realm():
+    oci = dataclasses.replace(
+        OCI_BUCKET, props={**OCI_BUCKET.props, "kmsKeyId": "ocid1.key.oc2.us-langley-1.abc.def"}
+    )
+    [(_, message)] = messages([oci])
+    assert "realm `oc2`" in message
+
+
+# --- External key stores: the key material is outside the cloud's key service.
+def aws_key(**props):
+    return Resource("aws:kms/key:Key", "xkey", {"tags": USER, **props}, EAST)
+
+
+def rds_on(key, prop="kmsKeyId"):
+    return Resource(
+        "aws:rds/instance:Instance",
+        "db",
+        {prop: UNKNOWN_STRING, "tags": USER},
+        EAST,
+        property_dependencies={prop: [key.resource_urn()]},
+    )
+
+
+def custom_key_store(kind):
+    props = {"customKeyStoreName": "ks"}
+    if kind is not None:
+        props["customKeyStoreType"] = kind
+    return Resource("aws:kms/customKeyStore:CustomKeyStore", "ks", props, EAST)
+
+
+def test_a_key_in_an_aws_external_key_store():
+    key = aws_key(customKeyStoreId=UNKNOWN_STRING, xksKeyId="external-key-1")
+    [(_, message)] = messages([key, rds_on(key)])
+    assert "external key store" in message and "xksKeyId" in message
+
+
+@pytest.mark.parametrize(
+    ("kind", "violations"), [("EXTERNAL_KEY_STORE", 1), ("AWS_CLOUDHSM", 0), (None, 0)]
+)
+def test_a_key_in_a_custom_key_store_of_the_stack(kind, violations):
+    store = custom_key_store(kind)
+    key = Resource(
+        "aws:kms/key:Key",
+        "xkey",
+        {"tags": USER, "customKeyStoreId": UNKNOWN_STRING},
+        EAST,
+        property_dependencies={"customKeyStoreId": [store.resource_urn()]},
+    )
+    found = messages([store, key, rds_on(key)])
+    assert len(found) == violations
+    if violations:
+        assert "EXTERNAL_KEY_STORE" in found[0][1]
+
+
+def test_a_key_in_a_custom_key_store_outside_the_stack_fails_closed():
+    key = aws_key(customKeyStoreId="cks-1234567890abcdef0")
+    [(_, message)] = messages([key, rds_on(key)])
+    assert "cks-1234567890abcdef0" in message and "not declared in this stack" in message
+
+
+def oci_key(**props):
+    return Resource(
+        "oci:Kms/key:Key", "okey", {"displayName": "k", "freeformTags": USER, **props}, PRIMARY
+    )
+
+
+def oci_bucket_on(key):
+    return dataclasses.replace(OCI_BUCKET, property_dependencies={"kmsKeyId": [key.resource_urn()]})
+
+
+@pytest.mark.parametrize(
+    "props",
+    [{"protectionMode": "EXTERNAL"}, {"externalKeyReference": {"externalKeyId": "k-1"}}],
+)
+def test_an_oci_external_kms_key(props):
+    key = oci_key(**props)
+    [(_, message)] = messages([key, oci_bucket_on(key)])
+    assert "OCI External KMS" in message
+
+
+@pytest.mark.parametrize(
+    ("vault_type", "violations"), [("EXTERNAL", 1), ("DEFAULT", 0), ("VIRTUAL_PRIVATE", 0)]
+)
+def test_an_oci_key_in_an_external_vault(vault_type, violations):
+    vault = Resource(
+        "oci:Kms/vault:Vault", "vault", {"vaultType": vault_type, "freeformTags": USER}, PRIMARY
+    )
+    key = dataclasses.replace(
+        oci_key(managementEndpoint=UNKNOWN_STRING),
+        property_dependencies={"managementEndpoint": [vault.resource_urn()]},
+    )
+    assert len(messages([vault, key, oci_bucket_on(key)])) == violations
+
+
+MRK = "mrk-1234abcd12ab34cd56ef1234567890ab"
+
+# --- Multi-region keys: the key material is in every replica's region and the primary's.
+SINGAPORE = aws_provider("ap-southeast-1", name="sg")
+
+
+def test_a_store_on_a_primary_key_replicated_outside_the_allowed_regions():
+    replica = Resource(
+        "aws:kms/replicaKey:ReplicaKey",
+        "sg-replica",
+        {"primaryKeyArn": UNKNOWN_STRING, "tags": USER},
+        SINGAPORE,
+        property_dependencies={"primaryKeyArn": [AWS_KEY.resource_urn()]},
+    )
+    db = rds_on(AWS_KEY)
+    assert messages([AWS_KEY, db]) == []
+    [(_, message)] = messages([AWS_KEY, replica, db])
+    assert "replica `sg-replica`" in message and "`ap-southeast-1`" in message
+
+
+def test_a_store_on_a_local_replica_of_a_far_primary():
+    far = dataclasses.replace(AWS_KEY, provider=aws_provider("eu-west-1", name="eu"))
+    replica = Resource(
+        "aws:kms/replicaKey:ReplicaKey",
+        "east-replica",
+        {"primaryKeyArn": UNKNOWN_STRING, "tags": USER},
+        EAST,
+        property_dependencies={"primaryKeyArn": [far.resource_urn()]},
+    )
+    found = messages([far, replica, rds_on(replica)])
+    assert any("primary key `bkey`" in m and "`eu-west-1`" in m for _, m in found)
+    literal = dataclasses.replace(
+        replica,
+        props={"primaryKeyArn": f"arn:aws:kms:eu-west-1:{OWN_ACCOUNT}:key/{MRK}"},
+        property_dependencies={},
+    )
+    [(_, message)] = messages([literal, rds_on(literal)])
+    assert "`eu-west-1`" in message
+
+
+# --- Coverage: every data-bearing type that takes a key, at every key input its schema has.
+def test_every_data_bearing_type_that_takes_a_key_has_its_keys_checked():
+    from residency_pack.engine import type_catalog
+    from residency_pack.rules.key_locality import COVERED_TYPES, is_key_field
+
+    from ..flows.sdk_schema import input_paths
+
+    taking = {
+        t for t in type_catalog.data_bearing_types() if (e := type_catalog.entry(t)) and e.takes_key
+    }
+    assert taking <= COVERED_TYPES and len(taking - set(STORE_KEY_PATHS)) >= 56
+    far_key = f"arn:aws:kms:eu-west-1:{OWN_ACCOUNT}:key/{EAST_KEY_ID}"
+    stores = []
+    for token in sorted(COVERED_TYPES):
+        paths = [p for p in input_paths(token) if is_key_field(p.rsplit(".", 1)[-1])]
+        props: dict = {}
+        node = props
+        *parents, leaf = paths[0].split(".")
+        for step in parents:
+            node = node.setdefault(step, {})
+        node[leaf] = far_key
+        tags = "freeformTags" if token.startswith("oci:") else "tags"
+        props[tags] = USER
+        provider = PRIMARY if token.startswith("oci:") else EAST
+        stores.append(
+            Resource(
+                token, token.rsplit(":", 1)[-1].lower() + "-" + str(len(stores)), props, provider
+            )
+        )
+    found = {name for name, message in messages(stores) if "`eu-west-1`" in message}
+    missed = [s.type for s in stores if s.name not in found]
+    assert not missed, missed
+
+
+def test_a_store_outside_the_required_list_needs_no_key_but_its_key_is_checked():
+    pool = Resource("aws:sagemaker/notebookInstance:NotebookInstance", "nb", {"tags": USER}, EAST)
+    assert messages([pool]) == []
+    far = dataclasses.replace(
+        pool,
+        props={**pool.props, "kmsKeyId": f"arn:aws:kms:eu-west-1:{OWN_ACCOUNT}:key/{EAST_KEY_ID}"},
+    )
+    assert len(messages([far])) == 1
+
+
+def test_a_required_store_is_not_excused_by_another_key_input():
+    # Performance Insights' key is not the storage key.
+    rds = Resource(
+        "aws:rds/instance:Instance",
+        "db",
+        {
+            "performanceInsightsKmsKeyId": f"arn:aws:kms:us-east-1:{OWN_ACCOUNT}:key/{EAST_KEY_ID}",
+            "tags": USER,
+        },
+        EAST,
+    )
+    [(_, message)] = messages([rds])
+    assert "not encrypted with a customer-managed key" in message
+
+
+def test_computed_key_outputs_are_not_read_as_unknown_keys():
+    # The stack view carries outputs unknown; only an unknown the program set (it has a property
+    # dependency) is a key reference.
+    adb = Resource(
+        "oci:Database/autonomousDatabase:AutonomousDatabase",
+        "adb",
+        {
+            "kmsKeyId": "ocid1.key.oc1.iad.abc.def",
+            "kmsKeyVersionId": UNKNOWN_STRING,
+            "freeformTags": USER,
+        },
+        PRIMARY,
+    )
+    assert messages([adb]) == []
+
+
+# --- Identity first: an encryption configuration naming another bucket covers nothing here.
+def test_an_encryption_configuration_of_another_bucket_does_not_cover_this_one():
+    named = dataclasses.replace(AWS_BUCKET, props={"bucket": "backups", "tags": USER})
+    decoy = dataclasses.replace(AWS_SSE, props={**AWS_SSE.props, "bucket": "decoy-bucket"})
+    [(name, message)] = messages([AWS_KEY, named, decoy])
+    assert name == "backups" and "not encrypted" in message
+    mine = dataclasses.replace(
+        AWS_SSE,
+        props={**AWS_SSE.props, "bucket": "backups"},
+        property_dependencies={"rules": [AWS_KEY.resource_urn()]},
+    )
+    assert messages([AWS_KEY, named, mine]) == []

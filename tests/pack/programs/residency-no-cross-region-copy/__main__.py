@@ -58,6 +58,8 @@ aws.rds.Instance(
 # --- DynamoDB global tables: a replica region is a copy of the table.
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# The table's key `photos-key` has a replica in Singapore: its key material is there too.
+# violation: residency-key-locality
 aws.dynamodb.Table(
     "photo-index",
     hash_key="photo_id",
@@ -88,6 +90,7 @@ aws.dynamodb.Table(
 # --- Secrets Manager replicas.
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-key-locality
 aws.secretsmanager.Secret(
     "photo-signing",
     kms_key_id=key.arn,
@@ -104,6 +107,7 @@ aws.secretsmanager.Secret(
 )
 
 # --- AWS Backup: a copy action to a vault in another region.
+# violation: residency-key-locality
 vault = aws.backup.Vault(
     "photos-vault", kms_key_arn=key.arn, tags=tags("us-user-data"), opts=protected
 )
@@ -154,6 +158,7 @@ aws.backup.Plan(
 
 # --- S3 replication. A bucket ARN says neither region nor account, and neither does the replica
 # KMS key: the platform team declares where the destination buckets are (policy-config.json).
+# violation: residency-key-locality
 photos = aws.s3.Bucket("photos", tags=tags("us-user-data"), opts=protected)
 aws.s3.BucketPublicAccessBlock(
     "photos-block",
@@ -327,6 +332,8 @@ aws.s3.BucketReplicationConfig(
 # violation: residency-no-cross-region-copy
 # violation: residency-data-flow
 # violation: residency-public-access-block
+# Its replica key is in Singapore.
+# violation: residency-key-locality
 aws.s3.Bucket(
     "avatars",
     replication_configuration={
