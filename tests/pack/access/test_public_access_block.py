@@ -49,8 +49,17 @@ def block(by_dependency: bool = True, **change: Any) -> Resource:
     return Resource(BLOCK_TYPE, "backups-block", props, AWS, property_dependencies=deps)
 
 
-def run(resources: list[Resource]) -> list[tuple[str, str]]:
-    diagnostics = analyze_stack(rule.POLICY, resources)
+OURS = "111111111111"
+PARTNER = "999999999999"
+# The stack's own config as the engine sends it to ConfigureStack: trust comes from there.
+STACK_CONFIG = {"aws:allowedAccountIds": f'["{OURS}"]'}
+
+
+def run(
+    resources: list[Resource], stack_config: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    stack = STACK_CONFIG if stack_config is None else stack_config
+    diagnostics = analyze_stack(rule.POLICY, resources, None, stack)
     assert all(d.policy == rule.NAME and d.enforcement == "mandatory" for d in diagnostics)
     return [(d.urn, d.message) for d in diagnostics]
 
@@ -67,7 +76,7 @@ def test_block_matched_by_known_bucket_name() -> None:
 
 def test_block_matched_by_plain_dependency_when_no_property_dependencies_were_sent() -> None:
     other = Resource(BUCKET_TYPE, "other", {"bucketPrefix": "o-", "tags": USER_DATA}, AWS)
-    props = {"bucket": "opaque-id", **ALL_ON}
+    props = {"bucket": UNKNOWN_STRING, **ALL_ON}
     linked = Resource(BLOCK_TYPE, "blk", props, AWS, dependencies=[BUCKET_URN])
     [(urn, _)] = run([bucket(), other, linked])
     assert urn == other.resource_urn()
@@ -160,3 +169,107 @@ def test_par_on_unclassified_or_foreign_bucket_fails_closed() -> None:
 def test_par_with_unknown_bucket_and_no_dependency_is_reported() -> None:
     [(_, message)] = run([oci_bucket(NON_PERSONAL), par(UNKNOWN_STRING)])
     assert "fail closed" in message
+
+
+# --- Identity first: a block or PAR that names a bucket is that bucket's, whatever it depends on.
+def test_a_block_naming_another_bucket_does_not_cover_this_one_even_if_it_depends_on_it() -> None:
+    named = bucket(bucket="us-backups", bucketPrefix=None)
+    decoy = block(bucket="decoy-bucket")  # a property dependency on `backups`, another name
+    [(urn, message)] = run([named, decoy])
+    assert urn == BUCKET_URN and "has no public access block" in message
+    mine = Resource(
+        BLOCK_TYPE,
+        "mine",
+        {"bucket": "us-backups", **ALL_ON},
+        AWS,
+        property_dependencies={"bucket": [urn_of(BUCKET_TYPE, "unrelated")]},
+    )
+    assert run([named, mine]) == []
+
+
+def test_a_par_is_judged_by_the_bucket_it_names_not_the_one_it_depends_on() -> None:
+    public = Resource(
+        OCI_BUCKET,
+        "press",
+        {"name": "press", "namespace": "ns", "freeformTags": {"data-classification": "public"}},
+        OCI,
+    )
+    names_user_bucket = Resource(
+        PAR_TYPE,
+        "share",
+        {"bucket": "user-data", "namespace": "ns", "name": "s", "accessType": "AnyObjectRead"},
+        OCI,
+        property_dependencies={"bucket": [public.resource_urn()]},
+    )
+    [(_, message)] = run([oci_bucket(), public, names_user_bucket])
+    assert "`user-data`" in message and "US user data" in message
+    names_public_bucket = Resource(
+        PAR_TYPE,
+        "share",
+        {"bucket": "press", "namespace": "ns", "name": "s", "accessType": "AnyObjectRead"},
+        OCI,
+        property_dependencies={"bucket": [urn_of(OCI_BUCKET, "user-data")]},
+    )
+    assert run([oci_bucket(), public, names_public_bucket]) == []
+
+
+# --- Account-level blocks cover the trusted account they name, and nothing else.
+ACCOUNT_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+
+
+def account_block(provider: Any = AWS, **props: Any) -> Resource:
+    return Resource(ACCOUNT_BLOCK, "acct", {**ALL_ON, **props}, provider)
+
+
+@pytest.mark.parametrize(
+    ("block_", "covers"),
+    [
+        (account_block(accountId=OURS), True),
+        (account_block(), True),  # the provider's account (allowedAccountIds)
+        (account_block(accountId=PARTNER), False),
+        (account_block(aws_provider("us-east-1", name="p", allowedAccountIds=[PARTNER])), False),
+        (
+            account_block(
+                aws_provider("us-east-1", name="r", assumeRoles=[
+                    {"roleArn": f"arn:aws:iam::{PARTNER}:role/admin"}
+                ])
+            ),
+            False,
+        ),
+        (
+            account_block(
+                aws_provider("us-east-1", name="r", assumeRoles=[
+                    {"roleArn": f"arn:aws:iam::{OURS}:role/admin"}
+                ])
+            ),
+            True,
+        ),
+        # No account named anywhere: the stack's own, when it trusts exactly one.
+        (account_block(aws_provider("us-east-1", name="plain")), True),
+    ],
+)  # fmt: skip
+def test_account_block_scope(block_: Resource, covers: bool) -> None:
+    found = run([bucket(), block_])
+    assert (found == []) is covers
+    if not covers:
+        [(_, message)] = found
+        assert "does not cover it" in message and "`acct`" in message
+
+
+def test_an_account_block_does_not_cover_a_bucket_of_another_account() -> None:
+    theirs = Resource(
+        BUCKET_TYPE,
+        "backups",
+        {"bucketPrefix": "b-", "tags": USER_DATA},
+        aws_provider("us-east-1", name="p", allowedAccountIds=[PARTNER]),
+    )
+    assert len(run([theirs, account_block(accountId=OURS)])) == 1
+
+
+def test_with_no_trusted_account_an_account_block_covers_nothing() -> None:
+    assert len(run([bucket(), account_block(accountId=OURS)], stack_config={})) == 1
+
+
+def test_an_unknown_account_id_is_not_a_cover() -> None:
+    [(_, message)] = run([bucket(), account_block(accountId=UNKNOWN_STRING)])
+    assert "unknown" in message and "fail closed" in message

@@ -1,17 +1,25 @@
 """residency-public-access-block (stack policy): the cross-resource half of public exposure.
 
 * Every S3 bucket that holds (or may hold) US user data has a ``BucketPublicAccessBlock`` with all
-  four settings ``true``, or the stack sets an ``AccountPublicAccessBlock`` with all four ``true``.
-  The block is a separate resource that names the bucket, so only the stack can pair them: by
-  the block's property dependency on the bucket (``bucket=bucket.id``, unknown in preview) or by
-  the bucket's name when both are known. Buckets classified ``non-personal`` or ``public`` are not
+  four settings ``true``, or an ``AccountPublicAccessBlock`` with all four ``true`` for the
+  bucket's own account. The block is a separate resource that names the bucket, so only the
+  stack can pair them, identity first: by the bucket's name when the block names it literally
+  (a block naming another bucket never covers this one, whatever it depends on), and by the
+  block's property dependency on the bucket only when its ``bucket`` is unknown
+  (``bucket=bucket.id`` in preview). Buckets classified ``non-personal`` or ``public`` are not
   required to have one (``residency-no-public-exposure`` still rejects their public ACLs unless
   they are ``public``); an unclassified bucket is (fail closed).
+* An account-level block covers the account it names (``accountId``, else its provider's
+  account), and only when that account is trusted (``pack_config.trusted_account_ids``) and is
+  the bucket's account. A provider's account is the one its ``allowedAccountIds`` pins, else the
+  account of the role it assumes, else the stack's own account when the stack trusts exactly one.
+  A block for another account covers nothing here.
 * Every OCI pre-authenticated request (``oci:ObjectStorage/preauthrequest:Preauthrequest``) is a
   bearer URL to objects of a bucket, readable by whoever holds the link. It names its bucket by
-  name, so the stack resolves it (property dependency, else name and namespace). A PAR on a bucket
-  of US user data, on an unclassified bucket, or on a bucket outside this stack (whose
-  classification the pack cannot see: fail closed) is a violation.
+  name, so the stack resolves it identity first: by name and namespace when the name is known,
+  by property dependency only when it is not. A PAR on a bucket of US user data, on an
+  unclassified bucket, or on a bucket outside this stack (whose classification the pack cannot
+  see: fail closed) is a violation.
 
 Unknown values: a block whose settings are unknown, a bucket whose classification is unknown,
 or a PAR whose bucket cannot be resolved because its name is unknown and it has no dependency is
@@ -23,12 +31,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
 from typing import Any, Final
 
 from pulumi_policy import Severity
 
+from residency_pack.engine import pack_config
 from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
-from residency_pack.engine.props import UNKNOWN, get
+from residency_pack.engine.iam_policy import account_of
+from residency_pack.engine.props import UNKNOWN, as_string_list, get
 from residency_pack.engine.rule import Finding, RuleSpec, StackContext, StackResource, stack_policy
 from residency_pack.rules.no_foreign_principals import unknown_finding
 
@@ -64,6 +75,7 @@ SPEC = RuleSpec(
         "pre-authenticated requests."
     ),
     frameworks=("data-residency", "access-control"),
+    config_properties=pack_config.trust_config_properties(),
 )
 
 
@@ -85,17 +97,18 @@ def _settings_verdict(block: StackResource) -> tuple[bool | Any, list[str]]:
 def _refers_to(
     ctx: StackContext, resource: StackResource, prop: str, target: StackResource, name_prop: str
 ) -> bool:
-    """Whether ``resource.<prop>`` points at ``target``: by the property's dependency; else by
-    known name; else, when the engine sent no property dependencies for ``prop``, by the
-    resource's plain dependencies if exactly one resource of the target's type is among them."""
-    if target.urn in resource.property_dependencies.get(prop, ()):
-        return True
+    """Whether ``resource.<prop>`` points at ``target``, identity first: a known name decides
+    alone; only an unknown one is resolved by the property's dependency, or, when the engine
+    sent no property dependencies for ``prop``, by the resource's plain dependencies if exactly
+    one resource of the target's type is among them."""
     value = get(resource.props, prop)
-    name = get(target.props, name_prop)
-    if isinstance(value, str) and isinstance(name, str) and value == name:
-        return True
-    if prop in resource.property_dependencies:
+    if isinstance(value, str):
+        name = get(target.props, name_prop)
+        return isinstance(name, str) and value == name
+    if value is not UNKNOWN:
         return False
+    if prop in resource.property_dependencies:
+        return target.urn in resource.property_dependencies[prop]
     same_type = [
         urn
         for urn in resource.dependencies
@@ -114,7 +127,8 @@ class _BlockIndex:
     """The stack's bucket public access blocks by the bucket they may name: by the URN in the
     block's ``bucket`` property dependency, by its literal bucket name, and (for a block the
     engine sent no ``bucket`` property dependency for) by the URNs of its plain dependencies.
-    These are the only ways :func:`_refers_to` can match, so looking a bucket up here and then
+    A block that names its bucket is indexed by that name only. These are the only ways
+    :func:`_refers_to` can match, so looking a bucket up here and then
     applying :func:`_refers_to` gives the same blocks as testing every block, without scanning
     every block for every bucket."""
 
@@ -126,6 +140,7 @@ class _BlockIndex:
             name = get(block.props, "bucket")
             if isinstance(name, str):
                 self._by_name[name].append(entry)
+                continue
             if "bucket" in block.property_dependencies:
                 urns = block.property_dependencies["bucket"]
             else:
@@ -142,17 +157,101 @@ class _BlockIndex:
         return [found[position] for position in sorted(found)]
 
 
+_SOLE: Final = object()  # the stack's own account, when nothing names one
+
+
+def _provider_account(resource: StackResource) -> str | Any | None:
+    """The account a resource's provider acts in: the one its ``allowedAccountIds`` pins, else
+    that of the role it assumes (the last of ``assumeRoles``), else :data:`_SOLE` (the
+    credentials the stack deploys with). UNKNOWN when the deciding input is unknown; None when
+    it names no single account."""
+    inputs = resource.provider_inputs
+    allowed = as_string_list(get(inputs, "allowedAccountIds"))
+    if allowed is UNKNOWN:
+        return UNKNOWN
+    if isinstance(allowed, list) and allowed:
+        return allowed[0] if len(set(allowed)) == 1 else None
+    roles = get(inputs, "assumeRoles")
+    if roles is None:
+        single = get(inputs, "assumeRole")
+        roles = [single] if single is not None else []
+    if roles is UNKNOWN:
+        return UNKNOWN
+    if isinstance(roles, list) and roles:
+        arn = get(roles[-1], "roleArn")
+        if arn is UNKNOWN:
+            return UNKNOWN
+        return account_of(arn) if isinstance(arn, str) else None
+    return _SOLE
+
+
+def _resolve(account: Any, trusted: frozenset[str]) -> str | Any | None:
+    if account is _SOLE:
+        return next(iter(trusted)) if len(trusted) == 1 else None
+    return account
+
+
+@dataclass(frozen=True)
+class _AccountBlock:
+    block: StackResource
+    account: str | Any | None  # UNKNOWN, or None when no single trusted account is named
+    verdict: bool | Any
+
+
+def _account_blocks(ctx: StackContext, trusted: frozenset[str]) -> list[_AccountBlock]:
+    found = []
+    for block in (r for r in ctx.resources if r.type == ACCOUNT_BLOCK):
+        named = get(block.props, "accountId")
+        account = named if named is not None else _resolve(_provider_account(block), trusted)
+        if isinstance(account, str) and account not in trusted:
+            account = None  # another account's block covers nothing of ours
+        elif account is not UNKNOWN and not isinstance(account, str):
+            account = None
+        found.append(_AccountBlock(block, account, _settings_verdict(block)[0]))
+    return found
+
+
+def _account_cover(
+    bucket: StackResource, blocks: list[_AccountBlock], trusted: frozenset[str]
+) -> bool | Any:
+    """True if an account-level block with every setting on covers the bucket's account;
+    UNKNOWN if that hinges on an unknown."""
+    if not blocks:
+        return False
+    own = _resolve(_provider_account(bucket), trusted)
+    unknown = own is UNKNOWN
+    for candidate in blocks:
+        if candidate.account is UNKNOWN or candidate.verdict is UNKNOWN:
+            unknown = unknown or candidate.account in (UNKNOWN, own)
+            continue
+        if candidate.verdict is True and isinstance(own, str) and candidate.account == own:
+            return True
+    return UNKNOWN if unknown else False
+
+
+def _foreign_block_hint(blocks: list[_AccountBlock]) -> str:
+    ignored = [b.block.name for b in blocks if b.account is None]
+    if not ignored:
+        return ""
+    shown = ", ".join(f"`{name}`" for name in ignored)
+    return (
+        f" The account-level block {shown} does not cover it: it is not for this bucket's "
+        "account, or for a trusted one."
+    )
+
+
 def _bucket_findings(ctx: StackContext) -> Iterator[Finding]:
-    account_blocks = [r for r in ctx.resources if r.type == ACCOUNT_BLOCK]
-    account_verdicts = [_settings_verdict(b)[0] for b in account_blocks]
-    if any(v is True for v in account_verdicts):
-        return
-    account_unknown = any(v is UNKNOWN for v in account_verdicts)
+    trusted = pack_config.trusted_account_ids(ctx.config)
+    account_blocks = _account_blocks(ctx, trusted)
     blocks = _BlockIndex([r for r in ctx.resources if r.type == BUCKET_BLOCK])
     for bucket in (r for r in ctx.resources if r.type in S3_BUCKETS):
         needs = _needs_block(bucket)
         if needs is False:
             continue
+        account_cover = _account_cover(bucket, account_blocks, trusted)
+        if account_cover is True:
+            continue
+        account_unknown = account_cover is UNKNOWN
         candidates = blocks.candidates(bucket)
         mine = [b for b in candidates if _refers_to(ctx, b, "bucket", bucket, "bucket")]
         verdicts = [_settings_verdict(b) for b in mine]
@@ -178,7 +277,7 @@ def _bucket_findings(ctx: StackContext) -> Iterator[Finding]:
         else:
             yield Finding(
                 f"{what} has no public access block: a later bucket policy or ACL could make "
-                "it public.",
+                f"it public.{_foreign_block_hint(account_blocks)}",
                 urn=bucket.urn,
             )
 
@@ -203,18 +302,17 @@ class _OciBuckets:
 
 
 def _par_bucket(par: StackResource, buckets: _OciBuckets) -> StackResource | Any | None:
-    """The stack bucket a PAR opens; None if none matches; UNKNOWN if that cannot be told."""
-    if par.urn:
+    """The stack bucket a PAR opens, identity first: by its known name (and namespace); by its
+    property dependency only when the name is unknown. None if none matches; UNKNOWN if that
+    cannot be told."""
+    name, namespace = get(par.props, "bucket"), get(par.props, "namespace")
+    if name is UNKNOWN:
         positions = [
             buckets.position[urn]
             for urn in par.property_dependencies.get("bucket", ())
             if urn in buckets.position
         ]
-        if positions:
-            return buckets.buckets[min(positions)]
-    name, namespace = get(par.props, "bucket"), get(par.props, "namespace")
-    if name is UNKNOWN:
-        return UNKNOWN
+        return buckets.buckets[min(positions)] if positions else UNKNOWN
     for bucket in buckets.named(name):
         bucket_namespace = get(bucket.props, "namespace")
         if namespace is UNKNOWN or bucket_namespace is UNKNOWN:

@@ -177,3 +177,34 @@ aws.s3.Bucket(
     ],
     tags=tags("public"),
 )
+
+# --- An account-level public access block for our own account (111111111111, the stack's
+# `aws:allowedAccountIds`) covers this account's user-data buckets (residency-public-access-block).
+aws.s3.AccountPublicAccessBlock(
+    "own-account-block",
+    account_id=OURS,
+    block_public_acls=True,
+    block_public_policy=True,
+    ignore_public_acls=True,
+    restrict_public_buckets=True,
+)
+
+photos_key = aws.kms.Key(
+    "photos-key", enable_key_rotation=True, tags=tags("us-user-data"), opts=protected
+)
+
+# ok: residency-public-access-block
+# ok: residency-no-public-exposure
+photos = aws.s3.Bucket("photos", tags=tags("us-user-data"), opts=protected)
+aws.s3.BucketServerSideEncryptionConfiguration(
+    "photos-encryption",
+    bucket=photos.id,
+    rules=[
+        {
+            "apply_server_side_encryption_by_default": {
+                "sse_algorithm": "aws:kms",
+                "kms_master_key_id": photos_key.arn,
+            }
+        }
+    ],
+)

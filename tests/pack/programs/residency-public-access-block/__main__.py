@@ -122,3 +122,55 @@ oci.objectstorage.Preauthrequest(
     object_name="export.zip",
     time_expires="2027-01-01T00:00:00Z",
 )
+
+# A PAR names its bucket: one that names the user-data bucket opens it, whatever it depends on.
+# violation: residency-public-access-block
+oci.objectstorage.Preauthrequest(
+    "inbox-backdoor",
+    namespace=namespace,
+    bucket=sticker_packs.urn.apply(lambda _: "inbox"),
+    name="inbox-backdoor",
+    access_type="AnyObjectRead",
+    time_expires="2027-01-01T00:00:00Z",
+)
+
+
+# --- Identity first: a block names its bucket. A block that names another bucket does not cover
+# this one, even when it depends on it.
+def named_block(name: str, bucket_name: pulumi.Input[str]) -> None:
+    aws.s3.BucketPublicAccessBlock(
+        name,
+        bucket=bucket_name,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+    )
+
+
+# violation: residency-public-access-block
+outbox = aws.s3.Bucket(
+    "outbox", bucket="messages-outbox", tags=tags("us-user-data"), opts=protected
+)
+encrypt("outbox", outbox)
+named_block("outbox-block", outbox.urn.apply(lambda _: "messages-outbox-decoy"))
+
+# ok: residency-public-access-block
+sent = aws.s3.Bucket("sent", bucket="messages-sent", tags=tags("us-user-data"), opts=protected)
+encrypt("sent", sent)
+named_block("sent-block", "messages-sent")
+
+# --- An account-level block covers the account it names, only: this one is a partner's, so the
+# bucket below (of our account) still needs its own block.
+aws.s3.AccountPublicAccessBlock(
+    "partner-account-block",
+    account_id="999999999999",
+    block_public_acls=True,
+    block_public_policy=True,
+    ignore_public_acls=True,
+    restrict_public_buckets=True,
+)
+
+# violation: residency-public-access-block
+archive = aws.s3.Bucket("archive", tags=tags("us-user-data"), opts=protected)
+encrypt("archive", archive)
