@@ -144,6 +144,14 @@ def tagged(token):
     ("token", "props", "expected"),
     [
         ("aws:athena/database:Database", {"forceDestroy": "1"}, "`forceDestroy`"),
+        ("aws:cognito/userPool:UserPool", {"deletionProtection": "INACTIVE"}, "'ACTIVE'"),
+        ("aws:cognito/userPool:UserPool", {"deletionProtection": "active"}, "'ACTIVE'"),
+        ("aws:cognito/userPool:UserPool", {}, "not set"),
+        (
+            "aws:dsql/cluster:Cluster",
+            {"deletionProtectionEnabled": True, "forceDestroy": "true"},
+            "`forceDestroy`",
+        ),
         ("aws:dynamodb/tableReplica:TableReplica", {}, "not set"),
         ("aws:qldb/ledger:Ledger", {"deletionProtection": "false"}, "`deletionProtection`"),
         ("oci:Mysql/replica:Replica", {"isDeleteProtected": "0"}, "`isDeleteProtected`"),
@@ -159,6 +167,8 @@ def test_more_services_deletion_protection(token, props, expected):
     ("token", "props"),
     [
         ("aws:athena/database:Database", {"forceDestroy": "false"}),
+        ("aws:cognito/userPool:UserPool", {"deletionProtection": "ACTIVE"}),
+        ("aws:dsql/cluster:Cluster", {"deletionProtectionEnabled": "true"}),
         ("aws:dynamodb/tableReplica:TableReplica", {"deletionProtectionEnabled": "true"}),
         ("aws:qldb/ledger:Ledger", {}),
         ("oci:Mysql/replica:Replica", {"isDeleteProtected": True}),
@@ -167,3 +177,9 @@ def test_more_services_deletion_protection(token, props, expected):
 def test_more_services_deletion_protection_on(token, props):
     resource = dataclasses.replace(RDS, type=token, props={**tagged(token), **props})
     assert messages(resource) == []
+
+
+def test_every_guarded_type_is_data_bearing_so_the_guard_is_read():
+    from residency_pack.engine import type_catalog
+
+    assert [t for t in DELETION_GUARDS if not type_catalog.is_data_bearing(t)] == []
