@@ -25,6 +25,7 @@ POLICY_NAMES = {
     "residency-key-locality",
     "residency-user-data-protected",
     "residency-data-flow",
+    "residency-named-places",
 }
 
 

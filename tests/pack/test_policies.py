@@ -15,6 +15,7 @@ CONTRACT_NAMES = {
     "residency-key-locality",
     "residency-user-data-protected",
     "residency-data-flow",
+    "residency-named-places",
 }
 
 

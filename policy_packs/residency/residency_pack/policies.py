@@ -20,6 +20,7 @@ RULE_MODULES: tuple[str, ...] = (
     "key_locality",
     "user_data_protected",
     "data_flow",
+    "named_places",
 )
 
 

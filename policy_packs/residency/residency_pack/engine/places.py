@@ -82,14 +82,17 @@ _ARN: Final = re.compile(
     r"([^\s\"'<>,;(){}\[\]\\`]*)",
     re.IGNORECASE,
 )
-_ARN_IN_TEXT: Final = re.compile(r"(?<![A-Za-z0-9_])arn:")
+_ARN_IN_TEXT: Final = re.compile(r"(?<![A-Za-z0-9_])arn:", re.IGNORECASE)
 _ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
 
 
 def parse_arn(text: str) -> Arn | None:
     """The parts of an ARN (``arn:partition:service:region:account:resource``) at the start of
     ``text``, or None. Only ``aws*`` partitions are ARNs here."""
-    match = _ARN.match(text.strip())
+    return _arn_of(_ARN.match(text.strip()))
+
+
+def _arn_of(match: re.Match[str] | None) -> Arn | None:
     if match is None or not match.group(1).lower().startswith("aws"):
         return None
     partition, service, region, account, resource = match.groups()
@@ -164,7 +167,10 @@ def _oci_region_name(segment: str) -> str | None:
 def parse_ocid(text: str) -> Ocid | None:
     """The parts of an OCID (``ocid1.<type>.<realm>.[region].<unique>``) at the start of
     ``text``, or None."""
-    match = _OCID.match(text.strip())
+    return _ocid_of(_OCID.match(text.strip()))
+
+
+def _ocid_of(match: re.Match[str] | None) -> Ocid | None:
     if match is None:
         return None
     resource_type, realm, segment, _ = (g.lower() for g in match.groups())
@@ -269,6 +275,14 @@ def is_ip(host: str) -> bool:
         return True
     try:
         ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_cidr(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
         return False
     return True
@@ -638,6 +652,10 @@ class _Walker:
             ):
                 continue
             steps.append(key)
+            if key[:4].lower() == "arn:" or key[:6] == "ocid1." or "://" in key:
+                # A key can name a place too (an AWS Organizations backup policy keys its copy
+                # actions by the destination vault's ARN).
+                self.string(key, parent_key, depth)
             if not (self.harmless and depth == 0 and self.pattern() in self.harmless):
                 # An ``@@assign``-style operator (AWS Organizations policies) stands for the
                 # field it sits in.
@@ -664,8 +682,8 @@ class _Walker:
                 self.value(decoded, key, depth + 1)
                 return
         if "://" in text:
-            for match in _URL_IN_TEXT.finditer(text):
-                self.url(match.group(0))
+            for url in _URL_IN_TEXT.finditer(text):
+                self.url(url.group(0))
         elif "." in text or ":" in text:
             self.bare(text, key)
         elif _REGION_KEY.search(key) and _REGION_VALUE.match(text.strip().lower()):
@@ -675,14 +693,17 @@ class _Walker:
         if "arn:" in text:
             self.arns(text, 0)
         if "ocid1." in text:
-            for match in _OCID_IN_TEXT.finditer(text):
-                if (ocid := parse_ocid(text[match.start() :])) is not None:
-                    self.add(ocid_place(self.path(), text, ocid))
+            for found in _OCID_IN_TEXT.finditer(text):
+                match = _OCID.match(text, found.start())
+                if (ocid := _ocid_of(match)) is not None and match is not None:
+                    self.add(ocid_place(self.path(), match.group(0), ocid))
 
     def arns(self, text: str, start: int) -> None:
-        for match in _ARN_IN_TEXT.finditer(text, start):
-            if (arn := parse_arn(text[match.start() :])) is not None:
-                self.add(arn_place(self.path(), text, arn))
+        """Every ARN inside ``text``; each place's value is the ARN as written."""
+        for found in _ARN_IN_TEXT.finditer(text, start):
+            match = _ARN.match(text, found.start())
+            if (arn := _arn_of(match)) is not None and match is not None:
+                self.add(arn_place(self.path(), match.group(0), arn))
 
     def url(self, text: str) -> None:
         url = parse_url(text)
@@ -699,6 +720,8 @@ class _Walker:
             self.add(endpoint_place(self.path(), text, parse_host(url.host, url)))
 
     def bare(self, text: str, key: str) -> None:
+        if "/" in text and _is_cidr(text):
+            return  # an address block (a route or firewall rule), not a place data goes
         for part in text.split(",") if "," in text else (text,):
             # A container image reference names its registry host first (``host/repo:tag``).
             host = bare_host(part.split("/", 1)[0] if "/" in part else part)

@@ -58,6 +58,7 @@ table("refunds", shared_sg_key.arn)
 
 # --- AWS, keys named by value.
 # violation: residency-key-locality
+# violation: residency-named-places
 table("payouts", f"arn:aws:kms:us-west-2:{ACCOUNT}:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
 
 # A bare key id is looked up in the store's own region.
@@ -129,6 +130,7 @@ oci.objectstorage.Bucket(
 
 # A key OCID whose region segment says Frankfurt.
 # violation: residency-key-locality
+# violation: residency-named-places
 oci.objectstorage.Bucket(
     "ledgers-archive",
     compartment_id=compartment,

@@ -44,6 +44,7 @@ aws.kms.ReplicaKey(
 # violation: residency-classification-in-region
 # violation: residency-key-locality
 # violation: residency-data-flow
+# violation: residency-named-places
 aws.rds.Instance(
     "photos-db-singapore",
     replicate_source_db=f"arn:aws:rds:us-east-1:{ACCOUNT}:db:photos-db",
@@ -60,6 +61,7 @@ aws.rds.Instance(
 # violation: residency-no-cross-region-copy
 # The table's key `photos-key` has a replica in Singapore: its key material is there too.
 # violation: residency-key-locality
+# violation: residency-named-places
 aws.dynamodb.Table(
     "photo-index",
     hash_key="photo_id",
@@ -91,6 +93,7 @@ aws.dynamodb.Table(
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
 # violation: residency-key-locality
+# violation: residency-named-places
 aws.secretsmanager.Secret(
     "photo-signing",
     kms_key_id=key.arn,
@@ -114,6 +117,7 @@ vault = aws.backup.Vault(
 
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 aws.backup.Plan(
     "photos-dr",
     rules=[
@@ -307,6 +311,7 @@ aws.s3.BucketReplicationConfig(
 
 # No classification may go to Ireland, whatever the source bucket holds.
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 aws.s3.BucketReplicationConfig(
     "catalog-to-ireland",
     bucket=catalog.id,
@@ -334,6 +339,7 @@ aws.s3.BucketReplicationConfig(
 # violation: residency-public-access-block
 # Its replica key is in Singapore.
 # violation: residency-key-locality
+# violation: residency-named-places
 aws.s3.Bucket(
     "avatars",
     replication_configuration={
@@ -382,6 +388,7 @@ oci.objectstorage.Bucket(
 
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 oci.objectstorage.ReplicationPolicy(
     "albums-to-frankfurt",
     namespace=namespace,

@@ -104,6 +104,7 @@ aws.lambda_.Permission(
 )
 
 # violation: residency-no-foreign-principals
+# violation: residency-named-places
 aws.lambda_.Permission(
     "exports-invoke-partner",
     action="lambda:InvokeFunction",
@@ -122,6 +123,7 @@ oci.identity.Policy(
 )
 
 # violation: residency-no-foreign-principals
+# violation: residency-named-places
 oci.identity.Policy(
     "partner-readers",
     compartment_id=TENANCY,
@@ -136,6 +138,7 @@ oci.identity.Policy(
 
 # Matched case-insensitively.
 # violation: residency-no-foreign-principals
+# violation: residency-named-places
 oci.identity.Policy(
     "partner-writers",
     compartment_id=TENANCY,

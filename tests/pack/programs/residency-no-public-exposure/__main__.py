@@ -105,6 +105,7 @@ aws.rds.Snapshot(
 )
 
 # violation: residency-no-public-exposure
+# violation: residency-named-places
 aws.ec2.AmiLaunchPermission(
     "worker-image-partner", image_id="ami-0123456789abcdef0", account_id=PARTNER
 )
@@ -113,6 +114,7 @@ aws.ec2.AmiLaunchPermission(
 aws.ec2.AmiLaunchPermission("worker-image-ours", image_id="ami-0123456789abcdef0", account_id=OURS)
 
 # violation: residency-no-public-exposure
+# violation: residency-named-places
 aws.ec2.SnapshotCreateVolumePermission(
     "media-volume-partner", snapshot_id="snap-0123456789abcdef0", account_id=PARTNER
 )

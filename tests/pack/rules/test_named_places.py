@@ -1,0 +1,345 @@
+"""residency-named-places through the policy SDK's own Analyze: one compliant resource, one change
+per case."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from residency_pack.rules import named_places
+from residency_pack.rules.named_places import POLICY, STACK_BUCKETS
+from residency_pack.servicer import ConfigRejected
+from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, aws_provider, oci_provider
+
+NAME = "residency-named-places"
+OURS = "111122223333"
+PARTNER = "999999999999"
+TENANCY = "ocid1.tenancy.oc1..aaaaaaaaourtenancy"
+STACK_CONFIG = {"aws:allowedAccountIds": json.dumps([OURS]), "oci:tenancyOcid": TENANCY}
+NON_PERSONAL = {"data-classification": "non-personal"}
+USER_DATA = {"data-classification": "us-user-data"}
+
+# A Lambda destination config: moves data, carries no tags.
+DESTINATION = Resource(
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    "orders-destinations",
+    {
+        "functionName": "orders",
+        "destinationConfig": {
+            "onFailure": {"destination": f"arn:aws:sqs:us-east-1:{OURS}:failures"}
+        },
+    },
+    aws_provider("us-east-1"),
+)
+# A DMS endpoint: moves data, taggable.
+DMS = Resource(
+    "aws:dms/endpoint:Endpoint",
+    "source",
+    {
+        "endpointId": "source",
+        "endpointType": "source",
+        "engineName": "postgres",
+        "serverName": "orders.c9akciq32.us-east-1.rds.amazonaws.com",
+        "tags": USER_DATA,
+    },
+    aws_provider("us-east-1"),
+)
+# A Firehose stream: data-bearing whatever the catalog's version.
+FIREHOSE = Resource(
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+    "events",
+    {
+        "destination": "http_endpoint",
+        "httpEndpointConfiguration": {"url": "https://sqs.us-east-1.amazonaws.com"},
+        "tags": USER_DATA,
+    },
+    aws_provider("us-east-1"),
+)
+OCI_CONNECTION = Resource(
+    "oci:GoldenGate/connection:Connection",
+    "ggs",
+    {
+        "compartmentId": TENANCY,
+        "connectionType": "KAFKA",
+        "technologyType": "OCI_STREAMING",
+        "streamPoolId": "ocid1.streampool.oc1.iad.aaaaexample",
+        "freeformTags": USER_DATA,
+    },
+    oci_provider("us-ashburn-1"),
+)
+ROLE_POLICY = Resource(
+    "aws:iam/rolePolicy:RolePolicy",
+    "send",
+    {
+        "role": "connector",
+        "policy": json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "sqs:SendMessage",
+                        "Resource": f"arn:aws:sqs:us-east-1:{OURS}:inbox",
+                    }
+                ],
+            }
+        ),
+    },
+    aws_provider("us-east-1"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stack_buckets() -> Iterator[None]:
+    STACK_BUCKETS.clear()
+    yield
+    STACK_BUCKETS.clear()
+
+
+def change(resource: Resource, **props: Any) -> Resource:
+    return dataclasses.replace(resource, props={**resource.props, **props})
+
+
+def messages(resource: Resource, config: dict[str, Any] | None = None) -> list[str]:
+    diags = analyze(POLICY, resource, {NAME: config} if config else None, STACK_CONFIG)
+    assert all(d.policy == NAME and d.enforcement == "mandatory" for d in diags), diags
+    return [d.message for d in diags]
+
+
+def reachable(monkeypatch: pytest.MonkeyPatch, *types: str) -> None:
+    """Data can reach these types, whatever the catalog's version says."""
+    original = named_places._data_reachable
+    monkeypatch.setattr(named_places, "_data_reachable", lambda t: t in types or original(t))
+
+
+@pytest.mark.parametrize("resource", [DESTINATION, FIREHOSE, OCI_CONNECTION, ROLE_POLICY])
+def test_compliant(resource: Resource) -> None:
+    assert messages(resource) == []
+
+
+def test_a_destination_in_another_region_is_a_violation() -> None:
+    found = messages(
+        change(DESTINATION, destinationConfig={
+            "onFailure": {"destination": f"arn:aws:sqs:eu-west-1:{OURS}:failures"}
+        })
+    )  # fmt: skip
+    assert len(found) == 1
+    assert "`arn:aws:sqs:eu-west-1:111122223333:failures`" in found[0]
+    assert "destinationConfig.onFailure.destination" in found[0]
+    assert "region `eu-west-1`" in found[0] and "Fix:" in found[0]
+
+
+def test_a_destination_in_an_untrusted_account_is_a_violation() -> None:
+    found = messages(
+        change(DESTINATION, destinationConfig={
+            "onSuccess": {"destination": f"arn:aws:sqs:us-east-1:{PARTNER}:done"}
+        })
+    )  # fmt: skip
+    assert len(found) == 1 and f"account `{PARTNER}`" in found[0]
+    assert "not a trusted account" in found[0]
+
+
+def test_trust_comes_from_the_policy_config_when_it_sets_it() -> None:
+    partner = change(DESTINATION, destinationConfig={
+        "onSuccess": {"destination": f"arn:aws:sqs:us-east-1:{PARTNER}:done"}
+    })  # fmt: skip
+    assert messages(partner, {"trustedAccountIds": [PARTNER]}) == []
+    assert len(messages(DESTINATION, {"trustedAccountIds": [PARTNER]})) == 1
+
+
+def test_a_region_held_for_user_data_or_for_any_classification() -> None:
+    singapore = {"onFailure": {"destination": f"arn:aws:sqs:ap-southeast-1:{OURS}:failures"}}
+    # An untaggable conduit moves another resource's data: the union of allowed regions.
+    assert messages(change(DESTINATION, destinationConfig=singapore)) == []
+    # A user-data resource: only the user-data regions.
+    host = "https://sqs.ap-southeast-1.amazonaws.com"
+    found = messages(change(FIREHOSE, httpEndpointConfiguration={"url": host}))
+    assert len(found) == 1 and "`us-user-data` data may be only in us-east-1" in found[0]
+    # ... and the same for non-personal data is allowed.
+    non_personal = change(FIREHOSE, httpEndpointConfiguration={"url": host}, tags=NON_PERSONAL)
+    assert messages(non_personal) == []
+
+
+def test_an_untagged_data_bearing_resource_is_held_to_user_data() -> None:
+    host = "https://sqs.ap-southeast-1.amazonaws.com"
+    found = messages(change(FIREHOSE, httpEndpointConfiguration={"url": host}, tags={}))
+    assert len(found) == 1 and "its classification is missing: fail closed" in found[0]
+
+
+def test_a_host_outside_the_clouds_needs_the_egress_allowlist() -> None:
+    partner = change(FIREHOSE, httpEndpointConfiguration={"url": "https://in.partner.example/x"})
+    found = messages(partner)
+    assert len(found) == 1 and "`in.partner.example`" in found[0]
+    assert "allowedEgressHosts" in found[0]
+    assert messages(partner, {"allowedEgressHosts": ["*.partner.example"]}) == []
+    assert len(messages(partner, {"allowedEgressHosts": ["*.other.example"]})) == 1
+
+
+def test_only_the_host_of_a_url_counts() -> None:
+    for url in (
+        "https://in.partner.example/x?next=https://sqs.us-east-1.amazonaws.com",
+        "https://sqs.us-east-1.amazonaws.com@in.partner.example/x",
+    ):
+        found = messages(change(FIREHOSE, httpEndpointConfiguration={"url": url}))
+        assert len(found) == 1 and "`in.partner.example`" in found[0], url
+
+
+def test_a_place_that_cannot_be_told_fails_closed_where_data_can_reach(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reachable(monkeypatch, DMS.type)
+    found = messages(DMS)
+    assert len(found) == 1 and "who owns it cannot be told" in found[0]
+    assert "declaredPlaces" in found[0]
+
+
+def test_a_declared_place_supplies_region_and_owner(monkeypatch: pytest.MonkeyPatch) -> None:
+    reachable(monkeypatch, DMS.type)
+    declared = {
+        "match": "*.c9akciq32.us-east-1.rds.amazonaws.com", "cloud": "aws",
+        "region": "us-east-1", "account": OURS, "reason": "the orders database",
+    }  # fmt: skip
+    assert messages(DMS, {"declaredPlaces": [declared]}) == []
+    # A declaration is no exemption: its region and owner are judged.
+    for wrong, text in ((
+        {"account": PARTNER}, "not a trusted account"), ({"region": "eu-west-1"}, "eu-west-1"),
+    ):  # fmt: skip
+        found = messages(DMS, {"declaredPlaces": [{**declared, **wrong}]})
+        assert len(found) == 1 and text in found[0] and "declared in declaredPlaces" in found[0]
+
+
+@pytest.mark.parametrize("match", ["*", "*.com", "*.amazonaws.com", "arn:*", "s3://*"])
+def test_a_declaration_cannot_cover_a_whole_cloud(match: str) -> None:
+    declared = {"match": match, "cloud": "aws", "region": "us-east-1", "account": OURS,
+                "reason": "too broad"}  # fmt: skip
+    with pytest.raises(ConfigRejected, match="declaredPlaces"):
+        messages(DMS, {"declaredPlaces": [declared]})
+
+
+def test_a_region_in_an_rds_host_is_judged_wherever_the_resource_is() -> None:
+    frankfurt = change(DMS, serverName="partner.c9akciq32.eu-central-1.rds.amazonaws.com")
+    found = messages(frankfurt)
+    assert any("region `eu-central-1`" in m for m in found)
+
+
+def test_a_bucket_of_this_stack_is_known_by_its_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    reachable(monkeypatch, DESTINATION.type)
+    to_bucket = change(DESTINATION, destinationConfig={
+        "onFailure": {"destination": "arn:aws:s3:::fixture-failures"}
+    })  # fmt: skip
+    assert len(messages(to_bucket)) == 1  # nobody knows whose bucket that is
+    bucket = Resource(
+        "aws:s3/bucket:Bucket", "failures", {"bucket": "fixture-failures", "tags": NON_PERSONAL},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+    assert messages(bucket) == []
+    assert messages(to_bucket) == []  # the stack's own bucket: its own rules judge it
+    script = change(to_bucket, destinationConfig={
+        "onFailure": {"destination": "s3://fixture-failures/dead-letters/"}
+    })  # fmt: skip
+    assert messages(script) == []
+
+
+def test_oci_places_are_judged_by_region_realm_and_tenancy() -> None:
+    frankfurt = change(OCI_CONNECTION, streamPoolId="ocid1.streampool.oc1.fra.aaaaexample")
+    found = messages(frankfurt)
+    assert len(found) == 1 and "region `eu-frankfurt-1`" in found[0]
+    other_realm = change(OCI_CONNECTION, streamPoolId="ocid1.streampool.oc2.iad.aaaaexample")
+    assert any("realm `oc2`" in m for m in messages(other_realm))
+    partner = change(OCI_CONNECTION, compartmentId="ocid1.tenancy.oc1..aaaapartner")
+    found = messages(partner)
+    assert len(found) == 1 and "not a trusted tenancy" in found[0]
+
+
+def test_an_oci_webhook_query_string_is_not_its_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    reachable(monkeypatch, "oci:Ons/subscription:Subscription")
+    webhook = Resource(
+        "oci:Ons/subscription:Subscription",
+        "alerts",
+        {
+            "compartmentId": TENANCY,
+            "topicId": "ocid1.onstopic.oc1.iad.aaaa",
+            "protocol": "CUSTOM_HTTPS",
+            "endpoint": "https://hooks.attacker.example/n?r=https://x.us-ashburn-1.oraclecloud.com",
+            "freeformTags": NON_PERSONAL,
+        },
+        oci_provider("us-ashburn-1"),
+    )
+    found = messages(webhook)
+    assert any("`hooks.attacker.example`" in m for m in found), found
+    function = dataclasses.replace(
+        webhook,
+        props={**webhook.props, "protocol": "ORACLE_FUNCTIONS",
+               "endpoint": "ocid1.fnfunc.oc1.iad.aaaa"},
+    )  # fmt: skip
+    assert messages(function) == []
+
+
+def test_config_only_resources_are_held_to_the_union_and_trusted_owners() -> None:
+    assert messages(ROLE_POLICY) == []
+    partner = change(ROLE_POLICY, policy=ROLE_POLICY.props["policy"].replace(OURS, PARTNER))
+    assert len(messages(partner)) == 1
+    # AWS-managed policies and "*" are no foreign places.
+    managed = Resource(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "ro",
+        {"role": "connector", "policyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
+        aws_provider("us-east-1"),
+    )
+    assert messages(managed) == []
+    # A host outside the clouds on a resource no data reaches is not egress.
+    cert = Resource(
+        "aws:acm/certificate:Certificate", "cert",
+        {"domainName": "api.example.com", "validationMethod": "DNS"}, aws_provider("us-east-1"),
+    )  # fmt: skip
+    assert messages(cert) == []
+
+
+def test_the_resources_own_region_is_left_to_the_region_rules() -> None:
+    assert messages(change(DESTINATION, region="eu-west-1")) == []
+
+
+def test_principals_in_policy_documents_are_left_to_the_access_rules() -> None:
+    bucket_policy = Resource(
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "logs",
+        {
+            "bucket": "logs",
+            "policy": json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": "arn:aws:iam::127311923021:root"},
+                            "Action": "s3:PutObject",
+                            "Resource": "arn:aws:s3:::logs/*",
+                        }
+                    ]
+                }
+            ),
+        },
+        aws_provider("us-east-1"),
+    )
+    assert messages(bucket_policy) == []
+
+
+def test_unknown_inputs_wait_for_the_update(monkeypatch: pytest.MonkeyPatch) -> None:
+    unknown = change(DESTINATION, destinationConfig={"onFailure": {"destination": UNKNOWN_STRING}})
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    assert messages(unknown) == []
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    found = messages(unknown)
+    assert len(found) == 1 and "still unknown outside a preview" in found[0]
+    assert "destinationConfig.onFailure.destination" in found[0]
+
+
+def test_providers_are_left_to_the_provider_trust_rule() -> None:
+    provider = Resource(
+        "pulumi:providers:aws", "partner",
+        {"region": "eu-west-1", "assumeRoles": json.dumps(
+            [{"roleArn": f"arn:aws:iam::{PARTNER}:role/x"}])},
+    )  # fmt: skip
+    assert messages(provider) == []
