@@ -96,6 +96,7 @@ aws.lambda_.FunctionEventInvokeConfig(
 
 # Successes go to a queue of account 999999999999, in us-east-1.
 # violation: residency-named-places
+# violation: residency-data-flow
 aws.lambda_.FunctionEventInvokeConfig(
     "orders-on-success-partner",
     function_name="orders",
@@ -117,6 +118,8 @@ aws.lambda_.FunctionEventInvokeConfig(
 
 # --- An Organizations backup policy that copies every backup to eu-west-1.
 # violation: residency-named-places
+# violation: residency-data-flow
+# violation: residency-no-cross-region-copy
 aws.organizations.Policy(
     "backup-everything-to-ireland",
     type="BACKUP_POLICY",
@@ -191,6 +194,7 @@ aws.iam.RolePolicy(
 
 # --- OCI: GoldenGate connections name their stream pool by OCID (its region key: fra, iad).
 # violation: residency-named-places
+# violation: residency-data-flow
 oci.goldengate.Connection(
     "ggs-stream-frankfurt",
     compartment_id=TENANCY,

@@ -414,6 +414,7 @@ oci.objectstorage.ReplicationPolicy(
 # violation: residency-no-cross-region-copy
 # violation: residency-data-flow
 # violation: residency-no-foreign-principals
+# violation: residency-named-places
 aws.s3.BucketReplicationConfig(
     "photos-to-partner-account",
     bucket=photos.id,
@@ -465,6 +466,7 @@ aws.s3.BucketReplicationConfig(
 # violation: residency-no-cross-region-copy
 # violation: residency-data-flow
 # violation: residency-no-foreign-principals
+# violation: residency-named-places
 aws.backup.Plan(
     "photos-to-partner-vault",
     rules=[
