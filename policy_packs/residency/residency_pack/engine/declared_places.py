@@ -27,6 +27,9 @@ from residency_pack.engine import region_catalog
 from residency_pack.engine.region_catalog import Cloud
 
 DECLARED_PLACES: Final = "declaredPlaces"
+# The owner of a place declared by value and region only (the copy rules' `destinationRegions`):
+# the platform team vouches that it is one of the trusted accounts or tenancies.
+VOUCHED: Final = "vouched"
 
 _LITERAL: Final = r"[^*?\[\]\s]"
 MATCH_PATTERN: Final = rf"^(?:{_LITERAL}+|\*(?:\.{_LITERAL}+){{3,}}|{_LITERAL}{{8,}}\*)$"
@@ -37,8 +40,9 @@ class DeclaredPlace:
     match: str
     cloud: Cloud
     region: str
-    account: str
+    account: str  # a 12-digit account id, a tenancy OCID, or VOUCHED
     reason: str
+    setting: str = DECLARED_PLACES  # the config key that declares it
 
     def matches(self, value: str, host: str | None) -> bool:
         if fnmatchcase(value.strip(), self.match):
@@ -46,7 +50,7 @@ class DeclaredPlace:
         return host is not None and fnmatchcase(host, self.match.lower())
 
     def describe(self) -> str:
-        return f"declared in {DECLARED_PLACES} as `{self.match}` ({self.reason})"
+        return f"declared in {self.setting} as `{self.match}` ({self.reason})"
 
 
 def declared_places_schema() -> dict[str, Any]:

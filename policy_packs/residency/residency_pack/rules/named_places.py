@@ -48,7 +48,13 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import declared_places, pack_config, region_catalog, type_catalog
+from residency_pack.engine import (
+    copy_fields,
+    declared_places,
+    pack_config,
+    region_catalog,
+    type_catalog,
+)
 from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
 from residency_pack.engine.declared_places import DECLARED_PLACES, DeclaredPlace
 from residency_pack.engine.places import AWS_OWNED, OCI_OWNED, Place, scan
@@ -84,6 +90,7 @@ SPEC = RuleSpec(
         pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema(),
         **pack_config.trust_config_properties(),
         DECLARED_PLACES: declared_places.declared_places_schema(),
+        copy_fields.DESTINATION_REGIONS: copy_fields.destination_regions_schema(),
     },
 )
 
@@ -211,6 +218,24 @@ class _Context:
     partitions: frozenset[str]
     egress: tuple[str, ...]
     declared: tuple[DeclaredPlace, ...]
+    destination_regions: Mapping[str, str]  # copy destinations declared by value (copy rules' key)
+
+    def declaration(self, place: Place) -> DeclaredPlace | None:
+        found = declared_places.find(self.declared, place.value, place.host)
+        if found is not None:
+            return found
+        region = self.destination_regions.get(place.value.strip())
+        if not isinstance(region, str):
+            return None
+        cloud: Cloud = "aws" if region_catalog.lookup("aws", region) else "oci"
+        return DeclaredPlace(
+            place.value.strip(),
+            cloud,
+            region,
+            declared_places.VOUCHED,
+            "a copy destination the platform team vouches for",
+            copy_fields.DESTINATION_REGIONS,
+        )
 
 
 def _judged_context(ctx: ResourceContext) -> _Context:
@@ -238,6 +263,7 @@ def _judged_context(ctx: ResourceContext) -> _Context:
         pack_config.trusted_account_ids(config), pack_config.trusted_tenancy_ocids(config),
         pack_config.trusted_realms(config), partitions or frozenset({"aws"}),
         pack_config.allowed_egress_hosts(config), declared_places.declared_places(config),
+        dict(config.get(copy_fields.DESTINATION_REGIONS) or {}),
     )  # fmt: skip
 
 
@@ -268,7 +294,7 @@ def _region_problem(j: _Context, cloud: Cloud | None, region: str) -> str | None
 
 
 def _owner_problem(j: _Context, cloud: Cloud | None, account: str) -> str | None:
-    if account in (AWS_OWNED, OCI_OWNED):
+    if account in (AWS_OWNED, OCI_OWNED, declared_places.VOUCHED):
         return None
     if account.startswith("ocid1.tenancy."):
         if account in j.tenancies:
@@ -285,7 +311,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
     if place.kind == "external-host":
         if _egress_allowed(j, place.host or ""):
             return []
-        declared = declared_places.find(j.declared, place.value, place.host)
+        declared = j.declaration(place)
         if declared is not None:
             return _declared_problems(j, declared)
         if j.reachable:
@@ -318,7 +344,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         return out  # an OCID cannot tell its tenancy; a region has no owner
     if place.kind == "ip" and _egress_allowed(j, place.host or ""):
         return out
-    declared = declared_places.find(j.declared, place.value, place.host)
+    declared = j.declaration(place)
     if declared is not None:
         return out + _declared_problems(j, declared)
     bucket = _bucket_name(place)
@@ -337,7 +363,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
 
 def _declared_problems(j: _Context, declared: DeclaredPlace) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    fix = f"correct the `{DECLARED_PLACES}` entry `{declared.match}` or point the value elsewhere."
+    fix = f"correct the `{declared.setting}` entry `{declared.match}` or point the value elsewhere."
     if problem := _region_problem(j, declared.cloud, declared.region):
         out.append((f"{declared.describe()}: {problem}", fix))
     if problem := _owner_problem(j, declared.cloud, declared.account):

