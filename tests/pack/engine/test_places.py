@@ -77,7 +77,9 @@ def test_not_an_arn(text: str) -> None:
         ("arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:14", "us-east-1",
          "580247275435", True),
         ("arn:aws:sqs:*:*:queue", None, None, False),  # wildcards tell nothing
-        ("arn:aws:logs:eu-west-1:$account:log-group:x", "eu-west-1", None, False),
+        ("arn:aws:logs:eu-west-1:$acct:log-group:x", "eu-west-1", None, False),
+        # an Organizations policy's variable: each member account's own
+        ("arn:aws:backup:us-east-1:$account:backup-vault:x", "us-east-1", "$account", False),
     ],
 )  # fmt: skip
 def test_arn_places(arn: str, region: str | None, account: str | None, read_only: bool) -> None:

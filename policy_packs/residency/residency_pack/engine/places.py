@@ -19,8 +19,9 @@ The parsers (:func:`parse_arn`, :func:`parse_ocid`, :func:`parse_url`, :func:`pa
 references the same way.
 
 ``Place.account`` is a 12-digit AWS account id, a tenancy OCID, :data:`AWS_OWNED` /
-:data:`OCI_OWNED` (the cloud's own service endpoint, or an AWS-owned ARN), or None when the
-value cannot tell who owns the place.
+:data:`OCI_OWNED` (the cloud's own service endpoint, or an AWS-owned ARN),
+:data:`ACCOUNT_ITSELF` (an Organizations policy's own-account variable), or None when the value
+cannot tell who owns the place.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ PlaceKind = Literal[
 
 AWS_OWNED: Final = "aws"
 OCI_OWNED: Final = "oracle"
+# AWS Organizations policies' variable for "the member account the policy applies to" (a backup
+# policy's ``arn:aws:backup:us-east-1:$account:backup-vault:x``): each account's own.
+ACCOUNT_ITSELF: Final = "$account"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +120,8 @@ _READ_ONLY_ARN: Final = re.compile(
 
 
 def _arn_owner(arn: Arn, region: str | None) -> str | None:
-    if arn.account == AWS_OWNED:
-        return AWS_OWNED
+    if arn.account == AWS_OWNED or arn.account == ACCOUNT_ITSELF:
+        return arn.account
     if _ACCOUNT_ID.match(arn.account):
         return arn.account
     if arn.account and "*" not in arn.account and "$" not in arn.account:

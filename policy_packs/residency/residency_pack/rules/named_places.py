@@ -57,7 +57,7 @@ from residency_pack.engine import (
 )
 from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
 from residency_pack.engine.declared_places import DECLARED_PLACES, DeclaredPlace
-from residency_pack.engine.places import AWS_OWNED, OCI_OWNED, Place, scan
+from residency_pack.engine.places import ACCOUNT_ITSELF, AWS_OWNED, OCI_OWNED, Place, scan
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.engine.region_catalog import CLOUDS, Cloud
 from residency_pack.engine.rule import (
@@ -294,7 +294,7 @@ def _region_problem(j: _Context, cloud: Cloud | None, region: str) -> str | None
 
 
 def _owner_problem(j: _Context, cloud: Cloud | None, account: str) -> str | None:
-    if account in (AWS_OWNED, OCI_OWNED, declared_places.VOUCHED):
+    if account in (AWS_OWNED, OCI_OWNED, ACCOUNT_ITSELF, declared_places.VOUCHED):
         return None
     if account.startswith("ocid1.tenancy."):
         if account in j.tenancies:

@@ -200,6 +200,7 @@ dms_source = aws.dms.Endpoint(
     username="replicator",
 )
 # violation: residency-data-flow
+# violation: residency-named-places
 dms_to_frankfurt = aws.dms.Endpoint(
     "analytics-frankfurt",
     endpoint_id="analytics-frankfurt",
@@ -240,6 +241,7 @@ attachments_location = aws.datasync.S3Location(
     s3_config={"bucket_access_role_arn": mover},
 )
 # violation: residency-data-flow
+# violation: residency-named-places
 partner_nfs = aws.datasync.NfsLocation(
     "partner-nfs",
     server_hostname="nfs.partner.example",
@@ -264,6 +266,7 @@ for target, location in (("partner", partner_nfs), ("replica", replica_location)
 # cannot be seen) to another account's bus, and to this account's bus.
 outside_queue = f"arn:aws:sqs:us-east-1:{ACCOUNT}:legacy-chat-events"
 # violation: residency-data-flow
+# violation: residency-named-places
 aws.pipes.Pipe(
     "events-to-partner",
     role_arn=mover,
@@ -281,6 +284,7 @@ aws.pipes.Pipe(
 
 # Firehose to a Splunk partner endpoint.
 # violation: residency-data-flow
+# violation: residency-named-places
 aws.kinesis.FirehoseDeliveryStream(
     "chat-to-splunk",
     destination="splunk",
@@ -313,6 +317,7 @@ aws.kinesis.FirehoseDeliveryStream(
 # RDS zero-ETL integrations into Redshift in another region, and in this region and account.
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 aws.rds.Integration(
     "chat-db-to-ireland",
     integration_name="chat-db-to-ireland",
@@ -349,6 +354,7 @@ aws.redshift.DataShareAuthorization(
 # Every log group of the account subscribed to another account's destination.
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 aws.cloudwatch.LogAccountPolicy(
     "all-logs-to-partner",
     policy_name="all-logs-to-partner",
@@ -374,6 +380,7 @@ aws.cloudwatch.LogAccountPolicy(
 # CloudWatch observability links: the account's logs shared with another account's sink.
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 aws.oam.Link(
     "share-with-partner",
     label_template="$AccountName",
@@ -391,6 +398,7 @@ aws.oam.Link(
 
 # Lambda invocation records (the events the function was invoked with) to another region.
 # violation: residency-data-flow
+# violation: residency-named-places
 aws.lambda_.FunctionEventInvokeConfig(
     "chat-notify-failures-abroad",
     function_name="chat-notify",
@@ -446,6 +454,7 @@ def backup_policy(name: str, vault_region: str) -> aws.organizations.Policy:
 # An Organizations backup policy that copies every selected resource of every account abroad.
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 backup_policy("org-backups-to-ireland", "eu-west-1")
 
 # ok: residency-data-flow
@@ -466,6 +475,7 @@ def service_connector(name: str, target_stream: str) -> oci.sch.Connector:
 
 
 # violation: residency-data-flow
+# violation: residency-named-places
 service_connector("chat-stream-to-frankfurt", "ocid1.stream.oc1.eu-frankfurt-1.aaaaaaaafixture")
 
 # ok: residency-data-flow
@@ -480,6 +490,7 @@ gg_source = oci.goldengate.Connection(
     database_id="ocid1.autonomousdatabase.oc1.iad.aaaaaaaafixtureadb",
 )
 # violation: residency-data-flow
+# violation: residency-named-places
 gg_frankfurt = oci.goldengate.Connection(
     "chat-adb-frankfurt",
     compartment_id=compartment,
@@ -518,6 +529,7 @@ alerts = oci.ons.NotificationTopic(
 )
 
 # violation: residency-data-flow
+# violation: residency-named-places
 oci.ons.Subscription(
     "chat-alerts-webhook",
     compartment_id=compartment,
