@@ -4,8 +4,9 @@
    runner, in this process, under the SDK's mock runtime in preview.
 2. The floor (a no-op pack) and the residency pack, each its own process started as preflight
    starts a pack, get the same ``Analyze`` and ``AnalyzeStack`` requests, interleaved.
-3. preflight end to end on the prod blueprint against a bare import of the SDKs.
-4. Peak memory of preflight and of its pack process on the largest synthetic program.
+3. preflight end to end against the same program under the SDK's plain ``set_mocks`` with a
+   no-op ``Mocks``, in wall time and peak memory, at every size and on the prod blueprint,
+   interleaved (``benchmarks.end_to_end``, ``benchmarks.plain_mocks``).
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ TARGETS = {
     "analyze_ratio": 1.3,
     "analyze_stack_ratio": 1.5,
     "analyze_stack_growth": 11.0,
-    "preflight_vs_import": 2.5,
-    "peak_memory_mib": 1024.0,
+    "preflight_time_ratio": 1.3,
+    "preflight_memory_ratio": 1.15,
 }
+
+BLUEPRINT = 0  # end_to_end_repetitions key of the prod blueprint
 
 
 @dataclass(frozen=True)
@@ -44,18 +47,22 @@ class Mode:
     sizes: tuple[int, ...]
     analyze_passes: dict[int, int]
     stack_repetitions: dict[int, int]
-    blueprint_repetitions: int
-    memory_size: int | None  # None: take memory from the prod blueprint run
+    end_to_end_repetitions: dict[int, int]  # by size; BLUEPRINT: the prod blueprint
 
 
-QUICK = Mode("quick", (100, 1000), {100: 3, 1000: 1}, {100: 5, 1000: 3}, 1, None)
+QUICK = Mode(
+    "quick",
+    (100, 1000),
+    {100: 3, 1000: 1},
+    {100: 5, 1000: 3},
+    {BLUEPRINT: 1, 100: 1, 1000: 1},
+)
 FULL = Mode(
     "full",
     (100, 1000, 10000),
     {100: 5, 1000: 2, 10000: 1},
     {100: 9, 1000: 7, 10000: 5},
-    3,
-    10000,
+    {BLUEPRINT: 3, 100: 3, 1000: 3, 10000: 2},
 )
 
 
@@ -199,21 +206,16 @@ def run(mode: Mode, sizes: Sequence[int], profile_dir: Path | None, log: Any) ->
                 del requests
         runs.clear()
 
-        log("preflight on the prod blueprint vs a bare import")
-        memory_size = mode.memory_size if mode.memory_size in programs else None
-        blueprint, blueprint_memory = end_to_end.measure_blueprint(
-            mode.blueprint_repetitions, track_memory=memory_size is None
-        )
-        result["blueprint"] = asdict(blueprint)
-        if memory_size is not None:
-            log(f"preflight's peak memory on the {memory_size}-resource program")
-            memory = end_to_end.measure_preflight_memory(
-                programs[memory_size][1], generator.STACK, memory_size
-            )
-        else:
-            assert blueprint_memory is not None
-            memory = blueprint_memory
-        result["memory"] = asdict(memory)
+        result["end_to_end"] = []
+        programs_e2e = [
+            end_to_end.Program(f"{size:,} resources", programs[size][1], generator.STACK, size)
+            for size in sizes
+        ]
+        for program_e2e in [*programs_e2e, end_to_end.blueprint()]:
+            repetitions = mode.end_to_end_repetitions.get(program_e2e.resources, 1)
+            log(f"preflight vs plain mocks on the {program_e2e.label} (x{repetitions})")
+            measured = end_to_end.measure(program_e2e, repetitions)
+            result["end_to_end"].append(asdict(measured))
     result["load_after"] = list(os.getloadavg())
     result["duration_s"] = time.perf_counter() - started
     result["targets"] = evaluate(result)
@@ -275,24 +277,27 @@ def evaluate(result: dict[str, Any]) -> list[dict[str, Any]]:
             TARGETS["analyze_stack_growth"] * (high / low) / 10,
             "" if (low, high) == (1000, 10000) else "limit scaled to this size step",
         )
-    bp = result["blueprint"]
-    target(
-        "preflight_vs_import",
-        "preflight on the prod blueprint / bare import",
-        None if bp["error"] else bp["ratio"],
-        TARGETS["preflight_vs_import"],
-        f"preflight failed: {bp['error']}" if bp["error"] else "",
-    )
-    mem = result["memory"]
-    peak = max(mem["preflight_mib"], mem["pack_mib"])
-    where = f"{mem['resources']:,} resources" if mem["resources"] else "the prod blueprint"
-    target(
-        "peak_memory_mib",
-        f"peak RSS, preflight and its pack process, on {where} (MiB)",
-        None if mem["error"] else peak,
-        TARGETS["peak_memory_mib"],
-        f"preflight failed: {mem['error']}" if mem["error"] else "",
-    )
+    for e2e in result["end_to_end"]:
+        where = e2e["label"]
+        failed = f"run failed: {e2e['error']}" if e2e["error"] else ""
+        target(
+            "preflight_time_ratio",
+            f"preflight / plain-mocks run, wall time, {where}",
+            None if e2e["error"] else e2e["time_ratio"],
+            TARGETS["preflight_time_ratio"],
+            failed or f"{e2e['preflight_s']:.2f} s vs {e2e['plain_s']:.2f} s",
+        )
+        target(
+            "preflight_memory_ratio",
+            f"preflight / plain-mocks run, peak RSS, {where}",
+            None if e2e["error"] else e2e["memory_ratio"],
+            TARGETS["preflight_memory_ratio"],
+            failed
+            or (
+                f"{e2e['preflight_mib']:.0f} MiB vs {e2e['plain_mib']:.0f} MiB (the SDK running "
+                f"the program); pack process {e2e['pack_mib']:.0f} MiB"
+            ),
+        )
     return out
 
 
@@ -334,23 +339,24 @@ def render_table(result: dict[str, Any]) -> str:
             f"AnalyzeStack growth {growth['from']:,} -> {growth['to']:,}: pack "
             f"{growth['pack']:.1f}x, floor {growth['floor']:.1f}x"
         )
-    bp = result["blueprint"]
+    lines.append("")
     lines.append(
-        f"preflight on the prod blueprint: {bp['preflight_s']:.2f}s (exit {bp['exit_codes']}); "
-        f"bare import: {bp['bare_import_s']:.2f}s; ratio {bp['ratio']:.2f}x"
+        "preflight end to end vs the same program under the SDK's plain set_mocks (no-op Mocks): "
+        "median wall s, median peak RSS MiB (preflight process; its pack process apart)"
     )
     lines.append(
-        f"  import of the SDK modules the blueprint uses ({len(bp['program_modules'])}): "
-        f"{bp['program_import_s']:.2f}s; preflight / that: {bp['ratio_to_program_import']:.2f}x"
-        + (f"  [preflight failed: {bp['error']}]" if bp["error"] else "")
+        f"{'program':>16} | {'preflight s':>11} {'plain s':>8} {'ratio':>6} | "
+        f"{'preflight MiB':>13} {'pack MiB':>8} {'plain MiB':>9} {'ratio':>6} | "
+        f"{'cpu s p/plain':>13} | exit"
     )
-    mem = result["memory"]
-    where = f"{mem['resources']:,}-resource program" if mem["resources"] else "prod blueprint"
-    lines.append(
-        f"peak memory on the {where}: preflight {mem['preflight_mib']:.0f} MiB, pack process "
-        f"{mem['pack_mib']:.0f} MiB (preflight wall {mem['wall_s']:.1f}s, exit {mem['exit_code']})"
-        + (f"  [preflight failed: {mem['error']}]" if mem["error"] else "")
-    )
+    for e in result["end_to_end"]:
+        lines.append(
+            f"{e['label']:>16} | {e['preflight_s']:>11.2f} {e['plain_s']:>8.2f} "
+            f"{e['time_ratio']:>5.2f}x | {e['preflight_mib']:>13.0f} {e['pack_mib']:>8.0f} "
+            f"{e['plain_mib']:>9.0f} {e['memory_ratio']:>5.2f}x | "
+            f"{e['preflight_cpu_s']:>6.1f}/{e['plain_cpu_s']:<6.1f} | {e['exit_codes']}"
+            + (f"  [{e['error']}]" if e["error"] else "")
+        )
     lines.append("")
     lines.append("targets:")
     for t in result["targets"]:
@@ -409,26 +415,25 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"{d['reported']}/{d['injected']} |"
         )
     growth = result.get("analyze_stack_growth")
-    bp, mem = result["blueprint"], result["memory"]
     out.append("")
     if growth:
         out.append(
             f"- AnalyzeStack growth {growth['from']:,} → {growth['to']:,} resources: pack "
             f"{growth['pack']:.1f}x, floor {growth['floor']:.1f}x."
         )
-    out.append(
-        f"- preflight on the prod blueprint: {bp['preflight_s']:.2f} s (exit "
-        f"{', '.join(map(str, bp['exit_codes']))}); bare import {bp['bare_import_s']:.2f} s "
-        f"→ {bp['ratio']:.2f}x. Import of the {len(bp['program_modules'])} SDK subpackages the "
-        f"blueprint uses: {bp['program_import_s']:.2f} s → preflight is "
-        f"{bp['ratio_to_program_import']:.2f}x that."
-    )
-    where = f"{mem['resources']:,}-resource program" if mem["resources"] else "prod blueprint"
-    out.append(
-        f"- Peak resident memory on the {where}: preflight {mem['preflight_mib']:.0f} MiB, "
-        f"its pack process {mem['pack_mib']:.0f} MiB (preflight took {mem['wall_s']:.0f} s, "
-        f"exit {mem['exit_code']})."
-    )
+    out += [
+        "",
+        "| program | preflight (s) | plain mocks (s) | ratio | preflight peak (MiB) | its pack "
+        "process (MiB) | plain mocks peak (MiB) | ratio | CPU s, preflight / plain |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for e in result["end_to_end"]:
+        out.append(
+            f"| {e['label']} | {e['preflight_s']:.2f} | {e['plain_s']:.2f} | "
+            f"{e['time_ratio']:.2f}x | {e['preflight_mib']:.0f} | {e['pack_mib']:.0f} | "
+            f"{e['plain_mib']:.0f} | {e['memory_ratio']:.2f}x | "
+            f"{e['preflight_cpu_s']:.1f} / {e['plain_cpu_s']:.1f} |"
+        )
     out += ["", "| target | measured | limit | met |", "| --- | ---: | ---: | :---: |"]
     for t in result["targets"]:
         value = "n/a" if t["value"] is None else f"{t['value']:.2f}"

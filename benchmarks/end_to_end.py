@@ -1,18 +1,21 @@
-"""preflight as a user runs it, against a bare import of the SDKs it cannot avoid loading.
+"""preflight end to end against the same program under the SDK's plain ``set_mocks``.
 
-The target compares preflight with ``python -c "import pulumi_aws, pulumi_oci, pulumi_policy"``.
-A second reference imports, in addition, the SDK subpackages the blueprint itself uses: that is
-what any runner of the program (``pulumi preview`` too) pays before the first resource exists.
-All commands run the venv's interpreter directly (``.venv/bin/preflight`` is the console script
-``uv run preflight`` starts), so ``uv``'s own start-up is in no figure. Repetitions rotate the
-order of the three commands; medians.
+The floor is the program itself: ``python -m benchmarks.plain_mocks DIR STACK`` runs it with the
+same stack config under ``pulumi.runtime.set_mocks`` in preview with a no-op ``Mocks``, so it
+pays what any offline run of that program pays in the Pulumi SDK (importing the SDK subpackages
+it uses, an ``Output`` with its futures per output property of every resource). ``preflight``
+runs the same program and adds what it is for: recording the requests, answering invokes, the
+policy pack process, the analysis and the report.
+
+Both are separate processes started from the repository with the venv's interpreter
+(``.venv/bin/preflight`` is the console script ``uv run preflight`` starts; uv's own start-up is
+in neither). Repetitions alternate which one runs first; wall time (medians, and the median of
+the paired ratios) and peak resident memory (``VmHWM``, see ``memory.py``) of the preflight
+process, of its pack process, and of the plain run.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import re
 import statistics
 import sys
 from dataclasses import dataclass, field
@@ -21,37 +24,7 @@ from pathlib import Path
 from benchmarks.memory import RunResult, run_measured
 
 REPO = Path(__file__).resolve().parents[1]
-BARE_IMPORT = "import pulumi_aws, pulumi_oci, pulumi_policy"
-_SDK_USE = re.compile(r"\b(aws|oci)\.([a-z0-9_]+)\.[A-Za-z_]")
-_PACKAGES = {"aws": "pulumi_aws", "oci": "pulumi_oci"}
-
-
-def program_sdk_modules(program_dir: Path) -> list[str]:
-    """The SDK subpackages a program uses (``oci.identity.Compartment`` -> ``pulumi_oci.identity``).
-
-    ``import pulumi_oci`` is lazy: a subpackage is loaded on first attribute access, and the
-    large ones (identity, database, core) take seconds. A program pays for the ones it uses;
-    importing exactly those is the import cost no runner of that program can avoid.
-    """
-    found: set[str] = set()
-    for path in program_dir.rglob("*.py"):
-        for cloud, module in _SDK_USE.findall(path.read_text(encoding="utf-8", errors="replace")):
-            name = f"{_PACKAGES[cloud]}.{module}"
-            if importlib.util.find_spec(name) is not None:
-                found.add(name)
-    return sorted(found)
-
-
-def program_import_statement(program_dir: Path) -> str:
-    """Import the SDKs and load the subpackages the program uses. The SDKs' subpackages are
-    lazy modules: ``import pulumi_oci.identity`` alone loads nothing; the first attribute
-    access does, so each one is touched."""
-    modules = program_sdk_modules(program_dir)
-    return (
-        "import importlib, pulumi_aws, pulumi_oci, pulumi_policy\n"
-        f"for name in {modules!r}:\n"
-        "    getattr(importlib.import_module(name), '_load_', None)\n"
-    )
+RESIDENCY_PACK = REPO / "policy_packs" / "residency"
 
 
 def preflight_command() -> list[str]:
@@ -61,133 +34,98 @@ def preflight_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from preflight.cli import main; sys.exit(main())"]
 
 
+@dataclass(frozen=True)
+class Program:
+    label: str  # "1,000 resources", "prod blueprint"
+    directory: Path
+    stack: str
+    resources: int  # 0: the blueprint (its size is whatever it declares)
+
+    def preflight(self) -> list[str]:
+        return [
+            *preflight_command(),
+            "--program",
+            str(self.directory),
+            "--stack",
+            self.stack,
+            "--policy-pack",
+            str(RESIDENCY_PACK),
+            "--format",
+            "json",
+        ]
+
+    def plain(self) -> list[str]:
+        return [sys.executable, "-m", "benchmarks.plain_mocks", str(self.directory), self.stack]
+
+
+def blueprint() -> Program:
+    return Program("prod blueprint", REPO, "prod", 0)
+
+
 @dataclass
-class BlueprintResult:
-    preflight_s: float
-    bare_import_s: float
-    ratio: float
-    program_import_s: float  # the SDK subpackages the blueprint uses, imported
-    ratio_to_program_import: float
-    program_modules: list[str]
+class EndToEnd:
+    label: str
+    resources: int
     repetitions: int
+    preflight_s: float  # median wall time
+    plain_s: float
+    time_ratio: float  # median of the paired preflight / plain ratios
+    preflight_mib: float  # median peak RSS of the preflight process
+    pack_mib: float  # median peak RSS of the pack process preflight starts
+    plain_mib: float  # median peak RSS of the plain-mocks run
+    memory_ratio: float  # preflight_mib / plain_mib
+    preflight_cpu_s: float  # median user + system time, the pack process included
+    plain_cpu_s: float
+    exit_codes: list[int] = field(default_factory=list)  # preflight's: 0 or 1 is a finished run
     preflight_samples: list[float] = field(default_factory=list)
-    bare_samples: list[float] = field(default_factory=list)
-    exit_codes: list[int] = field(default_factory=list)
+    plain_samples: list[float] = field(default_factory=list)
     error: str = ""
-
-
-@dataclass
-class MemoryResult:
-    resources: int  # 0: the prod blueprint
-    wall_s: float
-    exit_code: int
-    preflight_mib: float
-    pack_mib: float
-    maxrss_mib: float  # os.wait4's ru_maxrss of preflight (cross-check)
-    error: str = ""
-
-    @property
-    def peak_mib(self) -> float:
-        return max(self.preflight_mib, self.pack_mib)
 
 
 def _last_line(run: RunResult) -> str:
     return run.stderr_tail.splitlines()[-1] if run.stderr_tail else "no stderr"
 
 
-def _import_time(statement: str, env: dict[str, str], what: str) -> float:
-    run = run_measured([sys.executable, "-c", statement], cwd=REPO, env=env, track_memory=False)
-    if run.returncode != 0:
-        raise RuntimeError(f"{what} failed: {_last_line(run)}")
-    return run.wall_s
+def _preflight_peaks(run: RunResult) -> tuple[float, float]:
+    """Peak MiB of the preflight process and of the pack process it started."""
+    packs = [p for p in run.children_peaks(run.pid) if "pulumi.policy" in p.command]
+    return run.peak_of(run.pid) / 1024, max((p.peak_kib for p in packs), default=0) / 1024
 
 
-def measure_blueprint(
-    repetitions: int, *, track_memory: bool = False
-) -> tuple[BlueprintResult, MemoryResult | None]:
-    """``preflight`` on the prod blueprint (the repository's own project, stack prod).
-
-    With ``track_memory``, the preflight runs also record peak memory (the quick mode's memory
-    figure; the sampler reads a few ``/proc`` files every 20 ms)."""
-    bare: list[float] = []
-    full: list[float] = []
-    program: list[float] = []
-    program_modules = program_sdk_modules(REPO / "infra")
-    program_import = program_import_statement(REPO / "infra")
-    codes: list[int] = []
+def measure(program: Program, repetitions: int) -> EndToEnd:
+    """preflight and the plain-mocks run of ``program``, interleaved, ``repetitions`` each."""
+    runs: dict[str, list[RunResult]] = {"preflight": [], "plain": []}
     error = ""
-    memory: MemoryResult | None = None
-    env = dict(os.environ)
-    env.pop("FORCE_COLOR", None)
     for rep in range(repetitions):
-        order = ["bare", "program", "preflight"]
-        for which in order[rep % 3 :] + order[: rep % 3]:
-            if which == "bare":
-                bare.append(_import_time(BARE_IMPORT, env, "bare import"))
-            elif which == "program":
-                program.append(
-                    _import_time(program_import, env, "importing the program's SDK modules")
-                )
-            else:
-                run = run_measured(
-                    [*preflight_command(), "--stack", "prod"],
-                    cwd=REPO,
-                    env=env,
-                    track_memory=track_memory,
-                )
-                full.append(run.wall_s)
-                codes.append(run.returncode)
-                if run.returncode not in (0, 1) and not error:
-                    error = _last_line(run)
-                if track_memory:
-                    measured = _memory_result(run, 0)
-                    if memory is None or measured.peak_mib > memory.peak_mib:
-                        memory = measured
-    preflight_s = statistics.median(full)
-    program_s = statistics.median(program)
-    result = BlueprintResult(
-        preflight_s=preflight_s,
-        bare_import_s=statistics.median(bare),
-        ratio=preflight_s / statistics.median(bare),
-        program_import_s=program_s,
-        ratio_to_program_import=preflight_s / program_s,
-        program_modules=program_modules,
+        order = ["preflight", "plain"] if rep % 2 == 0 else ["plain", "preflight"]
+        for which in order:
+            command = program.preflight() if which == "preflight" else program.plain()
+            run = run_measured(command, cwd=REPO)
+            runs[which].append(run)
+            finished = run.returncode in (0, 1) if which == "preflight" else run.returncode == 0
+            if not finished and not error:
+                error = f"{which} exited {run.returncode}: {_last_line(run)}"
+    preflight, plain = runs["preflight"], runs["plain"]
+    peaks = [_preflight_peaks(r) for r in preflight]
+    plain_mib = statistics.median(r.peak_of(r.pid) / 1024 for r in plain)
+    preflight_mib = statistics.median(p for p, _ in peaks)
+    return EndToEnd(
+        label=program.label,
+        resources=program.resources,
         repetitions=repetitions,
-        preflight_samples=full,
-        bare_samples=bare,
-        exit_codes=codes,
+        preflight_s=statistics.median(r.wall_s for r in preflight),
+        plain_s=statistics.median(r.wall_s for r in plain),
+        time_ratio=statistics.median(
+            a.wall_s / b.wall_s for a, b in zip(preflight, plain, strict=True)
+        ),
+        preflight_mib=preflight_mib,
+        pack_mib=statistics.median(p for _, p in peaks),
+        plain_mib=plain_mib,
+        memory_ratio=preflight_mib / plain_mib if plain_mib else float("inf"),
+        preflight_cpu_s=statistics.median(r.cpu_s for r in preflight),
+        plain_cpu_s=statistics.median(r.cpu_s for r in plain),
+        exit_codes=[r.returncode for r in preflight],
+        preflight_samples=[r.wall_s for r in preflight],
+        plain_samples=[r.wall_s for r in plain],
         error=error,
     )
-    return result, memory
-
-
-def _memory_result(run: RunResult, resources: int) -> MemoryResult:
-    root = next((p for p in run.peaks.values() if "preflight" in p.command), None)
-    root_pid = root.pid if root else -1
-    packs = [p for p in run.children_peaks(root_pid) if "pulumi.policy" in p.command]
-    return MemoryResult(
-        resources=resources,
-        wall_s=run.wall_s,
-        exit_code=run.returncode,
-        preflight_mib=run.peak_of(root_pid) / 1024,
-        pack_mib=max((p.peak_kib for p in packs), default=0) / 1024,
-        maxrss_mib=run.maxrss_kib / 1024,
-        error=_last_line(run) if run.returncode not in (0, 1) else "",
-    )
-
-
-def measure_preflight_memory(program_dir: Path, stack: str, resources: int) -> MemoryResult:
-    """Peak resident memory of preflight and of the pack process it starts, on one program."""
-    pack = REPO / "policy_packs" / "residency"
-    command = [
-        *preflight_command(),
-        "--program",
-        str(program_dir),
-        "--stack",
-        stack,
-        "--policy-pack",
-        str(pack),
-        "--format",
-        "json",
-    ]
-    return _memory_result(run_measured(command, cwd=REPO), resources)

@@ -35,6 +35,8 @@ class RunResult:
     peaks: dict[int, ProcessPeak] = field(default_factory=dict)
     maxrss_kib: int = 0  # os.wait4 ru_maxrss of the direct child
     stderr_tail: str = ""
+    pid: int = -1  # the command's own process
+    cpu_s: float = 0.0  # user + system time of the command and the children it waited for
 
     def peak_of(self, pid: int) -> int:
         peak = self.peaks.get(pid)
@@ -154,4 +156,6 @@ def run_measured(
         peaks=peaks,
         maxrss_kib=rusage.ru_maxrss if rusage is not None else 0,
         stderr_tail="\n".join(tail),
+        pid=proc.pid,
+        cpu_s=rusage.ru_utime + rusage.ru_stime if rusage is not None else 0.0,
     )
