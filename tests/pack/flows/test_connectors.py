@@ -419,3 +419,16 @@ def test_registry_replication_to_another_account_is_foreign_in_an_allowed_region
     foreign = replication(FOREIGN_ACCOUNT)
     one([foreign], foreign, f"AWS account {FOREIGN_ACCOUNT}")
     assert run([replication(OWN_ACCOUNT)]) == []
+
+
+def test_a_function_told_where_to_send_user_data_is_followed_there():
+    def function(url: str) -> Resource:
+        return aws("aws:lambda/function:Function", "exporter", name="exporter", role=ROLE,
+                   runtime="python3.12", handler="app.handler",
+                   environment={"variables": {"TABLE": UNKNOWN_STRING, "EXPORT_URL": url}},
+                   deps={"environment": [USERS_TABLE]})  # fmt: skip
+
+    leak = function("https://ingest.partner.example/v1?mirror=sqs.us-east-1.amazonaws.com")
+    one([USERS_TABLE, leak], leak, "host `ingest.partner.example`", "users-table -[delivery")
+    own_queue = f"https://sqs.us-east-1.amazonaws.com/{OWN_ACCOUNT}/exports"
+    assert run([USERS_TABLE, function(own_queue)]) == []

@@ -383,7 +383,7 @@ def test_the_work_through_connectors_grows_linearly_with_the_stack(monkeypatch):
     monkeypatch.setattr(dataflow._Resolver, "_eligible", counted_eligible)
     monkeypatch.setattr(dataflow.FlowGraph, "add_edge", counted_add_edge)
     work, found = [], []
-    for size in (200, 400):
+    for size in (100, 200):
         calls["n"] = 0
         stack = [replace(r, provider=None) for r in connectors(size)]
         nodes = [
@@ -399,7 +399,7 @@ def test_the_work_through_connectors_grows_linearly_with_the_stack(monkeypatch):
         found.append(len(breaches))
     # Every DMS target host (whose it is, a host cannot tell), and every tenth NFS server and
     # queue (abroad).
-    assert found == [200 + 2 * 20, 400 + 2 * 40]
+    assert found == [100 + 2 * 10, 200 + 2 * 20]
     assert abs(work[1] - 2 * work[0]) <= 4
 
 

@@ -141,15 +141,20 @@ def _carries_another_resources_data(ctx: ResourceContext, destination: Destinati
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if not copy_fields.fields_for(ctx.type):
+        return
     classification, assumed = _classification(ctx)
     allowed = pack_config.allowed_regions(ctx.config, classification)
     # A conduit's data is judged here against every classification's regions (a region no
     # classification may use is a violation whatever the source holds); whether user data
     # reaches a region allowed only for lesser classifications is judged by residency-data-flow,
     # which resolves the source through the stack (and fails closed on a source outside it).
+    found = list(copy_fields.destinations(ctx.type, ctx.props, copy_rule_only=True))
+    if not found:  # most resources copy nothing: read no more config
+        return
     union = pack_config.allowed_union(ctx.config)
     trust = Trust.of(ctx.config)
-    for destination in copy_fields.destinations(ctx.type, ctx.props, copy_rule_only=True):
+    for destination in found:
         conduit = _carries_another_resources_data(ctx, destination)
         places = _places(ctx, destination)
         if not places:
