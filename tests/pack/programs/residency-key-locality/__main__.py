@@ -145,13 +145,16 @@ oci.objectstorage.Bucket(
 # --- Ownership: a region is not an owner.
 # A key ARN in us-east-1, of an account that is not ours.
 # violation: residency-key-locality
+# violation: residency-named-places
 table("loyalty", "arn:aws:kms:us-east-1:999999999999:key/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d")
 
 # The same through an alias ARN and a multi-region key id of that account.
 # violation: residency-key-locality
+# violation: residency-named-places
 table("loyalty-archive", "arn:aws:kms:us-east-1:999999999999:alias/shared-loyalty")
 
 # violation: residency-key-locality
+# violation: residency-named-places
 table(
     "loyalty-events",
     "arn:aws:kms:us-east-1:999999999999:key/mrk-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d",
@@ -162,6 +165,7 @@ table(
 table("loyalty-tiers", f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/billing")
 
 # --- External key stores: the key material is outside AWS KMS / OCI Vault.
+# violation: residency-named-places
 xks = aws.kms.CustomKeyStore(
     "partner-xks",
     custom_key_store_name="partner-xks",
@@ -200,6 +204,7 @@ hsm_key = aws.kms.Key(
 # ok: residency-key-locality
 table("invoices-hsm", hsm_key.arn)
 
+# violation: residency-named-places
 external_vault = oci.kms.Vault(
     "partner-ekm-vault",
     compartment_id=compartment,
@@ -243,6 +248,7 @@ oci.objectstorage.Bucket(
 
 # --- Every data-bearing type that takes a key: a SageMaker notebook's volume key.
 # violation: residency-key-locality
+# violation: residency-named-places
 aws.sagemaker.NotebookInstance(
     "fraud-notebook",
     instance_type="ml.t3.medium",
