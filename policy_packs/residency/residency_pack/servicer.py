@@ -1,4 +1,4 @@
-"""The pack's analyzer servicer: the policy SDK's own, with two calls taken over.
+"""The pack's analyzer servicer: the policy SDK's own, with four calls taken over.
 
 ``PolicyPack`` builds ``pulumi_policy.policy._PolicyAnalyzerServicer`` by name, so
 ``policy_packs/residency/__main__.py`` calls :func:`install` before it builds the pack, and the
@@ -140,8 +140,9 @@ def install(version: str = SDK_VERSION) -> bool:
             f"residency policy pack: pulumi-policy {version} is outside the tested range "
             f"(>={low},<{high}); running the SDK's stock analyzer servicer. It decodes each "
             "request once per policy (slower), the stack's own config is not captured (trust "
-            "then comes only from the policy config) and bad policy config is reported per "
-            "resource instead of refused once. Fix: install "
+            "then comes only from the policy config and PULUMI_CONFIG), bad policy config is "
+            "reported per resource instead of refused once, and an `enforcementLevel` in the "
+            "policy config is honoured, even `disabled`. Fix: install "
             "the pulumi-policy version pinned in the pack's requirements.txt.",
             file=sys.stderr,
         )
