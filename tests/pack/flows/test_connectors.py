@@ -432,3 +432,13 @@ def test_a_function_told_where_to_send_user_data_is_followed_there():
     one([USERS_TABLE, leak], leak, "host `ingest.partner.example`", "users-table -[delivery")
     own_queue = f"https://sqs.us-east-1.amazonaws.com/{OWN_ACCOUNT}/exports"
     assert run([USERS_TABLE, function(own_queue)]) == []
+
+
+def test_a_destination_spelled_by_an_output_that_holds_no_data_cannot_be_located():
+    # The far end comes out of a command run during the update: in preview nothing says where.
+    command = Resource("command:local:Command", "lookup", {"create": "cat endpoint.txt"})
+    stream = aws("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "out", name="out",
+                 destination="http_endpoint", tags=USER,
+                 httpEndpointConfiguration={"url": UNKNOWN_STRING},
+                 deps={"httpEndpointConfiguration": [command]})  # fmt: skip
+    one([command, stream], stream, "unknown during preview")

@@ -55,6 +55,13 @@ IDENTITY_PROPS: Final[tuple[str, ...]] = (
     "globalReplicationGroupId",
     "dbSnapshotArn",
     "dbClusterSnapshotArn",
+    # Known after an update: the addresses connectors name (a database's host, a table's
+    # stream, a queue's URL, a data source's endpoint).
+    "address",
+    "endpoint",
+    "streamArn",
+    "url",
+    "endpointArn",
 )
 TAG_FIELDS: Final[tuple[str, ...]] = ("tags", "freeformTags")
 MAX_PATH_HOPS: Final = 16  # a witness path longer than this is shortened in messages
@@ -188,6 +195,20 @@ class _Resolver:
         deps = resource.property_dependencies.get(_top_level(path), ())
         return [u for u in dict.fromkeys(deps) if self._eligible(entry, u, resource.urn)]
 
+    def carries_data(self, entry: CopyField, urn: str) -> bool:
+        """True if a resource a destination's unknown value comes from can be where data goes:
+        a store, or a resource the flow catalog follows on (a connector). An output of anything
+        else (a command, a random string, a parameter read from elsewhere) only spells the
+        destination: where it points cannot be told in preview."""
+        found = self.by_urn.get(urn)
+        if found is None:
+            return False
+        if entry.targets:
+            return True
+        if type_catalog.cloud_of(found.type) is None:  # a command, a random string, a stack
+            return False  # reference: its output is a value, not a place data goes
+        return type_catalog.is_data_bearing(found.type) or bool(copy_fields.fields_for(found.type))
+
 
 def _resource_label(resource: FlowResource) -> str:
     return resource.name or resource.urn
@@ -282,6 +303,8 @@ def _resolve(resolver: _Resolver, resource: FlowResource, destination: Destinati
         if not resource.property_dependencies.get(_top_level(path)):
             continue  # computed by the provider, not a destination the program names
         found = located(resolver.by_dependency(entry, resource, path))
+        if not entry.scans:
+            found = [u for u in found if resolver.carries_data(entry, u)]
         matched += found
         unresolved = unresolved or (not found and not entry.scans)
     if matched:  # the region field located what matched; it is not a far end of its own
