@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
+from preflight import process_tree
 from preflight.errors import EXIT_INTERRUPTED, EXIT_NOT_EVALUATED, PreflightError
 from preflight.pack_process import kill_all
 from preflight.reporters import FORMATS, render
@@ -132,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         policy_pack_configs=[p.resolve() for p in args.policy_pack_configs],
     )
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    process_tree.stop_when_parent_dies()
     try:
         report = run_preflight(options, progress=_progress)
         color = args.output is None and args.format == "text" and _color_enabled()

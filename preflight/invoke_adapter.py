@@ -1,51 +1,45 @@
-"""The seam between the program runner and ``preflight.invokes`` (offline answers to data sources).
-
-``InvokeAnswerer`` wraps ``preflight.invokes.InvokeResolver``; until that package is importable it
-answers every invoke with ``{}``, which is what a bare mock runtime does.
-"""
+"""The seam between the program's monitor and ``preflight.invokes`` (offline answers to data
+sources)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-try:
-    from preflight.invokes import InvokeResultUnknown
-except ImportError:  # pragma: no cover - the invokes package ships with preflight
+from preflight.invokes import InvokeResolver, InvokeResultUnknown
+from preflight.invokes.call_sites import InvokeCall
+from preflight.invokes.fixtures import Fixtures
 
-    class InvokeResultUnknown(Exception):  # type: ignore[no-redef]
-        """Stand-in: never raised without ``preflight.invokes``."""
+__all__ = ["InvokeAnswerer", "InvokeCall", "InvokeResultUnknown"]
 
 
 class InvokeAnswerer:
-    def __init__(self, resolver: Any | None) -> None:
+    def __init__(self, resolver: InvokeResolver | None) -> None:
         self._resolver = resolver
 
     @classmethod
     def for_program(cls, program_dir: Path, stack_config: Mapping[str, Any]) -> InvokeAnswerer:
-        try:
-            from preflight.invokes import InvokeResolver
-        except ImportError:
-            return cls(None)
         return cls(InvokeResolver(program_dir, stack_config))
 
+    @property
+    def fixtures(self) -> Fixtures:
+        return self._resolver.fixtures if self._resolver is not None else Fixtures()
+
     def answer(
-        self, token: str, args: dict[str, Any], provider_inputs: Mapping[str, Any] | None
+        self,
+        token: str,
+        args: dict[str, Any],
+        provider_inputs: Mapping[str, Any] | None,
+        call: InvokeCall | None = None,
     ) -> dict[str, Any]:
         if self._resolver is None:
             return {}
-        return dict(self._resolver.answer(token, args, provider_inputs))
+        return dict(self._resolver.answer(token, args, provider_inputs, call))
 
-    @contextlib.contextmanager
-    def capturing_call_sites(self) -> Iterator[None]:
-        capture = getattr(self._resolver, "capturing_call_sites", None)
-        if capture is None:
-            yield
-            return
-        with capture():
-            yield
+    def saw_calls(self, calls: list[InvokeCall]) -> None:
+        if self._resolver is not None:
+            self._resolver.saw_calls(calls)
 
     @property
     def records(self) -> list[Any]:

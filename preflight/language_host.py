@@ -1,24 +1,19 @@
-"""Run a Pulumi Python program the way the Python language host runs it, and explain its failures.
+"""Where the Python language host starts a program, and one clear message for why it failed.
 
-The language host runs the program from its own directory (``main:`` in ``Pulumi.yaml`` may name
-another directory, which then becomes the working directory, or a file), with that directory first
-on ``sys.path`` so the program's local modules import, and with ``__name__ == "__main__"``.
-``pulumi.Config()`` reads the project's namespace: the caller configures the mock runtime with the
-project name from ``Pulumi.yaml`` (``set_mocks(project=...)``) and the stack config.
-
-This module neither sets mocks nor config; it runs the program and turns its failures into one
-clear message each (exit status 2).
+``main:`` in ``Pulumi.yaml`` may name another directory or a file; the engine then hands the
+language host that directory (or the file's) as the working directory and ``.`` (or the file's
+name) as the entry point, which the exec script runs with ``runpy.run_path`` (see
+``preflight/program_runner.py``). A program's failures become one message each (exit status 2);
+the program's own process calls :func:`explain_program_error` once the program is over.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import runpy
 import sys
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -28,17 +23,13 @@ from pulumi.config import ConfigMissingError, ConfigTypeError
 
 from preflight.errors import EXIT_NOT_EVALUATED, PreflightError
 from preflight.invokes.errors import InvokeError
-from preflight.invokes.failed_outputs import drop_unretrieved_invoke_errors
 
 __all__ = [
     "EntryPoint",
     "ProgramError",
-    "drop_unretrieved_invoke_errors",
+    "engine_pwd_main",
     "entry_point",
-    "execute",
     "explain_program_error",
-    "program_environment",
-    "run_program",
 ]
 
 EXIT_CANNOT_EVALUATE = EXIT_NOT_EVALUATED
@@ -73,7 +64,16 @@ def entry_point(project_dir: Path, main: str | None = None) -> EntryPoint:
                 f"{target / '__main__.py'}. Add it, or point main: at the program's file."
             )
         return EntryPoint(project_dir=project_dir, work_dir=target, path=target)
-    return EntryPoint(project_dir=project_dir, work_dir=project_dir, path=target)
+    return EntryPoint(project_dir=project_dir, work_dir=target.parent, path=target)
+
+
+def engine_pwd_main(entry: EntryPoint) -> tuple[Path, str]:
+    """The working directory and entry point the engine hands the language host
+    (``getPwdMain``): a directory program runs as ``.`` from that directory, a file program by
+    its base name from the file's directory."""
+    if entry.path.is_dir():
+        return entry.path, "."
+    return entry.path.parent, entry.path.name
 
 
 def _is_within(path: str | None, directory: Path) -> bool:
@@ -86,51 +86,6 @@ def _is_within(path: str | None, directory: Path) -> bool:
     return resolved.is_relative_to(directory) and not any(
         part in ("site-packages", "dist-packages") for part in resolved.parts
     )
-
-
-@contextmanager
-def program_environment(entry: EntryPoint) -> Iterator[None]:
-    """The process state the language host gives a program; restored afterwards.
-
-    Modules the program imported from its project directory are forgotten on exit, so running it
-    (or another program with a module of the same name) again imports them afresh. Only modules
-    first imported during the run: when the project is the repository preflight itself lives in,
-    preflight's own modules must stay.
-    """
-    saved_cwd, saved_path, saved_argv = os.getcwd(), list(sys.path), list(sys.argv)
-    imported_before = set(sys.modules)
-    extra_paths = [str(entry.work_dir)]
-    if entry.path.is_file() and entry.path.parent != entry.work_dir:
-        extra_paths.append(str(entry.path.parent))
-    os.chdir(entry.work_dir)
-    sys.path[:0] = extra_paths
-    sys.argv = [str(entry.path)]
-    try:
-        yield
-    finally:
-        os.chdir(saved_cwd)
-        sys.path[:] = saved_path
-        sys.argv = saved_argv
-        for name, module in list(sys.modules.items()):
-            if name not in imported_before and _is_within(
-                getattr(module, "__file__", None), entry.project_dir
-            ):
-                del sys.modules[name]
-
-
-def execute(entry: EntryPoint) -> None:
-    """Execute the program's code as ``__main__``, as the language host's ``runpy.run_path``
-    does. Call it inside :func:`program_environment`, and keep that environment until the SDK
-    has finished the run: resource registrations still in flight after the program's code
-    returns resolve type annotations through ``sys.modules[cls.__module__]``, so the program's
-    modules must stay importable until then, as they do in the language host's process."""
-    runpy.run_path(str(entry.path), run_name="__main__")
-
-
-def run_program(entry: EntryPoint) -> None:
-    """Execute the program as ``__main__`` inside :func:`program_environment`."""
-    with program_environment(entry):
-        execute(entry)
 
 
 # ---------------------------------------------------------------------------------------------

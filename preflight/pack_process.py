@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import ctypes
 import json
 import os
 import queue
@@ -32,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from preflight import process_tree
 from preflight.errors import PreflightError
 from preflight.project import read_yaml, runtime_of
 
@@ -136,23 +136,6 @@ def pack_environment(
     return env
 
 
-def _parent_death_signal() -> Callable[[], None] | None:
-    """On Linux: have the kernel SIGKILL the pack if preflight dies without cleaning up."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        prctl = libc.prctl
-    except (OSError, AttributeError):
-        return None
-    pr_set_pdeathsig = 1
-
-    def set_pdeathsig() -> None:
-        prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-    return set_pdeathsig
-
-
 @dataclass
 class _Tail:
     lines: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
@@ -161,16 +144,9 @@ class _Tail:
         return "\n".join(list(self.lines)[-last:])
 
 
-_LIVE: set[PackProcess] = set()
-_LIVE_LOCK = threading.Lock()
-
-
 def kill_all() -> None:
-    """SIGKILL every pack process group still running: the last resort of an interrupted run."""
-    with _LIVE_LOCK:
-        live = list(_LIVE)
-    for pack in live:
-        pack._signal_group(signal.SIGKILL)
+    """SIGKILL every pack (and program) process group still running: the last resort."""
+    process_tree.kill_all()
 
 
 class PackProcess:
@@ -218,14 +194,13 @@ class PackProcess:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
-                preexec_fn=_parent_death_signal(),
+                preexec_fn=process_tree.die_with_parent(),
             )
         except OSError as exc:
             raise PreflightError(
                 f"{self.project.file}: cannot start the policy pack: {exc.strerror or exc}"
             ) from exc
-        with _LIVE_LOCK:
-            _LIVE.add(self)
+        process_tree.track(self.proc.pid)
         assert self.proc.stdout is not None and self.proc.stderr is not None
         self._spawn(self._read_stdout, self.proc.stdout)
         self._spawn(self._read_stderr, self.proc.stderr)
@@ -312,9 +287,8 @@ class PackProcess:
             while proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.02)
         # Kill the whole group even if the leader exited: nothing the pack spawned may outlive it.
-        self._signal_group(signal.SIGKILL)
-        with _LIVE_LOCK:
-            _LIVE.discard(self)
+        process_tree.stop_group(proc.pid)
+        process_tree.untrack(proc.pid)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5.0)
         for thread in self._threads:
@@ -325,10 +299,8 @@ class PackProcess:
                     stream.close()
 
     def _signal_group(self, sig: int) -> None:
-        if self.proc is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, sig)
+        if self.proc is not None:
+            process_tree.signal_group(self.proc.pid, sig)
 
     def __enter__(self) -> PackProcess:
         return self.start()

@@ -1,9 +1,10 @@
-"""Run a Pulumi Python program under the SDK's mock runtime in preview; record what it registers.
+"""Run a Pulumi Python program as ``pulumi preview`` runs it; record what it registers.
 
-The program runs with ``pulumi.runtime.set_mocks(..., preview=True)`` and a monitor that stands in
-for the engine's resource monitor: every ``RegisterResourceRequest`` is kept as the engine would
-receive it, and answered the way a preview answers it (the URN; no ID, so IDs are unknown; the
-inputs echoed as outputs, so computed outputs the program reads are unknown).
+The program runs in its own process, started as the Python language host starts it (the exec
+script's command line, ``PULUMI_CONFIG`` and ``PULUMI_CONFIG_SECRET_KEYS``, ``--pwd`` and the entry
+point as the engine derives them from ``main:``), with the real SDK runtime in preview talking
+to preflight's resource monitor and engine over gRPC (``preflight/monitor.py``), which keep every
+request and answer as a preview does.
 
 From those requests :func:`engine_resources` builds the resources the engine would hand an
 analyzer: default providers (``pulumi:providers:<pkg>::default_<version>``, inputs = the stack
@@ -13,36 +14,46 @@ registered, URNs with their parent type chain, options as ``AnalyzerResourceOpti
 
 from __future__ import annotations
 
-import asyncio
+import atexit
+import collections
 import contextlib
-import contextvars
 import functools
 import importlib
+import json
+import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from google.protobuf import struct_pb2
 from pulumi import _types as _pulumi_types
-from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc as pulumi_rpc
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.proto import provider_pb2, resource_pb2
-from pulumi.runtime.settings import get_root_resource
-from pulumi.runtime.stack import Stack, run_pulumi_func
 
-from preflight import language_host
+from preflight import language_host, process_tree
 from preflight.errors import PreflightError
-from preflight.invoke_adapter import InvokeAnswerer, InvokeResultUnknown
+from preflight.invoke_adapter import InvokeAnswerer
 from preflight.model import CustomTimeouts, EngineResource, ProviderResource
+from preflight.monitor import (
+    RESOURCE_REFERENCE_SIG,
+    SIG_KEY,
+    ReadAnswer,
+    ReadFixtures,
+    RecordingMonitor,
+    Registration,
+    plain_properties,
+    reference_value,
+    serving,
+)
 from preflight.project import Project, StackConfig
-from preflight.transforms import apply_transforms
 from preflight.urns import (
     STACK_TYPE,
     default_provider_name,
@@ -52,20 +63,20 @@ from preflight.urns import (
     provider_ref_urn,
 )
 
+__all__ = [
+    "ProgramRun",
+    "Registration",
+    "engine_resources",
+    "plain_properties",
+    "preview_outputs",
+    "run_program",
+]
+
 UNKNOWN = pulumi_rpc.UNKNOWN
-RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-EXECUTOR_SHUTDOWN_TIMEOUT = 10.0
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-
-
-@dataclass
-class Registration:
-    """One request the program sent to the resource monitor, in the order it was sent."""
-
-    kind: str  # "register" or "read"
-    urn: str
-    request: Any  # resource_pb2.RegisterResourceRequest | resource_pb2.ReadResourceRequest
+HOST_SCRIPT_NAME = "pulumi-language-python-exec"
+# Output of the program's process kept for the message when it dies without a word.
+OUTPUT_TAIL_LINES = 40
 
 
 @dataclass
@@ -77,199 +88,7 @@ class ProgramRun:
     resources: list[EngineResource]
     invokes: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """The SDK's mock monitor, answering as the engine answers in a preview and keeping requests."""
-
-    def __init__(self, mocks: pulumi_mocks.Mocks, stack: str, project: str) -> None:
-        super().__init__(mocks)
-        self.stack = stack
-        self.project = project
-        self.registrations: list[Registration] = []
-        self.registered_outputs: dict[str, struct_pb2.Struct] = {}
-        self.stack_transforms: list[str] = []
-        self.resource_transforms: dict[str, list[str]] = {}
-        self.parents: dict[str, str] = {}
-        self.states: dict[str, struct_pb2.Struct] = {}
-        self._lock = threading.Lock()
-
-    def _record(self, kind: str, urn: str, request: Any) -> None:
-        copy = type(request)()
-        copy.CopyFrom(request)
-        with self._lock:
-            self.registrations.append(Registration(kind, urn, copy))
-
-    def registered_object(self, urn: str) -> struct_pb2.Struct | None:
-        with self._lock:
-            for reg in self.registrations:
-                if reg.urn == urn:
-                    obj = reg.request.object if reg.kind == "register" else reg.request.properties
-                    return obj
-        return None
-
-    def RegisterStackTransform(self, request: Any) -> Any:
-        with self._lock:
-            self.stack_transforms.append(request.token)
-        return super().RegisterStackTransform(request)
-
-    def RegisterResource(self, request: Any) -> Any:
-        urn = make_urn(self.stack, self.project, request.parent, request.type, request.name)
-        own = [callback.token for callback in request.transforms]
-        with self._lock:
-            self.resource_transforms[urn] = own
-            self.parents[urn] = request.parent
-            chain, parent = list(own), request.parent
-            while parent:
-                chain.extend(self.resource_transforms.get(parent, []))
-                parent = self.parents.get(parent, "")
-            if request.type != STACK_TYPE:
-                chain.extend(self.stack_transforms)
-        if chain:
-            # The engine calls transforms back before it goes on; so do we, on a copy.
-            transformed = type(request)()
-            transformed.CopyFrom(request)
-            apply_transforms(transformed, chain)
-            request = transformed
-        self._record("register", urn, request)
-        if request.type == STACK_TYPE:
-            return resource_pb2.RegisterResourceResponse(urn=urn)
-        self._keep_state(urn, "", request.object)
-        # Preview: no ID yet (the SDK reads an empty ID as unknown) and the inputs come back as the
-        # outputs; an output that is not an input stays unknown, as a provider's preview leaves it.
-        return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
-
-    def _keep_state(self, urn: str, id_: str, state: struct_pb2.Struct) -> None:
-        # Kept as the wire struct: `getResource` answers with it as the engine does, and the SDK
-        # rebuilds any resource reference in it on the program's own event loop.
-        copy = struct_pb2.Struct()
-        copy.CopyFrom(state)
-        with self._lock:
-            self.states[urn] = copy
-            self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, {})
-
-    def RegisterResourceOutputs(self, request: Any) -> Any:
-        outputs = struct_pb2.Struct()
-        outputs.CopyFrom(request.outputs)
-        with self._lock:
-            self.registered_outputs[request.urn] = outputs
-        return super().RegisterResourceOutputs(request)
-
-    def Invoke(self, request: Any) -> Any:
-        if request.tok == "pulumi:pulumi:getResource":
-            return self._get_resource(request)
-        args = plain_properties(request.args)
-        try:
-            answer = self.mocks.call(
-                pulumi_mocks.MockCallArgs(token=request.tok, args=args, provider=request.provider)
-            )
-        except InvokeResultUnknown:
-            # Arguments unknown in preview: the engine answers with an unknown result.
-            return resource_pb2.ResourceInvokeResponse(unknown=True)
-        ret, failures = (answer, None) if isinstance(answer, dict) else answer
-        response = resource_pb2.ResourceInvokeResponse(
-            failures=[
-                provider_pb2.CheckFailure(property=prop, reason=reason)
-                for prop, reason in failures or ()
-            ]
-        )
-        getattr(response, "return").CopyFrom(serialize_plain(ret))
-        return response
-
-    def _get_resource(self, request: Any) -> Any:
-        urn = request.args.fields["urn"].string_value
-        with self._lock:
-            state = self.states.get(urn)
-            registration = self.resources.get(urn)
-        if state is None or registration is None:
-            raise Exception(f"unknown resource {urn}")
-        response = resource_pb2.ResourceInvokeResponse()
-        ret = getattr(response, "return")
-        ret.fields["urn"].string_value = urn
-        ret.fields["id"].string_value = registration.id
-        ret.fields["state"].struct_value.CopyFrom(state)
-        return response
-
-    def ReadResource(self, request: Any) -> Any:
-        urn = make_urn(self.stack, self.project, request.parent, request.type, request.name)
-        self._record("read", urn, request)
-        self._keep_state(urn, request.id, request.properties)
-        return resource_pb2.ReadResourceResponse(urn=urn, properties=request.properties)
-
-
-def plain_properties(obj: struct_pb2.Struct) -> dict[str, Any]:
-    """A monitor request's properties as Python values, resource references as the referenced
-    resource's ID (unknown in preview) or URN, as a provider without resource-reference support
-    receives them.
-
-    The monitor runs on the SDK's executor threads. ``deserialize_properties`` would rebuild a
-    resource reference into a resource object there (``Role.get``-style, ``opts.urn``), whose
-    ``getResource`` task lands on that thread's private event loop: a loop that only runs while
-    a later call on the same thread pumps it, and whose tasks the program's loop then awaits
-    through the SDK's shared RPC list ("attached to a different loop", or a hang). References
-    are therefore never rebuilt off the program's loop.
-    """
-    flat = struct_pb2.Struct()
-    for key, value in obj.fields.items():
-        flat.fields[key].CopyFrom(_references_as_ids(value))
-    return dict(pulumi_rpc.deserialize_properties(flat, keep_unknowns=True))
-
-
-def _references_as_ids(value: struct_pb2.Value) -> struct_pb2.Value:
-    kind = value.WhichOneof("kind")
-    if kind == "struct_value":
-        fields = value.struct_value.fields
-        sig = fields.get(SIG_KEY)
-        if sig is not None and sig.string_value == RESOURCE_REFERENCE_SIG:
-            return _reference_value(fields)
-        result = struct_pb2.Value()
-        result.struct_value.SetInParent()
-        for k, v in fields.items():
-            result.struct_value.fields[k].CopyFrom(_references_as_ids(v))
-        return result
-    if kind == "list_value":
-        result = struct_pb2.Value()
-        result.list_value.SetInParent()
-        for item in value.list_value.values:
-            result.list_value.values.add().CopyFrom(_references_as_ids(item))
-        return result
-    return value
-
-
-def _reference_value(fields: Mapping[str, struct_pb2.Value]) -> struct_pb2.Value:
-    ident = fields.get("id")
-    if ident is not None and ident.WhichOneof("kind") == "string_value":
-        return struct_pb2.Value(string_value=ident.string_value or UNKNOWN)
-    return struct_pb2.Value(string_value=fields["urn"].string_value)
-
-
-def serialize_plain(values: Mapping[str, Any]) -> struct_pb2.Struct:
-    """Serialize an invoke's answer (plain values) on a private, short-lived event loop: never on
-    the monitor thread's shared one, where a stray task would wait for a later call."""
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(pulumi_rpc.serialize_properties(dict(values), {}))
-    finally:
-        loop.close()
-
-
-class PreviewMocks(pulumi_mocks.Mocks):
-    """Invokes go to the offline answerer; resource registrations never reach here."""
-
-    def __init__(self, answerer: InvokeAnswerer) -> None:
-        self.answerer = answerer
-        self.monitor: RecordingMonitor | None = None
-
-    def call(self, args: pulumi_mocks.MockCallArgs) -> dict:  # type: ignore[override]
-        provider_inputs: dict[str, Any] | None = None
-        if args.provider and self.monitor is not None:
-            obj = self.monitor.registered_object(provider_ref_urn(args.provider))
-            if obj is not None:
-                provider_inputs = dict(plain_properties(obj))
-        return self.answerer.answer(args.token, dict(args.args), provider_inputs)
-
-    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
-        return args.resource_id or "", dict(args.inputs)
+    reads: list[ReadAnswer] = field(default_factory=list)
 
 
 def run_program(
@@ -279,93 +98,41 @@ def run_program(
     organization: str = "organization",
     answerer: InvokeAnswerer | None = None,
 ) -> ProgramRun:
-    """Run the program once, in a fresh Pulumi runtime context, and return what it registered."""
+    """Run the program once, in its own process, and return what it registered."""
     answerer = answerer or InvokeAnswerer.for_program(project.root, config.parsed)
-    context = contextvars.Context()
-    return context.run(_run_in_context, project, config, organization, answerer)
-
-
-def _run_in_context(
-    project: Project, config: StackConfig, organization: str, answerer: InvokeAnswerer
-) -> ProgramRun:
     entry = language_host.entry_point(project.root, project.main)
-    try:
-        previous_loop: asyncio.AbstractEventLoop | None = (
-            asyncio.get_event_loop_policy().get_event_loop()
-        )
-    except RuntimeError:
-        previous_loop = None
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    interrupted = False
-    mocks = PreviewMocks(answerer)
-    monitor = RecordingMonitor(mocks, config.stack, project.name)
-    mocks.monitor = monitor
-    try:
-        set_all_config(dict(config.values), list(config.secret_keys))
-        pulumi_mocks.set_mocks(
-            mocks,
-            project=project.name,
+    pwd, main = language_host.engine_pwd_main(entry)
+    fixtures = answerer.fixtures
+    monitor = RecordingMonitor(
+        config.stack,
+        project.name,
+        answerer,
+        ReadFixtures(fixtures.reads, fixtures.stack_references, "preflight.yaml"),
+    )
+    with serving(monitor) as server:
+        command = host_command(
+            address=server.address,
+            project=project,
             stack=config.stack,
-            preview=True,
-            monitor=monitor,
             organization=organization,
+            pwd=pwd,
+            main=main,
         )
-        stack = get_root_resource()
-        # set_mocks registers the root stack's (empty) outputs at once; like the language host's
-        # run_in_stack, register them after the program instead, so exports reach AnalyzeStack.
-        if isinstance(stack, Stack):
-            stack._outputs_registered = False
-            stack._async_program_registration_closed = False
-
-        def program() -> Awaitable[None] | None:
-            # The program's own prints are diagnostics, never part of preflight's report on stdout.
-            before = dict(sys.modules)
-            try:
-                with contextlib.redirect_stdout(sys.stderr), answerer.capturing_call_sites():
-                    language_host.execute(entry)
-            finally:
-                # Only what the program imported may be forgotten; a program at the root of a
-                # repository must not take preflight's own modules (or ``__main__``) with it.
-                for name, module in before.items():
-                    sys.modules.setdefault(name, module)
-            if not isinstance(stack, Stack):
-                return None
-            async_program = stack._take_async_program()  # pulumi.run(...)
-            if async_program is None:
-                stack._finish()
-                return None
-
-            async def finish() -> None:
-                try:
-                    outputs = async_program()
-                    stack._add_program_outputs(await outputs)
-                finally:
-                    stack._finish()
-
-            return finish()
-
-        try:
-            # The language host's process state (cwd, sys.path, the program's modules) lasts
-            # until every registration the program started has finished, not only its code.
-            with language_host.program_environment(entry):
-                loop.run_until_complete(run_pulumi_func(program))
-        except (Exception, SystemExit) as exc:  # every program failure: one clear error
-            error = language_host.explain_program_error(exc, entry, config.stack)
-            raise PreflightError(error.message, error.exit_code) from exc
-    except BaseException:
-        interrupted = True  # Ctrl-C / SIGTERM: leave at once, do not wait for the SDK's threads
-        raise
-    finally:
-        if not interrupted:
-            with contextlib.suppress(Exception):
-                loop.run_until_complete(
-                    asyncio.wait_for(loop.shutdown_default_executor(), EXECUTOR_SHUTDOWN_TIMEOUT)
-                )
-        loop.close()
-        # Leave the caller's event loop as it was (tests that run programs in-process share it).
-        asyncio.set_event_loop(previous_loop)
-
+        exit_code, tail = _run_host(command, host_environment(config))
+        report = server.report
+    if report is not None:
+        answerer.saw_calls(report.calls)
+    if monitor.errors:
+        # What preflight could not answer (an invoke, a method call, a transform) is the cause,
+        # whatever the program did with the error it got.
+        raise PreflightError(monitor.errors[0].message)
+    if exit_code != 0:
+        if report is not None and report.error:
+            raise language_host.ProgramError(report.error)
+        raise language_host.ProgramError(
+            f"the program's process exited with status {exit_code} before it finished"
+            + (f"; its last output:\n{tail}" if tail else "")
+        )
     resources = engine_resources(
         monitor.registrations, config, project.name, project.root, monitor.registered_outputs
     )
@@ -376,7 +143,114 @@ def _run_in_context(
         registrations=monitor.registrations,
         resources=resources,
         invokes=list(answerer.records),
+        reads=list(monitor.reads),
     )
+
+
+def default_parallel() -> int:
+    """The CLI's default ``--parallel``: ``PULUMI_PARALLEL``, else four per CPU."""
+    with contextlib.suppress(ValueError):
+        value = int(os.environ.get("PULUMI_PARALLEL", "0"))
+        if value > 0:
+            return value
+    return (os.cpu_count() or 1) * 4
+
+
+def host_command(
+    *, address: str, project: Project, stack: str, organization: str, pwd: Path, main: str
+) -> list[str]:
+    """The language host's command line for the exec script (``constructArguments``)."""
+    return [
+        sys.executable,
+        "-u",
+        str(host_script()),
+        "--monitor",
+        address,
+        "--engine",
+        address,
+        "--project",
+        project.name,
+        "--root_directory",
+        str(project.root),
+        "--stack",
+        stack,
+        "--pwd",
+        str(pwd),
+        "--dry_run",
+        "true",
+        "--parallel",
+        str(default_parallel()),
+        "--organization",
+        organization,
+        main,
+    ]
+
+
+def host_environment(config: StackConfig) -> dict[str, str]:
+    """The language host's environment for the program: the caller's, with the stack config
+    (``PULUMI_CONFIG``) and its secret keys (``PULUMI_CONFIG_SECRET_KEYS``); preflight's own
+    settings (``PREFLIGHT_*``) are not the program's business."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFLIGHT_")}
+    env["PULUMI_CONFIG"] = json.dumps(dict(sorted(config.values.items())), separators=(",", ":"))
+    env["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(list(config.secret_keys), separators=(",", ":"))
+    return env
+
+
+@functools.cache
+def host_script() -> Path:
+    """The exec script under the name the language host gives it, in a private directory."""
+    directory = Path(tempfile.mkdtemp(prefix="pulumi-language-python-"))
+    atexit.register(shutil.rmtree, directory, True)
+    script = directory / HOST_SCRIPT_NAME
+    shutil.copyfile(Path(__file__).parent / "host" / "exec_shim.py", script)
+    return script
+
+
+def _forward(stream: IO[bytes], tail: collections.deque[str]) -> None:
+    """The program's output, as the CLI shows it: diagnostics, never preflight's report."""
+    for raw in iter(stream.readline, b""):
+        line = raw.decode("utf-8", "replace")
+        tail.append(line.rstrip("\n"))
+        with contextlib.suppress(ValueError, OSError):
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+def _run_host(command: list[str], env: Mapping[str, str]) -> tuple[int, str]:
+    """Run the program's process to its end; it never outlives preflight."""
+    proc = subprocess.Popen(
+        command,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # No preexec_fn: the exec script asks the kernel itself to kill it with preflight, so no
+        # Python code runs between fork and exec while gRPC's threads are busy here.
+    )
+    process_tree.track(proc.pid)
+    tail: collections.deque[str] = collections.deque(maxlen=OUTPUT_TAIL_LINES)
+    readers = [
+        threading.Thread(target=_forward, args=(stream, tail), daemon=True)
+        for stream in (proc.stdout, proc.stderr)
+        if stream is not None
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        exit_code = proc.wait()
+    finally:
+        process_tree.stop_group(proc.pid)
+        process_tree.untrack(proc.pid)
+        for reader in readers:
+            reader.join(timeout=5.0)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5.0)
+    return exit_code, "\n".join(tail)
 
 
 # --- from monitor requests to the resources the engine analyses ---------------------------------
@@ -562,7 +436,7 @@ def _engine_value(value: struct_pb2.Value) -> struct_pb2.Value:
         fields = value.struct_value.fields
         sig = fields.get(SIG_KEY)
         if sig is not None and sig.string_value == RESOURCE_REFERENCE_SIG:
-            return _reference_value(fields)
+            return reference_value(fields)
         result = struct_pb2.Value()
         result.struct_value.SetInParent()
         for k, v in fields.items():

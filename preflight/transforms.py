@@ -1,31 +1,25 @@
 """Resource transforms, applied as the engine applies them.
 
 ``transforms=`` and ``pulumi.runtime.register_stack_transform`` do not run in the SDK: the SDK
-registers them as callbacks, and the engine's resource monitor calls them back (the resource's
-own transforms, then its parents' from the nearest up, then the stack transforms) before it
-goes on with the transformed properties and options. The SDK's mock monitor never calls them;
-this module does, through the SDK's own callback server, with the engine's ``TransformRequest``.
+registers them as callbacks on its own callback server, and the engine's resource monitor calls
+them back over gRPC (the resource's own transforms, then its parents' from the nearest up, then
+the stack transforms) before it goes on with the transformed properties and options. So does
+preflight's monitor, with the engine's ``TransformRequest``; the stack's invoke transforms get
+the engine's ``TransformInvokeRequest`` before an invoke is answered.
 """
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from typing import Any
 
-from pulumi.runtime._callbacks import _CallbackServicer
-from pulumi.runtime.proto import resource_pb2
+import grpc
+from pulumi.runtime.proto import callback_pb2, callback_pb2_grpc, resource_pb2
 
 from preflight.errors import PreflightError
 
 CALLBACK_TIMEOUT = 60.0
-
-
-def _callback(token: str) -> tuple[Any, asyncio.AbstractEventLoop]:
-    for servicer in list(_CallbackServicer._servicers):
-        callback = servicer._callbacks.get(token)
-        if callback is not None:
-            return callback, servicer._loop
-    raise PreflightError(f"transform callback {token} is not registered in this program")
+ChannelFor = Callable[[str], grpc.Channel]
 
 
 def _options(req: Any) -> Any:
@@ -88,11 +82,29 @@ def _apply(req: Any, response: Any) -> None:
         req.ClearField("customTimeouts")
 
 
-def apply_transforms(req: Any, tokens: list[str]) -> None:
-    """Run the transform callbacks ``tokens`` over ``req`` (a ``RegisterResourceRequest``), in
-    order, from a monitor thread while the program's event loop runs; ``req`` is updated."""
-    for token in tokens:
-        callback, loop = _callback(token)
+def _call_back(callback: Any, request: Any, channel_for: ChannelFor, what: str) -> bytes:
+    """Call one transform back on the program's callback server, as the engine does."""
+    stub = callback_pb2_grpc.CallbacksStub(channel_for(callback.target))
+    try:
+        response = stub.Invoke(
+            callback_pb2.CallbackInvokeRequest(
+                token=callback.token, request=request.SerializeToString()
+            ),
+            timeout=CALLBACK_TIMEOUT,
+        )
+    except grpc.RpcError as error:
+        if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+            raise PreflightError(
+                f"{what}: a transform did not return within {CALLBACK_TIMEOUT:.0f}s"
+            ) from None
+        raise PreflightError(f"{what}: a transform failed: {error.details()}") from None
+    return bytes(response.response)
+
+
+def apply_transforms(req: Any, callbacks: list[Any], channel_for: ChannelFor) -> None:
+    """Run the transform callbacks over ``req`` (a ``RegisterResourceRequest``), in order;
+    ``req`` is updated."""
+    for callback in callbacks:
         request = resource_pb2.TransformRequest(
             type=req.type,
             name=req.name,
@@ -101,13 +113,27 @@ def apply_transforms(req: Any, tokens: list[str]) -> None:
             properties=req.object,
             options=_options(req),
         )
-        future = asyncio.run_coroutine_threadsafe(callback(request.SerializeToString()), loop)
-        try:
-            response = future.result(timeout=CALLBACK_TIMEOUT)
-        except TimeoutError:
-            future.cancel()
-            raise PreflightError(
-                f"resource {req.name!r} ({req.type}): a transform did not return within "
-                f"{CALLBACK_TIMEOUT:.0f}s"
-            ) from None
-        _apply(req, response)
+        raw = _call_back(callback, request, channel_for, f"resource {req.name!r} ({req.type})")
+        _apply(req, resource_pb2.TransformResponse.FromString(raw))
+
+
+def transform_invoke(req: Any, callbacks: list[Any], channel_for: ChannelFor) -> None:
+    """Run the stack's invoke transforms over ``req`` (a ``ResourceInvokeRequest``), in order."""
+    for callback in callbacks:
+        request = resource_pb2.TransformInvokeRequest(
+            token=req.tok,
+            args=req.args,
+            options=resource_pb2.TransformInvokeOptions(
+                provider=req.provider,
+                plugin_download_url=req.pluginDownloadURL,
+                version=req.version,
+            ),
+        )
+        raw = _call_back(callback, request, channel_for, f"invoke {req.tok}")
+        response = resource_pb2.TransformInvokeResponse.FromString(raw)
+        req.args.Clear()
+        req.args.CopyFrom(response.args)
+        if response.HasField("options"):
+            req.provider = response.options.provider
+            req.pluginDownloadURL = response.options.plugin_download_url
+            req.version = response.options.version

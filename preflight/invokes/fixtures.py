@@ -15,6 +15,19 @@ The file sits beside ``Pulumi.yaml``::
 
 Entries are tried in order; the first whose ``match`` holds answers. A fixture for a token that
 also has a built-in answer takes precedence over it.
+
+The same file answers reads and accepts multi-language components::
+
+    reads:                            # Resource.get(...): keyed by type, then ID
+      aws:ec2/vpc:Vpc:
+        vpc-0123456789abcdef0:        # the read resource's outputs, camelCase
+          cidrBlock: 10.0.0.0/16
+    stackReferences:                  # StackReference("org/project/stack"): its outputs
+      acme/network/prod:
+        vpcId: vpc-0123456789abcdef0
+    remoteComponents:                 # a remote=True component preflight cannot expand offline
+      awsx:ecr:Repository:
+        reason: the repository it creates is checked by `pulumi preview --policy-pack` in CI
 """
 
 from __future__ import annotations
@@ -38,6 +51,35 @@ SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
+        "reads": {
+            "type": "object",
+            "description": "Outputs of resources the program reads (Resource.get), by type, "
+            "then ID; a read without an entry has every output unknown.",
+            "propertyNames": {"$ref": "#/$defs/typeToken"},
+            "additionalProperties": {
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": {"type": "object"},
+            },
+        },
+        "stackReferences": {
+            "type": "object",
+            "description": "Outputs of the stacks the program references, by stack name.",
+            "propertyNames": {"minLength": 1},
+            "additionalProperties": {"type": "object"},
+        },
+        "remoteComponents": {
+            "type": "object",
+            "description": "Multi-language components accepted unchecked, by type, each with "
+            "the reason the resources they create need not be checked here.",
+            "propertyNames": {"$ref": "#/$defs/typeToken"},
+            "additionalProperties": {
+                "type": "object",
+                "required": ["reason"],
+                "additionalProperties": False,
+                "properties": {"reason": {"type": "string", "minLength": 1, "pattern": "\\S"}},
+            },
+        },
         "invokes": {
             "type": "object",
             "propertyNames": {
@@ -50,9 +92,10 @@ SCHEMA: dict[str, Any] = {
                 "minItems": 1,
                 "items": {"$ref": "#/$defs/answer"},
             },
-        }
+        },
     },
     "$defs": {
+        "typeToken": {"pattern": r"^[A-Za-z0-9_-]+:[A-Za-z0-9_./-]*:[A-Za-z0-9_]+$"},
         "answer": {
             "type": "object",
             "required": ["result"],
@@ -62,7 +105,7 @@ SCHEMA: dict[str, Any] = {
                 "result": {"type": "object"},
                 "description": {"type": "string"},
             },
-        }
+        },
     },
 }
 
@@ -84,8 +127,10 @@ class FixtureAnswer:
 
 def _equal(actual: Any, wanted: Any) -> bool:
     if isinstance(wanted, Mapping):
-        return isinstance(actual, Mapping) and set(actual) == set(wanted) and all(
-            _equal(actual[k], wanted[k]) for k in wanted
+        return (
+            isinstance(actual, Mapping)
+            and set(actual) == set(wanted)
+            and all(_equal(actual[k], wanted[k]) for k in wanted)
         )
     if isinstance(wanted, list):
         return (
@@ -102,6 +147,10 @@ def _equal(actual: Any, wanted: Any) -> bool:
 class Fixtures:
     path: Path | None = None
     by_token: dict[str, list[FixtureAnswer]] = field(default_factory=dict)
+    reads: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    stack_references: dict[str, dict[str, Any]] = field(default_factory=dict)
+    remote_components: dict[str, str] = field(default_factory=dict)
+    """Accepted multi-language component type -> the reason given."""
 
     def find(self, token: str) -> list[FixtureAnswer]:
         return self.by_token.get(short_token(token), [])
@@ -152,9 +201,22 @@ def load_fixtures(program_dir: Path) -> Fixtures:
         more = f"; and {len(errors) - 3} more" if len(errors) > 3 else ""
         raise FixtureFileError(
             f"{path}: {'; '.join(problems)}{more}. Each invoke token maps to "
-            "{result: {...}, match: {...}} or a list of those (preflight/invokes/README.md)."
+            "{result: {...}, match: {...}} or a list of those; reads.<type>.<id> and "
+            "stackReferences.<stack> to outputs; remoteComponents.<type> to {reason: ...} "
+            "(preflight/invokes/README.md)."
         )
-    fixtures = Fixtures(path=path)
+    fixtures = Fixtures(
+        path=path,
+        reads={
+            t: {str(i): dict(o) for i, o in ids.items()}
+            for t, ids in (data.get("reads") or {}).items()
+        },
+        stack_references={str(k): dict(v) for k, v in (data.get("stackReferences") or {}).items()},
+        remote_components={
+            t: str(entry["reason"]).strip()
+            for t, entry in (data.get("remoteComponents") or {}).items()
+        },
+    )
     for token, entries in (data.get("invokes") or {}).items():
         answers = [
             FixtureAnswer(token, i, e.get("match") or {}, e["result"])

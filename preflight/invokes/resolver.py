@@ -6,15 +6,12 @@ run stops with :class:`UnansweredInvokeError`. Never an invented answer.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
 import importlib
 import inspect
 import os
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,9 +22,8 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from . import aws_account, aws_iam_policy_document, aws_region, oci_identity, oci_object_storage
 from .builtin import BuiltinAnswer, NoBuiltinAnswer
-from .call_sites import InvokeCall, capturing, current_call, current_stack, user_frame
+from .call_sites import InvokeCall, user_frame
 from .errors import InvalidInvokeArgumentsError, InvokeResultUnknown, UnansweredInvokeError
-from .failed_outputs import drop_unretrieved_invoke_errors, forget_outputs_of_closed_loops
 from .fixtures import FIXTURE_FILE, Fixtures, load_fixtures
 from .provider_settings import ProviderSettings
 from .tokens import package_of, short_token
@@ -78,7 +74,7 @@ class InvokeResolver:
         self.stack_config = dict(stack_config)
         self.fixtures: Fixtures = load_fixtures(self.program_dir)  # FixtureFileError if invalid
         self._records: list[tuple[int, InvokeRecord]] = []
-        self._calls: dict[int, InvokeCall] = {}  # seen by capturing_call_sites
+        self._calls: dict[int, InvokeCall] = {}  # every call the program made (saw_calls)
         self._answered: set[int] = set()
         self._display_base = Path.cwd()
         self._lock = threading.Lock()
@@ -100,30 +96,26 @@ class InvokeResolver:
                     records.append((number, InvokeRecord(call.token, {}, "unknown", site, note)))
         return [record for _, record in sorted(records, key=lambda pair: pair[0])]
 
-    def _saw_call(self, call: InvokeCall) -> None:
+    def saw_calls(self, calls: list[InvokeCall]) -> None:
+        """Every data-source call the program made, as its side of the run saw them (in order),
+        including those the SDK never passed on to be answered."""
         with self._lock:
-            self._calls[call.number] = call
-
-    @contextmanager
-    def capturing_call_sites(self) -> Iterator[None]:
-        """Enter around the program run (inside its event loop) so call sites of
-        ``get_x_output()`` are known too, and a failed ``get_x_output()`` is reported only once.
-        """
-        forget_outputs_of_closed_loops()
-        with contextlib.suppress(RuntimeError):  # no event loop here: nothing will log
-            drop_unretrieved_invoke_errors(asyncio.get_event_loop())
-        with capturing(self._saw_call):
-            yield
+            for call in calls:
+                self._calls[call.number] = call
 
     def answer(
-        self, token: str, args: dict[str, Any], provider_inputs: Mapping[str, Any] | None
+        self,
+        token: str,
+        args: dict[str, Any],
+        provider_inputs: Mapping[str, Any] | None,
+        call: InvokeCall | None = None,
     ) -> dict[str, Any]:
-        call = current_call()
+        """The answer to one invoke; ``call`` is the program's call it answers, when known."""
         number = call.number if call is not None else 0
         if call is not None:
             with self._lock:
                 self._answered.add(call.number)
-        call_site = self._call_site()
+        call_site = self._format_site(user_frame(call.stack, self.program_dir)) if call else None
         if contains_unknowns(args):
             note = "arguments depend on values unknown during preview, so the result is unknown"
             self._record(number, InvokeRecord(token, dict(args), "unknown", call_site, note))
@@ -161,11 +153,8 @@ class InvokeResolver:
 
     def _record(self, number: int, record: InvokeRecord) -> None:
         with self._lock:
-            # Calls not seen by capturing_call_sites keep the order in which they were answered.
+            # Calls the program's side did not see keep the order in which they were answered.
             self._records.append((number or len(self._records), record))
-
-    def _call_site(self) -> str | None:
-        return self._format_site(user_frame(current_stack(), self.program_dir))
 
     def _format_site(self, frame: tuple[str, int, str] | None) -> str | None:
         if frame is None:

@@ -228,13 +228,23 @@ def test_builtin_outputs_are_fields_of_the_sdks_result_type(tmp_path: Path, toke
     assert set(answer) <= set(fields), set(answer) - set(fields)
 
 
-def test_call_site_capture_restores_the_sdk_functions(tmp_path: Path) -> None:
-    import pulumi.runtime
+def test_calls_never_answered_are_listed_as_unknown_at_their_call_site(tmp_path: Path) -> None:
+    from preflight.invokes.call_sites import InvokeCall
 
-    before = (pulumi.runtime.invoke, pulumi.runtime.invoke_output)
-    with resolver(tmp_path).capturing_call_sites():
-        assert pulumi.runtime.invoke is not before[0]
-    assert (pulumi.runtime.invoke, pulumi.runtime.invoke_output) == before
+    answers = resolver(tmp_path, {"oci:region": "us-ashburn-1"})
+    program = str(tmp_path / "__main__.py")
+    namespace = "oci:ObjectStorage/getNamespace:getNamespace"
+    answers.saw_calls(
+        [
+            InvokeCall(1, namespace, ((program, 3, "<module>"),)),
+            InvokeCall(2, REGION, ((program, 7, "<module>"),)),
+        ]
+    )
+    answers.answer(namespace, {}, None, InvokeCall(1, namespace, ((program, 3, "<module>"),)))
+    records = answers.records
+    assert [(r.token, r.source) for r in records] == [(namespace, "built-in"), (REGION, "unknown")]
+    assert records[0].call_site is not None and records[0].call_site.endswith("__main__.py:3")
+    assert records[1].call_site is not None and records[1].call_site.endswith("__main__.py:7")
 
 
 def test_records_say_where_each_answer_came_from(tmp_path: Path) -> None:

@@ -52,7 +52,6 @@ def test_pack_runs_in_its_virtualenv(
     assert pack_interpreter(load_policy_project(pack_with_venv)) == str(venv / "bin" / "python")
     echo_file = tmp_path / "echo.jsonl"
     monkeypatch.setenv("PREFLIGHT_ECHO_FILE", str(echo_file))
-    monkeypatch.setenv("PYTHONHOME", "/nonexistent")  # the CLI drops it for a venv's python
     report = run_preflight(
         Options(program_dir=PROGRAMS / "forbidden", policy_packs=[pack_with_venv])
     )

@@ -1,0 +1,240 @@
+"""The program's side of a preflight run: what the Python language host's exec script does.
+
+preflight copies this file to a private directory as ``pulumi-language-python-exec`` and runs it
+as the language host does, with the same command line::
+
+    python -u pulumi-language-python-exec --monitor ADDR --engine ADDR --project P
+        --root_directory DIR --stack S --pwd DIR --dry_run true --parallel N
+        --organization O ENTRY_POINT
+
+and ``PULUMI_CONFIG`` / ``PULUMI_CONFIG_SECRET_KEYS`` in the environment. The monitor and engine
+are preflight's (``preflight/monitor.py``), in the preflight process. Like the real script it
+configures the SDK, changes to ``--pwd``, sets ``sys.argv`` to the entry point, runs the program
+with ``runpy.run_path`` inside ``pulumi.runtime.run_in_stack`` on a fresh event loop whose
+default executor has ``4 * parallel`` threads, and silences asyncio's logger.
+
+Two things are preflight's own, and neither touches what the program can see through the SDK's
+public API or its environment:
+
+* each data-source call's place in the program (for the report and for an unanswered invoke's
+  message): the SDK's private ``pulumi.runtime.invoke._invoke`` and, for the ``*_output`` form,
+  the ``_get_rpc_manager`` it calls when the program calls it, are wrapped; the call travels to
+  the monitor as gRPC metadata of the ``Invoke`` request;
+* after the program has finished, one report to preflight over the engine's channel (the calls
+  seen, and why the program failed, explained by ``preflight.language_host``, which is imported
+  only then).
+
+Only the standard library, grpc and the Pulumi SDK are imported before the program runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextvars
+import importlib
+import itertools
+import json
+import logging
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import grpc
+import pulumi
+import pulumi.runtime
+from pulumi.runtime.proto import resource_pb2_grpc
+
+REPORT_METHOD = "/preflight.ProgramHost/Report"
+INVOKE_CALL_METADATA = "preflight-invoke-call"
+# The language host's exit status for "the error was shown to the user".
+EXIT_ERROR_SHOWN = 32
+
+_CALL: contextvars.ContextVar[str | None] = contextvars.ContextVar("invoke_call", default=None)
+_numbers = itertools.count(1)
+_calls: list[list[Any]] = []
+_program_root = Path()
+
+
+def _user_frame(frame: FrameType | None) -> list[Any] | None:
+    """The innermost frame in a file of the program (not a library under the project)."""
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not name.startswith("<"):
+            path = Path(name).resolve()
+            if path.is_relative_to(_program_root) and not {"site-packages", "dist-packages"} & set(
+                path.parts
+            ):
+                return [str(path), frame.f_lineno, frame.f_code.co_name]
+        frame = frame.f_back
+    return None
+
+
+def _saw_call(token: str, frame: FrameType | None) -> None:
+    call = [next(_numbers), token, _user_frame(frame)]
+    _calls.append(call)
+    _CALL.set(json.dumps(call))
+
+
+def _watch_invokes() -> None:
+    # The module, not the function of the same name pulumi.runtime exports.
+    sdk_invoke: Any = importlib.import_module("pulumi.runtime.invoke")
+    original_invoke = sdk_invoke._invoke
+    original_manager = sdk_invoke._get_rpc_manager
+    output_form = sdk_invoke.invoke_output.__code__
+
+    def invoke(tok: str, *args: Any, **kwargs: Any) -> Any:
+        caller = sys._getframe(1)
+        # The *_output form calls _invoke later, from its own task: its call was seen already.
+        if caller.f_code.co_name != "do_invoke_output":
+            _saw_call(tok, caller)
+        return original_invoke(tok, *args, **kwargs)
+
+    def rpc_manager() -> Any:
+        caller = sys._getframe(1)
+        if caller.f_code is output_form:
+            _saw_call(str(caller.f_locals.get("tok", "")), caller.f_back)
+        return original_manager()
+
+    sdk_invoke._invoke = invoke
+    sdk_invoke._get_rpc_manager = rpc_manager
+
+
+class _InvokeCallMetadata(grpc.UnaryUnaryClientInterceptor):
+    """Sends the data-source call an ``Invoke`` request answers (see :func:`_watch_invokes`)."""
+
+    def intercept_unary_unary(
+        self, continuation: Callable[[Any, Any], Any], details: Any, request: Any
+    ) -> Any:
+        call = _CALL.get()
+        if call is not None and details.method.endswith("/Invoke"):
+            metadata = [*(details.metadata or ()), (INVOKE_CALL_METADATA, call)]
+            details = details._replace(metadata=metadata)
+        return continuation(details, request)
+
+
+def _monitor(address: str) -> Any:
+    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+
+    channel = grpc.intercept_channel(
+        grpc.insecure_channel(address, options=_GRPC_CHANNEL_OPTIONS), _InvokeCallMetadata()
+    )
+    return resource_pb2_grpc.ResourceMonitorStub(channel)
+
+
+def _explain(error: BaseException, args: argparse.Namespace, cwd: str) -> str:
+    """Why the program failed, in preflight's words (imported only now: the program is over)."""
+    os.chdir(cwd)
+    from preflight.language_host import EntryPoint, explain_program_error
+
+    pwd = Path(args.pwd or cwd)
+    entry = EntryPoint(project_dir=_program_root, work_dir=pwd, path=pwd / args.PROGRAM)
+    return explain_program_error(error, entry, args.stack).message
+
+
+def _report(engine: str, report: dict[str, Any]) -> None:
+    with grpc.insecure_channel(engine) as channel:
+        send: Any = channel.unary_unary(REPORT_METHOD)
+        send(json.dumps(report).encode(), timeout=30)
+
+
+def _die_with_preflight() -> None:
+    """The kernel kills this process when preflight dies (Linux), so it never runs on alone."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+
+
+def main() -> None:
+    global _program_root
+    _die_with_preflight()
+    parser = argparse.ArgumentParser(description="Execute a Pulumi Python program")
+    for option in (
+        "project",
+        "root_directory",
+        "stack",
+        "parallel",
+        "dry_run",
+        "pwd",
+        "monitor",
+        "engine",
+        "tracing",
+        "organization",
+    ):
+        parser.add_argument(f"--{option}")
+    parser.add_argument("PROGRAM")
+    parser.add_argument("ARGS", nargs="*")
+    args = parser.parse_args()
+    started_in = os.getcwd()
+    _program_root = Path(args.root_directory or args.pwd or started_in).resolve()
+
+    pulumi.runtime.set_all_config(
+        pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env()
+    )
+    settings = pulumi.runtime.Settings(
+        monitor=_monitor(args.monitor),
+        engine=args.engine,
+        project=args.project,
+        stack=args.stack,
+        parallel=int(args.parallel),
+        dry_run=args.dry_run == "true",
+        organization=args.organization,
+        root_directory=args.root_directory,
+    )
+    pulumi.runtime.configure(settings)
+    _watch_invokes()
+
+    sys.argv = [args.PROGRAM, *args.ARGS]
+    if args.pwd is not None:
+        os.chdir(args.pwd)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    executor = ThreadPoolExecutor(max_workers=max(int(args.parallel), 1) * 4)
+    loop.set_default_executor(executor)
+    # As the language host: asyncio's complaints about futures a failed program left behind
+    # are not the user's to read.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+    exit_code = 1
+    failure: BaseException | None = None
+    try:
+
+        def run() -> None:
+            runpy.run_path(args.PROGRAM, run_name="__main__")
+
+        loop.run_until_complete(pulumi.runtime.run_in_stack(run))
+        exit_code = 0
+    except pulumi.RunError as error:
+        failure = error
+    except Exception as error:
+        failure = error
+        exit_code = EXIT_ERROR_SHOWN
+    finally:
+        executor.shutdown(wait=True)
+        loop.close()
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+    report: dict[str, Any] = {"calls": _calls, "error": None}
+    if failure is not None:
+        try:
+            report["error"] = _explain(failure, args, started_in)
+        except Exception:  # the explanation must never hide the failure itself
+            report["error"] = "".join(traceback.format_exception(failure)).rstrip()
+    try:
+        _report(args.engine, report)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    sys.exit(exit_code)
+
+
+if __name__ == "__main__":
+    main()
