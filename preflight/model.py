@@ -144,6 +144,35 @@ class InvokeAnswer:
     call_site: str | None
 
 
+@dataclass(frozen=True)
+class UncheckedResource:
+    """A resource the pack could not check offline, accepted by the user in ``preflight.yaml``:
+    a multi-language component, whose provider creates its resources during a real preview."""
+
+    urn: str
+    type: str
+    name: str
+    package: str
+    reason: str
+    source: str | None = None
+    kind: Literal["remote-component"] = "remote-component"
+
+
+@dataclass(frozen=True)
+class ReadRecord:
+    """A resource the program reads (``Resource.get``, ``StackReference``) and how it was
+    answered offline."""
+
+    urn: str
+    type: str
+    name: str
+    id: str
+    answered_by: Literal["fixture", "unknown"]
+    detail: str
+    program_state_ignored: bool = False
+    source: str | None = None
+
+
 @dataclass
 class Report:
     stack: str
@@ -158,6 +187,11 @@ class Report:
     notes: list[str] = field(default_factory=list)
     analyzer_calls: dict[str, list[str]] = field(default_factory=dict)
     """Per pack, every analyzer RPC in the order it was made (the engine's order)."""
+    unchecked: list[UncheckedResource] = field(default_factory=list)
+    reads: list[ReadRecord] = field(default_factory=list)
+    inventory: bool = True
+    """Whether the residency inventory (regions, classifications, flows) was computed: only
+    when the residency pack is loaded."""
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -190,6 +224,8 @@ class Report:
             remediations=sorted(self.remediations, key=lambda rem: rem.urn),
             flows=sorted(self.flows, key=flow_order),
             invokes=sorted(self.invokes, key=invoke_order),
+            unchecked=sorted(self.unchecked, key=lambda u: u.urn),
+            reads=sorted(self.reads, key=lambda r: r.urn),
         )
 
 

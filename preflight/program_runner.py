@@ -41,11 +41,17 @@ from pulumi.runtime import rpc as pulumi_rpc
 from preflight import language_host, process_tree
 from preflight.errors import PreflightError
 from preflight.invoke_adapter import InvokeAnswerer
-from preflight.model import CustomTimeouts, EngineResource, ProviderResource
+from preflight.model import (
+    CustomTimeouts,
+    EngineResource,
+    ProviderResource,
+    ReadRecord,
+    UncheckedResource,
+)
 from preflight.monitor import (
     RESOURCE_REFERENCE_SIG,
     SIG_KEY,
-    ReadAnswer,
+    STACK_REFERENCE_TYPE,
     ReadFixtures,
     RecordingMonitor,
     Registration,
@@ -88,7 +94,8 @@ class ProgramRun:
     resources: list[EngineResource]
     invokes: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    reads: list[ReadAnswer] = field(default_factory=list)
+    reads: list[ReadRecord] = field(default_factory=list)
+    unchecked: list[UncheckedResource] = field(default_factory=list)
 
 
 def run_program(
@@ -133,9 +140,16 @@ def run_program(
             f"the program's process exited with status {exit_code} before it finished"
             + (f"; its last output:\n{tail}" if tail else "")
         )
+    unchecked = remote_components(monitor.registrations, fixtures.remote_components, project)
     resources = engine_resources(
-        monitor.registrations, config, project.name, project.root, monitor.registered_outputs
+        monitor.registrations,
+        config,
+        project.name,
+        project.root,
+        monitor.registered_outputs,
+        unknown_reads=frozenset(r.urn for r in monitor.reads if r.answer == "unknown"),
     )
+    sources = {r.urn: r.source for r in resources}
     return ProgramRun(
         project=project.name,
         stack=config.stack,
@@ -143,8 +157,73 @@ def run_program(
         registrations=monitor.registrations,
         resources=resources,
         invokes=list(answerer.records),
-        reads=list(monitor.reads),
+        reads=[
+            ReadRecord(
+                urn=r.urn,
+                type=r.type,
+                name=r.urn.rsplit("::", 1)[-1],
+                id=r.id,
+                answered_by=r.answer,
+                detail=r.where,
+                program_state_ignored=r.program_state_ignored,
+                source=sources.get(r.urn),
+            )
+            for r in monitor.reads
+        ],
+        unchecked=unchecked,
     )
+
+
+def remote_components(
+    registrations: list[Registration], accepted: Mapping[str, str], project: Project
+) -> list[UncheckedResource]:
+    """The program's multi-language components, each accepted in ``preflight.yaml`` with a
+    reason; any other is an evaluation error. Their provider's ``Construct`` creates their
+    resources during a real preview, where the pack checks them; offline no provider runs, so
+    preflight would check none of them."""
+    found: list[UncheckedResource] = []
+    refused: list[str] = []
+    for reg in registrations:
+        req = reg.request
+        if reg.kind != "register" or not req.remote:
+            continue
+        package = package_of(req.type)
+        source = _source(req, project.root)
+        version = f" {req.version}" if req.version else ""
+        at = f" (declared at {source})" if source else ""
+        if req.type in accepted:
+            found.append(
+                UncheckedResource(reg.urn, req.type, req.name, package, accepted[req.type], source)
+            )
+            continue
+        refused.append(
+            f"component {req.name!r} of type {req.type} (package {package}{version}){at}"
+        )
+    if refused:
+        types = sorted(
+            {
+                r.request.type
+                for r in registrations
+                if r.kind == "register" and r.request.remote and r.request.type not in accepted
+            }
+        )
+        entries = "\n".join(
+            f"  {t}:\n    reason: <why the resources it creates need no check here>" for t in types
+        )
+        raise language_host.ProgramError(
+            f"{refused[0]} is a multi-language component (remote): its package's provider "
+            "creates its resources when `pulumi preview` runs, and the policy pack checks them "
+            "there; preflight cannot run providers offline, so it would check none of them"
+            + (
+                f" (and {len(refused) - 1} more: " + "; ".join(refused[1:]) + ")"
+                if len(refused) > 1
+                else ""
+            )
+            + ". Check this program with `pulumi preview --policy-pack`, or accept the "
+            f"component unchecked in {project.root / 'preflight.yaml'}:\n\n"
+            f"remoteComponents:\n{entries}"
+        )
+    return found
 
 
 def default_parallel() -> int:
@@ -262,7 +341,9 @@ def engine_resources(
     project: str,
     program_root: Path,
     registered_outputs: Mapping[str, struct_pb2.Struct] | None = None,
+    unknown_reads: frozenset[str] = frozenset(),
 ) -> list[EngineResource]:
+    """``unknown_reads``: URNs of reads answered with unknown outputs (no fixture)."""
     by_urn: dict[str, EngineResource] = {}
     default_providers: dict[tuple[str, str, str], EngineResource] = {}
     out: list[EngineResource] = []
@@ -304,7 +385,11 @@ def engine_resources(
         req = reg.request
         if reg.kind == "read":
             provider = _provider_of(req, by_urn)
-            props = engine_properties(req.properties)
+            props = (
+                unknown_state(req.type, req.id)
+                if reg.urn in unknown_reads
+                else engine_properties(req.properties)
+            )
             resource = EngineResource(
                 urn=reg.urn,
                 type=req.type,
@@ -361,10 +446,8 @@ def engine_resources(
 
 
 @functools.cache
-def output_names(type_: str) -> frozenset[str]:
-    """The output-only properties of a resource type (computed by the provider, not inputs),
-    from its classes in the provider's Python SDK: ``aws:s3/bucket:Bucket`` -> outputs of
-    ``pulumi_aws.s3.Bucket`` minus the inputs of ``BucketArgs``. Empty if they are not found."""
+def _sdk_classes(type_: str) -> tuple[type, type | None] | None:
+    """The resource class of a type token in its provider's Python SDK, and its Args class."""
     package, _, rest = type_.partition(":")
     module_path, _, class_name = rest.partition(":")
     module_name = module_path.split("/", 1)[0].lower()
@@ -374,14 +457,47 @@ def output_names(type_: str) -> frozenset[str]:
         try:
             module = importlib.import_module(name)
             cls = getattr(module, class_name)
-            args_cls = getattr(module, f"{class_name}Args")
         except (ImportError, AttributeError):
             continue
-        if isinstance(cls, type) and isinstance(args_cls, type):
-            outputs = set(_pulumi_types.resource_pulumi_to_py_names(cls))
-            inputs = set(_pulumi_types.input_type_py_to_pulumi_names(args_cls).values())
-            return frozenset(outputs - inputs - {"id", "urn"})
-    return frozenset()
+        args_cls = getattr(module, f"{class_name}Args", None)
+        if isinstance(cls, type):
+            return cls, args_cls if isinstance(args_cls, type) else None
+    return None
+
+
+@functools.cache
+def output_names(type_: str) -> frozenset[str]:
+    """The output-only properties of a resource type (computed by the provider, not inputs),
+    from its classes in the provider's Python SDK: ``aws:s3/bucket:Bucket`` -> outputs of
+    ``pulumi_aws.s3.Bucket`` minus the inputs of ``BucketArgs``. Empty if they are not found."""
+    classes = _sdk_classes(type_)
+    if classes is None:
+        return frozenset()
+    cls, args_cls = classes
+    if args_cls is None:
+        return frozenset()
+    outputs = set(_pulumi_types.resource_pulumi_to_py_names(cls))
+    inputs = set(_pulumi_types.input_type_py_to_pulumi_names(args_cls).values())
+    return frozenset(outputs - inputs - {"id", "urn"})
+
+
+def unknown_state(type_: str, id_: str) -> struct_pb2.Struct:
+    """A read resource's state before the read: every property of its type unknown (a
+    ``StackReference``'s name is its ID)."""
+    state = struct_pb2.Struct()
+    if type_ == STACK_REFERENCE_TYPE:
+        state.fields["name"].string_value = id_
+        names: frozenset[str] | set[str] = {"outputs", "secretOutputNames"}
+    else:
+        classes = _sdk_classes(type_)
+        names = (
+            set(_pulumi_types.resource_pulumi_to_py_names(classes[0])) - {"id", "urn"}
+            if classes is not None
+            else set()
+        )
+    for name in sorted(names):
+        state.fields[name].string_value = UNKNOWN
+    return state
 
 
 def preview_outputs(type_: str, inputs: struct_pb2.Struct) -> struct_pb2.Struct:
@@ -510,13 +626,29 @@ def _alias_urns(req: Any, stack: str, project: str) -> list[str]:
 
 
 def _source(req: Any, program_root: Path) -> str | None:
-    if not req.HasField("sourcePosition"):
-        return None
-    pos = req.sourcePosition
+    """Where the program declared the resource: the innermost frame of the SDK's stack trace
+    that is in the program's own files. The SDK's ``sourcePosition`` is the frame under the
+    third ``__init__``, which for a provider (one more class level) or a ``Resource.get`` (a
+    static method) is a frame of the provider's SDK, not of the program."""
+    positions = []
+    if req.HasField("sourcePosition"):
+        positions.append(req.sourcePosition)
+    if req.HasField("stackTrace"):
+        positions.extend(frame.pc for frame in req.stackTrace.frames if frame.HasField("pc"))
+    for pos in positions:
+        shown = _position(pos, program_root)
+        if shown is not None:
+            return shown
+    return None
+
+
+def _position(pos: Any, program_root: Path) -> str | None:
     if not pos.uri:
         return None
     parsed = urllib.parse.urlparse(pos.uri)
     path = Path(urllib.request.url2pathname(parsed.path))
+    if any(part in ("site-packages", "dist-packages") for part in path.parts):
+        return None  # a library installed inside the project (a virtualenv there)
     try:
         path = path.relative_to(program_root)
     except ValueError:

@@ -16,6 +16,7 @@ from google.protobuf import json_format, struct_pb2
 from preflight.analyzer_client import AnalyzerClient, Diagnostic
 from preflight.errors import PreflightError
 from preflight.model import (
+    DataFlow,
     EngineResource,
     InvokeAnswer,
     PackInfo,
@@ -117,10 +118,19 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
             raise program_error
         assert run is not None
         report = _analyze(run, project, config, packs, progress)
-    report.notes.extend(
-        str(w) for w in check_stack_secrets(config.document, file_name=config.file.name)
-    )
+    if _residency_loaded(packs):
+        # Where the stack's secrets key lives is a residency question: the residency pack's.
+        report.notes.extend(
+            str(w) for w in check_stack_secrets(config.document, file_name=config.file.name)
+        )
     return report
+
+
+RESIDENCY_PACK = "residency"
+
+
+def _residency_loaded(packs: list[_LoadedPack]) -> bool:
+    return any(p.info is not None and p.info.name == RESIDENCY_PACK for p in packs)
 
 
 def _configure_packs(
@@ -228,15 +238,17 @@ def _analyze(
             violations.append(_violation(d, urn, sources.get(urn)))
 
     notes: list[str] = list(run.notes)
-    try:
-        from preflight.residency import summarize
+    summaries = [_bare_summary(r) for r in run.resources]
+    flows: list[DataFlow] = []
+    if _residency_loaded(packs):
+        try:
+            from preflight.residency import summarize
 
-        summaries, flows = summarize(
-            run.resources, properties, {r.urn: outputs for r, outputs in stack_resources}
-        )
-    except Exception as exc:  # the inventory informs; the verdict is the pack's
-        notes.append(f"residency inventory unavailable ({type(exc).__name__}: {exc})")
-        summaries, flows = [_bare_summary(r) for r in run.resources], []
+            summaries, flows = summarize(
+                run.resources, properties, {r.urn: outputs for r, outputs in stack_resources}
+            )
+        except Exception as exc:  # the inventory informs; the verdict is the pack's
+            notes.append(f"residency inventory unavailable ({type(exc).__name__}: {exc})")
     return Report(
         stack=run.stack,
         project=run.project,
@@ -252,6 +264,9 @@ def _analyze(
             for p in packs
             if p.client is not None
         },
+        inventory=_residency_loaded(packs),
+        unchecked=list(run.unchecked),
+        reads=list(run.reads),
         invokes=[
             InvokeAnswer(
                 str(getattr(r, "token", "")),

@@ -7,8 +7,10 @@ from collections import Counter
 from preflight.model import (
     ENFORCEMENT_ORDER,
     InvokeAnswer,
+    ReadRecord,
     Report,
     ResourceSummary,
+    UncheckedResource,
     Violation,
     violation_order,
 )
@@ -42,10 +44,37 @@ def summary_line(report: Report) -> str:
     m, a = len(report.mandatory), len(report.advisory)
     verdict = "FAIL" if m else "PASS"
     packs = ", ".join(f"{p.name} {p.version}".strip() for p in report.packs)
+    unchecked = (
+        f"; {len(report.unchecked)} not checked offline (listed above)" if report.unchecked else ""
+    )
     return (
         f"{verdict}: {m} mandatory, {a} advisory violation{'s' if a != 1 else ''} in "
-        f"{len(report.resources)} resources of stack {report.stack!r} (pack {packs})"
+        f"{len(report.resources)} resources of stack {report.stack!r} (pack {packs}){unchecked}"
     )
+
+
+NOT_CHECKED_TITLE = "Not checked offline"
+
+
+def unchecked_line(u: UncheckedResource) -> str:
+    """One accepted multi-language component: what it is, and the reason the user gave."""
+    at = f" at {u.source}" if u.source else ""
+    return (
+        f"{u.name} ({u.type}){at}: multi-language component of package {u.package}; the "
+        f"resources it creates are not checked here. Accepted in preflight.yaml: {u.reason}"
+    )
+
+
+def read_line(r: ReadRecord) -> str:
+    """One read and how it was answered."""
+    at = f" at {r.source}" if r.source else ""
+    how = (
+        f"answered by {r.detail}"
+        if r.answered_by == "fixture"
+        else "outputs unknown (no fixture in preflight.yaml: reads / stackReferences)"
+    )
+    ignored = "; the state= the program passed was ignored" if r.program_state_ignored else ""
+    return f"{r.name} ({r.type}, id {r.id}){at}: {how}{ignored}"
 
 
 def by_urn(report: Report) -> dict[str, ResourceSummary]:

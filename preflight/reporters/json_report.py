@@ -68,6 +68,31 @@ def to_document(report: Report) -> dict[str, Any]:
         "invokes": [
             {"token": i.token, "source": i.source, "callSite": i.call_site} for i in report.invokes
         ],
+        "notCheckedOffline": [
+            {
+                "urn": u.urn,
+                "type": u.type,
+                "name": u.name,
+                "kind": u.kind,
+                "package": u.package,
+                "reason": u.reason,
+                "source": u.source,
+            }
+            for u in report.unchecked
+        ],
+        "reads": [
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "id": r.id,
+                "answeredBy": r.answered_by,
+                "detail": r.detail,
+                "programStateIgnored": r.program_state_ignored,
+                "source": r.source,
+            }
+            for r in report.reads
+        ],
         "notes": list(report.notes),
         "packs": [
             {
@@ -91,6 +116,7 @@ def to_document(report: Report) -> dict[str, Any]:
             "mandatory": len(report.mandatory),
             "advisory": len(report.advisory),
             "remediations": len(report.remediations),
+            "notCheckedOffline": len(report.unchecked),
         },
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from preflight.model import Report, ResourceSummary
-from preflight.reporters.common import by_urn, finding, grouped, invoke_rows
+from preflight.reporters.common import NOT_CHECKED_TITLE, by_urn, finding, grouped, invoke_rows
 
 _BADGE = {"mandatory": "🔴 mandatory", "advisory": "🟡 advisory"}
 # A pull-request comment holds at most 65,536 characters and GitHub renders Mermaid up to a size:
@@ -80,38 +80,8 @@ def mermaid(report: Report) -> list[str]:
     return lines
 
 
-def render(report: Report, *, color: bool = False) -> str:
-    del color
-    resources = by_urn(report)
-    m, a = len(report.mandatory), len(report.advisory)
-    verdict = "❌ FAIL" if m else "✅ PASS"
-    packs = ", ".join(f"`{p.name}` {p.version}".strip() for p in report.packs)
+def _inventory(report: Report) -> list[str]:
     out = [
-        f"## Residency preflight: {verdict}",
-        "",
-        f"Stack `{report.stack}` of `{report.project}`: **{m} mandatory** and {a} advisory "
-        f"violations in {len(report.resources)} resources, checked offline by {packs}.",
-        "",
-        "### Violations",
-        "",
-    ]
-    if report.violations:
-        out += ["| Enforcement | Policy | Resource | Finding |", "| --- | --- | --- | --- |"]
-        rows: list[str] = []
-        for urn, items in grouped(report):
-            r = resources.get(urn)
-            what = f"{_code(r.name)} ({_code(r.type)})" if r else _code(urn)
-            if r and r.source:
-                what += f"<br>{_code(r.source)}"
-            for v in items:
-                badge = _BADGE.get(v.enforcement, v.enforcement)
-                rows.append(f"| {badge} | `{v.policy}` | {what} | {_cell(finding(v))} |")
-        out += rows[:MAX_TABLE_ROWS]
-        if len(rows) > MAX_TABLE_ROWS:
-            out.append(_more(len(rows) - MAX_TABLE_ROWS, "violations"))
-    else:
-        out.append("None.")
-    out += [
         "",
         "### Residency inventory",
         "",
@@ -140,6 +110,75 @@ def render(report: Report, *, color: bool = False) -> str:
         ]
     elif diagram:
         out += ["", "### Regions and data flows", "", *diagram]
+    return out
+
+
+def render(report: Report, *, color: bool = False) -> str:
+    del color
+    resources = by_urn(report)
+    m, a = len(report.mandatory), len(report.advisory)
+    verdict = "❌ FAIL" if m else "✅ PASS"
+    packs = ", ".join(f"`{p.name}` {p.version}".strip() for p in report.packs)
+    title = "Residency preflight" if report.inventory else "Policy preflight"
+    out = [
+        f"## {title}: {verdict}",
+        "",
+        f"Stack `{report.stack}` of `{report.project}`: **{m} mandatory** and {a} advisory "
+        f"violations in {len(report.resources)} resources, checked offline by {packs}.",
+        "",
+    ]
+    if report.unchecked:
+        out += [
+            f"### ⚠️ {NOT_CHECKED_TITLE} ({len(report.unchecked)})",
+            "",
+            "| Component | Type | Package | Declared at | Accepted because |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        out += [
+            f"| {_code(u.name)} | {_code(u.type)} | {_code(u.package)} | {_code(u.source)} | "
+            f"{_cell(u.reason)} |"
+            for u in report.unchecked
+        ]
+        out += [
+            "",
+            "Multi-language components: their provider creates their resources during "
+            "`pulumi preview`, where the pack checks them; offline, none of them was checked.",
+            "",
+        ]
+    out += ["### Violations", ""]
+    if report.violations:
+        out += ["| Enforcement | Policy | Resource | Finding |", "| --- | --- | --- | --- |"]
+        rows: list[str] = []
+        for urn, items in grouped(report):
+            r = resources.get(urn)
+            what = f"{_code(r.name)} ({_code(r.type)})" if r else _code(urn)
+            if r and r.source:
+                what += f"<br>{_code(r.source)}"
+            for v in items:
+                badge = _BADGE.get(v.enforcement, v.enforcement)
+                rows.append(f"| {badge} | `{v.policy}` | {what} | {_cell(finding(v))} |")
+        out += rows[:MAX_TABLE_ROWS]
+        if len(rows) > MAX_TABLE_ROWS:
+            out.append(_more(len(rows) - MAX_TABLE_ROWS, "violations"))
+    else:
+        out.append("None.")
+    if report.inventory:
+        out += _inventory(report)
+    if report.reads:
+        out += [
+            "",
+            "### Reads answered offline",
+            "",
+            "| Resource | Type | ID | Answer |",
+            "| --- | --- | --- | --- |",
+        ]
+        for read in report.reads:
+            how = read.detail if read.answered_by == "fixture" else "outputs unknown (no fixture)"
+            if read.program_state_ignored:
+                how += "; the program's `state=` ignored"
+            out.append(
+                f"| {_code(read.name)} | {_code(read.type)} | {_code(read.id)} | {_cell(how)} |"
+            )
     if report.remediations:
         out += [
             "",

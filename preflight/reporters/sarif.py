@@ -9,10 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from preflight.model import Report
-from preflight.reporters.common import by_urn, finding
+from preflight.reporters.common import (
+    NOT_CHECKED_TITLE,
+    by_urn,
+    finding,
+    read_line,
+    unchecked_line,
+)
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"mandatory": "error", "advisory": "warning", "remediate": "error", "disabled": "none"}
+NOT_CHECKED_RULE = "preflight-not-checked-offline"
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 
 
@@ -89,6 +96,38 @@ def to_document(report: Report) -> dict[str, Any]:
                 "properties": {"enforcement": v.enforcement, "pack": v.pack},
             }
         )
+    if report.unchecked:
+        rules.append(
+            {
+                "id": NOT_CHECKED_RULE,
+                "name": NOT_CHECKED_RULE,
+                "shortDescription": {"text": f"{NOT_CHECKED_TITLE}: multi-language component"},
+                "defaultConfiguration": {"level": "warning"},
+                "properties": {"tags": ["preflight"]},
+            }
+        )
+    for u in report.unchecked:
+        results.append(
+            {
+                "ruleId": NOT_CHECKED_RULE,
+                "ruleIndex": len(rules) - 1,
+                "level": "warning",
+                "message": {"text": f"{NOT_CHECKED_TITLE}: {unchecked_line(u)}"},
+                "locations": [
+                    {
+                        "physicalLocation": _location(report, u.source),
+                        "logicalLocations": [
+                            {"fullyQualifiedName": u.urn, "name": u.name, "kind": "resource"}
+                        ],
+                    }
+                ],
+                "partialFingerprints": {
+                    "residencyFinding/v1": hashlib.sha256(
+                        f"{NOT_CHECKED_RULE}\0{u.urn}".encode()
+                    ).hexdigest()
+                },
+            }
+        )
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -105,6 +144,9 @@ def to_document(report: Report) -> dict[str, Any]:
                     "id": f"residency-preflight/{report.project}/{report.stack}/"
                 },
                 "results": results,
+                "properties": {
+                    "reads": [read_line(r) for r in report.reads],
+                },
             }
         ],
     }

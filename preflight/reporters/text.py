@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from preflight.model import Report
 from preflight.reporters.common import (
+    NOT_CHECKED_TITLE,
     by_urn,
     data_stores,
     finding,
     grouped,
     invoke_rows,
+    read_line,
     summary_line,
+    unchecked_line,
 )
 
 _COLORS = {"mandatory": "31", "advisory": "33", "ok": "32", "dim": "2", "bold": "1"}
@@ -72,6 +75,15 @@ def render(report: Report, *, color: bool = False) -> str:
             cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
             text_line = f"  {cells}  {row[4]}"
             lines.append(_paint(text_line, "dim", color) if index == 0 else text_line)
+        lines.append("")
+    if report.unchecked:
+        lines.append(_paint(f"{NOT_CHECKED_TITLE}:", "bold", color))
+        lines.extend(f"  {unchecked_line(u)}" for u in report.unchecked)
+        lines.append("")
+    if report.reads:
+        title = "Reads (Resource.get, StackReference) answered offline:"
+        lines.append(_paint(title, "bold", color))
+        lines.extend(f"  {read_line(r)}" for r in report.reads)
         lines.append("")
     if report.invokes:
         lines.append(_paint("Data sources answered offline:", "bold", color))

@@ -97,3 +97,15 @@ def faithful_run(
         del os.environ["PREFLIGHT_ECHO_FILE"]
     records = [json.loads(line) for line in echo_file.read_text().splitlines()]
     return report, records
+
+
+RESIDENCY_PACK = REPO / "policy_packs" / "residency"
+
+
+@pytest.fixture(scope="session")
+def residency_faithful_run() -> Report:
+    """``programs/faithful`` against the residency pack: the residency inventory (regions,
+    classifications, flows) is computed only when that pack is loaded."""
+    return run_preflight(
+        Options(program_dir=PROGRAMS / "faithful", stack="prod", policy_packs=[RESIDENCY_PACK])
+    )

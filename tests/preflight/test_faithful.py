@@ -158,15 +158,29 @@ def test_remediation_is_reported_and_analysis_sees_the_remediated_inputs(shared)
     assert enforcement["echo-forbidden-tag"] == "mandatory"
 
 
-def test_report_knows_regions_and_classifications(shared) -> None:
-    report, _ = shared
+def test_report_knows_regions_and_classifications_with_the_residency_pack(
+    residency_faithful_run: Report,
+) -> None:
+    report = residency_faithful_run
     by_name = {r.name: r for r in report.resources}
     assert by_name["artifacts"].region == "ap-southeast-1"
     assert by_name["users-data"].region == "us-east-1"
     assert by_name["users-data"].classification == "us-user-data"
     assert by_name["oci-bucket"].region == "us-ashburn-1"
     assert by_name["logs"].source == "__main__.py:13"
+    assert report.inventory
+
+
+def test_without_the_residency_pack_no_residency_inventory_or_note(shared) -> None:
+    # A third-party pack's report says nothing about residency: no regions, no
+    # classifications, no data stores, no note about where the stack's secrets key lives.
+    report, _ = shared
+    assert not report.inventory
+    assert all(r.region is None and not r.data_store for r in report.resources)
+    assert not any("secretsprovider" in note for note in report.notes)
     assert report.exit_code == 0
+    by_name = {r.name: r for r in report.resources}
+    assert by_name["logs"].source == "__main__.py:13"
 
 
 def test_pack_info_comes_from_the_pack(shared) -> None:

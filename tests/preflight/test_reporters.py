@@ -136,7 +136,13 @@ def test_json_follows_its_documented_schema(report: Report) -> None:
     schema = json.loads(REPORT_SCHEMA.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema)
-    assert doc["summary"] == {"resources": 3, "mandatory": 2, "advisory": 1, "remediations": 1}
+    assert doc["summary"] == {
+        "resources": 3,
+        "mandatory": 2,
+        "advisory": 1,
+        "remediations": 1,
+        "notCheckedOffline": 0,
+    }
     # Sorted by resource URN, then mandatory first, then policy.
     assert doc["violations"][0]["message"] == "sg | is in ap-southeast-1. Fix: move it."
     assert {"urn", "type", "name", "provider", "region", "classification"} <= set(
@@ -204,18 +210,23 @@ def test_text_groups_by_resource_mandatory_first_and_colours_only_when_asked(
     assert "\x1b[31m" in render(report, "text", color=True)
 
 
-def test_every_format_renders_a_real_run(faithful_run) -> None:
-    real, _ = faithful_run
-    jsonschema.validate(json.loads(render(real, "json")), json.loads(REPORT_SCHEMA.read_text()))
-    jsonschema.Draft4Validator(sarif_schema()).validate(json.loads(render(real, "sarif")))
-    md = render(real, "markdown")
+def test_every_format_renders_a_real_run(faithful_run, residency_faithful_run) -> None:
+    echo, _ = faithful_run
+    for real in (echo, residency_faithful_run):
+        document = json.loads(render(real, "json"))
+        jsonschema.validate(document, json.loads(REPORT_SCHEMA.read_text()))
+        jsonschema.Draft4Validator(sarif_schema()).validate(json.loads(render(real, "sarif")))
+    md = render(residency_faithful_run, "markdown")
     assert "users-data" in md and "us-user-data" in md
-    assert "PASS" in render(real, "text")
+    assert "PASS" in render(echo, "text")
+    assert "Residency inventory" not in render(echo, "markdown")
+    assert "Residency inventory" not in render(echo, "text")
 
 
-def test_text_prints_the_residency_inventory_even_when_nothing_is_wrong(faithful_run) -> None:
-    real, _ = faithful_run
-    text = render(real, "text")
+def test_text_prints_the_residency_inventory_with_the_residency_pack(
+    residency_faithful_run,
+) -> None:
+    text = render(residency_faithful_run, "text")
     inventory = text.split("Residency inventory (data stores):")[1].split("\n\n")[0]
     rows = {line.split()[0]: line.split() for line in inventory.strip().splitlines()[1:]}
     assert rows["users-data"][1:3] == ["us-east-1", "us-user-data"]
