@@ -69,6 +69,7 @@ def test_report_written_to_output_file(tmp_path: Path, faithful_run, monkeypatch
     monkeypatch.setattr(cli, "run_preflight", lambda options, progress: report)
     target = tmp_path / "report.md"
     assert cli.main(["--format", "markdown", "--output", str(target)]) == 0
-    assert target.read_text().startswith("## Residency preflight: ✅ PASS")
+    # The echo pack only: a policy report, without the residency inventory.
+    assert target.read_text().startswith("## Policy preflight: ✅ PASS")
     missing = tmp_path / "nope" / "report.md"
     assert cli.main(["--output", str(missing)]) == 2
