@@ -287,6 +287,8 @@ def test_accounts_and_regions_count_in_their_fields_only() -> None:
         "destinationRegion": "eu-west-1",
         "environment": {"variables": {"AWS_REGION": "ap-south-1", "MODE": "eu-west-1"}},
         "availabilityZone": "eu-west-1a",
+        "label": "xx-nowhere-9",  # region-shaped, but neither a known region nor a region field
+        "peerRegion": "xx-nowhere-9",
     }
     found = {(p.path, p.kind, p.region or p.account) for p in places_in(T, props)}
     assert found == {
@@ -295,7 +297,22 @@ def test_accounts_and_regions_count_in_their_fields_only() -> None:
         ("ownerId", "account", "444455556666"),
         ("destinationRegion", "region", "eu-west-1"),
         ("environment.variables.AWS_REGION", "region", "ap-south-1"),
+        ("environment.variables.MODE", "region", "eu-west-1"),  # a known region anywhere
+        ("peerRegion", "region", "xx-nowhere-9"),  # an unknown one in a region field
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "region", "account"),
+    [
+        ("com.amazonaws.us-east-1.s3", "us-east-1", AWS_OWNED),
+        ("com.amazonaws.eu-west-1.sqs", "eu-west-1", AWS_OWNED),
+        ("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", "us-east-1", None),
+    ],
+)
+def test_vpc_endpoint_service_names(name: str, region: str, account: str | None) -> None:
+    place = only({"serviceName": name}, "aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert (place.kind, place.region, place.account) == ("aws-endpoint", region, account)
 
 
 def test_json_documents_are_walked_with_their_paths() -> None:

@@ -277,6 +277,8 @@ def is_ip(host: str) -> bool:
     parsers accept (``0x7f.1``)."""
     if _NUMERIC_HOST.match(host):
         return True
+    if ":" not in host:  # only an IPv6 address is left, and it has colons
+        return False
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -284,7 +286,12 @@ def is_ip(host: str) -> bool:
     return True
 
 
+_CIDR_SHAPE: Final = re.compile(r"^\s*[0-9A-Fa-f:.]+/\d{1,3}\s*$")
+
+
 def _is_cidr(text: str) -> bool:
+    if not _CIDR_SHAPE.match(text):
+        return False
     try:
         ipaddress.ip_network(text.strip(), strict=False)
     except ValueError:
@@ -574,8 +581,19 @@ _OWN_ADDRESS_KEY: Final = re.compile(
     r"^(?:private|public|secondary|primary|ipv4|ipv6|local|listener|bind)", re.IGNORECASE
 )
 _JSON_MAX_DEPTH: Final = 8
+_PLACE_PREFIXES: Final = ("arn:", "ocid1.", "ARN:")
+_REGION_NAMES: Final = frozenset(
+    name for cloud in region_catalog.CLOUDS for name in region_catalog.regions(cloud)
+)
+# A VPC endpoint service name: ``com.amazonaws.<region>.<service>`` is AWS's own service there;
+# ``com.amazonaws.vpce.<region>.vpce-svc-...`` is some account's PrivateLink service.
+_AWS_SERVICE_NAME: Final = re.compile(r"^com\.amazonaws\.(vpce\.)?([a-z0-9-]+)\.([a-z0-9.-]+)$")
+_HINT_CHARS: Final = frozenset(".:/{[")
 
 _HARMLESS_BY_TYPE: dict[str, frozenset[str]] = {}
+# (top-level inputs, nested paths): most harmless fields are top-level, a set lookup; only the
+# nested ones need a path pattern built while walking.
+_HARMLESS_SPLIT: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def harmless_fields(resource_type: str) -> frozenset[str]:
@@ -589,6 +607,15 @@ def harmless_fields(resource_type: str) -> frozenset[str]:
         found = frozenset(str(path) for path in fields)
         _HARMLESS_BY_TYPE[resource_type] = found
     return found
+
+
+def _harmless_split(resource_type: str) -> tuple[frozenset[str], frozenset[str]]:
+    split = _HARMLESS_SPLIT.get(resource_type)
+    if split is None:
+        fields = harmless_fields(resource_type)
+        top = frozenset(p for p in fields if "." not in p and "[" not in p)
+        split = _HARMLESS_SPLIT[resource_type] = (top, fields - top)
+    return split
 
 
 @dataclass
@@ -609,10 +636,10 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("found", "harmless", "steps")
+    __slots__ = ("found", "harmless_nested", "harmless_top", "steps")
 
-    def __init__(self, harmless: frozenset[str]) -> None:
-        self.harmless = harmless
+    def __init__(self, harmless: tuple[frozenset[str], frozenset[str]]) -> None:
+        self.harmless_top, self.harmless_nested = harmless
         self.steps: list[str | int] = []
         self.found = Scan()
 
@@ -647,20 +674,24 @@ class _Walker:
         statement = "Effect" in value and ("Action" in value or "NotAction" in value)
         resource_based = statement and ("Principal" in value or "NotPrincipal" in value)
         steps = self.steps
+        top = depth == 0 and not steps
+        nested = self.harmless_nested if depth == 0 else None
         for raw_key, item in value.items():
-            key = str(raw_key)
+            key = raw_key if type(raw_key) is str else str(raw_key)
             if depth == 0 and key in GENERIC_HARMLESS_FIELDS:
                 continue
             if statement and (
                 key in _STATEMENT_SKIPPED or (resource_based and key in _STATEMENT_OWN_RESOURCE)
             ):
                 continue
+            if top and key in self.harmless_top:
+                continue
             steps.append(key)
-            if key[:4].lower() == "arn:" or key[:6] == "ocid1." or "://" in key:
+            if key.startswith(_PLACE_PREFIXES) or "://" in key:
                 # A key can name a place too (an AWS Organizations backup policy keys its copy
                 # actions by the destination vault's ARN).
                 self.string(key, parent_key, depth)
-            if not (self.harmless and depth == 0 and self.pattern() in self.harmless):
+            if not (nested and self.pattern() in nested):
                 # An ``@@assign``-style operator (AWS Organizations policies) stands for the
                 # field it sits in.
                 self.value(item, parent_key if key.startswith("@@") else key, depth)
@@ -670,6 +701,15 @@ class _Walker:
         self.found.places.append(place)
 
     def string(self, text: str, key: str, depth: int) -> None:
+        if _HINT_CHARS.isdisjoint(text):
+            # No URL, host, ARN, OCID or document: at most a region or an account id.
+            if text in _REGION_NAMES or (
+                _REGION_KEY.search(key) and _REGION_VALUE.match(text.strip().lower())
+            ):
+                self.region(text)
+            elif len(text) == 12 and _ACCOUNT_ID.match(text) and _ACCOUNT_KEY.search(key):
+                self.add(Place(self.path(), text, "account", "aws", None, text, None))
+            return
         head = text[:6].lower()
         if head.startswith("arn:") and _is_whole_arn(text):
             self.arns(text, 0)  # and any ARN inside it (an API Gateway integration URI)
@@ -726,6 +766,9 @@ class _Walker:
     def bare(self, text: str, key: str) -> None:
         if "/" in text and _is_cidr(text):
             return  # an address block (a route or firewall rule), not a place data goes
+        if text.startswith("com.amazonaws."):
+            self.service_name(text)
+            return
         for part in text.split(",") if "," in text else (text,):
             # A container image reference names its registry host first (``host/repo:tag``).
             host = bare_host(part.split("/", 1)[0] if "/" in part else part)
@@ -736,6 +779,15 @@ class _Walker:
                 _HOST_KEY.search(key) and not _OWN_ADDRESS_KEY.match(key)
             ):
                 self.add(endpoint_place(self.path(), text, endpoint))
+
+    def service_name(self, text: str) -> None:
+        match = _AWS_SERVICE_NAME.match(text.strip().lower())
+        if match is None:
+            return
+        partner, region, service = match.groups()
+        account = None if partner else AWS_OWNED
+        self.add(Place(self.path(), text, "aws-endpoint", "aws", region, account, None, "aws",
+                       service))  # fmt: skip
 
     def region(self, text: str) -> None:
         name = text.strip().lower()
@@ -758,7 +810,7 @@ def scan(resource_type: str, props: Any) -> Scan:
     returns it) of a resource of ``resource_type`` name, and the paths of unknown values, in
     one walk. Fields the type catalog marks harmless and :data:`GENERIC_HARMLESS_FIELDS` are
     skipped."""
-    walker = _Walker(harmless_fields(resource_type))
+    walker = _Walker(_harmless_split(resource_type))
     walker.value(props, "", 0)
     return walker.found
 

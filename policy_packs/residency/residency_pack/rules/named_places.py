@@ -53,6 +53,7 @@ from residency_pack.engine import (
     declared_places,
     pack_config,
     region_catalog,
+    stack_config,
     type_catalog,
 )
 from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
@@ -204,6 +205,59 @@ def _bucket_name(place: Place) -> str | None:
 
 
 @dataclass(frozen=True)
+class _Settings:
+    """What the policy config and the stack config say, derived once per config."""
+
+    allowed: Mapping[str, Mapping[Cloud, frozenset[str]]]  # per classification
+    union: Mapping[Cloud, frozenset[str]]
+    accounts: frozenset[str]
+    tenancies: frozenset[str]
+    realms: frozenset[str]
+    partitions: frozenset[str]  # of the allowed AWS regions
+    egress: tuple[str, ...]
+    declared: tuple[DeclaredPlace, ...]
+    destination_regions: Mapping[str, str]  # copy destinations declared by value (copy rules' key)
+
+
+def _derive_settings(config: Mapping[str, Any]) -> _Settings:
+    union = pack_config.allowed_union(config)
+    partitions = frozenset(
+        found.partition
+        for name in union["aws"]
+        if (found := region_catalog.lookup("aws", name)) is not None and found.partition
+    )
+    return _Settings(
+        {name: pack_config.allowed_regions(config, name) for name in CLASSIFICATIONS}, union,
+        pack_config.trusted_account_ids(config), pack_config.trusted_tenancy_ocids(config),
+        pack_config.trusted_realms(config), partitions or frozenset({"aws"}),
+        pack_config.allowed_egress_hosts(config), declared_places.declared_places(config),
+        dict(config.get(copy_fields.DESTINATION_REGIONS) or {}),
+    )  # fmt: skip
+
+
+class _SettingsMemo:
+    """The settings of the last (policy config, stack config) pair: the engine configures a pack
+    once, so every Analyze call of an operation hands over the same two objects."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, object] | None = None
+        self._settings: _Settings | None = None
+
+    def __call__(self, config: Mapping[str, Any]) -> _Settings:
+        key = (config, stack_config.current())
+        if (
+            self._settings is None
+            or self._key is None
+            or any(a is not b for a, b in zip(self._key, key, strict=True))
+        ):
+            self._settings, self._key = _derive_settings(config), key
+        return self._settings
+
+
+_SETTINGS: Final = _SettingsMemo()
+
+
+@dataclass(frozen=True)
 class _Context:
     """What one resource's places are judged against (built only when it names a place)."""
 
@@ -212,19 +266,33 @@ class _Context:
     data: str  # "`us-user-data` data" / "data of some classification"
     allowed: Mapping[Cloud, frozenset[str]]
     reachable: bool
-    accounts: frozenset[str]
-    tenancies: frozenset[str]
-    realms: frozenset[str]
-    partitions: frozenset[str]
-    egress: tuple[str, ...]
-    declared: tuple[DeclaredPlace, ...]
-    destination_regions: Mapping[str, str]  # copy destinations declared by value (copy rules' key)
+    settings: _Settings
+
+    @property
+    def accounts(self) -> frozenset[str]:
+        return self.settings.accounts
+
+    @property
+    def tenancies(self) -> frozenset[str]:
+        return self.settings.tenancies
+
+    @property
+    def realms(self) -> frozenset[str]:
+        return self.settings.realms
+
+    @property
+    def partitions(self) -> frozenset[str]:
+        return self.settings.partitions
+
+    @property
+    def egress(self) -> tuple[str, ...]:
+        return self.settings.egress
 
     def declaration(self, place: Place) -> DeclaredPlace | None:
-        found = declared_places.find(self.declared, place.value, place.host)
+        found = declared_places.find(self.settings.declared, place.value, place.host)
         if found is not None:
             return found
-        region = self.destination_regions.get(place.value.strip())
+        region = self.settings.destination_regions.get(place.value.strip())
         if not isinstance(region, str):
             return None
         cloud: Cloud = "aws" if region_catalog.lookup("aws", region) else "oci"
@@ -238,33 +306,35 @@ class _Context:
         )
 
 
+_TYPE_FACTS: dict[str, tuple[bool, bool]] = {}
+
+
+def _type_facts(resource_type: str) -> tuple[bool, bool]:
+    """(data can reach it, it can carry the classification tag), looked up once per type."""
+    facts = _TYPE_FACTS.get(resource_type)
+    if facts is None:
+        facts = _TYPE_FACTS[resource_type] = (
+            _data_reachable(resource_type),
+            _taggable(resource_type),
+        )
+    return facts
+
+
 def _judged_context(ctx: ResourceContext) -> _Context:
-    config = ctx.config
-    reachable = _data_reachable(ctx.type)
+    settings = _SETTINGS(ctx.config)
+    reachable, taggable = _type_facts(ctx.type)
     value = ctx.classification
-    union = pack_config.allowed_union(config)
     if isinstance(value, str) and value in CLASSIFICATIONS:
-        allowed, data = pack_config.allowed_regions(config, value), f"`{value}` data"
-    elif reachable and _taggable(ctx.type):
+        allowed, data = settings.allowed[value], f"`{value}` data"
+    elif reachable and taggable:
         shown = "unknown during preview" if value is UNKNOWN else (
             "missing" if value is None else f"`{value}`, not a known classification"
         )  # fmt: skip
-        allowed = pack_config.allowed_regions(config, US_USER_DATA)
+        allowed = settings.allowed[US_USER_DATA]
         data = f"`{US_USER_DATA}` data (its classification is {shown}: fail closed)"
     else:
-        allowed, data = union, "data of any classification"
-    partitions = frozenset(
-        found.partition
-        for name in union["aws"]
-        if (found := region_catalog.lookup("aws", name)) is not None and found.partition
-    )
-    return _Context(
-        ctx.name, ctx.urn, data, allowed, reachable,
-        pack_config.trusted_account_ids(config), pack_config.trusted_tenancy_ocids(config),
-        pack_config.trusted_realms(config), partitions or frozenset({"aws"}),
-        pack_config.allowed_egress_hosts(config), declared_places.declared_places(config),
-        dict(config.get(copy_fields.DESTINATION_REGIONS) or {}),
-    )  # fmt: skip
+        allowed, data = settings.union, "data of any classification"
+    return _Context(ctx.name, ctx.urn, data, allowed, reachable, settings)
 
 
 def _shown(place: Place) -> str:
