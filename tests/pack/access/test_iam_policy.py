@@ -309,6 +309,29 @@ CASES: list[tuple[str, Any, list[Kind]]] = [
         [Kind.UNPINNED_SERVICE],
     ),
     (
+        "cloudtrail-write-under-own-awslogs",
+        doc(
+            allow(
+                {"Service": "cloudtrail.amazonaws.com"},
+                {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}},
+                Action="s3:PutObject",
+                Resource=f"arn:aws:s3:::trail-logs/AWSLogs/{OURS}/*",
+            )
+        ),
+        [],
+    ),
+    (
+        "cloudtrail-write-anywhere-in-the-bucket",
+        doc(
+            allow(
+                {"Service": "cloudtrail.amazonaws.com"},
+                Action="s3:PutObject",
+                Resource="arn:aws:s3:::trail-logs/*",
+            )
+        ),
+        [Kind.UNPINNED_SERVICE],
+    ),
+    (
         "the-scoped-write-is-not-for-other-services",
         doc(
             allow(

@@ -159,11 +159,16 @@ ELB_LOG_DELIVERY_ACCOUNTS: Final[Mapping[str, str]] = {
     "048591011584": "us-gov-west-1",
     "190560391635": "us-gov-east-1",
 }
+# Services that write logs under AWSLogs/<account id>/ of the account whose resources they log:
+# ELB (above), vended logs (VPC flow logs, NLB, CloudFront v2), CloudTrail ("Amazon S3 bucket
+# policy for CloudTrail") and AWS Config ("Permissions for the Amazon S3 bucket").
 LOG_DELIVERY_SERVICES: Final = frozenset(
     {
         "logdelivery.elasticloadbalancing.amazonaws.com",
         "logdelivery.elb.amazonaws.com",
         "delivery.logs.amazonaws.com",
+        "cloudtrail.amazonaws.com",
+        "config.amazonaws.com",
     }
 )
 _LOG_WRITE_ACTIONS: Final = frozenset({"s3:putobject"})
