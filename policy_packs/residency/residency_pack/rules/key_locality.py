@@ -66,8 +66,8 @@ STORE_KEY_PATHS: Final[dict[str, tuple[Path, ...]]] = {
          "kmsMasterKeyId"),
     ),
     "aws:s3/bucketV2:BucketV2": (
-        ("serverSideEncryptionConfiguration", "rule", "applyServerSideEncryptionByDefault",
-         "kmsMasterKeyId"),
+        ("serverSideEncryptionConfigurations", ANY, "rules", ANY,
+         "applyServerSideEncryptionByDefaults", ANY, "kmsMasterKeyId"),
     ),
     "aws:rds/instance:Instance": (("kmsKeyId",),),
     "aws:rds/cluster:Cluster": (("kmsKeyId",),),
