@@ -90,9 +90,6 @@ DELETION_GUARDS: Final[dict[str, tuple[DeletionGuard, ...]]] = {
         DeletionGuard(("deletionProtection",), required=True),
     ),
     "aws:docdb/cluster:Cluster": (DeletionGuard(("deletionProtection",), required=True),),
-    "aws:docdb/elasticCluster:ElasticCluster": (
-        DeletionGuard(("deletionProtection",), required=True),
-    ),
     "aws:docdb/globalCluster:GlobalCluster": (
         DeletionGuard(("deletionProtection",), required=True),
     ),
