@@ -336,8 +336,14 @@ def test_a_service_connector_to_a_stream_in_frankfurt_is_reported():
 
     abroad = connector({"kind": "streaming", "streamId": "ocid1.stream.oc1.eu-frankfurt-1.x"})
     one([STREAM, abroad], abroad, "`eu-frankfurt-1`")
+    # A bucket is in the connector's own region; whose it is, its namespace says: the one of
+    # the stack's own buckets, or a namespace nobody vouched for.
+    archive = oci("oci:ObjectStorage/bucket:Bucket", "archive", name="events-archive",
+                  namespace="ns", freeformTags=USER)
     bucket = connector({"kind": "objectStorage", "bucket": "events-archive", "namespace": "ns"})
-    assert run([STREAM, bucket]) == []  # the bucket is in the connector's own region
+    assert run([STREAM, archive, bucket]) == []
+    foreign = connector({"kind": "objectStorage", "bucket": "drop", "namespace": "partnerns"})
+    one([STREAM, archive, foreign], foreign, "'partnerns' names no region and no account")
     ashburn = connector({"kind": "streaming", "streamId": "ocid1.stream.oc1.iad.x"})
     assert run([STREAM, ashburn]) == []
 
@@ -442,3 +448,45 @@ def test_a_destination_spelled_by_an_output_that_holds_no_data_cannot_be_located
                  httpEndpointConfiguration={"url": UNKNOWN_STRING},
                  deps={"httpEndpointConfiguration": [command]})  # fmt: skip
     one([command, stream], stream, "unknown during preview")
+
+
+def test_an_object_copied_out_of_a_user_data_bucket_carries_its_data():
+    def copy(into: Resource) -> Resource:
+        return aws("aws:s3/objectCopy:ObjectCopy", "copy", key="export.csv", tags=USER,
+                   source="users-prod/export.csv", bucket=UNKNOWN_STRING, deps={"bucket": [into]})
+
+    lesser = aws("aws:s3/bucketV2:BucketV2", "public-site", bucket="site", tags=NON_PERSONAL,
+                 arn=UNKNOWN_STRING)
+    one([USERS_BUCKET, lesser, copy(lesser)], lesser, "laundering",
+        "copy -[copy via copy.bucket]-> public-site")
+    # The copy holds what its source holds, whatever its own label says.
+    relabelled = Resource("aws:s3/objectCopy:ObjectCopy", "copy", {
+        **copy(lesser).props, "tags": NON_PERSONAL}, US,
+        property_dependencies=copy(lesser).property_dependencies)
+    found = {d.urn: d.message for d in run([USERS_BUCKET, lesser, relabelled])}
+    assert set(found) == {relabelled.resource_urn(), lesser.resource_urn()}
+    assert "users -[copy via copy.source]-> copy" in found[relabelled.resource_urn()]
+    archive = aws("aws:s3/bucketV2:BucketV2", "archive", bucket="archive", tags=USER)
+    assert run([USERS_BUCKET, archive, copy(archive)]) == []
+
+
+def test_email_received_by_ses_is_held_to_user_data_where_it_is_delivered():
+    def rule(bucket: str) -> Resource:
+        return aws("aws:ses/receiptRule:ReceiptRule", "inbound", name="inbound",
+                   ruleSetName="main", s3Actions=[{"bucketName": bucket, "position": 1}])
+
+    one([rule("partner-mail")], rule("partner-mail"), "'partner-mail' names no region",
+        "the email the rule receives")
+    assert run([USERS_BUCKET, rule("users-prod")]) == []
+
+
+def test_a_mysql_channel_replicating_user_data_into_a_lesser_db_system_is_laundering():
+    source = oci("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "users-mysql", freeformTags=USER,
+                 hostnameLabel="users", id=UNKNOWN_STRING, ipAddress=UNKNOWN_STRING)
+    target = oci("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "reporting", freeformTags=NON_PERSONAL,
+                 id=UNKNOWN_STRING)
+    channel = oci("oci:Mysql/channel:Channel", "to-reporting",
+                  source={"sourceType": "MYSQL", "hostname": UNKNOWN_STRING},
+                  target={"targetType": "DBSYSTEM", "dbSystemId": UNKNOWN_STRING},
+                  deps={"source": [source], "target": [target]})
+    one([source, target, channel], target, "laundering")

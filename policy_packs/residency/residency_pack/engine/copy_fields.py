@@ -206,6 +206,10 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        "destinationTableBucketArn", source="tableBucketArn"),
     _f("aws:s3tables/tableReplication:TableReplication", "rule.destinations[*]", R,
        "destinationTableBucketArn", source="tableArn"),
+    _f("aws:s3/objectCopy:ObjectCopy", "", C, "source", inbound=True, targets=_S3_BUCKETS,
+       copy_rule=False, note="`bucket/key` (or an access point ARN) the object is copied from"),
+    _f("aws:s3/objectCopy:ObjectCopy", "", C, "bucket", targets=_S3_BUCKETS, copy_rule=False,
+       note="the bucket the copy is written to"),
     _f("aws:s3/inventory:Inventory", "destination.bucket", EX, "bucketArn", owner=("accountId",),
        source="bucket",
        targets=_S3_BUCKETS, copy_rule=False, same_region=True,
@@ -477,6 +481,20 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        "customStepDetails.target", copy_rule=False),
     _f("aws:transfer/connector:Connector", "", C, "url", copy_rule=False,
        outside="the files of the account's buckets the connector is asked to send"),
+    # SES receipt rules deliver the email the account receives; AppFlow copies records from
+    # an application to a destination.
+    _f("aws:ses/receiptRule:ReceiptRule", "", DL, "s3Actions[*].bucketName",
+       "s3Actions[*].topicArn", "snsActions[*].topicArn", "lambdaActions[*].functionArn",
+       "workmailActions[*].organizationArn", copy_rule=False,
+       outside="the email the rule receives"),
+    _f("aws:appflow/flow:Flow", "destinationFlowConfigs[*]", C, "connectorProfileName",
+       "destinationConnectorProperties.s3.bucketName",
+       "destinationConnectorProperties.upsolver.bucketName",
+       "destinationConnectorProperties.redshift.intermediateBucketName",
+       "destinationConnectorProperties.snowflake.intermediateBucketName",
+       source="sourceFlowConfig.sourceConnectorProperties.s3.bucketName"
+              "|sourceFlowConfig.connectorProfileName",
+       copy_rule=False),
     # AWS Organizations: a backup policy's copy actions copy every selected resource of every
     # member account to the vaults they name.
     _f("aws:organizations/policy:Policy", "", B, "content#plans.*.rules.*.copy_actions",
@@ -541,6 +559,9 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("oci:Mysql/mysqlBackup:MysqlBackup", "sourceDetails", C, "backupId", inbound=True,
        targets=("oci:Mysql/",)),
     _f("oci:Mysql/replica:Replica", "", R, "dbSystemId", inbound=True, targets=("oci:Mysql/",)),
+    _f("oci:Mysql/channel:Channel", "target", R, "dbSystemId", source="source.hostname",
+       targets=("oci:Mysql/",), copy_rule=False,
+       note="replicates the source MySQL server into the target DB system"),
     _f("oci:Psql/dbSystem:DbSystem", "managementPolicy.backupPolicy.copyPolicy", B, "regions"),
     _f("oci:Psql/dbSystem:DbSystem", "source", RS, "backupId", "dbSystemId",
        "primaryDbSystemId", inbound=True, targets=("oci:Psql/",)),
@@ -629,7 +650,7 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     # Service Connector Hub: a connector moves a stream's messages or a log group's logs,
     # through its tasks, to its target.
     _f("oci:Sch/connector:Connector", "target", EX, "bucket", "streamId", "functionId",
-       "logGroupId", "topicId",
+       "logGroupId", "topicId", owner=("namespace",),
        source="source.streamId|source.logSources[*].logGroupId|source.logSources[*].logId",
        copy_rule=False, same_region=True),
     _f("oci:Sch/connector:Connector", "tasks[*]", EX, "functionId",

@@ -62,6 +62,7 @@ IDENTITY_PROPS: Final[tuple[str, ...]] = (
     "streamArn",
     "url",
     "endpointArn",
+    "namespace",  # an OCI bucket's Object Storage namespace: its tenancy's
 )
 TAG_FIELDS: Final[tuple[str, ...]] = ("tags", "freeformTags")
 MAX_PATH_HOPS: Final = 16  # a witness path longer than this is shortened in messages
@@ -143,8 +144,10 @@ def _reference_keys(value: str) -> list[str]:
         keys.append(value[len("arn:aws:s3:::") :].split("/", 1)[0])
     elif value.startswith(("s3://", "s3a://", "oci://")):  # s3://bucket/key, oci://bucket@ns/
         keys.append(value.split("://", 1)[1].split("/", 1)[0].split("@", 1)[0])
-    elif value.startswith("/") and len(value) > 1:
+    elif value.startswith("/") and len(value) > 1:  # /bucket/prefix (a home directory)
         keys.append(value[1:].split("/", 1)[0])
+    elif "/" in value and ":" not in value:  # bucket/key (an S3 object copy's source)
+        keys.append(value.split("/", 1)[0])
     elif ("." in value or "://" in value) and (host := copy_fields.host_of(value)):
         keys.append(host)
     return keys
@@ -462,13 +465,23 @@ def _add_flows(
     for urn in resolved.matched:
         uses.setdefault(urn, set()).add("target")
     targets = resolved.matched + _far_ends(graph, resource, destination, resolved)
-    targets += [graph.add_node(_place_node(resource, place)) for place in destination.touched]
+    targets += [
+        graph.add_node(_place_node(resource, place))
+        for place in destination.touched
+        if not _own_name(resolver, place)
+    ]
     if entry.scans:  # a scanned connector reads what it names, too
         for urn in resolved.matched:
             graph.add_edge(Edge(urn, resource.urn, entry.flow, resource.urn, field_path))
     for source in _sources(graph, resolver, resource, entry, uses):
         for target in targets:
             graph.add_edge(Edge(source, target, entry.flow, resource.urn, field_path))
+
+
+def _own_name(resolver: _Resolver, place: Named) -> bool:
+    """An owner field naming what a resource of the stack names too (the Object Storage
+    namespace of the stack's own buckets) is the stack's own."""
+    return place.account is None and place.kind == "name" and place.value in resolver.by_value
 
 
 def _far_ends(
