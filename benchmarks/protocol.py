@@ -32,6 +32,7 @@ from preflight.program_runner import ProgramRun
 REPO = Path(__file__).resolve().parents[1]
 RESIDENCY_PACK = REPO / "policy_packs" / "residency"
 NOOP_PACK = Path(__file__).resolve().parent / "noop_pack"
+STOCK_SERVICER_PACK = Path(__file__).resolve().parent / "stock_servicer_pack"
 
 
 @dataclass
@@ -103,6 +104,8 @@ def started_packs(run: ProgramRun, stack_config: Any) -> Iterator[dict[str, Pack
 
     ``floor``: one no-op resource policy and one no-op stack policy. ``floor_same_count``: no-op
     policies as many as the residency pack has of each kind. ``pack``: the residency pack.
+    ``pack_stock_servicer``: the residency pack with the SDK's own ``Analyze`` and
+    ``AnalyzeStack`` (``stock_servicer_pack/``), the "before" of decode-once.
     """
     env = pack_environment(
         config=stack_config.values,
@@ -123,6 +126,7 @@ def started_packs(run: ProgramRun, stack_config: Any) -> Iterator[dict[str, Pack
             ("floor", NOOP_PACK, env),
             ("floor_same_count", NOOP_PACK, same_count_env),
             ("pack", RESIDENCY_PACK, env),
+            ("pack_stock_servicer", STOCK_SERVICER_PACK, env),
         ):
             process = PackProcess(load_policy_project(directory), pack_env)
             stack.enter_context(process)  # all start now, in parallel
@@ -142,6 +146,9 @@ class AnalyzeResult:
     ratio: float  # pack / floor: median of the paired per-chunk ratios
     ratio_same_count: float  # pack / floor_same_count
     sdk_per_policy_ratio: float  # floor_same_count / floor: the SDK's own per-policy cost
+    # pack / the pack served by the SDK's own Analyze and AnalyzeStack: what decode-once saves
+    ratio_stock_servicer: float
+    stock_servicer_ratio: float  # the pack with the SDK's own Analyze / AnalyzeStack / floor
     chunks: int
     diagnostics: list[Any] = field(default_factory=list)  # the pack's, from the last pass
 
@@ -153,6 +160,8 @@ class StackResult:
     ratio: float
     ratio_same_count: float
     sdk_per_policy_ratio: float
+    ratio_stock_servicer: float
+    stock_servicer_ratio: float
     repetitions: int
     samples: dict[str, list[float]] = field(default_factory=dict)
     diagnostics: list[Any] = field(default_factory=list)
@@ -200,6 +209,8 @@ def measure_analyze(
         ratio=_paired(per, "pack", "floor"),
         ratio_same_count=_paired(per, "pack", "floor_same_count"),
         sdk_per_policy_ratio=_paired(per, "floor_same_count", "floor"),
+        ratio_stock_servicer=_paired(per, "pack", "pack_stock_servicer"),
+        stock_servicer_ratio=_paired(per, "pack_stock_servicer", "floor"),
         chunks=len(per["pack"]),
         diagnostics=diagnostics,
     )
@@ -224,6 +235,8 @@ def measure_analyze_stack(
         ratio=_paired(samples, "pack", "floor"),
         ratio_same_count=_paired(samples, "pack", "floor_same_count"),
         sdk_per_policy_ratio=_paired(samples, "floor_same_count", "floor"),
+        ratio_stock_servicer=_paired(samples, "pack", "pack_stock_servicer"),
+        stock_servicer_ratio=_paired(samples, "pack_stock_servicer", "floor"),
         repetitions=repetitions,
         samples=samples,
         diagnostics=diagnostics,

@@ -123,7 +123,8 @@ def test_quick_machinery_on_a_tiny_program(tmp_path: Path) -> None:
     requests = protocol.build_requests(run)
     assert len(requests.analyze) >= 25  # every resource (and the stack) is analysed
     with protocol.started_packs(run, stack_config) as packs:
-        assert set(packs) == {"floor", "floor_same_count", "pack"}
+        assert set(packs) == {"floor", "floor_same_count", "pack", "pack_stock_servicer"}
+        assert packs["pack_stock_servicer"].policies == packs["pack"].policies
         assert packs["floor"].policies == 2
         assert packs["floor_same_count"].policies == packs["pack"].policies
         analyze = protocol.measure_analyze(packs, requests.analyze, passes=1, chunk=10)
@@ -131,6 +132,7 @@ def test_quick_machinery_on_a_tiny_program(tmp_path: Path) -> None:
     assert analyze.chunks == len(range(0, len(requests.analyze), 10))
     assert set(analyze.per_resource_us) == set(packs)
     assert analyze.ratio > 0 and stack.ratio > 0
+    assert analyze.ratio_stock_servicer > 0 and stack.ratio_stock_servicer > 0
     assert all(len(v) == 1 for v in stack.samples.values())
 
 
