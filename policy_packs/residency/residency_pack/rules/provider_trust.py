@@ -11,7 +11,8 @@ else the stack's own ``aws:allowedAccountIds`` / ``oci:tenancyOcid``), never fro
 
 AWS provider, a violation when:
 
-* ``allowedAccountIds`` names an untrusted account;
+* ``allowedAccountIds`` names an untrusted account, or ``forbiddenAccountIds`` forbids every
+  trusted account (the provider can then only deploy into an untrusted one);
 * a role of ``assumeRoles`` / ``assumeRole`` / ``assumeRoleWithWebIdentity`` is in an untrusted
   account, or its ARN is not an IAM role ARN whose account can be told;
 * an ``endpoints`` override is not the AWS service endpoint of the provider's own region (or a
@@ -135,6 +136,25 @@ def _allowed_account_findings(ctx: ResourceContext, trusted: frozenset[str]) -> 
                 "resources of this stack (if it is the company's, the platform team adds it to "
                 "the stack's `aws:allowedAccountIds` or the policy config's `trustedAccountIds`).",
             )
+
+
+def _forbidden_account_findings(
+    ctx: ResourceContext, trusted: frozenset[str]
+) -> Iterator[Finding]:
+    # A provider that forbids every trusted account can only deploy into an untrusted one.
+    listed = as_string_list(ctx.props.get("forbiddenAccountIds"))
+    if listed is UNKNOWN:
+        yield _unknown("`forbiddenAccountIds`")
+        return
+    forbidden = {account.strip() for account in listed} if isinstance(listed, list) else set()
+    if trusted and trusted <= forbidden:
+        yield Finding(
+            f"Provider `{ctx.name}`: `forbiddenAccountIds` forbids every trusted account "
+            f"({', '.join(sorted(trusted))}), so its resources can only land in an untrusted "
+            "account.",
+            fix="remove the company's accounts from `forbiddenAccountIds` and list them in "
+            "`allowedAccountIds` instead.",
+        )
 
 
 def _roles(ctx: ResourceContext) -> Iterator[tuple[str, Any]]:
@@ -283,6 +303,7 @@ def _host_findings(ctx: ResourceContext) -> Iterator[Finding]:
 def _aws_findings(ctx: ResourceContext) -> Iterator[Finding]:
     trusted = pack_config.trusted_account_ids(ctx.config)
     yield from _allowed_account_findings(ctx, trusted)
+    yield from _forbidden_account_findings(ctx, trusted)
     yield from _role_findings(ctx, trusted)
     yield from _endpoint_findings(ctx)
     yield from _host_findings(ctx)

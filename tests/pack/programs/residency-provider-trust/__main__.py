@@ -30,6 +30,14 @@ aws.Provider(
     assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=f"arn:aws:iam::{OURS}:role/deploy")],
 )
 
+# Our account forbidden: the provider's credentials can only be for someone else's account.
+# violation: residency-provider-trust
+aws.Provider("elsewhere", region="us-east-1", forbidden_account_ids=[OURS])
+
+# Forbidding an account that is not ours changes nothing about where resources land.
+# ok: residency-provider-trust
+aws.Provider("not-the-partner", region="us-east-1", forbidden_account_ids=[PARTNER])
+
 # The partner's account listed next to ours: the provider may then create in it.
 # violation: residency-provider-trust
 partner_listed = aws.Provider(
