@@ -118,3 +118,8 @@ oci.database.Database(
     source="NONE",
     database={"admin_password": "Fixture-Passw0rd#", "db_name": "scratch"},
 )
+
+# An access point stores nothing: the data stays in its bucket, which carries the classification
+# (the "delegate access control to access points" pattern does not tag access points).
+# ok: residency-classification-required
+aws.s3.AccessPoint("scratch-reader", bucket=untagged.id, opts=on_virginia)
