@@ -18,6 +18,7 @@ import jsonschema
 
 from preflight.errors import PreflightError
 from preflight.model import PolicyInfo
+from preflight.project import read_text
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 
@@ -79,11 +80,7 @@ def parse_policy_pack_config(text: str, source: str) -> dict[str, PolicyConfig]:
 
 
 def load_policy_pack_config(path: Path) -> dict[str, PolicyConfig]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PreflightError(f"{path}: cannot read policy config: {exc.strerror or exc}") from exc
-    return parse_policy_pack_config(text, str(path))
+    return parse_policy_pack_config(read_text(path, " policy config"), str(path))
 
 
 def _defaults(policies: list[PolicyInfo]) -> dict[str, PolicyConfig]:

@@ -14,7 +14,9 @@ placeholder and listed in ``secret_keys``.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,11 +65,25 @@ class StackConfig:
         return {k[len(prefix) :]: v for k, v in self.values.items() if k.startswith(prefix)}
 
 
-def read_yaml(path: Path) -> Any:
+def read_text(path: Path, what: str = "") -> str:
+    """A UTF-8 text file; one clear error naming the file (and the first bad byte) otherwise."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
-        raise PreflightError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise PreflightError(f"{path}: cannot read{what}: {exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PreflightError(
+            f"{path}: not valid UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} "
+            f"(line {line}, column {column}); save the file as UTF-8"
+        ) from None
+
+
+def read_yaml(path: Path) -> Any:
+    text = read_text(path)
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -155,6 +171,95 @@ def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
 
+_CONFIG_TYPES = ("string", "integer", "boolean", "array", "object")
+
+
+def _declarations(project: Project) -> dict[str, dict[str, Any]]:
+    """Namespaced key -> its typed declaration in Pulumi.yaml (``type``/``secret``/``items``)."""
+    declared: dict[str, dict[str, Any]] = {}
+    for key, decl in project.declared_config.items():
+        if isinstance(decl, dict) and set(decl) <= _TYPE_DECLARATION_KEYS:
+            declared[namespaced(str(key), project.name)] = decl
+        else:
+            declared[namespaced(str(key), project.name)] = {}
+    return declared
+
+
+def _type_name(decl: Mapping[str, Any]) -> str:
+    items = decl.get("items")
+    if decl.get("type") == "array" and isinstance(items, Mapping):
+        return f"array<{_type_name(items)}>"
+    return str(decl.get("type"))
+
+
+def _matches(decl: Mapping[str, Any], value: Any) -> bool:
+    """The CLI's ``ValidateConfigValue`` over the value as the CLI holds it: scalars as their
+    text (``30``, ``true``), objects and lists as themselves."""
+    kind = decl.get("type")
+    if kind == "string":
+        return not isinstance(value, dict | list)
+    if kind == "integer":
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+            return True
+        return isinstance(value, str) and bool(re.fullmatch(r"[+-]?\d+", value))
+    if kind == "boolean":
+        return isinstance(value, bool) or value in ("true", "false")
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        items = decl.get("items")
+        return (
+            isinstance(value, list)
+            and isinstance(items, Mapping)
+            and all(_matches(items, item) for item in value)
+        )
+    return True
+
+
+def _check_declared(
+    project: Project, file: Path, raw: Mapping[Any, Any], secrets: set[str]
+) -> None:
+    """What the CLI checks before it runs the program, and one thing more.
+
+    * A key declared with a ``type`` must hold a value of that type, and a key declared
+      ``secret: true`` must be set with ``pulumi config set --secret`` (``secure:``), as the CLI
+      validates (``validateStackConfigValue``).
+    * When ``Pulumi.yaml`` declares config, a key of the project's namespace it does not declare
+      is refused: a misspelled key (``dnsZoneNam``) would leave the program on its default.
+      Pulumi CLIs before 3.46 refused such a key; later ones accept it silently
+      (pulumi/pulumi#11127 relaxed the check for every namespace), preflight stays strict.
+    """
+    declared = _declarations(project)
+    prefix = f"{project.name}:"
+    for key, value in raw.items():
+        full = namespaced(str(key), project.name)
+        shown = str(key)
+        if declared and full.startswith(prefix) and full not in declared:
+            names = [k[len(prefix) :] for k in declared if k.startswith(prefix)]
+            close = difflib.get_close_matches(full[len(prefix) :], names, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise PreflightError(
+                f"{file}: config key {shown!r} is not declared in {project.file.name}'s "
+                f"`config:` block ({full} is in the project's namespace).{hint} Declare it "
+                f"there (`{full[len(prefix) :]}: {{type: string}}`) or fix its name."
+            )
+        decl = declared.get(full) or {}
+        if decl.get("secret") and not _is_secure(value):
+            short = full[len(prefix) :] if full.startswith(prefix) else full
+            raise PreflightError(
+                f"{file}: config key {shown!r} is declared secret in {project.file.name}; set it "
+                f"with `pulumi config set --secret {short} <value>` (a `secure:` value), as the "
+                "CLI requires."
+            )
+        if "type" in decl and full not in secrets and not _matches(decl, value):
+            raise PreflightError(
+                f"{file}: config key {shown!r} must be of type {_type_name(decl)!r} (declared in "
+                f"{project.file.name}), got {value!r}."
+            )
+
+
 def load_stack_config(project: Project, stack: str) -> StackConfig:
     file = project.stack_file(stack)
     if not file.is_file():
@@ -196,6 +301,7 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
             parsed[full] = SECRET_PLACEHOLDER
         else:
             parsed[full] = value
+    _check_declared(project, file, raw, secrets)
     absent = [k for k in missing if k not in parsed]
     if absent:
         key = absent[0]

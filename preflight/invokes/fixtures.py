@@ -40,6 +40,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from preflight.project import read_text
+
 from .errors import FixtureFileError
 from .tokens import short_token
 
@@ -172,7 +174,7 @@ def load_fixtures(program_dir: Path) -> Fixtures:
     if not path.is_file():
         return Fixtures()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_text(path))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""

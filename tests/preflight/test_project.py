@@ -20,7 +20,10 @@ def project_dir(tmp_path: Path) -> Path:
         tmp_path,
         "Pulumi.yaml",
         "name: shop\nruntime:\n  name: python\n  options: {toolchain: uv}\nmain: app/\n"
-        "config:\n  owner:\n    type: string\n    default: platform\n  aws:region: us-east-1\n",
+        "config:\n  owner:\n    type: string\n    default: platform\n  aws:region: us-east-1\n"
+        "  retention: {type: integer, default: 7}\n  enabled: {type: boolean, default: false}\n"
+        "  zones: {type: array, items: {type: string}, default: []}\n"
+        "  dbPassword: {type: string, secret: true, default: ''}\n",
     )
     write(
         tmp_path,
@@ -95,3 +98,85 @@ def test_declared_config_without_value_is_reported_with_the_line_to_add(tmp_path
     write(tmp_path, "Pulumi.prod.yaml", "config: {}\n")
     with pytest.raises(PreflightError, match=r"'shop:region'.*`  region: <value>`"):
         load_stack_config(load_project(tmp_path), "prod")
+
+
+# --- config the CLI refuses, and files that are not UTF-8 -------------------------------------
+
+
+def refused(project_dir: Path, stack_text: str) -> str:
+    write(project_dir, "Pulumi.prod.yaml", stack_text)
+    with pytest.raises(PreflightError) as raised:
+        load_stack_config(load_project(project_dir), "prod")
+    assert "\n" not in raised.value.message  # one line
+    return raised.value.message
+
+
+def test_undeclared_key_of_the_projects_namespace_names_the_closest_declared_one(
+    project_dir: Path,
+) -> None:
+    message = refused(project_dir, "config:\n  ownr: data-team\n")
+    assert message.startswith(f"{project_dir / 'Pulumi.prod.yaml'}: config key 'ownr' is not ")
+    assert "Did you mean 'owner'?" in message
+    # Also spelled with the namespace; other namespaces are the providers' business.
+    assert "'shop:ownr'" in refused(project_dir, "config:\n  shop:ownr: x\n")
+    write(project_dir, "Pulumi.prod.yaml", "config:\n  aws:profile: x\n  owner: y\n")
+    assert load_stack_config(load_project(project_dir), "prod").values["shop:owner"] == "y"
+
+
+def test_without_a_config_block_any_key_goes(tmp_path: Path) -> None:
+    write(tmp_path, "Pulumi.yaml", "name: shop\nruntime: python\n")
+    write(tmp_path, "Pulumi.prod.yaml", "config:\n  anything: 1\n")
+    assert load_stack_config(load_project(tmp_path), "prod").values["shop:anything"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("value", "type_name"),
+    [("retention: thirty", "integer"), ("enabled: 'yes'", "boolean"), ("zones: a", "array<string>")],
+)
+def test_value_of_the_wrong_declared_type_is_refused_as_the_cli_does(
+    project_dir: Path, value: str, type_name: str
+) -> None:
+    message = refused(project_dir, f"config:\n  {value}\n  dbPassword: {{secure: v1:x}}\n")
+    assert f"must be of type '{type_name}' (declared in Pulumi.yaml)" in message
+
+
+def test_values_the_cli_accepts_for_declared_types(project_dir: Path) -> None:
+    write(
+        project_dir,
+        "Pulumi.prod.yaml",
+        "config:\n  retention: '30'\n  enabled: 'false'\n  zones: [a]\n  owner: 7\n"
+        "  dbPassword: {secure: v1:x}\n",
+    )
+    assert load_stack_config(load_project(project_dir), "prod").values["shop:retention"] == "30"
+
+
+def test_declared_secret_set_in_plain_text_is_refused(project_dir: Path) -> None:
+    message = refused(project_dir, "config:\n  dbPassword: hunter2\n")
+    assert "declared secret" in message and "pulumi config set --secret dbPassword" in message
+
+
+@pytest.mark.parametrize("name", ["Pulumi.prod.yaml", "Pulumi.yaml"])
+def test_a_file_that_is_not_utf8_is_named_with_the_byte_offset(
+    project_dir: Path, name: str
+) -> None:
+    path = project_dir / name
+    path.write_bytes(path.read_bytes() + b"# caf\xe9\n")
+    offset = path.read_bytes().index(b"\xe9")
+    with pytest.raises(PreflightError) as raised:
+        load_stack_config(load_project(project_dir), "prod")
+    assert raised.value.message.startswith(
+        f"{path}: not valid UTF-8: byte 0xe9 at byte offset {offset} (line "
+    )
+
+
+def test_fixture_and_policy_config_files_that_are_not_utf8_are_named(tmp_path: Path) -> None:
+    from preflight.invokes.fixtures import load_fixtures
+    from preflight.policy_config import load_policy_pack_config
+
+    (tmp_path / "preflight.yaml").write_bytes(b"invokes: {}\n# \xff\n")
+    with pytest.raises(PreflightError, match=r"preflight\.yaml: not valid UTF-8: byte 0xff at "):
+        load_fixtures(tmp_path)
+    config = tmp_path / "policy-config.json"
+    config.write_bytes(b'{"all": "mandatory\xc3"}')
+    with pytest.raises(PreflightError, match=r"policy-config\.json: not valid UTF-8: byte 0xc3 "):
+        load_policy_pack_config(config)
