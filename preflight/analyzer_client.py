@@ -287,7 +287,9 @@ class AnalyzerClient:
         }
         return AnalyzerInfo(info.name, info.version, info.supportsConfig, policies, initial)
 
-    def configure(self, config: Mapping[str, PolicyConfig]) -> None:
+    def configure(self, config: Mapping[str, PolicyConfig], source: str = "") -> None:
+        """``Configure``; a pack that refuses the config (``INVALID_ARGUMENT``) stops the run with
+        its own message, naming the config's file (``source``)."""
         if not config:
             return
         request = analyzer_pb2.ConfigureAnalyzerRequest()
@@ -298,7 +300,17 @@ class AnalyzerClient:
             )
             if value.properties:
                 entry.properties.update(value.properties)
-        self._call("Configure", request, "applying the policy config")
+        self.calls.append("Configure")
+        try:
+            self.stub.Configure(request, timeout=self.rpc_timeout)
+        except grpc.RpcError as error:
+            if error.code() == grpc.StatusCode.INVALID_ARGUMENT:
+                where = f"{source}: " if source else ""
+                raise PreflightError(
+                    f"{where}policy config rejected by pack {self.name!r}: "
+                    + " ".join((error.details() or "").split())
+                ) from None
+            raise self._failure("applying the policy config", error) from None
 
     def analyze(self, resource: EngineResource, properties: struct_pb2.Struct) -> list[Diagnostic]:
         response = self._call(

@@ -8,6 +8,7 @@ policy's properties against that policy's JSON schema, and only then calls ``Con
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -133,6 +134,48 @@ def _validation_errors(policies: list[PolicyInfo], config: Mapping[str, PolicyCo
     return errors
 
 
+def _check_names_and_keys(
+    policies: list[PolicyInfo],
+    given: Mapping[str, PolicyConfig],
+    *,
+    pack: str,
+    version: str,
+    source: str,
+) -> None:
+    """Stricter than the CLI, which ignores a policy name the pack does not have and passes
+    on any key: a misspelled name or key means the restriction the user wrote never applies."""
+    by_name = {p.name: p for p in policies}
+    for name, config in given.items():
+        if name == "all":
+            if config.properties:
+                raise PreflightError(
+                    f"{source}: \"all\" sets only the enforcement level of every policy; it takes "
+                    f"no config keys ({', '.join(sorted(config.properties))}). Fix: put them under "
+                    "the policy they are for."
+                )
+            continue
+        policy = by_name.get(name)
+        if policy is None:
+            close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise PreflightError(
+                f"{source}: {name!r} is not a policy of pack {pack!r} {version}{hint} (the CLI "
+                "ignores an unknown name, so what it sets would never apply). Fix: use one of "
+                f"the pack's policy names ({', '.join(sorted(by_name))})."
+            )
+        allowed = sorted((policy.config_schema or {}).get("properties") or {})
+        unknown = sorted(set(config.properties or {}) - set(allowed))
+        if unknown:
+            keys = ", ".join(repr(k) for k in unknown)
+            takes = f"allowed keys: {', '.join(allowed)}" if allowed else "it takes no config keys"
+            close = difflib.get_close_matches(unknown[0], allowed, n=1, cutoff=0.5)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise PreflightError(
+                f"{source}: policy {name!r} of pack {pack!r} has no config key {keys}{hint}; "
+                f"{takes}."
+            )
+
+
 def reconcile_policy_config(
     policies: list[PolicyInfo],
     initial: Mapping[str, PolicyConfig],
@@ -143,6 +186,8 @@ def reconcile_policy_config(
     source: str,
 ) -> dict[str, PolicyConfig]:
     """Defaults, then the pack's initial config, then the file; rejected config is an error."""
+    if given:
+        _check_names_and_keys(policies, given, pack=pack, version=version, source=source)
     result = _defaults(policies)
     if initial:
         _apply(result, initial)

@@ -149,6 +149,7 @@ def _configure_packs(
             dry_run=True,
         )
         info = client.get_analyzer_info()
+        client.name = info.name
         version = pack.project.version or info.version
         source = str(pack.config_file) if pack.config_file else str(pack.project.file)
         if info.supports_config:
@@ -160,7 +161,7 @@ def _configure_packs(
                 version=version,
                 source=source,
             )
-            client.configure(reconciled)
+            client.configure(reconciled, source)
             policies = tuple(
                 PolicyInfo(
                     name=p.name,

@@ -267,3 +267,42 @@ def test_policy_pack_of_another_runtime(preflight, tmp_path: Path) -> None:
     code, _out, err = preflight("--program", PROGRAMS / "faithful", "--policy-pack", tmp_path)
     assert code == 2
     assert "PulumiPolicy.yaml: runtime is 'nodejs'" in one_error_line(err)
+
+
+def test_policy_config_the_pack_refuses_is_one_config_error_with_the_packs_message(
+    preflight, tmp_path: Path
+) -> None:
+    # The residency pack's Configure refuses to switch a residency policy to advisory
+    # (INVALID_ARGUMENT): exit 2, the config file and the pack's own message, not a violation
+    # per resource.
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"residency-region-allowlist": "advisory"}))
+    code, out, err = preflight(
+        "--program",
+        PROGRAMS / "references",
+        "--policy-pack",
+        REPO / "policy_packs" / "residency",
+        "--policy-pack-config",
+        config,
+    )
+    assert (code, out) == (2, "")
+    line = one_error_line(err)
+    assert line.startswith(
+        f"preflight: error: {config}: policy config rejected by pack 'residency': "
+    )
+    assert "residency-region-allowlist" in line
+
+
+def test_misspelled_policy_in_the_config_is_an_error(preflight, tmp_path: Path) -> None:
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"residency-region-alowlist": {"allowedRegions": {}}}))
+    code, _out, err = preflight(
+        "--program",
+        PROGRAMS / "references",
+        "--policy-pack",
+        REPO / "policy_packs" / "residency",
+        "--policy-pack-config",
+        config,
+    )
+    assert code == 2
+    assert "did you mean 'residency-region-allowlist'?" in one_error_line(err)

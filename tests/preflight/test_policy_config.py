@@ -77,3 +77,24 @@ def test_all_sets_every_level_and_a_named_policy_wins() -> None:
 def test_config_the_schema_rejects_is_an_error_naming_file_and_policy() -> None:
     with pytest.raises(PreflightError, match=r"cfg\.json: .*limits: max: 0 is less than"):
         reconcile(given={"limits": PolicyConfig("", {"max": 0})})
+
+
+def test_a_misspelled_policy_name_is_an_error_naming_the_closest_policy() -> None:
+    with pytest.raises(PreflightError) as raised:
+        reconcile(given={"limts": PolicyConfig("mandatory")})
+    message = raised.value.message
+    assert message.startswith("cfg.json: 'limts' is not a policy of pack 'p' 1.0.0; ")
+    assert "did you mean 'limits'?" in message
+
+
+def test_an_unknown_config_key_names_the_policy_the_key_and_the_allowed_keys() -> None:
+    with pytest.raises(PreflightError) as raised:
+        reconcile(given={"limits": PolicyConfig("", {"maxx": 3})})
+    assert raised.value.message == (
+        "cfg.json: policy 'limits' of pack 'p' has no config key 'maxx' (did you mean 'max'?); "
+        "allowed keys: max, names."
+    )
+    with pytest.raises(PreflightError, match="'plain' .* has no config key 'max'; it takes no"):
+        reconcile(given={"plain": PolicyConfig("", {"max": 3})})
+    with pytest.raises(PreflightError, match='"all" sets only the enforcement level'):
+        reconcile(given={"all": PolicyConfig("mandatory", {"max": 3})})
