@@ -306,3 +306,71 @@ def test_misspelled_policy_in_the_config_is_an_error(preflight, tmp_path: Path) 
     )
     assert code == 2
     assert "did you mean 'residency-region-allowlist'?" in one_error_line(err)
+
+
+def test_a_failing_program_leaves_no_stray_asyncio_lines(echo_pack: Path) -> None:
+    # The program fails inside an apply while registrations and other applies wait on it:
+    # asyncio would log the tasks it destroys; the language host silences that, so does
+    # preflight. stderr is the one error, nothing before it.
+    result = run_cli("--program", PROGRAMS / "fails_with_pending", "--policy-pack", echo_pack)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("preflight: error: the program raised an exception."), (
+        result.stderr
+    )
+    for noise in ("Task was destroyed", "exception was never retrieved", "most recent call last"):
+        assert noise not in result.stderr
+    assert result.stderr.rstrip().endswith("invalid literal for int() with base 10: 'large'")
+    assert_no_pack_left(echo_pack)
+
+
+WRAPPER_SCRIPT = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-m", "preflight.cli", *sys.argv[1:]])
+print(child.pid, flush=True)
+child.wait()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_preflight_stops_with_its_pack_when_its_parent_dies(echo_pack: Path) -> None:
+    # A wrapper (`uv run`, a CI step with a timeout) is killed: preflight must not run on as an
+    # orphan with its pack and the program's process.
+    wrapper = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            WRAPPER_SCRIPT,
+            "--program",
+            str(PROGRAMS / "slow"),
+            "--policy-pack",
+            str(echo_pack),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert wrapper.stdout is not None
+    preflight_pid = int(wrapper.stdout.readline())
+    deadline = time.monotonic() + 60
+    while not processes_in(echo_pack):
+        assert time.monotonic() < deadline, "the pack never started"
+        time.sleep(0.05)
+    program_dir = (PROGRAMS / "slow").resolve()
+    while not processes_in(program_dir):
+        assert time.monotonic() < deadline, "the program never started"
+        time.sleep(0.05)
+    wrapper.kill()
+    wrapper.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{preflight_pid}").exists() and time.monotonic() < deadline:
+        stat = Path(f"/proc/{preflight_pid}/stat").read_text()
+        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+            break
+        time.sleep(0.05)
+    alive = Path(f"/proc/{preflight_pid}").exists() and (
+        Path(f"/proc/{preflight_pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    )
+    assert not alive, "preflight outlived its parent"
+    assert_no_pack_left(echo_pack)
+    assert processes_in(program_dir) == []

@@ -94,7 +94,7 @@ def test_an_unknown_config_key_names_the_policy_the_key_and_the_allowed_keys() -
         "cfg.json: policy 'limits' of pack 'p' has no config key 'maxx' (did you mean 'max'?); "
         "allowed keys: max, names."
     )
-    with pytest.raises(PreflightError, match="'plain' .* has no config key 'max'; it takes no"):
+    with pytest.raises(PreflightError, match=r"'plain' .* has no config key 'max'; it takes no"):
         reconcile(given={"plain": PolicyConfig("", {"max": 3})})
     with pytest.raises(PreflightError, match='"all" sets only the enforcement level'):
         reconcile(given={"all": PolicyConfig("mandatory", {"max": 3})})

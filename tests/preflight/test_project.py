@@ -131,7 +131,11 @@ def test_without_a_config_block_any_key_goes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "type_name"),
-    [("retention: thirty", "integer"), ("enabled: 'yes'", "boolean"), ("zones: a", "array<string>")],
+    [
+        ("retention: thirty", "integer"),
+        ("enabled: 'yes'", "boolean"),
+        ("zones: a", "array<string>"),
+    ],
 )
 def test_value_of_the_wrong_declared_type_is_refused_as_the_cli_does(
     project_dir: Path, value: str, type_name: str

@@ -36,6 +36,7 @@ REPEATED_RUNS = textwrap.dedent(
                 "props": json_format.MessageToDict(r.properties),
                 "parent": r.parent,
                 "provider": r.provider.urn if r.provider else None,
+                "source": r.source,
             }}
             for r in run.resources
         }}))
@@ -72,5 +73,8 @@ def test_resource_references_twenty_runs_no_crash_no_hang() -> None:
     assert resources["profile"]["provider"] == east
     assert resources["profile"]["parent"] == f"{urn}references:index:Team::team"
     assert resources["profile"]["props"]["role"] == UNKNOWN
+    # a provider's declaration site is the program's line, not the provider SDK's file
+    assert resources["east"]["source"] == "__main__.py:32"
+    assert resources["team-role"]["source"] == "__main__.py:26"
     # the resource-valued outputs the program exported reached the stack
     assert set(resources) >= {"references-prod", "team", "default_7_51_1"}
