@@ -349,7 +349,8 @@ def render_table(result: dict[str, Any]) -> str:
     lines.append("")
     lines.append(
         "preflight end to end vs the same program under the SDK's plain set_mocks (no-op Mocks): "
-        "median wall s, median peak RSS MiB (preflight process; its pack process apart)"
+        "median wall s, median peak RSS MiB (preflight and the program's language-host process, "
+        "at once; its pack process apart)"
     )
     lines.append(
         f"{'program':>16} | {'preflight s':>11} {'plain s':>8} {'ratio':>6} | "

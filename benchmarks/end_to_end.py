@@ -10,8 +10,9 @@ policy pack process, the analysis and the report.
 Both are separate processes started from the repository with the venv's interpreter
 (``.venv/bin/preflight`` is the console script ``uv run preflight`` starts; uv's own start-up is
 in neither). Repetitions alternate which one runs first; wall time (medians, and the median of
-the paired ratios) and peak resident memory (``VmHWM``, see ``memory.py``) of the preflight
-process, of its pack process, and of the plain run.
+the paired ratios) and peak resident memory (see ``memory.py``) of preflight (its own process
+and the language-host process it runs the program in, at once), of its pack process (apart),
+and of the plain run.
 """
 
 from __future__ import annotations
@@ -70,7 +71,9 @@ class EndToEnd:
     preflight_s: float  # median wall time
     plain_s: float
     time_ratio: float  # median of the paired preflight / plain ratios
-    preflight_mib: float  # median peak RSS of the preflight process
+    # Median peak RSS of preflight: its own process and the program's language-host process it
+    # runs the program in, summed at each poll (what they hold at once).
+    preflight_mib: float
     pack_mib: float  # median peak RSS of the pack process preflight starts
     plain_mib: float  # median peak RSS of the plain-mocks run
     memory_ratio: float  # preflight_mib / plain_mib
@@ -86,10 +89,15 @@ def _last_line(run: RunResult) -> str:
     return run.stderr_tail.splitlines()[-1] if run.stderr_tail else "no stderr"
 
 
+def _is_pack(command: str) -> str:
+    return "pack" if "pulumi.policy" in command else "preflight"
+
+
 def _preflight_peaks(run: RunResult) -> tuple[float, float]:
-    """Peak MiB of the preflight process and of the pack process it started."""
-    packs = [p for p in run.children_peaks(run.pid) if "pulumi.policy" in p.command]
-    return run.peak_of(run.pid) / 1024, max((p.peak_kib for p in packs), default=0) / 1024
+    """Peak MiB of preflight (its own process and the program's language-host process, at once)
+    and of the pack process it started."""
+    groups = run.group_peaks_kib
+    return groups.get("preflight", 0) / 1024, groups.get("pack", 0) / 1024
 
 
 def measure(program: Program, repetitions: int) -> EndToEnd:
@@ -99,15 +107,17 @@ def measure(program: Program, repetitions: int) -> EndToEnd:
     for rep in range(repetitions):
         order = ["preflight", "plain"] if rep % 2 == 0 else ["plain", "preflight"]
         for which in order:
-            command = program.preflight() if which == "preflight" else program.plain()
-            run = run_measured(command, cwd=REPO)
+            if which == "preflight":
+                run = run_measured(program.preflight(), cwd=REPO, group=_is_pack)
+            else:
+                run = run_measured(program.plain(), cwd=REPO)
             runs[which].append(run)
             finished = run.returncode in (0, 1) if which == "preflight" else run.returncode == 0
             if not finished and not error:
                 error = f"{which} exited {run.returncode}: {_last_line(run)}"
     preflight, plain = runs["preflight"], runs["plain"]
     peaks = [_preflight_peaks(r) for r in preflight]
-    plain_mib = statistics.median(r.peak_of(r.pid) / 1024 for r in plain)
+    plain_mib = statistics.median(r.group_peaks_kib.get("all", 0) / 1024 for r in plain)
     preflight_mib = statistics.median(p for p, _ in peaks)
     return EndToEnd(
         label=program.label,

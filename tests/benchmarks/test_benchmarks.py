@@ -89,10 +89,13 @@ def test_fold_counts_inclusive_once_per_stack_and_self_on_top() -> None:
 
 
 def test_run_measured_reports_exit_status_and_peak_memory(tmp_path: Path) -> None:
-    script = "import sys; block = bytearray(64 * 1024 * 1024); sys.exit(3)"
+    script = "import sys, time; block = bytearray(64 * 1024 * 1024); time.sleep(0.3); sys.exit(3)"
     result = memory.run_measured([sys.executable, "-c", script], cwd=tmp_path)
     assert result.returncode == 3
     assert result.maxrss_kib >= 64 * 1024
+    assert result.peak_of(result.pid) >= 64 * 1024
+    assert result.group_peaks_kib["all"] >= 64 * 1024
+    assert result.cpu_s > 0
 
 
 @pytest.fixture
@@ -259,17 +262,30 @@ class _Commands(end_to_end.Program):
     """A program whose "preflight" and "plain" runs are small scripts, to check the machinery."""
 
     def preflight(self) -> list[str]:
-        return [sys.executable, "-c", "block = bytearray(96 * 1024 * 1024)"]
+        # Like preflight: the command, a child running the program, and a pack process apart.
+        child = "import time; block = bytearray(64 << 20); time.sleep(0.5)"
+        pack = "import time; block = bytearray(128 << 20); time.sleep(0.5)"
+        script = (  # the pack is told apart by `pulumi.policy` in its command line only
+            "import subprocess, sys, time\n"
+            f"marker = 'pulumi' + '.policy'\n"
+            f"running = [subprocess.Popen([sys.executable, '-c', {child!r}]),\n"
+            f"           subprocess.Popen([sys.executable, '-c', {pack!r}, marker])]\n"
+            "block = bytearray(32 << 20)\n"
+            "for p in running: p.wait()\n"
+        )
+        return [sys.executable, "-c", script]
 
     def plain(self) -> list[str]:
-        return [sys.executable, "-c", "block = bytearray(32 * 1024 * 1024)"]
+        return [sys.executable, "-c", "import time; block = bytearray(32 << 20); time.sleep(0.3)"]
 
 
 def test_end_to_end_pairs_the_runs_and_compares_their_peaks(tmp_path: Path) -> None:
     measured = end_to_end.measure(_Commands("tiny", tmp_path, "bench", 3), repetitions=2)
     assert measured.repetitions == 2 and measured.exit_codes == [0, 0] and not measured.error
     assert len(measured.preflight_samples) == len(measured.plain_samples) == 2
-    assert measured.preflight_mib >= 96 and 32 <= measured.plain_mib < 96
+    # preflight: the command and its program child at once (32 + 64 MiB); the pack apart.
+    assert 96 <= measured.preflight_mib < 128 + 96 and measured.pack_mib >= 128
+    assert 32 <= measured.plain_mib < 96
     assert measured.memory_ratio == pytest.approx(measured.preflight_mib / measured.plain_mib)
     assert measured.time_ratio > 0 and measured.preflight_cpu_s > 0
 
