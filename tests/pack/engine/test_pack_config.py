@@ -4,6 +4,7 @@ import json
 import pytest
 from residency_pack.engine import pack_config as pc
 from residency_pack.engine import region_catalog, stack_config
+from residency_pack.engine.props import ENGINE_UNKNOWN_SENTINELS
 
 PROPS = {
     pc.ALLOWED_REGIONS: pc.allowed_regions_schema(),
@@ -239,6 +240,13 @@ def test_trust_comes_from_the_stack_config_when_the_policy_config_does_not_set_i
     with stack_config.overridden({"aws:allowedAccountIds": OURS}):  # a single id
         assert pc.trusted_account_ids({}) == {OURS}
     with stack_config.overridden({}):
+        assert pc.trusted_account_ids({}) == frozenset()
+        assert pc.trusted_tenancy_ocids({}) == frozenset()
+
+
+def test_an_unknown_stack_config_value_trusts_nobody():
+    unknown = next(iter(ENGINE_UNKNOWN_SENTINELS))
+    with stack_config.overridden({"aws:allowedAccountIds": unknown, "oci:tenancyOcid": unknown}):
         assert pc.trusted_account_ids({}) == frozenset()
         assert pc.trusted_tenancy_ocids({}) == frozenset()
 
