@@ -31,7 +31,7 @@ arithmetic swaps (+ / -, * / //), `not x` -> `x`, constant changes (True/False f
 n + 1, str s -> "XX" + s + "XX"; f-string literal text is left alone), `return <expr>` ->
 `return None`, and statement deletion
 (an expression statement, `raise`, `continue`, `break` or augmented assignment -> `pass`).
-Docstrings, annotations and `if TYPE_CHECKING:` blocks are not mutated.
+Docstrings, `...` stub bodies, annotations and `if TYPE_CHECKING:` blocks are not mutated.
 
 Tests run per mutant: the module's own unit tests (MODULE_TESTS), never the end-to-end tests that
 start a policy-pack process (`test_pack_process.py`, `test_annotated_programs.py`,
@@ -158,6 +158,14 @@ class Mutant:
         return f"{self.module}:{self.line}:{self.col}:{self.operator}"
 
 
+def _is_ellipsis(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and stmt.value.value is Ellipsis
+    )
+
+
 class Mutator(ast.NodeTransformer):
     """Walks a module; counts mutation points, and applies the one numbered `target`."""
 
@@ -184,6 +192,8 @@ class Mutator(ast.NodeTransformer):
         return out
 
     def _statement(self, stmt: ast.stmt) -> ast.stmt:
+        if _is_ellipsis(stmt):  # a stub body (`...`): deleting it changes nothing
+            return stmt
         if isinstance(stmt, DELETABLE) and self._hit(stmt, f"delete-{type(stmt).__name__}"):
             return ast.copy_location(ast.Pass(), stmt)
         result = self.visit(stmt)

@@ -66,6 +66,8 @@ def test_missing_region_is_undetermined_and_names_the_setting(resource_type, set
     er = effective_region(resource_type, {}, P(provider))
     assert er.undetermined and er.region is None
     assert setting in (er.undetermined_reason or "")
+    other_setting = "oci:region" if setting == "aws:region" else "aws:region"
+    assert setting in (er.fix or "") and other_setting not in (er.fix or "")
 
 
 def test_unknown_region_input_is_undetermined():
@@ -123,6 +125,12 @@ def test_location_fields_of_another_copy_do_not_move_the_resource():
     }
     er = effective_region("oci:Core/volume:Volume", props, P(oci_provider()))
     assert er.region == "us-ashburn-1" and er.regions == ("us-ashburn-1",)
+
+
+def test_a_region_named_outside_the_location_fields_does_not_move_the_resource():
+    props = {"bucket": "data", "kmsKeyId": "arn:aws:kms:eu-west-1:111111111111:key/k"}
+    er = effective_region("aws:s3/bucket:Bucket", props, P(aws_provider("us-east-1")))
+    assert er.region == "us-east-1" and er.regions == ("us-east-1",)
 
 
 def test_nested_placement_fields_count():
