@@ -208,6 +208,6 @@ def test_preflight_stops_with_exit_2_and_the_configure_message(tmp_path: Path) -
         code = main(argv)
     text = stderr.getvalue()
     assert code == 2, text
-    assert "failed while applying the policy config" in text
+    assert f"{config}: policy config rejected by pack" in text
     assert f"`{REGIONS}` sets `enforcementLevel` to `disabled`" in text
     assert f"`{TRUST}` is invalid: exemptions[0]: urn '*' is not a URN" in text
