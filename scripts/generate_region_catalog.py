@@ -93,6 +93,51 @@ def oci_realms() -> dict[str, str]:
     return dict(sorted(definitions.REALMS.items()))
 
 
+def aws_service_prefixes() -> list[str]:
+    """Multi-label service endpoint prefixes from botocore's endpoint data (``api.ecr``,
+    ``runtime.sagemaker``, ``api-fips.sagemaker``): a host ``<prefix>.<region>.<suffix>`` is the
+    service's own endpoint, not a customer resource. Single-label ones need no list."""
+    import botocore.loaders
+
+    loader = botocore.loaders.create_loader()
+    partitions = loader.load_data("partitions")["partitions"]
+    suffixes = sorted(
+        {p["outputs"][k] for p in partitions for k in ("dnsSuffix", "dualStackDnsSuffix")},
+        key=len,
+        reverse=True,
+    )
+    prefixes: set[str] = set()
+    for partition in loader.load_data("endpoints")["partitions"]:
+        regions = set(partition.get("regions", {}))
+        for service, info in partition.get("services", {}).items():
+            prefixes.add(service)
+            for endpoint in info.get("endpoints", {}).values():
+                host = str(endpoint.get("hostname", ""))
+                suffix = next((s for s in suffixes if host.endswith(f".{s}")), None)
+                if suffix is None:
+                    continue
+                labels = host[: -len(suffix) - 1].split(".")
+                prefixes.add(".".join(label for label in labels if label not in regions))
+    return sorted(p for p in prefixes if "." in p)
+
+
+def oci_service_prefixes() -> list[str]:
+    """Service endpoint prefixes from the ``oci`` SDK's clients' endpoint templates
+    (``https://inference.generativeai.{region}.oci.{secondLevelDomain}``): the labels before the
+    region. Multi-label ones only; a one-label host prefix needs no list."""
+    import re
+    from pathlib import Path
+
+    import oci
+
+    template = re.compile(r"'service_endpoint_template': 'https://([A-Za-z0-9.-]+)\.\{region\}")
+    prefixes: set[str] = set()
+    for path in Path(oci.__file__).parent.rglob("*_client.py"):
+        for match in template.finditer(path.read_text(encoding="utf-8")):
+            prefixes.add(match.group(1).lower())
+    return sorted(p for p in prefixes if "." in p)
+
+
 def build_catalog() -> dict[str, Any]:
     import botocore
     import oci
@@ -104,6 +149,8 @@ def build_catalog() -> dict[str, Any]:
         "oci": oci_regions(),
         "aws_partitions": aws_partitions(),
         "oci_realms": oci_realms(),
+        "aws_service_prefixes": aws_service_prefixes(),
+        "oci_service_prefixes": oci_service_prefixes(),
     }
 
 

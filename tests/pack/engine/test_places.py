@@ -176,6 +176,20 @@ def test_a_tenancy_ocid_inside_a_policy_statement_is_found() -> None:
         ("https://x.functions.eu-frankfurt-1.oci.oraclecloud.com/f", "oci-endpoint",
          "eu-frankfurt-1", None, None),
         ("fra.ocir.io/ns/repo:1", "oci-endpoint", "eu-frankfurt-1", OCI_OWNED, None),
+        # shared service endpoints with more than one label: botocore's and the oci SDK's own
+        ("https://runtime.sagemaker.us-east-1.amazonaws.com", "aws-endpoint", "us-east-1",
+         AWS_OWNED, None),
+        ("api.ecr.eu-west-1.amazonaws.com", "aws-endpoint", "eu-west-1", AWS_OWNED, None),
+        ("https://a1b2c3d4e5-ats.iot.us-east-1.amazonaws.com", "aws-endpoint", "us-east-1",
+         None, None),  # an account's own IoT endpoint
+        ("https://cell-1.streaming.us-ashburn-1.oci.oraclecloud.com", "oci-endpoint",
+         "us-ashburn-1", OCI_OWNED, None),
+        ("https://ingestion.logging.us-phoenix-1.oci.oraclecloud.com", "oci-endpoint",
+         "us-phoenix-1", OCI_OWNED, None),
+        ("https://abc123.us-ashburn-1.functions.oci.oraclecloud.com", "oci-endpoint",
+         "us-ashburn-1", None, None),  # a function's own invoke endpoint
+        ("https://idcs-0123456789abcdef.identity.oraclecloud.com", "oci-endpoint", None, None,
+         None),  # an identity domain's own host
         ("https://hooks.partner.example/in", "external-host", None, None, "hooks.partner.example"),
         ("203.0.113.5", "ip", None, None, "203.0.113.5"),
         ("https://[2001:db8::1]:8443/x", "ip", None, None, "2001:db8::1"),

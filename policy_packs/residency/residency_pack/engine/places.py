@@ -406,7 +406,9 @@ def _aws_endpoint(host: str, suffix: str, partition: str, url: Url | None) -> En
     account: str | None = None
     read_only = False
     first = _first_path_segment(url)
-    if suffix in _domains().aws_service and len(rest) <= 1:
+    if suffix in _domains().aws_service and (
+        len(rest) <= 1 or ".".join(rest) in region_catalog.service_prefixes("aws")
+    ):
         # ``[<service>.][<region>.]<suffix>``: the service's own endpoint. Its path may still
         # name a customer resource: a bucket (S3 path style), an account (an SQS queue URL).
         if service in ("sqs", "queue"):
@@ -435,6 +437,12 @@ def _names_a_bucket(service: str | None, path: str) -> bool:
     )
 
 
+# Labels between an OCI host's region and its realm domain (``<svc>.<region>.oci.<domain>``,
+# ``.ocp.``, ``.ocs.``; ``ds`` for dual stack).
+_OCI_DOMAIN_LABELS: Final = frozenset({"oci", "ocp", "ocs", "ds"})
+_OCI_CELL: Final = re.compile(r"^cell-?\d+$")
+
+
 def _oci_endpoint(host: str, suffix: str, realm: str | None, url: Url | None) -> Endpoint:
     labels = host[: -len(suffix) - 1].split(".") if host != suffix else []
     region: str | None = None
@@ -443,9 +451,11 @@ def _oci_endpoint(host: str, suffix: str, realm: str | None, url: Url | None) ->
     for label in reversed(labels):
         if region is None and (region_catalog.lookup("oci", label) or oci_region.match(label)):
             region = label
-        elif label != "oci":
+        elif label not in _OCI_DOMAIN_LABELS:
             rest.append(label)
     rest.reverse()
+    if len(rest) > 1 and _OCI_CELL.match(rest[0]):
+        rest = rest[1:]  # a shared cell of the service (cell-1.streaming.<region>...)
     if region is None and suffix == "ocir.io" and len(rest) == 1:
         found = region_catalog.oci_region_by_key(rest[0])
         if found is not None:
@@ -458,7 +468,7 @@ def _oci_endpoint(host: str, suffix: str, realm: str | None, url: Url | None) ->
     account: str | None = None
     if (
         suffix in _domains().oci_service
-        and len(rest) <= 1
+        and (len(rest) <= 1 or ".".join(rest) in region_catalog.service_prefixes("oci"))
         and not _names_a_bucket(service, url.path if url else "")
     ):
         account = OCI_OWNED  # ``<service>.<region>.<realm domain>``: the service itself

@@ -90,6 +90,14 @@ def oci_realm_domains() -> dict[str, str]:
 
 
 @cache
+def service_prefixes(cloud: Cloud) -> frozenset[str]:
+    """Multi-label service endpoint prefixes (``runtime.sagemaker``, ``ingestion.logging``): a
+    host ``<prefix>.<region>.<domain>`` is the cloud's own service endpoint. From botocore's
+    endpoint data and the ``oci`` SDK's client endpoint templates."""
+    return frozenset(_raw().get(f"{cloud}_service_prefixes", ()))
+
+
+@cache
 def _oci_by_key() -> dict[str, Region]:
     return {r.key: r for r in _load()["oci"].values() if r.key}
 
