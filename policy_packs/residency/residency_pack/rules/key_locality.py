@@ -280,9 +280,8 @@ class _AttachmentIndex:
                 self._by_urn[urn].append((position, resource))
 
     def attachments_of(self, store: StackResource) -> list[StackResource]:
-        """The attachments that name ``store``, in stack order, each once. A store whose name
-        is known is not paired by dependency with an attachment whose target is unknown only
-        when that attachment depends on it (then it names this store)."""
+        """The attachments that name ``store``, in stack order, each once: those naming it by
+        its known name, and those whose target is unknown but depends on it."""
         found: dict[int, StackResource] = dict(self._by_urn.get(store.urn, ()))
         for key in self._name_keys:
             own_name = get(store.props, key)
