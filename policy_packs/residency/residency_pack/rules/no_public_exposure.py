@@ -159,7 +159,9 @@ def _canned_acl(ctx: ResourceContext) -> tuple[str | None, bool]:
 
 
 def _known_grantee(grantee_id: Any, owner_id: Any, trusted_ids: frozenset[str]) -> bool:
-    """The owner declared in the ACL, a trusted account's canonical id, or `awslogsdelivery`."""
+    """The owner declared in the ACL, a trusted account's canonical id, or `awslogsdelivery`.
+    The declared owner is the bucket's real one: S3 rejects an ACL whose Owner is another
+    account (AccessDenied; the "giveaway" cases of ceph/s3-tests)."""
     if not isinstance(grantee_id, str):
         return False
     return grantee_id in (owner_id, AWS_LOGS_DELIVERY_CANONICAL_ID) or grantee_id in trusted_ids
