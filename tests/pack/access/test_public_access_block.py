@@ -215,6 +215,7 @@ def test_a_par_is_judged_by_the_bucket_it_names_not_the_one_it_depends_on() -> N
 
 # --- Account-level blocks cover the trusted account they name, and nothing else.
 ACCOUNT_BLOCK = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+ROLES_JSON = f'[{{"roleArn": "arn:aws:iam::{PARTNER}:role/a"}}]'
 
 
 def account_block(provider: Any = AWS, **props: Any) -> Resource:
@@ -243,6 +244,13 @@ def account_block(provider: Any = AWS, **props: Any) -> Resource:
                 ])
             ),
             True,
+        ),
+        # A default provider gets structured stack config as JSON text.
+        (
+            account_block(
+                aws_provider("us-east-1", assumeRoles=ROLES_JSON)
+            ),
+            False,
         ),
         # No account named anywhere: the stack's own, when it trusts exactly one.
         (account_block(aws_provider("us-east-1", name="plain")), True),

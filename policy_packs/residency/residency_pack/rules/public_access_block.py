@@ -29,6 +29,7 @@ values by ``pulumi up`` before the resources are created.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
@@ -171,9 +172,9 @@ def _provider_account(resource: StackResource) -> str | Any | None:
         return UNKNOWN
     if isinstance(allowed, list) and allowed:
         return allowed[0] if len(set(allowed)) == 1 else None
-    roles = get(inputs, "assumeRoles")
+    roles = _json_value(get(inputs, "assumeRoles"))
     if roles is None:
-        single = get(inputs, "assumeRole")
+        single = _json_value(get(inputs, "assumeRole"))
         roles = [single] if single is not None else []
     if roles is UNKNOWN:
         return UNKNOWN
@@ -183,6 +184,16 @@ def _provider_account(resource: StackResource) -> str | Any | None:
             return UNKNOWN
         return account_of(arn) if isinstance(arn, str) else None
     return _SOLE
+
+
+def _json_value(value: Any) -> Any:
+    """A default provider receives structured stack config as JSON text."""
+    if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _resolve(account: Any, trusted: frozenset[str]) -> str | Any | None:
