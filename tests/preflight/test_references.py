@@ -12,10 +12,13 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from .conftest import PROGRAMS, REPO
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-RUNS = 20
+RUNS = 5
+PROCESSES = 4  # 4 x 5 runs: twenty runs in all, spread over the test workers
 
 # Each run in the same process: state left behind by one run (event loops, executor threads,
 # the SDK's RPC list) is what used to crash or hang the next one.
@@ -44,7 +47,8 @@ REPEATED_RUNS = textwrap.dedent(
 )
 
 
-def test_resource_references_twenty_runs_no_crash_no_hang() -> None:
+@pytest.mark.parametrize("process", range(PROCESSES))
+def test_resource_references_twenty_runs_no_crash_no_hang(process: int) -> None:
     result = subprocess.run(
         [sys.executable, "-c", REPEATED_RUNS, str(PROGRAMS / "references")],
         capture_output=True,
