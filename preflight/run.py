@@ -62,6 +62,8 @@ class _LoadedPack:
     process: PackProcess
     client: AnalyzerClient | None = None
     info: PackInfo | None = None
+    configured: dict[str, PolicyConfig] = field(default_factory=dict)
+    """Each policy's config as ``Configure`` sent it: the pack's defaults with the given file."""
 
 
 def run_preflight(options: Options, progress: Progress | None = None) -> Report:
@@ -120,10 +122,32 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
         report = _analyze(run, project, config, packs, progress)
     if _residency_loaded(packs):
         # Where the stack's secrets key lives is a residency question: the residency pack's.
+        # Judged against the table the pack itself received, so report and pack never disagree.
+        allowed = _us_user_data_regions(packs)
         report.notes.extend(
-            str(w) for w in check_stack_secrets(config.document, file_name=config.file.name)
+            str(w)
+            for w in check_stack_secrets(
+                config.document, allowed=allowed, file_name=config.file.name
+            )
         )
     return report
+
+
+REGION_ALLOWLIST = "residency-region-allowlist"
+
+
+def _us_user_data_regions(packs: list[_LoadedPack]) -> dict[str, frozenset[str]]:
+    """The regions allowed for US user data in the config the residency pack's region allowlist
+    received (its defaults when no config file was given)."""
+    from residency_pack.engine import pack_config
+    from residency_pack.engine.classification import US_USER_DATA
+
+    residency = next(p for p in packs if p.info is not None and p.info.name == RESIDENCY_PACK)
+    sent = residency.configured.get(REGION_ALLOWLIST)
+    table = pack_config.allowed_regions(
+        (sent.properties or {}) if sent is not None else {}, US_USER_DATA
+    )
+    return {str(cloud): regions for cloud, regions in table.items()}
 
 
 RESIDENCY_PACK = "residency"
@@ -162,6 +186,7 @@ def _configure_packs(
                 source=source,
             )
             client.configure(reconciled, source)
+            pack.configured = dict(reconciled)
             policies = tuple(
                 PolicyInfo(
                     name=p.name,
