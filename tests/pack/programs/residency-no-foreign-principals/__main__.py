@@ -150,6 +150,32 @@ oci.identity.Policy(
     ],
 )
 
+# any-user is every principal of the tenancy (and service principals): a where clause on the
+# target does not say who asks.
+# violation: residency-no-foreign-principals
+oci.identity.Policy(
+    "open-read",
+    compartment_id=TENANCY,
+    name="open-read",
+    description="the frontend reads user content",
+    statements=[
+        "Allow any-user to read objects in tenancy where target.bucket.name = 'user-content'"
+    ],
+)
+
+# Pinned to the service connectors of the tenancy: named principals.
+# ok: residency-no-foreign-principals
+oci.identity.Policy(
+    "connector-writes",
+    compartment_id=TENANCY,
+    name="connector-writes",
+    description="service connectors write archives",
+    statements=[
+        "Allow any-user to manage objects in compartment product where all "
+        "{request.principal.type = 'serviceconnector', target.bucket.name = 'archive'}"
+    ],
+)
+
 # Our own tenancy under an alias is fine.
 # ok: residency-no-foreign-principals
 oci.identity.Policy(
@@ -408,7 +434,8 @@ aws.lambda_.Permission(
     source_arn="arn:aws:s3:::exports-uploads",
 )
 
-# --- Federated trust: the repository (GitHub) or the identity pool (Cognito), literally.
+# --- Federated trust: the repository (GitHub) or the identity pool (Cognito), literally, and
+# one the platform team declared in trustedFederatedSubjects (policy-config.json).
 GITHUB = "token.actions.githubusercontent.com"
 GITHUB_PROVIDER = f"arn:aws:iam::{OURS}:oidc-provider/{GITHUB}"
 
@@ -432,6 +459,22 @@ def github_role(name: str, sub: str):
 
 # ok: residency-no-foreign-principals
 github_role("deploy-main", "repo:fixture-org/billing:ref:refs/heads/main")
+
+# A literal repository, but of another organization: nobody declared it.
+# violation: residency-no-foreign-principals
+github_role("deploy-partner-repo", "repo:partner-contractor/data-sync:ref:refs/heads/main")
+
+# The issuer the platform team declared.
+# ok: residency-no-foreign-principals
+aws.iam.OpenIdConnectProvider(
+    "github-actions", url=f"https://{GITHUB}", client_id_lists=["sts.amazonaws.com"]
+)
+
+# A partner-hosted identity provider: whoever runs it mints identities our roles may trust.
+# violation: residency-no-foreign-principals
+aws.iam.OpenIdConnectProvider(
+    "partner-idp", url="https://idp.partner.example.net", client_id_lists=["our-app"]
+)
 
 # Every repository on GitHub.
 # violation: residency-no-foreign-principals
@@ -466,6 +509,25 @@ aws.iam.Role(
             "Principal": {"Federated": "cognito-identity.amazonaws.com"},
             "Condition": {
                 "StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+            },
+        }
+    ),
+)
+
+# A literal identity pool nobody declared (another account's pool tells no account).
+# violation: residency-no-foreign-principals
+aws.iam.Role(
+    "partner-pool-users",
+    assume_role_policy=document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Condition": {
+                "StringEquals": {
+                    "cognito-identity.amazonaws.com:aud": "us-east-1:0b5c7a9e-1111-2222"
+                },
                 "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
             },
         }
