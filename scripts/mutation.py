@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import compileall
 import copy
 import importlib.abc
 import importlib.util
@@ -391,6 +392,10 @@ class ForkServer:
 
     def __init__(self, tests: tuple[str, ...]) -> None:
         log = OUT / "preload.log"
+        # Cache the bytecode of the pack and of the assertion-rewritten tests now, so that each
+        # child reads it instead of compiling it again (children never write bytecode).
+        sys.dont_write_bytecode = False
+        compileall.compile_dir(PACKAGE, quiet=2)
         with log.open("w") as out, redirect_stdout(out), redirect_stderr(out):
             code = pytest.main(["--collect-only", *pytest_args(tests)])
         if code != 0:
