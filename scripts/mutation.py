@@ -447,6 +447,8 @@ class ForkServer:
             if pid:
                 key, _ = running.pop(pid)
                 outcomes[key] = "survived" if os.waitstatus_to_exitcode(status) == 0 else "killed"
+                if len(outcomes) % 50 == 0:
+                    print(f"  {len(outcomes)}/{len(jobs)} run", flush=True)
                 continue
             now = time.monotonic()
             for child, (key, started) in list(running.items()):

@@ -384,8 +384,8 @@ def test_a_stack_resource_carries_its_options_and_dependencies():
 def test_the_memo_keeps_a_resource_put_again_as_the_newest():
     from residency_pack.engine.rule import _DerivedMemo
 
-    memo = _DerivedMemo(limit=2)
-    for urn in ("a", "b", "a", "c"):
+    memo = _DerivedMemo(limit=3)
+    for urn in ("a", "b", "a", "c", "d"):
         memo.put(urn, ("t", {"u": urn}, None), (urn, None))  # type: ignore[arg-type]
     assert memo.get("a", ("t", {"u": "a"}, None)) == ("a", None)
     assert memo.get("b", ("t", {"u": "b"}, None)) is None
