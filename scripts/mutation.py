@@ -9,22 +9,31 @@ Run from the repository root:
 
 It prints the score per module and overall (killed / (mutants - listed equivalents)) and writes
 `build/mutation/survivors.txt` (one surviving mutant a line, with its id and the changed source)
-and `build/mutation/results.json`.
+and `build/mutation/results.json`, plus `<module>.json` and `<module>-survivors.txt` per module.
+A sample depends only on `--seed` and the module, not on which other modules run.
 
 Why a small AST runner and not mutmut: mutmut 3 names its mutants after the file's path and
 swaps functions through trampolines in a `mutants/` copy of the source tree that it puts first on
 sys.path. Here the package is `residency_pack`, living at `policy_packs/residency/residency_pack`
 and imported through the editable install's .pth entry; mutmut would derive the module name
 `policy_packs.residency.residency_pack...` and the trampolines would not match what the tests
-import, and the team's deadline left no time to bend that layout. This runner instead:
+import. This runner instead is a fork server:
 
-* parses one module, enumerates mutation points, and for each mutant writes the mutated source
-  (via `ast.unparse`) into a per-worker temporary copy of `policy_packs/residency`, which is put
-  first on PYTHONPATH (ahead of the editable install's .pth entry), with bytecode writing off and
-  the copy's `__pycache__` removed, so the tests import the mutant and never a stale .pyc;
-* runs that module's selected tests (MODULE_TESTS below) with `pytest -x` and a timeout
-  (3 x the unmutated run + 20 s; a timeout counts as killed); any failure kills the mutant;
-* runs mutants in parallel over `--workers` processes (default 2).
+* the parent imports pytest, pulumi, pulumi_policy, grpc, the SDKs and every dependency of the
+  selected tests once (a `pytest --collect-only` of those tests), then drops every module of
+  ours (the pack, the tests, preflight, infra) from sys.modules again;
+* per mutant it forks; the child puts a finder first on sys.meta_path that serves the mutated
+  source (`ast.unparse` of the mutated tree, compiled in memory, nothing written to disk) for
+  that one module, imports the pack and the tests afresh, and runs the module's tests
+  (MODULE_TESTS below) in-process with `pytest -x`; its exit status says killed or survived,
+  and a child that runs past 3 x the unmutated run + 20 s is killed and counts as killed;
+* every child starts from the same pristine parent, so mutants never see each other;
+  `--workers` children run at a time (default 2).
+
+Before a module's mutants run, its tests must pass unmutated (baseline; the run stops if not)
+and a canary (the module replaced by one that raises on import) must be killed (the run stops
+if not: the swap would not be reaching the tests). A mutant costs about a second instead of a
+pytest start (10-30 s on the shared machine), so whole modules can be run.
 
 Operators: comparison swaps (== / !=, < / >=, > / <=, in / not in, is / is not), and/or swap,
 arithmetic swaps (+ / -, * / //), `not x` -> `x`, constant changes (True/False flipped, int n ->
@@ -38,7 +47,8 @@ start a policy-pack process (`test_pack_process.py`, `test_annotated_programs.py
 `flows/test_end_to_end.py`, `test_servicer.py`, `test_decode_once.py`): that process is started by
 preflight/the Pulumi CLI, costs seconds per mutant, and imports the pack from disk where the
 mutant copy may not be the one it finds. So the score is a lower bound on what the whole suite
-kills. Survivors of the selected tests can be re-checked against every unit test with `--recheck`.
+kills. Survivors of the selected tests can be re-run against every unit test with `--recheck`,
+and `--only-file build/mutation/<module>-survivors.txt` re-runs just the last survivors.
 
 Equivalent mutants are listed in `scripts/mutation_equivalent.txt`, one `<mutant id>  <reason>` a
 line; they are excluded from the score (and reported as such). A mutant id is
@@ -49,18 +59,24 @@ from __future__ import annotations
 
 import argparse
 import ast
+import compileall
 import copy
+import importlib.abc
+import importlib.util
 import json
 import os
 import random
-import shutil
-import subprocess
+import signal
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK_DIR = ROOT / "policy_packs" / "residency"
@@ -122,6 +138,10 @@ PROCESS_TESTS = (
     "tests/pack/test_servicer.py",
     "tests/pack/test_decode_once.py",
 )
+
+# `--recheck`: the survivors of a module's own tests run again against the whole unit suite
+# (its own tests first, so that -x stops early).
+ALL_UNIT_TESTS = ("tests/pack",)
 
 COMPARE_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.Eq: ast.NotEq,
@@ -316,43 +336,129 @@ def mutated_source(mutant: Mutant) -> str:
     return ast.unparse(tree)
 
 
-def pytest_command(tests: tuple[str, ...]) -> list[str]:
+def pytest_args(tests: tuple[str, ...]) -> list[str]:
     deselect = [arg for test in PROCESS_TESTS for arg in ("--ignore", test)]
     return [
-        sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-        "--no-header", "-o", "addopts=--import-mode=importlib",
-        *deselect, *tests,
+        "-x", "-q", "-p", "no:cacheprovider", "--no-header",
+        "-o", "addopts=--import-mode=importlib", *deselect, *tests,
     ]  # fmt: skip
 
 
-def run_tests(tests: tuple[str, ...], pack_copy: Path, timeout: float) -> str:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(pack_copy), str(ROOT / "infra")]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "default"),
-    }
-    try:
-        done = subprocess.run(
-            pytest_command(tests), cwd=ROOT, env=env, capture_output=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        return "timeout"
-    return "survived" if done.returncode == 0 else "killed"
+def _is_project_module(name: str, module: object) -> bool:
+    """Modules the child must import afresh: the pack, the tests, and anything else of ours."""
+    if name.split(".")[0] in ("residency_pack", "tests", "preflight", "blueprint", "benchmarks"):
+        return True
+    file = getattr(module, "__file__", None)
+    if not file:
+        return False
+    path = Path(file).resolve()
+    return path.is_relative_to(ROOT) and not path.is_relative_to(ROOT / ".venv")
 
 
-def make_copy(workdir: Path) -> Path:
-    target = workdir / "residency"
-    shutil.copytree(PACK_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return target
+class _MutantFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves one pack module from the mutated source, in the child only."""
+
+    def __init__(self, name: str, path: Path, source: str) -> None:
+        self.name, self.path, self.source = name, path, source
+
+    def find_spec(
+        self, fullname: str, path: object = None, target: object = None
+    ) -> ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        return importlib.util.spec_from_loader(fullname, self, origin=str(self.path))
+
+    def create_module(self, spec: ModuleSpec) -> None:
+        return None
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__file__ = str(self.path)
+        exec(compile(self.source, str(self.path), "exec"), module.__dict__)
 
 
-def unmutated_seconds(tests: tuple[str, ...], pack_copy: Path) -> float:
-    started = time.monotonic()
-    outcome = run_tests(tests, pack_copy, timeout=900)
-    if outcome != "survived":
-        sys.exit(f"the unmutated tests fail ({' '.join(tests)}): fix them before mutating")
-    return time.monotonic() - started
+# (key, module to mutate or None for the unmutated pack, the module's source to serve)
+Job = tuple[str, str | None, str | None]
+
+
+class ForkServer:
+    """Imports pytest, the SDKs and the tests' dependencies once; then forks one child a mutant.
+
+    The child drops every module of ours from sys.modules (the pack, the test modules: pytest's
+    importlib mode would otherwise hand back the parent's copies), puts a finder first on
+    sys.meta_path that serves the mutated source for the mutated module only, and runs the
+    module's tests with `pytest -x` in-process. Each mutant starts from the same pristine parent
+    state, so mutants cannot see each other; the exit status says killed or survived.
+    """
+
+    def __init__(self, tests: tuple[str, ...]) -> None:
+        log = OUT / "preload.log"
+        # Cache the bytecode of the pack and of the assertion-rewritten tests now, so that each
+        # child reads it instead of compiling it again (children never write bytecode).
+        sys.dont_write_bytecode = False
+        compileall.compile_dir(PACKAGE, quiet=2)
+        with log.open("w") as out, redirect_stdout(out), redirect_stderr(out):
+            code = pytest.main(["--collect-only", *pytest_args(tests)])
+        if code != 0:
+            sys.exit(f"collecting the tests failed (exit {code}); see {log}")
+        for name in [n for n, m in list(sys.modules.items()) if _is_project_module(n, m)]:
+            del sys.modules[name]
+
+    def start(
+        self, tests: tuple[str, ...], module: str | None, source: str | None, log: Path | None
+    ) -> int:
+        pid = os.fork()
+        if pid:
+            return pid
+        code = 3
+        try:
+            target = os.open(log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(target, 1)
+            os.dup2(target, 2)
+            if module is not None and source is not None:
+                file = MODULE_TESTS[module][0]
+                name = "residency_pack." + file.removesuffix(".py").replace("/", ".")
+                sys.meta_path.insert(0, _MutantFinder(name, PACKAGE / file, source))
+            os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+            sys.dont_write_bytecode = True
+            code = 0 if pytest.main(pytest_args(tests)) == 0 else 1
+        except BaseException:  # a mutant may break anything, even pytest's own run
+            code = 2
+        finally:
+            os._exit(code)
+
+    def run(
+        self,
+        jobs: Sequence[Job],
+        tests: tuple[str, ...],
+        workers: int,
+        timeout: float,
+        log_dir: Path | None = None,
+    ) -> dict[str, str]:
+        """Runs (key, module, source) jobs, `workers` children at a time: key -> outcome."""
+        pending = list(reversed(jobs))
+        running: dict[int, tuple[str, float]] = {}
+        outcomes: dict[str, str] = {}
+        while pending or running:
+            while pending and len(running) < workers:
+                key, module, source = pending.pop()
+                log = log_dir / f"{key.replace(':', '_')}.log" if log_dir else None
+                running[self.start(tests, module, source, log)] = (key, time.monotonic())
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid:
+                key, _ = running.pop(pid)
+                outcomes[key] = "survived" if os.waitstatus_to_exitcode(status) == 0 else "killed"
+                if len(outcomes) % 50 == 0:
+                    print(f"  {len(outcomes)}/{len(jobs)} run", flush=True)
+                continue
+            now = time.monotonic()
+            for child, (key, started) in list(running.items()):
+                if now - started > timeout:
+                    os.kill(child, signal.SIGKILL)
+                    os.waitpid(child, 0)
+                    running.pop(child)
+                    outcomes[key] = "timeout"
+            time.sleep(0.02)
+        return outcomes
 
 
 def load_equivalents() -> dict[str, str]:
@@ -366,48 +472,55 @@ def load_equivalents() -> dict[str, str]:
     return equivalents
 
 
-def changed_line(mutant: Mutant, source: str) -> str:
+def changed_line(mutant: Mutant) -> str:
     original = (PACKAGE / MODULE_TESTS[mutant.module][0]).read_text().splitlines()
-    line = original[mutant.line - 1].strip() if 0 < mutant.line <= len(original) else "?"
-    return line
+    return original[mutant.line - 1].strip() if 0 < mutant.line <= len(original) else "?"
 
 
-def run_module(module: str, mutants: list[Mutant], workers: int, recheck: bool) -> dict[str, str]:
+BROKEN = 'raise RuntimeError("mutation.py canary: a module that cannot be imported")\n'
+
+
+def baseline_seconds(server: ForkServer, tests: tuple[str, ...], workers: int) -> float:
+    """The unmutated tests must pass; how long they take (under the load of `workers` runs)."""
+    started = time.monotonic()
+    jobs: list[Job] = [(f"baseline{i}", None, None) for i in range(workers)]
+    outcomes = server.run(jobs, tests, workers, 1800, OUT)
+    if set(outcomes.values()) != {"survived"}:
+        sys.exit(f"the unmutated tests fail ({' '.join(tests)}); see {OUT}/baseline*.log")
+    return time.monotonic() - started
+
+
+def run_module(
+    module: str, mutants: list[Mutant], workers: int, recheck: bool, server: ForkServer
+) -> dict[str, str]:
+    """Baseline (unmutated: must pass), canary (a broken module: must be killed), then mutants.
+
+    A mutant that runs past 3 x the baseline + 20 s counts as killed (it hangs)."""
     file, tests = MODULE_TESTS[module]
-    results: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="mutation-") as tmp:
-        copies = [make_copy(Path(tmp) / f"w{i}") for i in range(workers)]
-        baseline = unmutated_seconds(tests, copies[0])
-        timeout = baseline * 3 + 20
-        print(f"{module}: {len(mutants)} mutants, unmutated tests {baseline:.1f}s", flush=True)
-        free = list(range(workers))
-
-        def one(mutant: Mutant) -> tuple[Mutant, str]:
-            slot = free.pop()
-            try:
-                target = copies[slot] / "residency_pack" / file
-                try:
-                    target.write_text(mutated_source(mutant))
-                    outcome = run_tests(tests, copies[slot], timeout)
-                    if outcome == "survived" and recheck:
-                        outcome = run_tests(("tests/pack",), copies[slot], timeout * 4)
-                finally:
-                    shutil.copyfile(PACKAGE / file, target)
-                return mutant, outcome
-            finally:
-                free.append(slot)
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for mutant, outcome in pool.map(one, mutants):
-                results[mutant.id] = outcome
-                if outcome == "survived":
-                    print(f"  survived {mutant.id}", flush=True)
+    timeout = baseline_seconds(server, tests, workers) * 3 + 20
+    canary = server.run([("canary", module, BROKEN)], tests, 1, timeout, OUT)["canary"]
+    if canary == "survived":
+        sys.exit(f"{module}: a broken {file} survived its tests; the mutant swap does not work")
+    print(f"{module}: {len(mutants)} mutants, timeout {timeout:.0f}s", flush=True)
+    jobs: list[Job] = [(m.id, module, mutated_source(m)) for m in mutants]
+    results = server.run(jobs, tests, workers, timeout)
+    again = [job for job in jobs if results[job[0]] == "survived"]
+    if recheck and again:
+        everything = (*tests, *ALL_UNIT_TESTS)
+        timeout = baseline_seconds(server, everything, workers) * 3 + 20
+        print(f"{module}: {len(again)} survivors re-run on every unit test", flush=True)
+        results.update(server.run(again, everything, workers, timeout))
+    for m in mutants:
+        if results[m.id] == "survived":
+            print(f"  survived {m.id}", flush=True)
     return results
 
 
-def selected(module: str, sample: int | None, rng: random.Random) -> list[Mutant]:
+def selected(module: str, sample: int | None, seed: int) -> list[Mutant]:
+    """All mutants, or a sample that depends only on (seed, module), not on the other modules."""
     mutants = mutation_points(module)
     if sample is not None and sample < len(mutants):
+        rng = random.Random(f"{seed}:{module}")
         mutants = sorted(rng.sample(mutants, sample), key=lambda m: m.index)
     return mutants
 
@@ -419,31 +532,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", action="append", help="run only these mutant ids")
+    parser.add_argument(
+        "--only-file", type=Path, help="run only the mutant ids listed (first column) in a file"
+    )
     parser.add_argument("--recheck", action="store_true", help="survivors: rerun all unit tests")
     parser.add_argument("--list", action="store_true", help="list mutants and exit")
     args = parser.parse_args(argv)
 
     equivalents = load_equivalents()
+    only: set[str] | None = set(args.only) if args.only else None
+    if args.only_file is not None:
+        listed = (line.split()[0] for line in args.only_file.read_text().splitlines() if line)
+        only = (only or set()) | set(listed)
     modules = args.module or sorted(MODULE_TESTS)
-    rng = random.Random(args.seed)
     OUT.mkdir(parents=True, exist_ok=True)
     all_results: dict[str, dict[str, str]] = {}
     survivors: list[str] = []
+    server = None
+    if not args.list:
+        os.chdir(ROOT)
+        preload = tuple(t for m in modules for t in MODULE_TESTS[m][1])
+        server = ForkServer((*preload, *(ALL_UNIT_TESTS if args.recheck else ())))
     for module in modules:
-        mutants = selected(module, args.sample, rng)
-        if args.only:
-            mutants = [m for m in mutation_points(module) if m.id in args.only]
+        mutants = selected(module, args.sample, args.seed)
+        if only is not None:
+            mutants = [m for m in mutation_points(module) if m.id in only]
         if args.list:
             for m in mutants:
-                print(m.id, changed_line(m, ""))
+                print(m.id, changed_line(m))
             continue
-        if not mutants:
+        if not mutants or server is None:
             continue
-        results = run_module(module, mutants, args.workers, args.recheck)
+        results = run_module(module, mutants, args.workers, args.recheck, server)
         all_results[module] = results
-        for m in mutants:
-            if results[m.id] == "survived" and m.id not in equivalents:
-                survivors.append(f"{m.id}\t{changed_line(m, '')}")
+        left = [f"{m.id}\t{changed_line(m)}" for m in mutants
+                if results[m.id] == "survived" and m.id not in equivalents]  # fmt: skip
+        survivors += left
+        (OUT / f"{module}.json").write_text(json.dumps(results, indent=2, sort_keys=True))
+        (OUT / f"{module}-survivors.txt").write_text("".join(f"{s}\n" for s in left))
     if args.list:
         return 0
 

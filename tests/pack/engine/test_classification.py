@@ -72,3 +72,28 @@ def test_tags_are_read_where_the_type_keeps_them():
 def test_an_untaggable_type_reads_its_clouds_field():
     assert tag_field("oci:ObjectStorage/storageObject:StorageObject") == "freeformTags"
     assert tag_field("aws:dynamodb/tableItem:TableItem") == "tags"
+
+
+def test_a_type_of_neither_cloud_is_read_at_either_field():
+    # A component or another provider's type: the tag may sit in `tags` or `freeformTags`.
+    assert classification_of("acme:index:Store", {"tags": {TAG: "public"}}) == "public"
+    assert classification_of("acme:index:Store", {"freeformTags": {TAG: "public"}}) == "public"
+    assert classification_of("acme:index:Store", {"labels": {TAG: "public"}}) is None
+
+
+def test_a_type_the_catalog_does_not_know_is_read_at_its_clouds_field():
+    # Unreviewed (e.g. added by a provider upgrade): its tags still count, so it is not
+    # mistaken for an untagged resource.
+    unreviewed = "aws:newservice/store:Store"
+    assert classification_of(unreviewed, {"tags": {TAG: "us-user-data"}}) == "us-user-data"
+
+
+def test_unknown_provider_default_tags_are_unknown():
+    from residency_pack.engine.classification import classification_with_provider_defaults
+
+    queue = "aws:sqs/queue:Queue"
+    assert classification_with_provider_defaults(queue, {}, {"defaultTags": UNKNOWN}) is UNKNOWN
+    unknown_value = {"defaultTags": {"tags": {TAG: UNKNOWN}}}
+    assert classification_with_provider_defaults(queue, {}, unknown_value) is UNKNOWN
+    untagged = {"defaultTags": {"tags": {"team": "data"}}}
+    assert classification_with_provider_defaults(queue, {}, untagged) is None

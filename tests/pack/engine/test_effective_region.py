@@ -1,6 +1,10 @@
 import pytest
 from residency_pack.engine import type_catalog
-from residency_pack.engine.effective_region import effective_region, region_of_reference
+from residency_pack.engine.effective_region import (
+    EffectiveRegion,
+    effective_region,
+    region_of_reference,
+)
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.testing import aws_provider, oci_provider
 
@@ -190,3 +194,118 @@ def test_a_directory_replica_is_in_the_region_it_names():
         P(aws_provider("us-east-1")),
     )
     assert er.region == "eu-west-1" and er.regions == ("eu-west-1",)
+
+
+# What a rule shows: the region, every region touched, and the source / reason / fix texts that
+# go into its messages. One case per path through effective_region.
+AWS_FIX = (
+    "set `region` on the resource or on its explicit aws.Provider, or set the stack config "
+    "`aws:region` (pulumi config set aws:region us-east-1)"
+)
+OCI_FIX = (
+    "set `region` on its explicit oci.Provider, or set the stack config `oci:region` "
+    "(pulumi config set oci:region us-ashburn-1)"
+)
+AWS_STACK = "stack config `aws:region` (default provider)"
+OCI_STACK = "stack config `oci:region` (default provider)"
+SUBNET_EU = "arn:aws:ec2:eu-west-1:111111111111:subnet/subnet-1"
+PROVIDER_FIX = "set the provider's `region` to a literal region name"
+
+
+def _undetermined(cloud, reason, fix):
+    return EffectiveRegion(cloud, None, "undetermined", undetermined_reason=f"{reason}; {fix}",
+                           fix=fix)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props", "provider", "expected"),
+    [
+        ("acme:index:Thing", {}, None,
+         EffectiveRegion(None, None, "not an AWS or OCI resource", neutral=True)),
+        ("aws:iam/role:Role", {}, aws_provider(),
+         EffectiveRegion("aws", None, "region-neutral global type", neutral=True)),
+        ("pulumi:providers:aws", {"region": " EU-West-1 "}, None,
+         EffectiveRegion("aws", "eu-west-1", "provider input `region`", regions=("eu-west-1",))),
+        ("pulumi:providers:aws", {"region": UNKNOWN}, None,
+         EffectiveRegion("aws", None, "provider input `region`", fix=PROVIDER_FIX,
+                         undetermined_reason="the provider's `region` is unknown during preview;"
+                         " set it to a literal region name")),
+        ("pulumi:providers:oci", {"region": "  "}, None,
+         EffectiveRegion("oci", None, "provider without `region`", neutral=True)),
+        ("aws:s3/bucket:Bucket", {"region": UNKNOWN}, aws_provider(),
+         _undetermined("aws", "the resource's `region` input is unknown during preview", AWS_FIX)),
+        ("aws:s3/bucket:Bucket", {}, None,
+         _undetermined("aws", "the engine passed no provider for the resource", AWS_FIX)),
+        ("aws:s3/bucket:Bucket", {}, aws_provider(None),
+         _undetermined("aws", f"no region is set: the {AWS_STACK} is missing", AWS_FIX)),
+        ("oci:ObjectStorage/bucket:Bucket", {}, oci_provider(None, name="dr"),
+         _undetermined("oci", "no region is set: the provider `dr` input `region` is missing",
+                       OCI_FIX)),
+        ("aws:s3/bucket:Bucket", {}, aws_provider(UNKNOWN, name="eu"),
+         _undetermined("aws", "the provider `eu` input `region` is unknown during preview",
+                       AWS_FIX)),
+        # A default provider of a pinned plugin version is named default_<version>.
+        ("aws:s3/bucket:Bucket", {}, aws_provider(name="default_7_0_0"),
+         EffectiveRegion("aws", "us-east-1", AWS_STACK, regions=("us-east-1",))),
+        ("aws:directoryservice/serviceRegion:ServiceRegion", {"regionName": "mars-1"},
+         aws_provider(),
+         _undetermined("aws", "its location field `regionName` = `mars-1` is not a region of aws",
+                       "set `regionName` to a aws region name (e.g. us-east-1)")),
+        ("oci:Identity/domain:Domain", {"homeRegion": "mars-1"}, oci_provider(),
+         _undetermined("oci", "its location field `homeRegion` = `mars-1` is not a region of oci",
+                       "set `homeRegion` to a oci region name (e.g. us-ashburn-1)")),
+        # An empty location field is not set: the provider places the resource.
+        ("oci:Identity/domain:Domain", {"homeRegion": ""}, oci_provider("us-phoenix-1"),
+         EffectiveRegion("oci", "us-phoenix-1", OCI_STACK, regions=("us-phoenix-1",))),
+        ("oci:Identity/domain:Domain", {"homeRegion": "eu-frankfurt-1"}, oci_provider(),
+         EffectiveRegion("oci", "eu-frankfurt-1", "location field `homeRegion`",
+                         regions=("eu-frankfurt-1",))),
+        ("aws:ec2/instance:Instance", {"availabilityZone": "us-east-1b"}, aws_provider(),
+         EffectiveRegion("aws", "us-east-1", "location field availabilityZone",
+                         regions=("us-east-1",))),
+        ("aws:ec2/instance:Instance", {"availabilityZone": "us-west-2a", "subnetId": SUBNET_EU},
+         aws_provider(),
+         EffectiveRegion("aws", "us-west-2", "location field availabilityZone, subnetId "
+                         f"(differs from {AWS_STACK} `us-east-1`)",
+                         regions=("us-west-2", "eu-west-1", "us-east-1"))),
+        ("aws:rds/cluster:Cluster", {"availabilityZones": ["eu-west-1a", "eu-west-1b"]},
+         aws_provider(),
+         EffectiveRegion("aws", "eu-west-1", "location field availabilityZones.0, "
+                         f"availabilityZones.1 (differs from {AWS_STACK} `us-east-1`)",
+                         regions=("eu-west-1", "us-east-1"))),
+        ("oci:Core/instance:Instance", {"subnetId": "ocid1.subnet.oc1.phx.aaaa"}, oci_provider(),
+         EffectiveRegion("oci", "us-phoenix-1", "location field subnetId (differs from "
+                         f"{OCI_STACK} `us-ashburn-1`)", regions=("us-phoenix-1", "us-ashburn-1"))),
+        ("oci:Core/instance:Instance", {"vnic": {"subnetIds": ["ocid1.subnet.oc1.fra.aaaa"]}},
+         oci_provider(),
+         EffectiveRegion("oci", "eu-frankfurt-1", "location field vnic.subnetIds.0 (differs "
+                         f"from {OCI_STACK} `us-ashburn-1`)",
+                         regions=("eu-frankfurt-1", "us-ashburn-1"))),
+        ("oci:Core/subnet:Subnet", {"vcnId": "ocid1.vcn.oc1.phx.aaaa"}, oci_provider(),
+         EffectiveRegion("oci", "us-phoenix-1", "location field vcnId (differs from "
+                         f"{OCI_STACK} `us-ashburn-1`)", regions=("us-phoenix-1", "us-ashburn-1"))),
+        # An AWS zone name means nothing to an OCI resource.
+        ("oci:Core/instance:Instance", {"availabilityZone": "us-east-1a"}, oci_provider(),
+         EffectiveRegion("oci", "us-ashburn-1", OCI_STACK, regions=("us-ashburn-1",))),
+    ],
+)  # fmt: skip
+def test_what_effective_region_reports(resource_type, props, provider, expected):
+    assert effective_region(resource_type, props, P(provider) if provider else None) == expected
+
+
+def _with_location_fields(monkeypatch, token, *fields):
+    row = {"role": "stores-data", "reason": "r", "location_fields": list(fields)}
+    monkeypatch.setitem(type_catalog._ROWS, token, row)
+    monkeypatch.setattr(type_catalog, "_ENTRIES", {})
+
+
+def test_every_region_a_list_of_location_values_names_is_kept(monkeypatch):
+    token = "aws:s3/bucket:Bucket"
+    _with_location_fields(monkeypatch, token, "placement.regions")
+    props = {"placement": {"regions": ["eu-west-1", "us-west-2", "eu-west-1"]}}
+    er = effective_region(token, props, P(aws_provider()))
+    assert er.region == "eu-west-1" and er.regions == ("eu-west-1", "us-west-2")
+    assert er.source == "location field `placement.regions`"
+    zoned = effective_region(token, {**props, "availabilityZone": "ap-southeast-1a"},
+                             P(aws_provider()))  # fmt: skip
+    assert zoned.regions == ("ap-southeast-1", "eu-west-1", "us-west-2")

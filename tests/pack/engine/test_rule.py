@@ -260,3 +260,132 @@ def test_derived_memo_is_bounded_oldest_first():
     assert memo.get("a", ("t", {"u": "a"}, None)) is None
     assert memo.get("c", ("t", {"u": "c"}, None)) == ("c", None)
     assert memo.get("c", ("t", {"u": "x"}, None)) is None
+
+
+def test_every_policy_is_tagged_as_the_packs_and_with_its_frameworks():
+    spec = RuleSpec(
+        name="residency-test-tagged", description="d", severity=Severity.LOW,
+        remediation="r.", frameworks=("gdpr",),
+    )  # fmt: skip
+    assert resource_policy(spec, lambda ctx: []).tags == ["data-residency", "gdpr"]
+    assert stack_policy(spec, lambda ctx: []).tags == ["data-residency", "gdpr"]
+
+
+def test_the_context_names_the_resources_provider():
+    seen = {}
+
+    def check(ctx):
+        seen.update(
+            type=ctx.provider_type, name=ctx.provider_name, urn=ctx.provider.urn,
+            resource_type=ctx.provider.resource_type,
+        )  # fmt: skip
+        return []
+
+    provider = aws_provider(name="eu")
+    bucket = Resource("aws:s3/bucket:Bucket", "data", {"bucket": "b"}, provider)
+    assert analyze(resource_policy(SPEC, check), bucket) == []
+    assert seen == {
+        "type": "pulumi:providers:aws", "name": "eu", "urn": provider.urn,
+        "resource_type": "pulumi:providers:aws",
+    }  # fmt: skip
+
+
+def test_name_of_urn_is_the_last_segment():
+    from residency_pack.engine.rule import name_of_urn
+
+    assert name_of_urn(BUCKET.resource_urn()) == "data"
+    assert name_of_urn("urn:pulumi:prod::p::my:component$aws:s3/bucket:Bucket::a-b") == "a-b"
+    assert name_of_urn("no-separator") == "no-separator"
+
+
+def test_a_resource_finding_about_another_resource_is_exempted_by_that_ones_name(monkeypatch):
+    monkeypatch.setattr(pack_config, "today", lambda: dt.date(2026, 6, 1))
+
+    def flag_the_other_bucket(ctx):
+        yield Finding("the other bucket is wrong.", urn=BUCKET2.resource_urn())
+
+    policy = resource_policy(SPEC, flag_the_other_bucket)
+    [d] = analyze(policy, BUCKET)
+    assert d.urn == BUCKET2.resource_urn()
+    by_name = exemption("2026-07-01", name="data2", type=BUCKET.type)
+    assert analyze(policy, BUCKET, {SPEC.name: {"exemptions": [by_name]}}) == []
+    own_name = exemption("2026-07-01", name="data", type=BUCKET.type)
+    assert len(analyze(policy, BUCKET, {SPEC.name: {"exemptions": [own_name]}})) == 1
+
+
+def test_a_stack_finding_is_exempted_by_the_name_of_the_resource_it_concerns(monkeypatch):
+    monkeypatch.setattr(pack_config, "today", lambda: dt.date(2026, 6, 1))
+    policy = stack_policy(SPEC, lambda ctx: [Finding("wrong.", urn=r.urn) for r in ctx.resources])
+    config = {SPEC.name: {"exemptions": [exemption("2026-07-01", name="data2", type=BUCKET.type)]}}
+    [d] = analyze_stack(policy, [BUCKET, BUCKET2], config)
+    assert d.urn == BUCKET.resource_urn()
+
+
+def test_a_crash_names_where_the_check_failed_and_how_to_report_it():
+    def check(ctx):
+        raise KeyError("boom")
+
+    line = check.__code__.co_firstlineno + 1
+    [d] = analyze(resource_policy(SPEC, check), BUCKET)
+    assert f"(KeyError: 'boom' at test_rule.py:{line});" in d.message
+    assert "Fix: report this to the policy pack's maintainers" in d.message
+
+
+def test_a_bad_config_is_reported_on_the_resource():
+    config = {SPEC.name: {"allowedRegions": {"us-user-data": {"aws": ["mars-1"]}}}}
+    [d] = analyze(resource_policy(SPEC, lambda ctx: []), BUCKET, config, sdk_servicer=True)
+    assert d.urn == BUCKET.resource_urn()
+
+
+def test_every_pending_unknown_is_named_in_the_preview_notice(monkeypatch):
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+
+    def two_unknowns(ctx):
+        yield Finding("principal unknown.", unknown=True)
+        yield Finding("region unknown.", unknown=True)
+
+    [d] = analyze(resource_policy(SPEC, two_unknowns), BUCKET)
+    assert d.enforcement == "advisory"
+    assert "principal unknown. region unknown. This is decided during `pulumi up`" in d.message
+
+
+def test_an_unknown_outside_preview_says_why_it_is_mandatory(monkeypatch):
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    unknown = [Finding("principal unknown.", unknown=True)]
+    [d] = analyze(resource_policy(SPEC, lambda ctx: unknown), BUCKET)
+    assert d.message.endswith(
+        "principal unknown. (The value is still unknown outside preview: fail closed.)"
+        " Fix: do the right thing."
+    )
+    [d] = analyze_stack(stack_policy(SPEC, lambda ctx: unknown), [BUCKET])
+    assert d.message.endswith(
+        "principal unknown. (A stack policy cannot defer an unknown to the update: fail closed.)"
+        " Fix: do the right thing."
+    )
+
+
+def test_a_stack_resource_carries_its_options_and_dependencies():
+    key = Resource("aws:kms/key:Key", "key", {"description": "k"}, aws_provider())
+    bucket = Resource(
+        "aws:s3/bucket:Bucket", "b", {"bucket": "b"}, aws_provider(), protect=True,
+        dependencies=[key.resource_urn()],
+    )  # fmt: skip
+    seen = {}
+
+    def check(ctx):
+        b = ctx.by_urn(bucket.resource_urn())
+        seen.update(protect=b.protect, dependencies=b.dependencies)
+        return []
+
+    assert analyze_stack(stack_policy(SPEC, check), [key, bucket]) == []
+    assert seen == {"protect": True, "dependencies": (key.resource_urn(),)}
+
+
+def test_the_memo_keeps_a_resource_put_again_as_the_newest():
+    from residency_pack.engine.rule import _DerivedMemo
+
+    memo = _DerivedMemo(limit=3)
+    for urn in ("a", "b", "a", "c", "d"):
+        memo.put(urn, ("t", {"u": urn}, None), (urn, None))  # type: ignore[arg-type]
+    assert memo.get("a", ("t", {"u": "a"}, None)) == ("a", None)
+    assert memo.get("b", ("t", {"u": "b"}, None)) is None

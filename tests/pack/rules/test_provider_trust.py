@@ -221,3 +221,162 @@ def test_unknown_oci_tenancy_and_region_fail_closed(monkeypatch: pytest.MonkeyPa
     assert {"`tenancyOcid`", "`region`"} <= {
         field for d in diagnostics for field in ("`tenancyOcid`", "`region`") if field in d.message
     }
+
+
+def only_message(resource: Resource, **kwargs: Any) -> str:
+    """The one finding's text after the policy description the SDK puts first."""
+    [message] = mandatory(resource, **kwargs)
+    description, _, text = message.partition("\n")
+    assert description == rule.SPEC.description
+    return text
+
+
+UNKNOWN_FIX = (
+    "Fix: create resources only through providers in the company's own accounts and tenancy: "
+    "assume roles and list accounts only from the stack's `aws:allowedAccountIds` (or the "
+    "policy config's `trustedAccountIds`), use the stack's `oci:tenancyOcid` (or "
+    "`trustedTenancyOcids`), and remove endpoint and proxy overrides, or point them at the "
+    "cloud's own service endpoint for the provider's region."
+)
+ENDPOINT_FIX = (
+    "Fix: remove the endpoint override, or point it at the AWS service endpoint of the "
+    "provider's region (a host outside AWS must be in the policy config's `allowedEgressHosts`)."
+)
+LISTED_FIX = (
+    "Fix: list only the company's accounts; a partner's account must not receive resources of "
+    "this stack (if it is the company's, the platform team adds it to the stack's "
+    "`aws:allowedAccountIds` or the policy config's `trustedAccountIds`)."
+)
+VENDOR_ROLE = f"arn:aws:iam::{PARTNER}:role/vendor"
+GOV_TENANCY = "ocid1.tenancy.oc2..aaaagov"
+
+
+@pytest.mark.parametrize(
+    ("provider", "stack", "config", "expected"),
+    [
+        (aws(allowedAccountIds=[OURS, PARTNER]), STACK, None,
+         f"Provider `east`: `allowedAccountIds` names account '{PARTNER}', which is not a trusted "
+         f"account. Trusted accounts: {OURS}. {LISTED_FIX}"),
+        (aws(allowedAccountIds=[OURS]), {}, None,
+         f"Provider `east`: `allowedAccountIds` names account '{OURS}', which is not a trusted "
+         "account. No account is trusted: the policy config sets no `trustedAccountIds` and the "
+         f"stack config no `aws:allowedAccountIds`. {LISTED_FIX}"),
+        (aws(forbiddenAccountIds=[OURS]), STACK, None,
+         f"Provider `east`: `forbiddenAccountIds` forbids every trusted account ({OURS}), so its "
+         "resources can only land in an untrusted account. Fix: remove the company's accounts "
+         "from `forbiddenAccountIds` and list them in `allowedAccountIds` instead."),
+        (aws(assumeRoles=[{"roleArn": VENDOR_ROLE}]), STACK, None,
+         f"Provider `east`: `assumeRoles[0].roleArn` assumes '{VENDOR_ROLE}' in account {PARTNER},"
+         " which is not a trusted account: everything created through this provider would belong"
+         f" to that account. Trusted accounts: {OURS}. Fix: assume roles only in the company's "
+         "own accounts."),
+        (aws(assumeRoles=[{"roleArn": "vendor-role"}]), STACK, None,
+         "Provider `east`: `assumeRoles[0].roleArn` 'vendor-role' is not an IAM role ARN whose "
+         "account can be told. Fix: assume a role by its full ARN "
+         "(`arn:aws:iam::<account>:role/<name>`) in one of the company's accounts."),
+        (aws(endpoints=[{"s3": "https://storage.partner.example"}]), STACK, None,
+         "Provider `east`: `endpoints[0].s3` 'https://storage.partner.example' points at "
+         "`storage.partner.example`, outside AWS; data sent through it would not stay where the "
+         f"pack places it. {ENDPOINT_FIX}"),
+        (aws(endpoints=[{"s3": "https://exfil.s3.us-east-1.amazonaws.com"}]), STACK, None,
+         "Provider `east`: `endpoints[0].s3` 'https://exfil.s3.us-east-1.amazonaws.com' points at"
+         " `exfil.s3.us-east-1.amazonaws.com`, a host of an AWS customer's resource, not the "
+         "service's endpoint; data sent through it would not stay where the pack places it. "
+         f"{ENDPOINT_FIX}"),
+        (aws(endpoints=[{"s3": "http://"}]), STACK, None,
+         "Provider `east`: `endpoints[0].s3` 'http://' is not a URL or host name; data sent "
+         f"through it would not stay where the pack places it. {ENDPOINT_FIX}"),
+        (aws(httpsProxy="http://proxy.partner.example:3128"), STACK, None,
+         "Provider `east`: `httpsProxy` 'http://proxy.partner.example:3128': all its API traffic,"
+         " data included, goes through `proxy.partner.example`, which is not in the policy "
+         "config's `allowedEgressHosts`. Fix: remove `httpsProxy`, or have the platform team add "
+         "the host to `allowedEgressHosts` in the policy config."),
+        (aws(ec2MetadataServiceEndpoint="http://imds.partner.example"), STACK, None,
+         "Provider `east`: `ec2MetadataServiceEndpoint` 'http://imds.partner.example': its "
+         "credentials come from `imds.partner.example`, which is not in the policy config's "
+         "`allowedEgressHosts`. Fix: remove `ec2MetadataServiceEndpoint`, or have the platform "
+         "team add the host to `allowedEgressHosts` in the policy config."),
+        (oci(tenancyOcid=VENDOR_TENANCY), STACK, None,
+         f"Provider `ashburn`: `tenancyOcid` '{VENDOR_TENANCY}' is not a trusted tenancy: "
+         f"everything created through this provider would belong to it. Trusted tenancies: "
+         f"{TENANCY}. Fix: use the company's tenancy (the stack's `oci:tenancyOcid`)."),
+        (oci(tenancyOcid=TENANCY), {}, None,
+         f"Provider `ashburn`: `tenancyOcid` '{TENANCY}' is not a trusted tenancy: everything "
+         "created through this provider would belong to it. No tenancy is trusted: the policy "
+         "config sets no `trustedTenancyOcids` and the stack config no `oci:tenancyOcid`. Fix: "
+         "use the company's tenancy (the stack's `oci:tenancyOcid`)."),
+        (oci(tenancyOcid=GOV_TENANCY), STACK, {"trustedTenancyOcids": [GOV_TENANCY]},
+         f"Provider `ashburn`: `tenancyOcid` '{GOV_TENANCY}' is not a tenancy OCID of a trusted "
+         "realm (trusted realms: oc1 (`trustedRealms`)). Fix: use the company's tenancy in a "
+         "trusted realm."),
+        (oci(region="us-langley-1"), STACK, None,
+         "Provider `ashburn`: `region` us-langley-1 is in realm oc2, outside the trusted realms: "
+         "oc1 (`trustedRealms`). Fix: use a region of a trusted realm, or have the platform team "
+         "add the realm to `trustedRealms` in the policy config."),
+        (oci(region="mars-central-1"), STACK, None,
+         "Provider `ashburn`: `region` 'mars-central-1' is not a known OCI region, so its realm "
+         "cannot be told. Fix: set the provider's `region` to an OCI region name such as "
+         "`us-ashburn-1`."),
+    ],
+    ids=lambda v: v.name if isinstance(v, Resource) else "",
+)  # fmt: skip
+def test_each_finding_reads_what_is_wrong_and_how_to_fix_it(
+    provider: Resource, stack: dict[str, str], config: dict[str, Any] | None, expected: str
+) -> None:
+    assert only_message(provider, stack=stack, config=config) == expected
+
+
+@pytest.mark.parametrize(
+    ("inputs", "field"),
+    [
+        ({"allowedAccountIds": UNKNOWN_STRING}, "`allowedAccountIds`"),
+        ({"forbiddenAccountIds": UNKNOWN_STRING}, "`forbiddenAccountIds`"),
+        # Inputs that arrive as lists (not JSON text) may hold an unknown element.
+        ({"assumeRoles": [UNKNOWN_STRING]}, "`assumeRoles[0].roleArn`"),
+        ({"endpoints": UNKNOWN_STRING}, "`endpoints`"),
+        ({"endpoints": [UNKNOWN_STRING]}, "`endpoints[0]`"),
+        # A regional endpoint cannot be judged against an unknown provider region.
+        ({"region": UNKNOWN_STRING, "endpoints": '[{"s3": "https://s3.us-east-1.amazonaws.com"}]'},
+         "`region`"),
+        ({"httpsProxy": UNKNOWN_STRING}, "`httpsProxy`"),
+    ],
+)  # fmt: skip
+def test_an_unknown_reads_which_input_and_the_rules_fix(
+    inputs: dict[str, Any], field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    assert only_message(Resource(rule.AWS_PROVIDER, "p", inputs)) == (
+        f"{field} is unknown, so the provider's account, tenancy or endpoint cannot be told. "
+        f"(The value is still unknown outside preview: fail closed.) {UNKNOWN_FIX}"
+    )
+
+
+@pytest.mark.parametrize(("inputs", "field"), [
+    ({"tenancyOcid": UNKNOWN_STRING}, "`tenancyOcid`"), ({"region": UNKNOWN_STRING}, "`region`"),
+])  # fmt: skip
+def test_an_unknown_oci_input_reads_which_one(
+    inputs: dict[str, Any], field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    assert only_message(oci(**inputs)).startswith(f"{field} is unknown, so the provider's")
+
+
+@pytest.mark.parametrize(
+    "provider",
+    [
+        aws(forbiddenAccountIds=[PARTNER]),  # forbidding a partner leaves ours
+        aws(endpoints=[{"s3": ""}]),  # an empty override is no override
+        aws(endpoints=[{"s3": "  "}]),
+        aws(httpsProxy=""),
+        aws(ec2MetadataServiceEndpoint="http://[fd00:ec2::254]"),
+    ],
+    ids=lambda r: str(sorted(r.props.items())),
+)
+def test_what_leaves_the_provider_in_our_accounts_passes(provider: Resource) -> None:
+    assert findings(provider) == []
+
+
+def test_forbidding_only_some_trusted_accounts_passes() -> None:
+    stack = {"aws:allowedAccountIds": json.dumps([OURS, "222222222222"])}
+    assert findings(aws(forbiddenAccountIds=[OURS]), stack=stack) == []
+    assert len(mandatory(aws(forbiddenAccountIds=[OURS, "222222222222"]), stack=stack)) == 1

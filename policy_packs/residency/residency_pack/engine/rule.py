@@ -225,7 +225,7 @@ def _fix_text(spec: RuleSpec, finding: Finding) -> str:
     return (finding.fix or spec.remediation).strip()
 
 
-def _message(spec: RuleSpec, finding: Finding, suffix: str = "") -> str:
+def _message(spec: RuleSpec, finding: Finding, suffix: str) -> str:
     what = finding.message.strip()
     return f"{what}{suffix} Fix: {_fix_text(spec, finding)}"
 
