@@ -280,7 +280,7 @@ def _report_findings(
         active = [e for e in matching if not e.expired(today)]
         if active:
             # Not enforced, but reported (advisory) with the exemption that silenced it.
-            exemption_log.record_exempted(spec.name, urn, _message(spec, finding), active[0])
+            exemption_log.record_exempted(spec.name, urn, _message(spec, finding, ""), active[0])
             continue
         if matching:
             expired = matching[0]
