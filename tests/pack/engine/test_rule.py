@@ -312,16 +312,20 @@ def test_a_resource_finding_about_another_resource_is_exempted_by_that_ones_name
     [d] = analyze(policy, BUCKET)
     assert d.urn == BUCKET2.resource_urn()
     by_name = exemption("2026-07-01", name="data2", type=BUCKET.type)
-    assert analyze(policy, BUCKET, {SPEC.name: {"exemptions": [by_name]}}) == []
+    [note] = analyze(policy, BUCKET, {SPEC.name: {"exemptions": [by_name]}})
+    assert note.enforcement == "advisory" and note.urn == BUCKET2.resource_urn()
+    assert "Exempted until 2026-07-01" in note.message
     own_name = exemption("2026-07-01", name="data", type=BUCKET.type)
-    assert len(analyze(policy, BUCKET, {SPEC.name: {"exemptions": [own_name]}})) == 1
+    [d] = analyze(policy, BUCKET, {SPEC.name: {"exemptions": [own_name]}})
+    assert d.enforcement == "mandatory"
 
 
 def test_a_stack_finding_is_exempted_by_the_name_of_the_resource_it_concerns(monkeypatch):
     monkeypatch.setattr(pack_config, "today", lambda: dt.date(2026, 6, 1))
     policy = stack_policy(SPEC, lambda ctx: [Finding("wrong.", urn=r.urn) for r in ctx.resources])
     config = {SPEC.name: {"exemptions": [exemption("2026-07-01", name="data2", type=BUCKET.type)]}}
-    [d] = analyze_stack(policy, [BUCKET, BUCKET2], config)
+    diagnostics = analyze_stack(policy, [BUCKET, BUCKET2], config)
+    [d] = [d for d in diagnostics if d.enforcement == "mandatory"]
     assert d.urn == BUCKET.resource_urn()
 
 
