@@ -187,14 +187,13 @@ class PackProcess:
         env = activate_virtualenv(self.env, venv) if venv is not None else self.env
         try:
             self.proc = subprocess.Popen(
-                self.command,
+                process_tree.dying_with_parent(self.command),
                 cwd=self.project.dir,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
-                preexec_fn=process_tree.die_with_parent(),
             )
         except OSError as exc:
             raise PreflightError(

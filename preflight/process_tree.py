@@ -36,16 +36,30 @@ def _prctl() -> Callable[..., int] | None:
         return None
 
 
-def die_with_parent(sig: int = signal.SIGKILL) -> Callable[[], None] | None:
-    """A ``preexec_fn`` for children: the kernel sends ``sig`` when preflight dies (Linux)."""
-    prctl = _prctl()
-    if prctl is None:
-        return None
+# Runs in the child, before it becomes the real command: ask the kernel to SIGKILL it when
+# preflight (its parent, argv[1]) dies; if preflight is already gone, never start at all.
+_DIE_WITH_PARENT = (
+    "import ctypes,os,sys;"
+    "ctypes.CDLL(None).prctl(1,9);"
+    "os.getppid()==int(sys.argv[1]) or os._exit(1);"
+    "os.execvp(sys.argv[2],sys.argv[2:])"
+)
 
-    def set_pdeathsig() -> None:
-        prctl(PR_SET_PDEATHSIG, sig)
 
-    return set_pdeathsig
+def dying_with_parent(command: list[str]) -> list[str]:
+    """``command`` behind a short exec trampoline that sets ``PR_SET_PDEATHSIG`` (Linux), so the
+    child dies with preflight.
+
+    Not a ``preexec_fn``: with one, CPython forks through ``PyOS_BeforeFork``/``AfterFork_Child``,
+    whose fork handlers restart gRPC's poller thread in the child; ``close_fds`` then closes the
+    poller's epoll descriptor and the child aborts before it can exec ("epoll_wait error: Bad
+    file descriptor", exit status -6; grpc/grpc#43055). The trampoline runs after exec, in a
+    fresh interpreter (``-I -S``: no site, no user paths), then execs the real command, whose
+    process image and argv are exactly ``command``.
+    """
+    if _prctl() is None:
+        return command
+    return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]
 
 
 def track(pid: int) -> None:
