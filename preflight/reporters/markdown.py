@@ -110,6 +110,34 @@ def _inventory(report: Report) -> list[str]:
         ]
     elif diagram:
         out += ["", "### Regions and data flows", "", *diagram]
+    return out + _guardrail_layer(report)
+
+
+# The cloud-side guardrail layer (docs/cloud-guardrails.md): AWS Organizations policies (SCPs,
+# RCPs) and their attachments, OCI compartment quotas. The second layer of the residency map:
+# the pack stops a mistake in review, these stop it at the cloud.
+GUARDRAIL_TYPES = {
+    "aws:organizations/policy:Policy": "AWS Organizations policy (SCP / RCP)",
+    "aws:organizations/policyAttachment:PolicyAttachment": "attachment to an OU or account",
+    "oci:Limits/quota:Quota": "OCI compartment quota",
+}
+
+
+def _guardrail_layer(report: Report) -> list[str]:
+    out = ["", "### Guardrail layer", ""]
+    guardrails = [r for r in report.resources if r.type in GUARDRAIL_TYPES]
+    if not guardrails:
+        return [
+            *out,
+            "Absent from this stack: no SCP, RCP or compartment quota is declared here, so the "
+            "pack is the only layer this stack shows. The cloud-side layer is the guardrails "
+            "project (`guardrails/`, docs/cloud-guardrails.md).",
+        ]
+    out += ["| Guardrail | Type | What it is |", "| --- | --- | --- |"]
+    for r in guardrails[:MAX_TABLE_ROWS]:
+        out.append(f"| {_code(r.name)} | {_code(r.type)} | {_cell(GUARDRAIL_TYPES[r.type])} |")
+    if len(guardrails) > MAX_TABLE_ROWS:
+        out.append(_more(len(guardrails) - MAX_TABLE_ROWS, "guardrails"))
     return out
 
 

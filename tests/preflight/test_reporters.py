@@ -3,6 +3,7 @@ schema, Markdown's tables and Mermaid diagram, and the terminal text."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.resources
 import json
 from pathlib import Path
@@ -254,3 +255,20 @@ def test_markdown_stays_within_a_pull_request_comment(report: Report) -> None:
     assert "more violations; `preflight --format json` lists them all" in md
     assert "more data stores" in md
     assert "too many for a diagram" in md and "```mermaid" not in md
+
+
+def test_markdown_says_when_the_guardrail_layer_is_absent(report: Report) -> None:
+    md = render(report, "markdown")
+    layer = md.split("### Guardrail layer")[1]
+    assert "Absent from this stack" in layer and "guardrails/" in layer
+
+
+def test_markdown_lists_the_guardrail_layer(report: Report) -> None:
+    scp = summary("residency-scp", "aws:organizations/policy:Policy", "us-east-1", None,
+                  data_store=False)  # fmt: skip
+    quota = summary("residency-quota", "oci:Limits/quota:Quota", None, None, data_store=False)
+    with_layer = dataclasses.replace(report, resources=[*report.resources, scp, quota])
+    layer = render(with_layer, "markdown").split("### Guardrail layer")[1]
+    assert "Absent" not in layer
+    assert "`residency-scp`" in layer and "SCP / RCP" in layer
+    assert "`residency-quota`" in layer and "OCI compartment quota" in layer

@@ -1,0 +1,73 @@
+"""The shipped guardrails project passes preflight (the pack, offline), and a bad setting stops
+it with one message naming the key."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import shutil
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from preflight.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAM = ROOT / "guardrails"
+PACK = ROOT / "policy_packs" / "residency"
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@contextmanager
+def restoring_event_loop() -> Iterator[None]:
+    """preflight runs the program on its own event loop; put the thread's loop back after."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
+        except RuntimeError:
+            previous = None
+    try:
+        yield
+    finally:
+        if previous is not None and not previous.is_closed():
+            asyncio.set_event_loop(previous)
+
+
+def run(program: Path, stack: str, out: Path) -> tuple[int, dict[str, Any] | None, str]:
+    argv = ["--program", str(program), "--stack", stack, "--policy-pack", str(PACK),
+            "--format", "json", "--output", str(out)]  # fmt: skip
+    stderr = io.StringIO()
+    with redirect_stderr(stderr), restoring_event_loop():
+        code = main(argv)
+    report = json.loads(out.read_text()) if out.exists() else None
+    return code, report, stderr.getvalue()
+
+
+def test_shipped_guardrails_pass_the_pack(tmp_path: Path) -> None:
+    code, report, stderr = run(PROGRAM, "org", tmp_path / "report.json")
+    assert code == 0, stderr
+    assert report is not None and report["violations"] == []
+    types = [r["type"] for r in report["resources"]]
+    assert types.count("aws:organizations/policy:Policy") == 2
+    assert types.count("aws:organizations/policyAttachment:PolicyAttachment") == 2
+    assert types.count("oci:Limits/quota:Quota") == 12  # 6 families x 2 compartments
+    assert types.count("oci:Identity/policy:Policy") == 2
+
+
+def test_a_bad_setting_is_named(tmp_path: Path) -> None:
+    program = tmp_path / "guardrails"
+    shutil.copytree(PROGRAM, program)
+    stack = yaml.safe_load((PROGRAM / "Pulumi.org.yaml").read_text())
+    stack["config"]["residency-guardrails:userDataOuIds"] = ["r-root"]
+    (program / "Pulumi.bad.yaml").write_text(yaml.safe_dump(stack))
+    code, _, stderr = run(program, "bad", tmp_path / "report.json")
+    assert code == 2
+    assert "residency-guardrails:userDataOuIds" in stderr and "r-root" in stderr
