@@ -21,6 +21,7 @@ RULE_MODULES: tuple[str, ...] = (
     "user_data_protected",
     "data_flow",
     "named_places",
+    "guardrails",
 )
 
 
