@@ -152,3 +152,41 @@ def test_no_region_is_written_into_the_guardrails_by_hand() -> None:
         # program.py names the Organizations endpoint's region, which is not a residency choice.
         allowed = ['"us-east-1"'] if module.name == "program.py" else []
         assert [h for h in hits if h not in allowed] == [], module.name
+
+
+def _declared_layers(declared: list[tuple[str, str, dict[str, Any]]]) -> dict[str, set[str]]:
+    """Each layer's regions, read back from the inputs the program declared."""
+    layers: dict[str, set[str]] = {"scp": set(), "rcp": set(), "quota": set(), "iam": set()}
+    for type_, _, inputs in declared:
+        if type_ == "aws:organizations/policy:Policy":
+            document = json.loads(inputs["content"])
+            sid = (aws_documents.SID_REGION_DENY if inputs["type"] == "SERVICE_CONTROL_POLICY"
+                   else aws_documents.SID_DATA_REGIONS)  # fmt: skip
+            kind = "scp" if inputs["type"] == "SERVICE_CONTROL_POLICY" else "rcp"
+            condition = _statement(document, sid)["Condition"]["StringNotEquals"]
+            layers[kind] |= set(condition["aws:RequestedRegion"])
+        elif type_ == "oci:Limits/quota:Quota":
+            for statement in inputs["statements"]:
+                layers["quota"] |= set(re.findall(r"request\.region = '([^']+)'", statement))
+        elif type_ == "oci:Identity/policy:Policy":
+            for statement in inputs["statements"]:
+                layers["iam"] |= set(re.findall(r"request\.region = '([a-z]+)'", statement))
+    return layers
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_the_program_declares_what_the_table_says(
+    name: str, guardrails: Any, shipped_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = dict(shipped_config)
+    if TABLES[name]:
+        path = tmp_path / "policy-config.json"
+        path.write_text(json.dumps(TABLES[name]))
+        config["residency-guardrails:policyPackConfig"] = str(path)
+    t = table.from_config(TABLES[name])
+    layers = _declared_layers(guardrails(config))
+    assert layers["scp"] == set(t.anywhere["aws"])
+    assert layers["rcp"] == set(t.anywhere["aws"])
+    realm = set(oci_statements.regions_outside([], "oc1"))
+    assert realm - layers["quota"] == set(t.user_data["oci"])
+    assert layers["iam"] == set(oci_statements.region_keys(t.user_data["oci"]))
