@@ -5,6 +5,7 @@ written into any one layer by hand makes this fail."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -190,3 +191,10 @@ def test_the_program_declares_what_the_table_says(
     realm = set(oci_statements.regions_outside([], "oc1"))
     assert realm - layers["quota"] == set(t.user_data["oci"])
     assert layers["iam"] == set(oci_statements.region_keys(t.user_data["oci"]))
+
+
+def test_sections_without_a_table_keep_the_default(tmp_path: Path) -> None:
+    """A config file that only lists exemptions (one section per policy) keeps the default."""
+    path = tmp_path / "policy-config.json"
+    path.write_text(json.dumps({name: {"exemptions": []} for name in POLICY_NAMES}))
+    assert table.load(path) == dataclasses.replace(table.from_config({}), source=str(path))
