@@ -59,7 +59,8 @@ def test_shipped_guardrails_pass_the_pack(tmp_path: Path) -> None:
     assert types.count("aws:organizations/policy:Policy") == 2
     assert types.count("aws:organizations/policyAttachment:PolicyAttachment") == 2
     assert types.count("oci:Limits/quota:Quota") == 12  # 6 families x 2 compartments
-    assert types.count("oci:Identity/policy:Policy") == 2
+    # per compartment: the region-conditioned grants and the deny statements
+    assert types.count("oci:Identity/policy:Policy") == 4
 
 
 def test_a_bad_setting_is_named(tmp_path: Path) -> None:
