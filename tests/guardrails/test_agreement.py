@@ -5,6 +5,7 @@ written into any one layer by hand makes this fail."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -156,7 +157,9 @@ def test_no_region_is_written_into_the_guardrails_by_hand() -> None:
 
 def _declared_layers(declared: list[tuple[str, str, dict[str, Any]]]) -> dict[str, set[str]]:
     """Each layer's regions, read back from the inputs the program declared."""
-    layers: dict[str, set[str]] = {"scp": set(), "rcp": set(), "quota": set(), "iam": set()}
+    layers: dict[str, set[str]] = {
+        "scp": set(), "rcp": set(), "quota": set(), "iam": set(), "deny": set()
+    }  # fmt: skip
     for type_, _, inputs in declared:
         if type_ == "aws:organizations/policy:Policy":
             document = json.loads(inputs["content"])
@@ -171,6 +174,7 @@ def _declared_layers(declared: list[tuple[str, str, dict[str, Any]]]) -> dict[st
         elif type_ == "oci:Identity/policy:Policy":
             for statement in inputs["statements"]:
                 layers["iam"] |= set(re.findall(r"request\.region = '([a-z]+)'", statement))
+                layers["deny"] |= set(re.findall(r"request\.region != '([a-z]+)'", statement))
     return layers
 
 
@@ -190,3 +194,11 @@ def test_the_program_declares_what_the_table_says(
     realm = set(oci_statements.regions_outside([], "oc1"))
     assert realm - layers["quota"] == set(t.user_data["oci"])
     assert layers["iam"] == set(oci_statements.region_keys(t.user_data["oci"]))
+    assert layers["deny"] == set(oci_statements.region_keys(t.user_data["oci"]))
+
+
+def test_sections_without_a_table_keep_the_default(tmp_path: Path) -> None:
+    """A config file that only lists exemptions (one section per policy) keeps the default."""
+    path = tmp_path / "policy-config.json"
+    path.write_text(json.dumps({name: {"exemptions": []} for name in POLICY_NAMES}))
+    assert table.load(path) == dataclasses.replace(table.from_config({}), source=str(path))

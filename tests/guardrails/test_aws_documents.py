@@ -265,10 +265,18 @@ def test_policyuniverse_reads_the_actions_we_meant() -> None:
     assert {"account:enableregion", "account:disableregion"} <= set(
         opt_in.statements[0].actions_expanded
     )
+    # The region deny covers every action but Control Tower's exemptions (policyuniverse
+    # expands NotAction against its own catalog of actions).
+    region_deny = UniversePolicy({"Version": "2012-10-17", "Statement": [SCP["Statement"][0]]})
+    denied = set(region_deny.statements[0].actions_expanded)
+    assert {"s3:createbucket", "s3:putreplicationconfiguration", "ec2:runinstances",
+            "rds:createdbinstance", "dynamodb:createtable"} <= denied  # fmt: skip
+    assert not {"iam:createrole", "sts:assumerole", "organizations:listaccounts",
+                "s3:listallmybuckets"} & denied  # fmt: skip
     perimeter = UniversePolicy(RCP)
     expanded = set().union(*(s.actions_expanded for s in perimeter.statements))
     assert {"s3:getobject", "kms:decrypt", "sqs:sendmessage",
             "secretsmanager:getsecretvalue", "sts:assumerole"} <= expanded  # fmt: skip
-    assert not perimeter.is_internet_accessible() or all(
-        s.effect == "Deny" for s in perimeter.statements
-    )
+    # Deny statements only: the RCP lets no principal in by itself.
+    assert perimeter.whos_allowed() == set()
+    assert not perimeter.is_internet_accessible()

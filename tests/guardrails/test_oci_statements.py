@@ -70,3 +70,18 @@ def test_realm_is_read_from_the_tenancy() -> None:
     assert oci_statements.realm_of("ocid1.tenancy.oc1..aaaa") == "oc1"
     with pytest.raises(ValueError):
         oci_statements.realm_of("ocid1.compartment.oc1..aaaa")
+
+
+def test_deny_statements_refuse_everything_outside_the_allowed_regions() -> None:
+    statements = oci_statements.deny_statements(
+        "us-user-data-prod", ["us-ashburn-1", "us-phoenix-1"]
+    )
+    assert len(statements) == len(oci_statements.DATA_IAM_FAMILIES)
+    for statement in statements:
+        assert statement.startswith("deny any-user to manage ")
+        assert statement.endswith(
+            "in compartment us-user-data-prod where "
+            "all {request.region != 'iad', request.region != 'phx'}"
+        )
+    [single] = oci_statements.deny_statements("c", ["us-ashburn-1"])[:1]
+    assert single.endswith("where request.region != 'iad'")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import shutil
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from blueprint.config import ConfigError
 
 from preflight.cli import main
 
@@ -59,15 +58,21 @@ def test_shipped_guardrails_pass_the_pack(tmp_path: Path) -> None:
     assert types.count("aws:organizations/policy:Policy") == 2
     assert types.count("aws:organizations/policyAttachment:PolicyAttachment") == 2
     assert types.count("oci:Limits/quota:Quota") == 12  # 6 families x 2 compartments
-    assert types.count("oci:Identity/policy:Policy") == 2
+    # per compartment: the region-conditioned grants and the deny statements
+    assert types.count("oci:Identity/policy:Policy") == 4
 
 
-def test_a_bad_setting_is_named(tmp_path: Path) -> None:
-    program = tmp_path / "guardrails"
-    shutil.copytree(PROGRAM, program)
-    stack = yaml.safe_load((PROGRAM / "Pulumi.org.yaml").read_text())
-    stack["config"]["residency-guardrails:userDataOuIds"] = ["r-root"]
-    (program / "Pulumi.bad.yaml").write_text(yaml.safe_dump(stack))
-    code, _, stderr = run(program, "bad", tmp_path / "report.json")
-    assert code == 2
-    assert "residency-guardrails:userDataOuIds" in stderr and "r-root" in stderr
+def test_a_bad_setting_is_named(guardrails: Any, shipped_config: dict[str, Any]) -> None:
+    config = {**shipped_config, "residency-guardrails:userDataOuIds": ["r-root"]}
+    with pytest.raises(ConfigError) as raised:
+        guardrails(config)
+    assert raised.value.keys == ["residency-guardrails:userDataOuIds"]
+    assert "r-root" in str(raised.value)
+
+
+def test_a_home_region_outside_the_table_is_named(
+    guardrails: Any, shipped_config: dict[str, Any]
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        guardrails({**shipped_config, "oci:region": "eu-frankfurt-1"})
+    assert raised.value.keys == ["oci:region"]

@@ -74,6 +74,7 @@ class TenancyGuardrails(pulumi.ComponentResource):
         tenancy_ocid: str,
         oci_regions: Sequence[str],
         compartments: Mapping[str, str],
+        deny_statements: bool,
         provider: oci.Provider,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -102,4 +103,14 @@ class TenancyGuardrails(pulumi.ComponentResource):
                 statements=oci_statements.iam_statements(group, compartment, oci_regions),
                 opts=child_opts(self, provider),
             )
+            if deny_statements:
+                oci.identity.Policy(
+                    f"{name}-{compartment}-deny-outside",
+                    compartment_id=tenancy_ocid,
+                    name=f"residency-{compartment}-deny-outside",
+                    description=f"No one manages the data services of {compartment} outside the "
+                    "regions the residency pack allows for us-user-data (generated).",
+                    statements=oci_statements.deny_statements(compartment, oci_regions),
+                    opts=child_opts(self, provider),
+                )
         self.register_outputs({})

@@ -28,9 +28,14 @@ no such gap (its SCP lists the allowed regions, not the others).
 
 IAM (https://docs.oracle.com/iaas/Content/Identity/policysyntax/conditions.htm): a condition is
 ``variable =|!= value`` or ``any|all {...}``; ``request.region`` is a general variable whose value
-is the region's three-letter key (``iad``), per "General Variables for All Requests". OCI policy
-statements grant (``Allow``); a grant conditioned on the region is what limits the data services
-to the table's regions, as long as no other statement grants the same without the condition.
+is the region's three-letter key (``iad``), per "General Variables for All Requests". An ``Allow``
+conditioned on the region limits the grant it makes, not other grants. OCI's IAM deny policies
+(https://docs.oracle.com/iaas/Content/Identity/policysyntax/denypolicies.htm) are an opt-in
+feature of the tenancy, off by default and enabled once by a default-domain administrator; their
+syntax is the allow syntax starting with ``deny``, and a deny takes precedence over any allow
+(members of the default domain's Administrators group stay exempt). :func:`deny_statements`
+uses them, when the stack says the tenancy has them enabled, to refuse the data families in the
+compartment outside the table's regions to everyone.
 """
 
 from __future__ import annotations
@@ -154,6 +159,25 @@ def region_condition(regions: Sequence[str]) -> str:
     return clauses[0] if len(clauses) == 1 else f"any {{{', '.join(clauses)}}}"
 
 
+def outside_condition(regions: Sequence[str]) -> str:
+    """An IAM condition true only for requests to a region outside ``regions``."""
+    keys = region_keys(regions)
+    if not keys:
+        raise ValueError("the allowed-regions table allows no OCI region for us-user-data")
+    clauses = [f"request.region != '{key}'" for key in keys]
+    return clauses[0] if len(clauses) == 1 else f"all {{{', '.join(clauses)}}}"
+
+
+def deny_statements(compartment: str, regions: Sequence[str]) -> list[str]:
+    """Deny everyone the data families in ``compartment`` outside ``regions`` (needs the
+    tenancy's IAM deny policies enabled)."""
+    condition = outside_condition(regions)
+    return [
+        f"deny any-user to manage {family} in compartment {compartment} where {condition}"
+        for family in DATA_IAM_FAMILIES
+    ]
+
+
 def iam_statements(group: str, compartment: str, regions: Sequence[str]) -> list[str]:
     """Grants of the data services to ``group`` in ``compartment``, only in ``regions``."""
     condition = region_condition(regions)
@@ -168,6 +192,7 @@ __all__ = [
     "LarkError",
     "QuotaSyntaxError",
     "check_quota_statement",
+    "deny_statements",
     "iam_statements",
     "quota_statements",
     "realm_of",

@@ -35,6 +35,7 @@ def main(program_dir: Path) -> None:
         tenancy_ocid=cfg.tenancy_ocid,
         oci_regions=cfg.regions.user_data["oci"],
         compartments=cfg.compartments,
+        deny_statements=cfg.oci_deny_statements,
         provider=oci_home,
     )
     pulumi.export("scpId", aws_guardrails.policies["SERVICE_CONTROL_POLICY"].id)

@@ -34,6 +34,8 @@ class GuardrailSettings:
     home_region: str
     # user-data compartment name -> the group that operates it
     compartments: Mapping[str, str]
+    # The tenancy has OCI IAM deny policies enabled (an opt-in feature): declare deny statements.
+    oci_deny_statements: bool
     regions: table.RegionTable
 
 
@@ -98,6 +100,9 @@ def load(program_dir: Path, stack: str | None = None) -> GuardrailSettings:
             "name to the name of the group that operates it",
         )
         compartments = {}
+    deny = cfg.get("ociDenyStatements") or "false"
+    if deny not in ("true", "false"):
+        problem(f"{PROJECT}:ociDenyStatements", f"{deny!r} is not a boolean (true or false)")
     try:
         regions = table.load(_policy_pack_config(cfg.get("policyPackConfig"), program_dir))
     except table.TableError as error:
@@ -119,5 +124,6 @@ def load(program_dir: Path, stack: str | None = None) -> GuardrailSettings:
         tenancy_ocid=tenancy,
         home_region=home,
         compartments={str(k): str(v) for k, v in compartments.items()},
+        oci_deny_statements=deny == "true",
         regions=regions,
     )

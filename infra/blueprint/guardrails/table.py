@@ -61,7 +61,11 @@ def _policy_config(raw: Mapping[str, Any], source: str) -> dict[str, Any]:
     section = raw.get(REGION_POLICY)
     if section is None and sections:
         section = next(iter(sections.values()))
-    given = {pack_config.ALLOWED_REGIONS: section[pack_config.ALLOWED_REGIONS]} if section else {}
+    given = (
+        {pack_config.ALLOWED_REGIONS: section[pack_config.ALLOWED_REGIONS]}
+        if isinstance(section, Mapping) and pack_config.ALLOWED_REGIONS in section
+        else {}
+    )
     properties = {pack_config.ALLOWED_REGIONS: pack_config.allowed_regions_schema()}
     try:
         return pack_config.resolve(REGION_POLICY, properties, given)

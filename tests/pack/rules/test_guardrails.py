@@ -97,6 +97,16 @@ def test_a_deny_list_is_a_violation() -> None:
     assert "denies only the regions it lists" in message
 
 
+def test_a_deny_list_on_top_of_a_region_allow_list_is_a_further_restriction() -> None:
+    extra = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoEc2InOhio", "Effect": "Deny", "Action": "ec2:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-2"}}},
+    ]}  # fmt: skip
+    assert check(attached(policy("scp", SCP), policy("extra", extra))) == []
+    [alone] = check(attached(policy("extra", extra)))
+    assert "denies only the regions it lists" in alone
+
+
 def test_an_allow_naming_an_outside_region_is_a_violation() -> None:
     document = {"Version": "2012-10-17", "Statement": [
         {"Sid": "AllowEu", "Effect": "Allow", "Action": "*", "Resource": "*",

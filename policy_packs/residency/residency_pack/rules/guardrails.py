@@ -7,8 +7,9 @@ that layer must never allow what the pack's own ``allowedRegions`` table does no
 * an SCP or RCP whose region condition (``aws:RequestedRegion``) lets through a region outside
   the table's union (the regions some classification may use): a region in a deny statement's
   ``StringNotEquals``/``StringNotLike`` exception list, a pattern there that matches a region
-  outside the table, a deny that lists only the denied regions (every other region stays open),
-  or an allow statement that names such a region;
+  outside the table, an allow statement that names such a region, or a deny that lists only the
+  denied regions when no SCP (or RCP) of the stack denies every region outside a list (every
+  region it does not name stays open; on top of such an allow list it is a further restriction);
 * an SCP or RCP declared with no attachment in the stack: a guardrail nothing is bound by;
 * a deny statement whose ``NotAction`` exempts ``s3:PutReplicationConfiguration`` (such as
   ``s3:*`` or ``s3:Put*``): a gap that re-opens replication to any region;
@@ -96,7 +97,16 @@ def _matching(value: str, pattern: bool, regions: Iterable[str]) -> set[str]:
     return {r for r in regions if fnmatchcase(r, value)}
 
 
-def _region_problems(statement: Mapping[str, Any], allowed: frozenset[str]) -> Iterator[str]:
+def _is_region_allowlist(statement: Mapping[str, Any]) -> bool:
+    """A deny of every region but the ones it lists: the shape of a region guardrail."""
+    if str(statement.get("Effect", "")).lower() != "deny":
+        return False
+    return any(_operator(op)[0] in _NEGATED for op, _ in _region_clauses(statement))
+
+
+def _region_problems(
+    statement: Mapping[str, Any], allowed: frozenset[str], has_allowlist: bool
+) -> Iterator[str]:
     known = set(region_catalog.regions("aws"))
     effect = str(statement.get("Effect", "")).lower()
     for operator, values in _region_clauses(statement):
@@ -111,7 +121,9 @@ def _region_problems(statement: Mapping[str, Any], allowed: frozenset[str]) -> I
             outside = sorted(named - allowed)
             if outside:
                 yield f"it lets through {', '.join(outside)} (`{operator}` on aws:RequestedRegion)"
-        elif effect == "deny" and base in _POSITIVE:
+        elif effect == "deny" and base in _POSITIVE and not has_allowlist:
+            # A deny of a few regions on top of a region allow list is a further restriction;
+            # as the only region guardrail of its kind in the stack, it leaves the rest open.
             still_open = sorted(known - named - allowed)
             if still_open:
                 yield (
@@ -134,14 +146,27 @@ def _kind(resource: StackResource) -> str | None:
     return GUARDRAIL_KINDS.get(value) if isinstance(value, str) else None
 
 
+def _document(resource: StackResource) -> Any:
+    """The policy document, UNKNOWN, or the ValueError that says why it cannot be read."""
+    try:
+        return parse_document(get(resource.props, "content"))
+    except ValueError as error:
+        return error
+
+
+def _statements(document: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(document, Mapping):
+        return []
+    return [s for s in _list(document.get("Statement")) if isinstance(s, Mapping)]
+
+
 def _document_findings(
-    resource: StackResource, kind: str, allowed: frozenset[str]
+    resource: StackResource, kind: str, allowed: frozenset[str], has_allowlist: bool
 ) -> Iterator[Finding]:
     label = f"{kind} `{resource.name}`"
-    try:
-        document = parse_document(get(resource.props, "content"))
-    except ValueError as error:
-        yield Finding(f"{label} cannot be checked: {error}.", urn=resource.urn)
+    document = _document(resource)
+    if isinstance(document, ValueError):
+        yield Finding(f"{label} cannot be checked: {document}.", urn=resource.urn)
         return
     if document is UNKNOWN:
         yield Finding(
@@ -156,7 +181,7 @@ def _document_findings(
         if not isinstance(statement, Mapping):
             continue
         where = f"statement {statement.get('Sid') or index}"
-        for problem in _region_problems(statement, allowed):
+        for problem in _region_problems(statement, allowed, has_allowlist):
             yield Finding(
                 f"{label}, {where}: {problem}; the allowed-regions table allows only "
                 f"{', '.join(sorted(allowed)) or 'no AWS region'}.",
@@ -209,6 +234,12 @@ def _quota_findings(resource: StackResource, allowed: frozenset[str]) -> Iterato
 def check(ctx: StackContext) -> Iterator[Finding]:
     union = pack_config.allowed_union(ctx.config)
     attached = _attached(ctx)
+    guardrails = [(r, k) for r in ctx.resources if r.type == POLICY_TYPE and (k := _kind(r))]
+    with_allowlist = {
+        kind
+        for resource, kind in guardrails
+        if any(map(_is_region_allowlist, _statements(_document(resource))))
+    }
     for resource in ctx.resources:
         if resource.type == QUOTA_TYPE:
             yield from _quota_findings(resource, union["oci"])
@@ -218,7 +249,7 @@ def check(ctx: StackContext) -> Iterator[Finding]:
         kind = _kind(resource)
         if kind is None:
             continue
-        yield from _document_findings(resource, kind, union["aws"])
+        yield from _document_findings(resource, kind, union["aws"], kind in with_allowlist)
         if resource.urn not in attached:
             yield Finding(
                 f"{kind} `{resource.name}` is declared but no PolicyAttachment of the stack "

@@ -65,18 +65,6 @@ eu_rcp = aws.organizations.Policy(
 )
 attach("rcp-eu-pattern-ou", eu_rcp)
 
-# --- A region deny written as a deny list: every region it does not name stays open.
-# violation: residency-guardrails
-deny_list = aws.organizations.Policy(
-    "scp-deny-list",
-    content=edited(
-        SCP,
-        aws_documents.SID_REGION_DENY,
-        Condition={"StringEquals": {"aws:RequestedRegion": ["eu-central-1"]}},
-    ),
-)
-attach("scp-deny-list-ou", deny_list)
-
 # --- `s3:*` added to the region deny's exemptions: replication re-opened by a NotAction gap.
 # violation: residency-guardrails
 gap = aws.organizations.Policy(
