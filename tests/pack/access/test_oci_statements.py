@@ -112,6 +112,66 @@ CASES: list[tuple[str, list[Any], list[Kind]]] = [
     ),
     ("endorse-names-no-tenancy", ["Endorse group Ops to read objects"], [Kind.UNPARSEABLE]),
     ("non-string-statement", [42], [Kind.UNPARSEABLE]),
+    # any-user / any-group: every principal of the tenancy, unless the where clause pins it.
+    ("any-user-no-where", ["Allow any-user to read objects in tenancy"], [Kind.ANY_PRINCIPAL]),
+    ("any-group-no-where", ["allow ANY-GROUP to read buckets in tenancy"], [Kind.ANY_PRINCIPAL]),
+    (
+        "any-user-target-pin-only",
+        ["Allow any-user to read objects in tenancy where target.bucket.name = 'user-content'"],
+        [Kind.ANY_PRINCIPAL],
+    ),
+    (
+        "any-user-principal-type-pin",
+        [
+            "Allow any-user to manage objects in compartment logs where "
+            "request.principal.type='serviceconnector'"
+        ],
+        [],
+    ),
+    (
+        "any-user-all-with-one-principal-pin",
+        [
+            "Allow any-user to use functions-family in compartment apps where ALL "
+            "{request.principal.type = 'ApiGateway', "
+            "request.resource.compartment.id = 'ocid1.compartment.oc1..aaaa'}"
+        ],
+        [],
+    ),
+    (
+        "any-user-any-with-one-loose-branch",
+        [
+            "Allow any-user to read objects in tenancy where any "
+            "{request.principal.id = 'ocid1.instance.oc1..a', target.bucket.name = 'x'}"
+        ],
+        [Kind.ANY_PRINCIPAL],
+    ),
+    (
+        "any-user-principal-pattern",
+        ["Allow any-user to read objects in tenancy where request.principal.id = /ocid1.*/"],
+        [Kind.ANY_PRINCIPAL],
+    ),
+    (
+        "any-user-principal-not-equal",
+        ["Allow any-user to read objects in tenancy where request.principal.type != 'x'"],
+        [Kind.ANY_PRINCIPAL],
+    ),
+    (
+        "any-user-foreign-compartment-tenancy",
+        [
+            "Allow any-user to read objects in tenancy where "
+            f"request.principal.compartment.id = '{THEIRS}'"
+        ],
+        [Kind.ANY_PRINCIPAL],
+    ),
+    (
+        "any-user-own-compartment-tenancy",
+        [
+            "Allow any-user to read objects in tenancy where "
+            f"request.principal.compartment.id = '{OURS}'"
+        ],
+        [],
+    ),
+    ("named-group-is-not-any", ["Allow group any-users to read objects in tenancy"], []),
 ]
 
 

@@ -11,8 +11,9 @@ Three kinds of grant are read:
 * Data destinations (:data:`DATA_DESTINATION_FIELDS`): replication, backup copy, snapshot
   sharing, export and subscription inputs that name an account must name a trusted one.
 * OCI IAM policies: no ``define tenancy`` / ``endorse`` / ``admit`` naming a tenancy other than the
-  trusted ones (``trustedTenancyOcids``, else the stack's ``oci:tenancyOcid``). See
-  ``engine/oci_statements.py``.
+  trusted ones (``trustedTenancyOcids``, else the stack's ``oci:tenancyOcid``), and no
+  ``allow any-user`` / ``allow any-group`` unless its ``where`` clause pins the caller to a
+  principal of the trusted tenancy. See ``engine/oci_statements.py``.
 
 Unknown values (preview): what is known is decided; a known foreign principal is a violation even
 next to unknown ones. A deciding value that stays unknown (the whole document built with
@@ -434,6 +435,14 @@ def _oci_findings(ctx: ResourceContext) -> Iterator[Finding]:
         what = f"`statements` {finding.message}."
         if finding.kind is OciKind.UNKNOWN:
             yield unknown_finding(what)
+        elif finding.kind is OciKind.ANY_PRINCIPAL:
+            yield Finding(
+                what,
+                fix="name the group or dynamic group that needs the access instead of "
+                f"{finding.statement.split()[1]!r}, or add a `where` clause that pins the "
+                "caller, e.g. `where request.principal.type = 'serviceconnector'` or "
+                "`where request.principal.id = '<ocid>'`.",
+            )
         elif finding.kind is OciKind.FOREIGN_TENANCY and not tenancies:
             yield Finding(
                 what + " No tenancy is trusted: the policy config sets no `trustedTenancyOcids` "

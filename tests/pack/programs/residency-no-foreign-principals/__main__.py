@@ -150,6 +150,32 @@ oci.identity.Policy(
     ],
 )
 
+# any-user is every principal of the tenancy (and service principals): a where clause on the
+# target does not say who asks.
+# violation: residency-no-foreign-principals
+oci.identity.Policy(
+    "open-read",
+    compartment_id=TENANCY,
+    name="open-read",
+    description="the frontend reads user content",
+    statements=[
+        "Allow any-user to read objects in tenancy where target.bucket.name = 'user-content'"
+    ],
+)
+
+# Pinned to the service connectors of the tenancy: named principals.
+# ok: residency-no-foreign-principals
+oci.identity.Policy(
+    "connector-writes",
+    compartment_id=TENANCY,
+    name="connector-writes",
+    description="service connectors write archives",
+    statements=[
+        "Allow any-user to manage objects in compartment product where all "
+        "{request.principal.type = 'serviceconnector', target.bucket.name = 'archive'}"
+    ],
+)
+
 # Our own tenancy under an alias is fine.
 # ok: residency-no-foreign-principals
 oci.identity.Policy(
