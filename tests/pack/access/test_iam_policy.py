@@ -12,6 +12,7 @@ from residency_pack.engine.iam_policy import (
     Trust,
     account_of,
     foreign_access,
+    glob_covers,
     principal_verdict,
 )
 from residency_pack.engine.props import get
@@ -19,7 +20,13 @@ from residency_pack.engine.props import get
 OURS = "111111111111"
 OTHER = "999999999999"
 ORG = "o-ourorg1234"
-TRUST = Trust.of([OURS, "222222222222"], [ORG])
+# The federation the platform team vouches for (trustedFederatedSubjects).
+FEDERATED_SUBJECTS = {
+    "token.actions.githubusercontent.com": ["repo:us/*"],
+    "oidc.eks.us-east-1.amazonaws.com/id/*": ["system:serviceaccount:payments:*"],
+    "cognito-identity.amazonaws.com": ["us-east-1:pool"],
+}
+TRUST = Trust.of([OURS, "222222222222"], [ORG], FEDERATED_SUBJECTS)
 
 
 def doc(*statements: dict[str, Any]) -> dict[str, Any]:
@@ -563,6 +570,50 @@ CASES: list[tuple[str, Any, list[Kind]]] = [
         [Kind.FOREIGN],
     ),
     ("google", doc(allow({"Federated": "accounts.google.com"})), [Kind.FOREIGN]),
+    # Pinned literally, but to a repository / pool / namespace nobody declared.
+    (
+        "github-sub-of-another-organization",
+        doc(
+            allow(
+                {"Federated": GITHUB_PROVIDER},
+                {"StringEquals": {f"{GITHUB}:sub": "repo:partner/data-sync:ref:refs/heads/main"}},
+            )
+        ),
+        [Kind.UNDECLARED_FEDERATION],
+    ),
+    (
+        "github-one-declared-clause-restricts-the-role",
+        doc(
+            allow(
+                {"Federated": GITHUB_PROVIDER},
+                {
+                    "StringEquals": {f"{GITHUB}:sub": "repo:us/app:ref:refs/heads/main"},
+                    "StringLike": {f"{GITHUB}:sub": "repo:partner/*:*"},
+                },
+            )
+        ),
+        [],
+    ),
+    (
+        "eks-sub-other-namespace",
+        doc(
+            allow(
+                {"Federated": EKS_PROVIDER},
+                {"StringEquals": {f"{EKS}:sub": "system:serviceaccount:kube-system:x"}},
+            )
+        ),
+        [Kind.UNDECLARED_FEDERATION],
+    ),
+    (
+        "cognito-literal-pool-not-declared",
+        doc(
+            allow(
+                {"Federated": "cognito-identity.amazonaws.com"},
+                {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:0b5c7a9e-1"}},
+            )
+        ),
+        [Kind.UNDECLARED_FEDERATION],
+    ),
     (
         "cognito-without-aud",
         doc(allow({"Federated": "cognito-identity.amazonaws.com"})),
@@ -598,6 +649,33 @@ def test_policy_object(document: Any, expected: list[Kind]) -> None:
 )
 def test_policy_json_string_reads_the_same(document: Any, expected: list[Kind]) -> None:
     assert [f.kind for f in foreign_access(json.dumps(document), TRUST)] == expected
+
+
+def test_no_federated_subjects_declared_trusts_no_federation() -> None:
+    document = doc(
+        allow({"Federated": GITHUB_PROVIDER}, {"StringEquals": {f"{GITHUB}:sub": "repo:us/app"}})
+    )
+    [finding] = foreign_access(document, Trust.of([OURS], [ORG]))
+    assert finding.kind is Kind.UNDECLARED_FEDERATION
+    assert "nothing is declared for 'token.actions.githubusercontent.com'" in finding.detail
+    assert foreign_access(document, Trust.of([OURS], [ORG], {GITHUB: ["repo:us/app"]})) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "covered"),
+    [
+        ("repo:us/*", "repo:us/app:ref:refs/heads/main", True),
+        ("repo:us/*", "repo:us/app:*", True),
+        ("repo:us/*", "repo:partner/app", False),
+        ("repo:us/app:?", "repo:us/app:*", False),
+        ("repo:us/app:*", "repo:us/app:?", True),
+        ("repo:us/app", "repo:us/*", False),
+        ("repo:us/*", "repo:us/${aws:username}", True),
+        ("repo:us/app", "repo:us/${aws:username}", False),
+    ],
+)
+def test_glob_covers(pattern: str, value: str, covered: bool) -> None:
+    assert glob_covers(pattern, value) is covered
 
 
 def test_policy_through_the_sdk_proxy_reads_the_same() -> None:

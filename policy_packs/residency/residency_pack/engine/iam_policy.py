@@ -41,6 +41,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from fnmatch import fnmatchcase
 from typing import Any, Final
 
 from policyuniverse.arn import ARN
@@ -55,6 +56,7 @@ class Kind(StrEnum):
     NOT_PRINCIPAL = "not-principal"
     UNVERIFIABLE = "unverifiable-principal"
     UNPINNED_SERVICE = "unpinned-service-principal"
+    UNDECLARED_FEDERATION = "undeclared-federated-subject"
     UNPARSEABLE = "unparseable-policy"
     UNKNOWN = "unknown-value"
 
@@ -75,17 +77,69 @@ class PolicyFinding:
 
 @dataclass(frozen=True)
 class Trust:
-    """What counts as 'our own': account ids and AWS Organizations ids (``o-...``)."""
+    """What counts as 'our own': account ids, AWS Organizations ids (``o-...``), and the
+    federated subjects the platform team declared per issuer (``trustedFederatedSubjects``:
+    issuer glob -> subject globs; see :func:`federated_subject_trusted`)."""
 
     accounts: frozenset[str]
     organizations: frozenset[str] = frozenset()
+    federated_subjects: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @classmethod
-    def of(cls, accounts: Iterable[str], organizations: Iterable[str] = ()) -> Trust:
+    def of(
+        cls,
+        accounts: Iterable[str],
+        organizations: Iterable[str] = (),
+        federated_subjects: Mapping[str, Iterable[str]] | None = None,
+    ) -> Trust:
         return cls(
             frozenset(str(a).strip() for a in accounts),
             frozenset(str(o).strip() for o in organizations),
+            tuple(
+                (str(issuer).strip().lower(), tuple(str(s) for s in subjects))
+                for issuer, subjects in sorted((federated_subjects or {}).items())
+            ),
         )
+
+    def subjects_of(self, issuer: str) -> tuple[str, ...]:
+        """The subject globs declared for ``issuer`` (its host and path, no scheme)."""
+        issuer = _issuer(issuer)
+        return tuple(
+            subject
+            for pattern, subjects in self.federated_subjects
+            if fnmatchcase(issuer, _issuer(pattern))
+            for subject in subjects
+        )
+
+    def trusts_issuer(self, issuer: str) -> bool:
+        issuer = _issuer(issuer)
+        return any(fnmatchcase(issuer, _issuer(p)) for p, _ in self.federated_subjects)
+
+
+def _issuer(value: str) -> str:
+    """An issuer as IAM names it: host and path, no scheme, no trailing slash, lower case."""
+    value = value.strip().lower()
+    for scheme in ("https://", "http://"):
+        value = value.removeprefix(scheme)
+    return value.rstrip("/")
+
+
+def glob_covers(pattern: str, value: str) -> bool:
+    """True if every string the IAM glob ``value`` matches is matched by the config glob
+    ``pattern``: the pattern's ``*`` covers anything (the value's wildcards too), its ``?``
+    covers one character that is not the value's ``*``. A policy variable (``${...}``) in the
+    value counts as ``*``."""
+    value = re.sub(r"\$\{[^}]*\}", "*", value)
+    regex = "".join(
+        ".*" if char == "*" else "[^*]" if char == "?" else re.escape(char) for char in pattern
+    )
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
+def federated_subject_trusted(trust: Trust, issuer: str, value: str) -> bool:
+    """True if the platform team declared ``value`` (a ``sub`` / ``aud`` condition value,
+    wildcards included) under a ``trustedFederatedSubjects`` entry for ``issuer``."""
+    return any(glob_covers(pattern, value) for pattern in trust.subjects_of(issuer))
 
 
 # Condition keys that, with a positive operator and only trusted literal values, restrict the
@@ -623,7 +677,7 @@ def _judge_federated(label: str, value: str, condition: Any, trust: Trust) -> Po
     if value == _COGNITO:
         verdict = _pinned_condition(condition, f"{_COGNITO}:aud", _literal)
         if verdict is True:
-            return None
+            return _undeclared_subject(finding, trust, _COGNITO, condition, "aud")
         if verdict is UNKNOWN:
             return finding(Kind.UNKNOWN, "the cognito-identity aud condition is unknown")
         return finding(
@@ -648,12 +702,10 @@ def _judge_federated(label: str, value: str, condition: Any, trust: Trust) -> Po
         verdict = _pinned_condition(condition, f"{issuer}:sub", pinned_subject)
         if verdict is True:
             audience = _audience_condition(condition, f"{issuer}:aud")
-            if audience is not False:
-                return (
-                    None
-                    if audience is True
-                    else finding(Kind.UNKNOWN, f"the {issuer}:aud condition is unknown")
-                )
+            if audience is True:
+                return _undeclared_subject(finding, trust, issuer, condition, "sub")
+            if audience is UNKNOWN:
+                return finding(Kind.UNKNOWN, f"the {issuer}:aud condition is unknown")
             return finding(
                 Kind.FOREIGN,
                 f"OIDC provider {issuer!r}: the {issuer}:aud condition has a wildcard, so it "
@@ -665,6 +717,51 @@ def _judge_federated(label: str, value: str, condition: Any, trust: Trust) -> Po
             Kind.FOREIGN, f"OIDC provider {issuer!r} {_SUBJECT_RULES.get(issuer, _OIDC_RULE)}"
         )
     return None
+
+
+TRUSTED_FEDERATED_SUBJECTS: Final = "trustedFederatedSubjects"
+
+
+def _undeclared_subject(
+    finding: Callable[[Kind, str], PolicyFinding],
+    trust: Trust,
+    issuer: str,
+    condition: Any,
+    part: str,
+) -> PolicyFinding | None:
+    """A finding for the first ``<issuer>:<part>`` value of ``condition`` that the platform
+    team did not declare in ``trustedFederatedSubjects`` (a literal repository of another
+    organization, an identity pool of another account); None when every one is declared.
+    The program cannot vouch for a subject: who may federate in is the platform team's call."""
+    key = f"{issuer}:{part}".lower()
+    clauses, _ = _positive_clauses(condition) if isinstance(condition, Mapping) else ([], False)
+    undeclared: str | None = None
+    for clause_key, values in clauses:
+        if str(clause_key).lower() != key:
+            continue
+        items = _as_list(values)
+        missing = [
+            item
+            for item in items
+            if not (isinstance(item, str) and federated_subject_trusted(trust, issuer, item))
+        ]
+        if items and not missing:
+            return None  # one pinning clause the team vouches for restricts the whole role
+        undeclared = undeclared or _show(missing[0]) if missing else undeclared
+    if undeclared is None:
+        return None
+    declared = trust.subjects_of(issuer)
+    shown = (
+        f"declared for {issuer!r}: {', '.join(repr(d) for d in declared)}"
+        if declared
+        else f"nothing is declared for {issuer!r}"
+    )
+    return finding(
+        Kind.UNDECLARED_FEDERATION,
+        f"the {issuer}:{part} value {undeclared} is not among the federated subjects the "
+        f"platform team trusts (`{TRUSTED_FEDERATED_SUBJECTS}`; {shown}), so identities of a "
+        "repository, organization or identity pool nobody vouched for may assume the role",
+    )
 
 
 _GITHUB_ACTIONS: Final = "token.actions.githubusercontent.com"
@@ -802,11 +899,14 @@ def _show(value: Any) -> str:
 __all__ = [
     "PINNING_CONDITION_KEYS",
     "PUBLIC_IDENTITY_PROVIDERS",
+    "TRUSTED_FEDERATED_SUBJECTS",
     "Kind",
     "PolicyFinding",
     "Trust",
     "account_of",
+    "federated_subject_trusted",
     "foreign_access",
+    "glob_covers",
     "is_service_principal",
     "organization_of_arn",
     "parse_document",

@@ -10,6 +10,9 @@ Three kinds of grant are read:
   grants, RAM shares, endpoint-service allow lists, cross-account attachments...
 * Data destinations (:data:`DATA_DESTINATION_FIELDS`): replication, backup copy, snapshot
   sharing, export and subscription inputs that name an account must name a trusted one.
+* Federated trust: an OIDC provider's issuer, and the ``sub`` (Cognito: ``aud``) that a role
+  trusting it pins, must be declared by the platform team in ``trustedFederatedSubjects``; the
+  program cannot vouch for a repository, organization or identity pool.
 * OCI IAM policies: no ``define tenancy`` / ``endorse`` / ``admit`` naming a tenancy other than the
   trusted ones (``trustedTenancyOcids``, else the stack's ``oci:tenancyOcid``), and no
   ``allow any-user`` / ``allow any-group`` unless its ``where`` clause pins the caller to a
@@ -35,6 +38,7 @@ from pulumi_policy import Severity
 
 from residency_pack.engine import pack_config
 from residency_pack.engine.iam_policy import (
+    TRUSTED_FEDERATED_SUBJECTS,
     Kind,
     Trust,
     account_of,
@@ -213,6 +217,34 @@ DATA_DESTINATION_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
 OCI_POLICY_TYPE: Final = "oci:Identity/policy:Policy"
 
 
+# Issuer globs (host and path, as IAM names an OIDC provider) and subject globs: `*` and `?`
+# only, and never only wildcards (that would trust every issuer or every subject of one).
+_SUBJECT_GLOB: Final = r"^[^\[\]\s]*[^*?\[\]\s][^\[\]\s]*$"
+
+
+def trusted_federated_subjects_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "Web-identity federation the platform team vouches for: issuer (host "
+        "and path of the OIDC provider, e.g. `token.actions.githubusercontent.com`, "
+        "`oidc.eks.us-east-1.amazonaws.com/id/<cluster id>`; `cognito-identity.amazonaws.com` "
+        "for identity pools; a glob) -> the `sub` globs it may assert (GitHub "
+        "`repo:<org>/<repo>:*`; Cognito: the `aud`, i.e. identity pool ids "
+        "`<region>:<pool id>`). An OIDC provider of another issuer, or a trust whose "
+        "`sub`/`aud` no glob here covers, is a violation. Empty by default: nobody federates "
+        "in until the platform team says so.",
+        "propertyNames": {"pattern": _SUBJECT_GLOB},
+        "additionalProperties": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "pattern": _SUBJECT_GLOB},
+        },
+        "default": {},
+    }
+
+
+OIDC_PROVIDER: Final = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+
 SPEC = RuleSpec(
     name=NAME,
     display_name="No principals outside the company's accounts and tenancy",
@@ -230,7 +262,10 @@ SPEC = RuleSpec(
         "`aws:PrincipalOrgID` (listed in `trustedOrganizationIds`) or `aws:PrincipalAccount`."
     ),
     frameworks=("data-residency", "access-control"),
-    config_properties=pack_config.trust_config_properties(),
+    config_properties={
+        **pack_config.trust_config_properties(),
+        TRUSTED_FEDERATED_SUBJECTS: trusted_federated_subjects_schema(),
+    },
 )
 
 
@@ -242,9 +277,11 @@ def unknown_finding(message: str, urn: str | None = None, fix: str | None = None
 
 def trust_of(ctx: ResourceContext) -> Trust:
     """The trusted accounts and organizations (policy config, else the stack's own config)."""
+    subjects = ctx.config.get(TRUSTED_FEDERATED_SUBJECTS)
     return Trust.of(
         pack_config.trusted_account_ids(ctx.config),
         pack_config.trusted_organization_ids(ctx.config),
+        subjects if isinstance(subjects, Mapping) else None,
     )
 
 
@@ -265,6 +302,12 @@ SERVICE_PIN_FIX: Final = (
     "organization also pins."
 )
 
+FEDERATION_FIX: Final = (
+    "pin the trust to a repository / workload / identity pool the platform team declared in "
+    f"`{NAME}`'s `trustedFederatedSubjects` (issuer -> subject globs), or ask them to review "
+    "and declare it; the program itself cannot vouch for who federates in."
+)
+
 # Role trust policies: a service principal there needs no source pin (iam:PassRole, see
 # engine/iam_policy.py).
 TRUST_POLICY_FIELDS: Final = frozenset({("aws:iam/role:Role", "assumeRolePolicy")})
@@ -282,6 +325,8 @@ def _document_findings(ctx: ResourceContext, field: str, trust: Trust) -> Iterat
             yield Finding(what + _trusted_hint(trust))
         elif finding.kind is Kind.UNPINNED_SERVICE:
             yield Finding(what + _trusted_hint(trust), fix=SERVICE_PIN_FIX)
+        elif finding.kind is Kind.UNDECLARED_FEDERATION:
+            yield Finding(what, fix=FEDERATION_FIX)
         else:
             yield Finding(what)
 
@@ -452,7 +497,30 @@ def _oci_findings(ctx: ResourceContext) -> Iterator[Finding]:
             yield Finding(what)
 
 
+def _oidc_provider_findings(ctx: ResourceContext) -> Iterator[Finding]:
+    """An IAM OIDC provider lets whoever runs the issuer mint identities that roles may trust:
+    the issuer must be one the platform team declared (a partner's IdP is a door into the
+    account that the program alone cannot open)."""
+    url = get(ctx.props, "url")
+    if url is UNKNOWN:
+        yield unknown_finding("`url` (the OIDC issuer) is unknown.")
+        return
+    if not isinstance(url, str) or trust_of(ctx).trusts_issuer(url):
+        return
+    yield Finding(
+        f"`url` {url!r} is an OIDC issuer the platform team has not declared in "
+        f"`{TRUSTED_FEDERATED_SUBJECTS}`: whoever runs it could sign identities that roles "
+        "of this account trust.",
+        fix=f"use an issuer the platform team lists in `{NAME}`'s "
+        f"`{TRUSTED_FEDERATED_SUBJECTS}` (with the subjects it may assert), or ask them to "
+        "review and add this one.",
+    )
+
+
 def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.type == OIDC_PROVIDER:
+        yield from _oidc_provider_findings(ctx)
+        return
     if ctx.type == OCI_POLICY_TYPE:
         yield from _oci_findings(ctx)
         return

@@ -434,7 +434,8 @@ aws.lambda_.Permission(
     source_arn="arn:aws:s3:::exports-uploads",
 )
 
-# --- Federated trust: the repository (GitHub) or the identity pool (Cognito), literally.
+# --- Federated trust: the repository (GitHub) or the identity pool (Cognito), literally, and
+# one the platform team declared in trustedFederatedSubjects (policy-config.json).
 GITHUB = "token.actions.githubusercontent.com"
 GITHUB_PROVIDER = f"arn:aws:iam::{OURS}:oidc-provider/{GITHUB}"
 
@@ -458,6 +459,22 @@ def github_role(name: str, sub: str):
 
 # ok: residency-no-foreign-principals
 github_role("deploy-main", "repo:fixture-org/billing:ref:refs/heads/main")
+
+# A literal repository, but of another organization: nobody declared it.
+# violation: residency-no-foreign-principals
+github_role("deploy-partner-repo", "repo:partner-contractor/data-sync:ref:refs/heads/main")
+
+# The issuer the platform team declared.
+# ok: residency-no-foreign-principals
+aws.iam.OpenIdConnectProvider(
+    "github-actions", url=f"https://{GITHUB}", client_id_lists=["sts.amazonaws.com"]
+)
+
+# A partner-hosted identity provider: whoever runs it mints identities our roles may trust.
+# violation: residency-no-foreign-principals
+aws.iam.OpenIdConnectProvider(
+    "partner-idp", url="https://idp.partner.example.net", client_id_lists=["our-app"]
+)
 
 # Every repository on GitHub.
 # violation: residency-no-foreign-principals
@@ -492,6 +509,25 @@ aws.iam.Role(
             "Principal": {"Federated": "cognito-identity.amazonaws.com"},
             "Condition": {
                 "StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+            },
+        }
+    ),
+)
+
+# A literal identity pool nobody declared (another account's pool tells no account).
+# violation: residency-no-foreign-principals
+aws.iam.Role(
+    "partner-pool-users",
+    assume_role_policy=document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Condition": {
+                "StringEquals": {
+                    "cognito-identity.amazonaws.com:aud": "us-east-1:0b5c7a9e-1111-2222-3333-44445555"
+                },
                 "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
             },
         }
