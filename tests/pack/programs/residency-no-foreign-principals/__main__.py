@@ -526,7 +526,7 @@ aws.iam.Role(
             "Principal": {"Federated": "cognito-identity.amazonaws.com"},
             "Condition": {
                 "StringEquals": {
-                    "cognito-identity.amazonaws.com:aud": "us-east-1:0b5c7a9e-1111-2222-3333-44445555"
+                    "cognito-identity.amazonaws.com:aud": "us-east-1:0b5c7a9e-1111-2222"
                 },
                 "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
             },
