@@ -325,3 +325,13 @@ def test_a_deleted_entry_fails_closed(monkeypatch):
     assert "no reviewed entry in the pack's type catalog, so it is treated as data-bearing" in (
         unclassified.message
     )
+
+
+def test_personal_by_nature_is_reviewed_per_type_with_a_reason():
+    personal = {t: row for t, row in tc.load_rows().items() if "personal_by_nature" in row}
+    assert {"aws:cognito/userPool:UserPool", "oci:Identity/domain:Domain"} <= set(personal)
+    for resource_type, row in personal.items():
+        assert row["personal_by_nature"].strip(), resource_type
+        assert tc.personal_by_nature(resource_type) == row["personal_by_nature"]
+    assert tc.personal_by_nature("aws:s3/bucket:Bucket") is None
+    assert tc.personal_by_nature("aws:nosuch/type:Type") is None

@@ -84,3 +84,42 @@ def test_resources_holding_no_data_are_checked_only_when_classified():
 def test_the_table_is_configurable():
     retired = {NAME: {"allowedRegions": {"non-personal": {"aws": ["us-east-1"]}}}}
     assert len(messages(ARTIFACTS_SG, retired)) == 1
+
+
+USER_POOL_SG = Resource(
+    "aws:cognito/userPool:UserPool",
+    "members",
+    {"name": "members", "tags": {"data-classification": "non-personal"}},
+    aws_provider("ap-southeast-1"),
+)
+
+
+@pytest.mark.parametrize("value", ["non-personal", "public"])
+def test_a_user_directory_is_held_to_user_data_whatever_its_tag_says(value):
+    [message] = messages(tagged(USER_POOL_SG, value))
+    assert "holds personal data by nature" in message
+    assert f"(it is `{value}`)" in message and "`ap-southeast-1`" in message
+    assert "Fix: move the store to a region allowed for `us-user-data`" in message
+    assert "exemption" in message
+
+
+def test_a_user_directory_in_a_user_data_region_passes_whatever_its_tag_says():
+    in_us = dataclasses.replace(USER_POOL_SG, provider=aws_provider("us-east-1"))
+    assert messages(in_us) == []
+
+
+def test_an_oci_identity_domain_is_placed_by_its_home_region_and_held_to_user_data():
+    domain = Resource(
+        "oci:Identity/domain:Domain",
+        "customers",
+        {"homeRegion": "eu-frankfurt-1", "freeformTags": {"data-classification": "public"}},
+        oci_provider("us-ashburn-1"),
+    )
+    [message] = messages(domain)
+    assert "holds personal data by nature" in message and "`eu-frankfurt-1`" in message
+    at_home = dataclasses.replace(domain, props={**domain.props, "homeRegion": "us-phoenix-1"})
+    assert messages(at_home) == []
+
+
+def test_a_store_not_personal_by_nature_keeps_its_tag():
+    assert messages(ARTIFACTS_SG) == []

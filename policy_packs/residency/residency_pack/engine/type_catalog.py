@@ -57,6 +57,9 @@ class CatalogEntry:
     harmless_fields: Mapping[str, str]
     location_fields: tuple[str, ...]  # inputs that say where THIS resource is
     tags_at: tuple[str, ...] = ()  # input paths of the resource's own tags, top level first
+    # Why every store of the type holds personal data whatever its tag says (a user directory);
+    # None for the others. Such a store is held to us-user-data's regions.
+    personal_by_nature: str | None = None
     reviewed: bool = True  # False: a generated proposal nobody reviewed (treated as no entry)
 
 
@@ -76,6 +79,7 @@ def _entry(resource_type: str, row: Mapping[str, Any]) -> CatalogEntry:
         harmless_fields=MappingProxyType(dict(harmless)) if harmless else _NO_FIELDS,
         location_fields=tuple(row.get("location_fields", ())),
         tags_at=tags_at,
+        personal_by_nature=row.get("personal_by_nature") or None,
         reviewed=not row.get("unreviewed", False),
     )
 
@@ -200,6 +204,13 @@ def location_fields(resource_type: str) -> tuple[str, ...]:
     """The inputs that say where a resource of this type is (``homeRegion``)."""
     found = entry(resource_type)
     return found.location_fields if found is not None else ()
+
+
+def personal_by_nature(resource_type: str) -> str | None:
+    """Why every store of a reviewed type holds personal data whatever its tag says (a user
+    directory, a contact list); None for other types."""
+    found = entry(resource_type)
+    return found.personal_by_nature if found is not None else None
 
 
 def tag_paths(resource_type: str) -> tuple[str, ...]:

@@ -8,6 +8,11 @@ Unknowns and gaps (fail closed, strictest reading):
   where user data may be;
 * a resource that is not data-bearing is checked only if it carries a known classification;
 * an undetermined region is left to ``residency-region-allowlist``, which reports it.
+
+Label trust: a store of a type that holds personal data by nature (the type catalog's
+``personal_by_nature``, reviewed per type: user pools, identity domains, directories, contact
+lists) is held to ``us-user-data`` whatever its tag says. A tag is the program's claim; a user
+directory tagged ``non-personal`` still holds people's identities.
 """
 
 from __future__ import annotations
@@ -45,6 +50,10 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         return
     value = ctx.classification
     data_bearing = type_catalog.is_data_bearing(ctx.type)
+    personal = type_catalog.personal_by_nature(ctx.type)
+    if personal is not None and value != US_USER_DATA:
+        yield from _personal_by_nature(ctx, value, personal)
+        return
     if isinstance(value, str) and value in CLASSIFICATIONS:
         classification, assumed = value, ""
     elif not data_bearing:
@@ -62,6 +71,27 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
                 f"`{ctx.name}` holds data classified `{classification}`{assumed} in "
                 f"{region.cloud} region `{name}` ({region.source}); {classification} is "
                 f"allowed only in {', '.join(sorted(allowed)) or 'no region'} on {region.cloud}."
+            )
+
+
+def _personal_by_nature(ctx: ResourceContext, value: object, why: str) -> Iterator[Finding]:
+    region = ctx.region
+    assert region.cloud is not None
+    allowed = pack_config.allowed_regions(ctx.config, US_USER_DATA)[region.cloud]
+    shown = "unknown during preview" if value is UNKNOWN else (
+        "missing" if value is None else f"`{value}`"
+    )  # fmt: skip
+    for name in region.regions:
+        if name not in allowed:
+            yield Finding(
+                f"`{ctx.name}` is a {ctx.type}, which holds personal data by nature ({why}), "
+                f"so it is held to `{US_USER_DATA}` whatever its `data-classification` tag says "
+                f"(it is {shown}); it is in {region.cloud} region `{name}` ({region.source}), "
+                f"and `{US_USER_DATA}` is allowed only in "
+                f"{', '.join(sorted(allowed)) or 'no region'} on {region.cloud}.",
+                fix=f"move the store to a region allowed for `{US_USER_DATA}` (its provider's "
+                "`region`, or its location field), or, if it truly holds no personal data, "
+                "add an exemption for this resource with the reason and an expiry.",
             )
 
 

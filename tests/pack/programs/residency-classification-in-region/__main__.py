@@ -186,3 +186,13 @@ oci.identity.Domain(
     freeform_tags=tags("us-user-data"),
     opts=protected_in_phoenix,
 )
+
+# --- Label trust: a user directory holds people's identities whatever its tag says.
+# violation: residency-classification-in-region
+aws.cognito.UserPool(
+    "sg-members", name="sg-members", tags=tags("non-personal"), opts=on_singapore
+)
+
+# In a user-data region the same pool passes (its tag does not matter here).
+# ok: residency-classification-in-region
+aws.cognito.UserPool("us-members", name="us-members", tags=tags("non-personal"))
