@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from residency_pack.rules import no_public_exposure as rule
 from residency_pack.servicer import ConfigRejected
-from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, aws_provider, oci_provider
+from residency_pack.testing import (
+    UNKNOWN_STRING,
+    Resource,
+    analyze,
+    analyze_stack,
+    aws_provider,
+    oci_provider,
+)
 
 OURS = "111111111111"
 OTHER = "999999999999"
@@ -344,11 +351,15 @@ def par(bucket_name: Any = "user-data", namespace: Any = "ns") -> Resource:
 
 
 def stack_run(*resources: Resource) -> list[str]:
-    """Analyse resources one after another, as the engine does; the last one's messages."""
+    """Analyse resources one after another, as the engine does, then the whole stack (the
+    policy's stack follow-up); the messages about the last one."""
     messages: list[str] = []
     for one in resources:
         messages = run(one)
-    return messages
+    last = resources[-1].resource_urn()
+    stack = analyze_stack(rule.POLICY, list(resources), None, STACK)
+    assert all(d.policy == rule.NAME and d.enforcement == "mandatory" for d in stack)
+    return messages + [d.message for d in stack if d.urn == last]
 
 
 def test_par_on_a_user_data_bucket_is_public_exposure_with_an_oci_fix() -> None:
@@ -379,6 +390,24 @@ def test_par_is_judged_by_the_bucket_it_names_among_several() -> None:
     assert stack_run(oci_bucket(), public, par("press")) == []
     [message] = stack_run(public, oci_bucket(), par("user-data"))
     assert "'user-data'" in message
+
+
+def test_par_verdict_does_not_depend_on_the_order_of_analysis() -> None:
+    # The SDK may register a PAR naming a literal bucket before that bucket: the verdict waits
+    # for the whole stack, so both orders say the same.
+    for bucket, expected in ((oci_bucket(), 1), (oci_bucket(tags=PUBLIC_TAGS), 0)):
+        rule.STACK_OCI_BUCKETS.clear()
+        assert len(stack_run(bucket, par())) == expected  # the bucket first
+        rule.STACK_OCI_BUCKETS.clear()
+        assert run(par()) == []  # the PAR first: pending, nothing yet
+        assert run(bucket) == []
+        stack = analyze_stack(rule.POLICY, [par(), bucket], None, STACK)
+        assert len([d for d in stack if d.urn == par().resource_urn()]) == expected
+
+
+def test_a_par_analysed_again_after_its_bucket_is_reported_once() -> None:
+    assert run(par()) == []
+    assert len(stack_run(oci_bucket(), par())) == 1
 
 
 def test_par_with_an_unknown_bucket_is_decided_by_the_update() -> None:

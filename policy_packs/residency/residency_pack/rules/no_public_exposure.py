@@ -19,8 +19,11 @@ Checked per resource (everything a single resource's inputs can show):
   classification the pack cannot see: fail closed) is a violation. The PAR names its bucket by
   name and namespace only; the bucket is found among the OCI buckets of the same stack this
   rule has already analysed (:data:`STACK_OCI_BUCKETS`): the engine analyses a resource before
-  the resources that depend on it, so a PAR built from ``bucket.name`` always finds it, and a
-  PAR naming a literal bucket finds it when the bucket is declared first.
+  the resources that depend on it, so a PAR built from ``bucket.name`` finds it. A PAR whose
+  bucket was not analysed before it (a literal name, no dependency: the order is the SDK's)
+  waits for the whole stack: the policy's stack follow-up (``stack_check``, run by the pack's
+  servicer in ``AnalyzeStack``) judges it against every OCI bucket of the stack, so the verdict
+  does not depend on the order.
 
 The other cross-resource part lives in the stack policy ``residency-public-access-block``
 (``rules/public_access_block.py``): a user-data S3 bucket needs a public access block.
@@ -42,7 +45,14 @@ from residency_pack.engine import pack_config
 from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
 from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
 from residency_pack.engine.props import UNKNOWN, get
-from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+from residency_pack.engine.rule import (
+    Finding,
+    ResourceContext,
+    RuleSpec,
+    StackContext,
+    resource_policy,
+    stack_follow_up_active,
+)
 from residency_pack.rules.no_foreign_principals import trust_of, unknown_finding
 
 NAME: Final = "residency-no-public-exposure"
@@ -201,31 +211,89 @@ STACK_OCI_BUCKETS: Final = _StackOciBuckets()
 
 def _oci_par(ctx: ResourceContext) -> Iterator[Finding]:
     name, namespace = get(ctx.props, "bucket"), get(ctx.props, "namespace")
-    access = get(ctx.props, "accessType")
-    shown_access = access if isinstance(access, str) else "unknown access"
-    what = f"Pre-authenticated request `{ctx.name}` ({shown_access})"
+    what = _par_label(ctx.name, get(ctx.props, "accessType"))
     if name is UNKNOWN or namespace is UNKNOWN:
         yield unknown_finding(f"{what}: its `bucket` or `namespace` is unknown.", fix=PAR_FIX)
         return
     found, classification = STACK_OCI_BUCKETS.lookup(ctx.urn, str(namespace), str(name))
+    PENDING_PARS.discard(ctx.urn)  # analysed again: this analysis decides
+    if not found and stack_follow_up_active():
+        # The engine may analyse the bucket after the PAR when nothing orders them: the verdict
+        # waits for the whole stack (see `stack_check`), so it does not depend on that order.
+        PENDING_PARS.add(ctx.urn, (str(namespace), str(name), what))
+        return
+    yield from _par_verdict(what, name, namespace, found, classification, ctx.urn)
+
+
+def _par_label(name: str, access: Any) -> str:
+    shown = access if isinstance(access, str) else "unknown access"
+    return f"Pre-authenticated request `{name}` ({shown})"
+
+
+def _par_verdict(
+    what: str, name: Any, namespace: Any, found: bool, classification: Any, urn: str
+) -> Iterator[Finding]:
     if not found:
         yield Finding(
             f"{what} is a bearer URL to bucket {name!r} (namespace {namespace!r}), which this "
-            "stack does not declare before it: the pack cannot see the bucket's "
-            "classification, so it may hold US user data.",
+            "stack does not declare: the pack cannot see the bucket's classification, so it "
+            "may hold US user data.",
+            urn=urn,
             fix=PAR_FIX,
         )
     elif classification is UNKNOWN:
         yield unknown_finding(
-            f"{what} opens bucket {name!r}, whose `data-classification` is unknown.", fix=PAR_FIX
+            f"{what} opens bucket {name!r}, whose `data-classification` is unknown.",
+            urn=urn,
+            fix=PAR_FIX,
         )
     elif classification not in PAR_ALLOWED:
         shown = classification or "unclassified"
         yield Finding(
             f"{what} opens bucket {name!r} ({shown}) to whoever holds the URL"
             + (", including US user data." if shown == US_USER_DATA else "."),
+            urn=urn,
             fix=PAR_FIX,
         )
+
+
+class _PendingPars:
+    """PARs whose bucket this process had not analysed yet: (namespace, bucket, label) by URN,
+    per stack, decided by the stack follow-up."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, dict[str, tuple[str, str, str]]] = {}
+
+    def add(self, urn: str, par: tuple[str, str, str]) -> None:
+        self._pending.setdefault(_StackOciBuckets._stack(urn), {})[urn] = par
+
+    def discard(self, urn: str) -> None:
+        self._pending.get(_StackOciBuckets._stack(urn), {}).pop(urn, None)
+
+    def take(self, stack: str) -> list[tuple[str, tuple[str, str, str]]]:
+        pending = self._pending.pop(stack, {})
+        return sorted(pending.items())
+
+    def clear(self) -> None:
+        self._pending.clear()
+
+
+PENDING_PARS: Final = _PendingPars()
+
+
+def stack_check(ctx: StackContext) -> Iterator[Finding]:
+    """The PARs whose bucket was not analysed before them, judged against the whole stack."""
+    if not ctx.resources:
+        return
+    stack = _StackOciBuckets._stack(ctx.resources[0].urn)
+    buckets = {
+        (get(r.props, "namespace"), get(r.props, "name")): r.classification
+        for r in ctx.resources
+        if r.type == OCI_BUCKET
+    }
+    for urn, (namespace, name, what) in PENDING_PARS.take(stack):
+        found = (namespace, name) in buckets
+        yield from _par_verdict(what, name, namespace, found, buckets.get((namespace, name)), urn)
 
 
 def _canned_acl(ctx: ResourceContext) -> tuple[str | None, bool]:
@@ -423,4 +491,4 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         yield from _lambda_function_url(ctx)
 
 
-POLICY = resource_policy(SPEC, check)
+POLICY = resource_policy(SPEC, check, stack_check)
