@@ -26,8 +26,9 @@ closed on a resource that data can reach, unless ``declaredPlaces`` declares it;
 what the place tells is judged. A bucket of this stack is known by name: when the bucket has not
 been analysed yet (two independent resources come in either order), the finding waits for the
 policy's stack follow-up (:func:`stack_check`), which keeps it only if the stack has no bucket
-of that name, so the verdict does not depend on the order. An OCID other than a tenancy's cannot tell its tenancy: its
-region and realm are judged, its tenancy is not (every OCID of the program would fail).
+of that name, so the verdict does not depend on the order. An OCID other than a tenancy's
+cannot tell its tenancy: its region and realm are judged, its tenancy is not (every OCID of the
+program would fail).
 
 Not judged here: the resource's own location fields (its AWS ``region`` input and the catalog's
 location fields; ``residency-region-allowlist`` and ``residency-classification-in-region`` judge
