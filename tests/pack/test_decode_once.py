@@ -111,6 +111,24 @@ def _same(stock: Any, ours: Any, method: str, request: Any) -> Any:
     return got
 
 
+def _same_but_follow_ups(stock: Any, ours: Any, request: Any) -> Any:
+    """``AnalyzeStack`` of both, equal once the resource policies' stack follow-ups (which only
+    the pack's servicer runs, ``rule.ResourcePolicy``) are left out of ours."""
+    follow_ups = {
+        p.name for p in all_policies() if getattr(p, "stack_follow_up", None) is not None
+    }
+    expected = stock.AnalyzeStack(request, None)
+    got = ours.AnalyzeStack(request, None)
+    plain = proto.AnalyzeResponse()
+    plain.CopyFrom(got)
+    del plain.diagnostics[:]
+    plain.diagnostics.extend(d for d in got.diagnostics if d.policyName not in follow_ups)
+    assert plain.SerializeToString(deterministic=True) == expected.SerializeToString(
+        deterministic=True
+    ), f"AnalyzeStack differs:\n{expected}\nvs\n{plain}"
+    return got
+
+
 # ---------------------------------------------------------------------------------------------
 # Every policy of the pack on every annotated fixture program
 
@@ -165,7 +183,7 @@ def test_every_policy_answers_as_under_the_stock_servicer(
         stack_request = proto.AnalyzeStackRequest(
             resources=[stack_resource(r, r.outputs) for r in run.resources]
         )
-        response = _same(stock, ours, "AnalyzeStack", stack_request)
+        response = _same_but_follow_ups(stock, ours, stack_request)
         diagnostics += len(response.diagnostics)
     assert diagnostics > 0  # every fixture program has violations: the comparison saw some
 

@@ -4,6 +4,7 @@ import dataclasses
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 from residency_pack.engine import region_catalog
 from residency_pack.engine.pack_config import DEFAULT_ALLOWED_REGIONS
 from residency_pack.engine.type_catalog import data_bearing_types
@@ -23,8 +24,8 @@ from residency_pack.testing import (
 )
 
 POLICIES = all_policies()
-RESOURCE_POLICIES = [p for p in POLICIES if type(p).__name__ == "ResourceValidationPolicy"]
-STACK_POLICIES = [p for p in POLICIES if type(p).__name__ == "StackValidationPolicy"]
+RESOURCE_POLICIES = [p for p in POLICIES if isinstance(p, ResourceValidationPolicy)]
+STACK_POLICIES = [p for p in POLICIES if isinstance(p, StackValidationPolicy)]
 
 KEYS = st.sampled_from(
     [

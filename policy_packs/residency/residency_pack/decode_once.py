@@ -48,6 +48,8 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from residency_pack.engine.rule import activate_stack_follow_ups
+
 _JSON_LEAVES = (str, float, int, bool, type(None))
 
 
@@ -128,7 +130,12 @@ def _run(result: Any) -> None:
 
 
 class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
-    """The SDK's analyzer servicer; ``Analyze`` and ``AnalyzeStack`` decode each request once."""
+    """The SDK's analyzer servicer; ``Analyze`` and ``AnalyzeStack`` decode each request once.
+    ``AnalyzeStack`` also runs resource policies' stack follow-ups (``rule.ResourcePolicy``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        activate_stack_follow_ups()
 
     def _sdk(self, field: str) -> Any:
         # The SDK keeps its state in name-mangled private attributes.
@@ -229,7 +236,39 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
                 self._sdk("stack_tags"),
             )
             self._validate(response, policy, args, report)
+        self._stack_follow_ups(request, response, entries)
         return response
+
+    def _stack_follow_ups(
+        self, request: Any, response: Any, entries: list[_StackEntry] | None
+    ) -> None:
+        """Each resource policy's stack follow-up, reported under that policy's name."""
+        for policy in self._sdk("policies"):
+            follow_up = getattr(policy, "stack_follow_up", None)
+            if follow_up is None or not isinstance(policy, ResourceValidationPolicy):
+                continue
+            enforcement_level = self._get_enforcement_level(policy)
+            if enforcement_level == EnforcementLevel.DISABLED:
+                continue
+            if enforcement_level == EnforcementLevel.REMEDIATE:
+                enforcement_level = EnforcementLevel.MANDATORY
+            report = self._create_report_violation(
+                response, policy.name, policy.description, enforcement_level, policy.severity
+            )
+            if entries is None:
+                providers = _Providers()
+                entries = [
+                    _StackEntry(r, decode(r.properties), providers.of(r)) for r in request.resources
+                ]
+            args = StackValidationArgs(
+                self._stack_view(entries),
+                self._get_policy_config(policy.name),
+                self._sdk("stack_tags"),
+            )
+            try:
+                _run(follow_up(args, report))
+            except (UnknownValueError, sdk_policy._NotApplicableError) as error:
+                self._validation_failed(response, policy, error)
 
     def _stack_view(self, entries: list[_StackEntry]) -> list[PolicyResource]:
         """One policy's resources, linked to their parents and dependencies as the SDK links

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from residency_pack.rules import no_public_exposure as rule
 from residency_pack.servicer import ConfigRejected
-from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, aws_provider, oci_provider
+from residency_pack.testing import (
+    UNKNOWN_STRING,
+    Resource,
+    analyze,
+    analyze_stack,
+    aws_provider,
+    oci_provider,
+)
 
 OURS = "111111111111"
 OTHER = "999999999999"
@@ -317,3 +324,93 @@ def test_a_public_classification_does_not_excuse_another_accounts_grant() -> Non
     assert "cannot attribute" in message
     open_to_all = changed(props, {"tags": PUBLIC_TAGS, "acl": "public-read"})
     assert run(Resource(resource_type, "r", open_to_all, provider)) == []
+
+
+# --- OCI pre-authenticated requests: judged by the bucket of this stack they name.
+OCI_BUCKET = "oci:ObjectStorage/bucket:Bucket"
+PAR_TYPE = "oci:ObjectStorage/preauthrequest:Preauthrequest"
+
+
+@pytest.fixture(autouse=True)
+def fresh_stack_buckets() -> Any:
+    rule.STACK_OCI_BUCKETS.clear()
+    yield
+    rule.STACK_OCI_BUCKETS.clear()
+
+
+def oci_bucket(name: str = "user-data", tags: Any = USER_DATA_TAGS) -> Resource:
+    props: dict[str, Any] = {"name": name, "namespace": "ns", "compartmentId": "c"}
+    if tags is not None:
+        props["freeformTags"] = tags
+    return Resource(OCI_BUCKET, name, props, OCI)
+
+
+def par(bucket_name: Any = "user-data", namespace: Any = "ns") -> Resource:
+    props = {"bucket": bucket_name, "namespace": namespace, "name": "share"}
+    return Resource(PAR_TYPE, "share", {**props, "accessType": "AnyObjectRead"}, OCI)
+
+
+def stack_run(*resources: Resource) -> list[str]:
+    """Analyse resources one after another, as the engine does, then the whole stack (the
+    policy's stack follow-up); the messages about the last one."""
+    messages: list[str] = []
+    for one in resources:
+        messages = run(one)
+    last = resources[-1].resource_urn()
+    stack = analyze_stack(rule.POLICY, list(resources), None, STACK)
+    assert all(d.policy == rule.NAME and d.enforcement == "mandatory" for d in stack)
+    return messages + [d.message for d in stack if d.urn == last]
+
+
+def test_par_on_a_user_data_bucket_is_public_exposure_with_an_oci_fix() -> None:
+    [message] = stack_run(oci_bucket(), par())
+    assert "US user data" in message
+    assert "Fix: serve the objects through authenticated OCI IAM access" in message
+    assert "BucketPublicAccessBlock" not in message
+
+
+@pytest.mark.parametrize("tags", [{"data-classification": "non-personal"}, PUBLIC_TAGS])
+def test_par_on_a_non_personal_or_public_bucket_passes(tags: dict[str, str]) -> None:
+    assert stack_run(oci_bucket(tags=tags), par()) == []
+
+
+def test_par_on_an_unclassified_bucket_fails_closed() -> None:
+    assert len(stack_run(oci_bucket(tags=None), par())) == 1
+
+
+def test_par_on_a_bucket_the_stack_does_not_declare_fails_closed() -> None:
+    [message] = stack_run(oci_bucket(tags=PUBLIC_TAGS), par("elsewhere"))
+    assert "does not declare" in message
+    # Same name, another namespace: another bucket.
+    assert len(stack_run(oci_bucket(tags=PUBLIC_TAGS), par(namespace="theirs"))) == 1
+
+
+def test_par_is_judged_by_the_bucket_it_names_among_several() -> None:
+    public = oci_bucket("press", PUBLIC_TAGS)
+    assert stack_run(oci_bucket(), public, par("press")) == []
+    [message] = stack_run(public, oci_bucket(), par("user-data"))
+    assert "'user-data'" in message
+
+
+def test_par_verdict_does_not_depend_on_the_order_of_analysis() -> None:
+    # The SDK may register a PAR naming a literal bucket before that bucket: the verdict waits
+    # for the whole stack, so both orders say the same.
+    for bucket, expected in ((oci_bucket(), 1), (oci_bucket(tags=PUBLIC_TAGS), 0)):
+        rule.STACK_OCI_BUCKETS.clear()
+        assert len(stack_run(bucket, par())) == expected  # the bucket first
+        rule.STACK_OCI_BUCKETS.clear()
+        assert run(par()) == []  # the PAR first: pending, nothing yet
+        assert run(bucket) == []
+        stack = analyze_stack(rule.POLICY, [par(), bucket], None, STACK)
+        assert len([d for d in stack if d.urn == par().resource_urn()]) == expected
+
+
+def test_a_par_analysed_again_after_its_bucket_is_reported_once() -> None:
+    assert run(par()) == []
+    assert len(stack_run(oci_bucket(), par())) == 1
+
+
+def test_par_with_an_unknown_bucket_is_decided_by_the_update() -> None:
+    # Outside preview an unknown is a mandatory violation: fail closed.
+    [message] = stack_run(oci_bucket(tags=PUBLIC_TAGS), par(UNKNOWN_STRING))
+    assert "fail closed" in message

@@ -12,12 +12,10 @@ from residency_pack.testing import (
     Resource,
     analyze_stack,
     aws_provider,
-    oci_provider,
     urn_of,
 )
 
 AWS = aws_provider("us-east-1", name="us-east-1", allowedAccountIds=["111111111111"])
-OCI = oci_provider("us-ashburn-1", name="primary")
 USER_DATA = {"data-classification": "us-user-data"}
 NON_PERSONAL = {"data-classification": "non-personal"}
 BUCKET_TYPE = "aws:s3/bucket:Bucket"
@@ -126,52 +124,7 @@ def test_unknown_settings_and_classification_are_reported_not_passed() -> None:
     assert "fail closed" in message
 
 
-# OCI pre-authenticated requests.
-OCI_BUCKET = "oci:ObjectStorage/bucket:Bucket"
-PAR_TYPE = "oci:ObjectStorage/preauthrequest:Preauthrequest"
-
-
-def oci_bucket(tags: dict[str, str] | None = USER_DATA) -> Resource:
-    props: dict[str, Any] = {"name": "user-data", "namespace": "ns", "compartmentId": "c"}
-    if tags is not None:
-        props["freeformTags"] = tags
-    return Resource(OCI_BUCKET, "user-data", props, OCI)
-
-
-def par(bucket_name: Any = "user-data", dependency: bool = False) -> Resource:
-    props = {
-        "bucket": bucket_name,
-        "namespace": "ns",
-        "name": "share",
-        "accessType": "AnyObjectRead",
-    }
-    deps = {"bucket": [urn_of(OCI_BUCKET, "user-data")]} if dependency else {}
-    return Resource(PAR_TYPE, "share", props, OCI, property_dependencies=deps)
-
-
-def test_par_on_user_data_bucket_by_name_and_by_dependency() -> None:
-    [(urn, message)] = run([oci_bucket(), par()])
-    assert urn == urn_of(PAR_TYPE, "share") and "US user data" in message
-    [(_, message)] = run([oci_bucket(), par(UNKNOWN_STRING, dependency=True)])
-    assert "US user data" in message
-
-
-def test_par_on_non_personal_bucket_passes() -> None:
-    assert run([oci_bucket(NON_PERSONAL), par()]) == []
-
-
-def test_par_on_unclassified_or_foreign_bucket_fails_closed() -> None:
-    assert len(run([oci_bucket(None), par()])) == 1
-    [(_, message)] = run([oci_bucket(NON_PERSONAL), par("elsewhere")])
-    assert "not in this stack" in message
-
-
-def test_par_with_unknown_bucket_and_no_dependency_is_reported() -> None:
-    [(_, message)] = run([oci_bucket(NON_PERSONAL), par(UNKNOWN_STRING)])
-    assert "fail closed" in message
-
-
-# --- Identity first: a block or PAR that names a bucket is that bucket's, whatever it depends on.
+# --- Identity first: a block that names a bucket is that bucket's, whatever it depends on.
 def test_a_block_naming_another_bucket_does_not_cover_this_one_even_if_it_depends_on_it() -> None:
     named = bucket(bucket="us-backups", bucketPrefix=None)
     decoy = block(bucket="decoy-bucket")  # a property dependency on `backups`, another name
@@ -185,32 +138,6 @@ def test_a_block_naming_another_bucket_does_not_cover_this_one_even_if_it_depend
         property_dependencies={"bucket": [urn_of(BUCKET_TYPE, "unrelated")]},
     )
     assert run([named, mine]) == []
-
-
-def test_a_par_is_judged_by_the_bucket_it_names_not_the_one_it_depends_on() -> None:
-    public = Resource(
-        OCI_BUCKET,
-        "press",
-        {"name": "press", "namespace": "ns", "freeformTags": {"data-classification": "public"}},
-        OCI,
-    )
-    names_user_bucket = Resource(
-        PAR_TYPE,
-        "share",
-        {"bucket": "user-data", "namespace": "ns", "name": "s", "accessType": "AnyObjectRead"},
-        OCI,
-        property_dependencies={"bucket": [public.resource_urn()]},
-    )
-    [(_, message)] = run([oci_bucket(), public, names_user_bucket])
-    assert "`user-data`" in message and "US user data" in message
-    names_public_bucket = Resource(
-        PAR_TYPE,
-        "share",
-        {"bucket": "press", "namespace": "ns", "name": "s", "accessType": "AnyObjectRead"},
-        OCI,
-        property_dependencies={"bucket": [urn_of(OCI_BUCKET, "user-data")]},
-    )
-    assert run([oci_bucket(), public, names_public_bucket]) == []
 
 
 # --- Account-level blocks cover the trusted account they name, and nothing else.

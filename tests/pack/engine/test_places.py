@@ -478,3 +478,35 @@ def test_the_scan_is_linear_in_the_size_of_the_bag() -> None:
     small, large = best_of(500), best_of(4000)
     # 8x the values: linear is ~8x; allow generous noise for a shared machine, but not n^2 (64x)
     assert large < small * 20, (small, large)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("us.anthropic.claude-3-5-sonnet-20240620-v1:0", {"us-east-2", "us-west-2"}),
+        ("eu.amazon.nova-pro-v1:0", {"eu-west-1", "eu-central-1"}),
+        ("apac.meta.llama3-2-90b-instruct-v1:0", {"ap-southeast-1", "ap-northeast-1"}),
+        ("global.anthropic.claude-sonnet-4-5-20250929-v1:0", {places.EVERY_COMMERCIAL_REGION}),
+        (
+            "arn:aws:bedrock:us-east-1:111111111111:inference-profile/eu.amazon.nova-pro-v1:0",
+            {"eu-west-3"},
+        ),
+    ],
+)
+def test_a_cross_region_inference_profile_names_every_region_of_its_geography(
+    value: str, expected: set[str]
+) -> None:
+    found = places.scan("aws:bedrock/agentAgent:AgentAgent", {"foundationModel": value})
+    regions = {p.region for p in found.places if p.kind == "region"}
+    assert expected <= regions
+
+
+def test_a_single_region_model_or_a_host_is_not_an_inference_profile() -> None:
+    model = places.scan("aws:bedrock/agentAgent:AgentAgent", {"foundationModel": "anthropic.x:0"})
+    assert model.places == []
+    host = places.scan("aws:sns/topicSubscription:TopicSubscription", {"endpoint": "eu.partner.io"})
+    assert [p.kind for p in host.places] == ["external-host"]
+    # The id shape alone matches; the scan reads it as a profile only in a model field or with a
+    # known model provider, so the host above stays a host.
+    assert places.bedrock_profile_regions("us.example.com") is not None
+    assert places.bedrock_profile_regions("anthropic.claude-v2") is None

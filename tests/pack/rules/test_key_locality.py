@@ -518,3 +518,35 @@ def test_an_encryption_configuration_of_another_bucket_does_not_cover_this_one()
         property_dependencies={"rules": [AWS_KEY.resource_urn()]},
     )
     assert messages([AWS_KEY, named, mine]) == []
+
+
+def test_an_elb_access_log_bucket_with_sse_s3_stays_fail_closed_and_says_how_to_waive_it():
+    # ELB writes access logs only with SSE-S3; the pack keeps the bucket a violation (the bucket
+    # policy cannot prove ELB is the only writer) and names the reviewed way out: an exemption.
+    logs = dataclasses.replace(AWS_BUCKET, name="alb-logs")
+    sse_s3 = dataclasses.replace(
+        AWS_SSE,
+        name="alb-logs-sse",
+        props={
+            "bucket": UNKNOWN_STRING,
+            "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}],
+        },
+        property_dependencies={"bucket": [logs.resource_urn()]},
+    )
+    [(name, message)] = messages([logs, sse_s3])
+    assert name == "alb-logs" and "not encrypted with a customer-managed key" in message
+    assert "ELB writes access logs only with SSE-S3" in message and "exemption" in message
+    exemption = {
+        "urn": logs.resource_urn(),
+        "policy": "residency-key-locality",
+        "reason": "ALB access logs: SSE-S3 only (ELB User Guide)",
+        "expires": (pack_config.today() + dt.timedelta(days=90)).isoformat(),
+    }
+    config = {"residency-key-locality": {"exemptions": [exemption]}}
+    assert messages([logs, sse_s3], config) == []
+
+
+def test_the_elb_waiver_hint_is_only_for_s3_buckets():
+    no_key = dataclasses.replace(OCI_BUCKET, props={"name": "content", "freeformTags": USER})
+    [(_, message)] = messages([no_key])
+    assert "ELB" not in message

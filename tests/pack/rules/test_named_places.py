@@ -10,9 +10,16 @@ from typing import Any
 
 import pytest
 from residency_pack.rules import named_places
-from residency_pack.rules.named_places import POLICY, STACK_BUCKETS
+from residency_pack.rules.named_places import PENDING_BUCKETS, POLICY, STACK_BUCKETS
 from residency_pack.servicer import ConfigRejected
-from residency_pack.testing import UNKNOWN_STRING, Resource, analyze, aws_provider, oci_provider
+from residency_pack.testing import (
+    UNKNOWN_STRING,
+    Resource,
+    analyze,
+    analyze_stack,
+    aws_provider,
+    oci_provider,
+)
 
 NAME = "residency-named-places"
 OURS = "111122223333"
@@ -95,8 +102,10 @@ ROLE_POLICY = Resource(
 @pytest.fixture(autouse=True)
 def _fresh_stack_buckets() -> Iterator[None]:
     STACK_BUCKETS.clear()
+    PENDING_BUCKETS.clear()
     yield
     STACK_BUCKETS.clear()
+    PENDING_BUCKETS.clear()
 
 
 def change(resource: Resource, **props: Any) -> Resource:
@@ -107,6 +116,13 @@ def messages(resource: Resource, config: dict[str, Any] | None = None) -> list[s
     diags = analyze(POLICY, resource, {NAME: config} if config else None, STACK_CONFIG)
     assert all(d.policy == NAME and d.enforcement == "mandatory" for d in diags), diags
     return [d.message for d in diags]
+
+
+def stack_messages(resources: list[Resource]) -> list[tuple[str, str]]:
+    """The policy's stack follow-up on the whole stack: (resource name, message)."""
+    diags = analyze_stack(POLICY, resources, None, STACK_CONFIG)
+    assert all(d.policy == NAME and d.enforcement == "mandatory" for d in diags), diags
+    return [(d.urn.rsplit("::", 1)[-1], d.message) for d in diags]
 
 
 def reachable(monkeypatch: pytest.MonkeyPatch, *types: str) -> None:
@@ -230,17 +246,43 @@ def test_a_bucket_of_this_stack_is_known_by_its_name(monkeypatch: pytest.MonkeyP
     to_bucket = change(DESTINATION, destinationConfig={
         "onFailure": {"destination": "arn:aws:s3:::fixture-failures"}
     })  # fmt: skip
-    assert len(messages(to_bucket)) == 1  # nobody knows whose bucket that is
+    # Not seen yet: the verdict waits for the whole stack, which has no such bucket.
+    assert messages(to_bucket) == []
+    [(name, message)] = stack_messages([to_bucket])
+    assert name == to_bucket.name and "who owns it cannot be told" in message
     bucket = Resource(
         "aws:s3/bucket:Bucket", "failures", {"bucket": "fixture-failures", "tags": NON_PERSONAL},
         aws_provider("us-east-1"),
     )  # fmt: skip
     assert messages(bucket) == []
     assert messages(to_bucket) == []  # the stack's own bucket: its own rules judge it
+    assert stack_messages([bucket, to_bucket]) == []
     script = change(to_bucket, destinationConfig={
         "onFailure": {"destination": "s3://fixture-failures/dead-letters/"}
     })  # fmt: skip
     assert messages(script) == []
+
+
+def test_the_verdict_on_a_stack_bucket_does_not_depend_on_the_order_of_analysis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reachable(monkeypatch, DESTINATION.type)
+    to_bucket = change(DESTINATION, destinationConfig={
+        "onFailure": {"destination": "arn:aws:s3:::fixture-failures"}
+    })  # fmt: skip
+    bucket = Resource(
+        "aws:s3/bucket:Bucket", "failures", {"bucket": "fixture-failures", "tags": NON_PERSONAL},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+    # The destination analysed before its bucket (the SDK registers them concurrently).
+    assert messages(to_bucket) == [] and messages(bucket) == []
+    assert stack_messages([to_bucket, bucket]) == []
+    # ... and a bucket the stack does not have, in either order: reported once.
+    other = change(to_bucket, destinationConfig={
+        "onFailure": {"destination": "arn:aws:s3:::someone-elses-bucket"}
+    })  # fmt: skip
+    assert messages(other) == []
+    assert [n for n, _ in stack_messages([bucket, other])] == [other.name]
 
 
 def test_oci_places_are_judged_by_region_realm_and_tenancy() -> None:

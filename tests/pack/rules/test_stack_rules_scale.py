@@ -12,14 +12,12 @@ from residency_pack.testing import (
     Resource,
     analyze_stack,
     aws_provider,
-    oci_provider,
     urn_of,
 )
 
 USER = {"data-classification": "us-user-data"}
 EAST = aws_provider("us-east-1", name="east")
 SINGAPORE = aws_provider("ap-southeast-1", name="sg")
-ASHBURN = oci_provider("us-ashburn-1", name="iad")
 BUCKET = "aws:s3/bucketV2:BucketV2"
 SSE = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -58,26 +56,6 @@ def aws_pairs(n: int) -> list[Resource]:
     return out
 
 
-def oci_pars(n: int) -> list[Resource]:
-    """n OCI buckets with a pre-authenticated request each (by dependency or by name); every
-    tenth bucket holds user data (a violation), the others are non-personal."""
-    out: list[Resource] = []
-    for i in range(n):
-        tags = USER if i % 10 == 5 else {"data-classification": "non-personal"}
-        props = {"name": f"o{i}", "namespace": "ns", "freeformTags": tags}
-        bucket = Resource("oci:ObjectStorage/bucket:Bucket", f"o{i}", props, ASHBURN)
-        by_dependency = i % 2 == 0
-        par = Resource(
-            public_access_block.OCI_PAR, f"par{i}",
-            {"bucket": UNKNOWN_STRING if by_dependency else f"o{i}", "namespace": "ns",
-             "accessType": "ObjectRead"},
-            ASHBURN,
-            property_dependencies={"bucket": [bucket.resource_urn()]} if by_dependency else {},
-        )  # fmt: skip
-        out += [bucket, par]
-    return out
-
-
 def counted_run(monkeypatch, module: Any, stack: list[Resource]) -> tuple[int, list[str]]:
     """(property reads the rule made, the names of the resources it reported)."""
     reads = 0
@@ -99,7 +77,6 @@ def counted_run(monkeypatch, module: Any, stack: list[Resource]) -> tuple[int, l
     [
         (key_locality, aws_pairs, lambda n: [f"b{i}" for i in range(n) if i % 10 == 3]),
         (public_access_block, aws_pairs, lambda n: [f"b{i}" for i in range(n) if i % 10 == 7]),
-        (public_access_block, oci_pars, lambda n: [f"par{i}" for i in range(n) if i % 10 == 5]),
     ],
 )
 def test_pairing_work_doubles_when_the_stack_doubles(monkeypatch, module, build, violating):

@@ -758,6 +758,17 @@ class _Walker:
             match = _ARN.match(text, found.start())
             if (arn := _arn_of(match)) is not None and match is not None:
                 self.add(arn_place(self.path(), match.group(0), arn))
+                if arn.service == "bedrock" and arn.resource.startswith("inference-profile/"):
+                    self.bedrock_profile(match.group(0), arn.resource.split("/", 1)[1])
+
+    def bedrock_profile(self, text: str, profile_id: str) -> bool:
+        """The Regions a cross-Region inference profile sends requests to, as region places."""
+        regions = bedrock_profile_regions(profile_id)
+        for name in regions or ():
+            cloud: Cloud | None = "aws" if region_catalog.lookup("aws", name) else None
+            self.add(Place(self.path(), text, "region", cloud, name, None, None, "aws",
+                           "bedrock"))  # fmt: skip
+        return regions is not None
 
     def url(self, text: str) -> None:
         url = parse_url(text)
@@ -774,6 +785,8 @@ class _Walker:
             self.add(endpoint_place(self.path(), text, parse_host(url.host, url)))
 
     def bare(self, text: str, key: str) -> None:
+        if _BEDROCK_MODEL_KEY.search(key) or _BEDROCK_PROVIDER.match(text.strip()):
+            self.bedrock_profile(text, text)
         if "/" in text and _is_cidr(text):
             return  # an address block (a route or firewall rule), not a place data goes
         if text.startswith("com.amazonaws."):
@@ -806,6 +819,61 @@ class _Walker:
             else "oci" if region_catalog.lookup("oci", name) else None
         )  # fmt: skip
         self.add(Place(self.path(), text, "region", cloud, name, None, None))
+
+
+# --- Bedrock cross-Region inference profiles ----------------------------------------------------
+#
+# A system-defined inference profile ``<geography>.<provider>.<model>`` (or its ARN
+# ``arn:aws:bedrock:<source region>:<account>:inference-profile/<geography>.<...>``) sends each
+# request, prompt and data included, to any destination Region of its geography, whatever the
+# source Region says ("Supported Regions and models for inference profiles", Bedrock User Guide;
+# the destination Regions of a global profile "include all commercial Regions"). Per model the
+# set is a subset of the geography; the pack judges the whole geography (fail closed).
+_BEDROCK_PROFILE_ID: Final = re.compile(
+    r"^(?P<geo>us-gov|us|eu|apac|jp|au|ca|global)\.[a-z0-9-]+\.[A-Za-z0-9._:-]+$"
+)
+_BEDROCK_GEOGRAPHY_REGIONS: Final[Mapping[str, tuple[str, ...] | None]] = {
+    "us": ("us-east-1", "us-east-2", "us-west-1", "us-west-2"),
+    "us-gov": ("us-gov-east-1", "us-gov-west-1"),
+    "jp": ("ap-northeast-1", "ap-northeast-3"),
+    "au": ("ap-southeast-2", "ap-southeast-4"),
+    "eu": None,  # every eu-* Region of the aws partition
+    "apac": None,  # every ap-* Region of the aws partition
+    "ca": None,  # every ca-* Region of the aws partition
+    "global": None,  # every commercial Region
+}
+# Where a bare profile id is read as one: a model field, or a known model provider's id (so that a
+# host such as ``eu.partner.example`` in another field stays a host).
+_BEDROCK_MODEL_KEY: Final = re.compile(r"model|profile|copyfrom", re.IGNORECASE)
+_BEDROCK_PROVIDER: Final = re.compile(
+    r"^(?:us-gov|us|eu|apac|jp|au|ca|global)\.(?:amazon|anthropic|meta|mistral|cohere|ai21|"
+    r"deepseek|writer|openai|qwen|twelvelabs|stability|luma|google|nvidia|minimax|moonshot)\.",
+    re.IGNORECASE,
+)
+_GEOGRAPHY_PREFIX: Final[Mapping[str, str]] = {"eu": "eu-", "apac": "ap-", "ca": "ca-"}
+EVERY_COMMERCIAL_REGION: Final = "every commercial AWS region (a global inference profile)"
+
+
+def bedrock_profile_regions(profile_id: str) -> tuple[str, ...] | None:
+    """The Regions a Bedrock cross-Region inference profile id routes requests to; None when
+    ``profile_id`` is not one (a foundation model id, an application profile)."""
+    match = _BEDROCK_PROFILE_ID.match(profile_id.strip())
+    if match is None:
+        return None
+    geography = match["geo"]
+    if geography == "global":
+        return (EVERY_COMMERCIAL_REGION,)
+    listed = _BEDROCK_GEOGRAPHY_REGIONS[geography]
+    if listed is not None:
+        return listed
+    prefix = _GEOGRAPHY_PREFIX[geography]
+    return tuple(
+        sorted(
+            name
+            for name, region in region_catalog.regions("aws").items()
+            if name.startswith(prefix) and region.partition == "aws"
+        )
+    )
 
 
 def _json(text: str) -> Any:

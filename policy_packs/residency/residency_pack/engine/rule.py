@@ -14,6 +14,11 @@ fail closed:
   and the violation says so; what an exemption silences is recorded (``exemption_log``) and
   reported as an advisory note;
 * each message reads ``<what is wrong> Fix: <how>``.
+
+A resource policy may add a ``stack_check`` (:class:`ResourcePolicy`): what it cannot decide
+deterministically while it sees one resource at a time (a name whose resource the engine may
+analyse later) it keeps, and the stack check decides on the whole stack, under the same policy
+name, with the same exemptions and wrapper.
 """
 
 from __future__ import annotations
@@ -318,10 +323,38 @@ def _config_schema(spec: RuleSpec) -> PolicyConfigSchema:
     return PolicyConfigSchema(properties=spec.schema_properties())
 
 
+class _FollowUp:
+    """Whether the pack's analyzer servicer runs resource policies' stack follow-ups
+    (:class:`ResourcePolicy`). Set when that servicer is built; with the SDK's stock servicer
+    (an untested pulumi-policy) nothing runs them, so a rule must not wait for one."""
+
+    active = False
+
+
+def stack_follow_up_active() -> bool:
+    return _FollowUp.active
+
+
+def activate_stack_follow_ups(active: bool = True) -> None:
+    _FollowUp.active = active
+
+
+class ResourcePolicy(ResourceValidationPolicy):
+    """A resource policy that may also finish, once the whole stack is known, what it could not
+    decide deterministically while it saw one resource at a time (identity by name, whose
+    partner the engine may analyse later). The pack's servicer runs ``stack_follow_up`` in
+    ``AnalyzeStack`` and reports it under this policy's own name."""
+
+    stack_follow_up: Callable[[StackValidationArgs, ReportViolation], None] | None = None
+
+
 def resource_policy(
-    spec: RuleSpec, check: Callable[[ResourceContext], Iterable[Finding]]
-) -> ResourceValidationPolicy:
-    """A mandatory resource policy that runs ``check`` on each resource, failing closed."""
+    spec: RuleSpec,
+    check: Callable[[ResourceContext], Iterable[Finding]],
+    stack_check: Callable[[StackContext], Iterable[Finding]] | None = None,
+) -> ResourcePolicy:
+    """A mandatory resource policy that runs ``check`` on each resource, failing closed, and
+    ``stack_check`` (when given) once on the whole stack (see :class:`ResourcePolicy`)."""
 
     resolve_config = pack_config.ConfigResolver(spec.name, spec.schema_properties())
 
@@ -348,7 +381,10 @@ def resource_policy(
             lambda u: name if u == urn else (name_of_urn(u) if u else None), True,
         )  # fmt: skip
 
-    return ResourceValidationPolicy(validate=validate, **_policy_metadata(spec))
+    policy = ResourcePolicy(validate=validate, **_policy_metadata(spec))
+    if stack_check is not None:
+        policy.stack_follow_up = _stack_validate(spec, stack_check, resolve_config)
+    return policy
 
 
 def _policy_metadata(spec: RuleSpec) -> dict[str, Any]:
@@ -395,9 +431,16 @@ def stack_policy(
     spec: RuleSpec, check: Callable[[StackContext], Iterable[Finding]]
 ) -> StackValidationPolicy:
     """A mandatory stack policy that runs ``check`` once per stack, failing closed."""
-
     resolve_config = pack_config.ConfigResolver(spec.name, spec.schema_properties())
+    validate = _stack_validate(spec, check, resolve_config)
+    return StackValidationPolicy(validate=validate, **_policy_metadata(spec))
 
+
+def _stack_validate(
+    spec: RuleSpec,
+    check: Callable[[StackContext], Iterable[Finding]],
+    resolve_config: Callable[[Any], Mapping[str, Any]],
+) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         try:
             config = resolve_config(args.get_config())
@@ -415,4 +458,4 @@ def stack_policy(
             lambda u: name_of_urn(u) if u else None, defer_unknown=False,
         )  # fmt: skip
 
-    return StackValidationPolicy(validate=validate, **_policy_metadata(spec))
+    return validate

@@ -529,7 +529,11 @@ def check(ctx: StackContext) -> Iterator[Finding]:
         refs, required = _key_references(store, attachments)
         label = f"{store.type} `{store.name}` (us-user-data)"
         if store.type in STORE_KEY_PATHS and not required:
-            yield Finding(f"{label} is not encrypted with a customer-managed key.", urn=store.urn)
+            yield Finding(
+                f"{label} is not encrypted with a customer-managed key.",
+                urn=store.urn,
+                fix=ELB_LOG_BUCKET_FIX if store.type in S3_BUCKET_TYPES else None,
+            )
         for ref in refs:
             for placed in _locate(ref, store, keys, trust):
                 if isinstance(placed, str):
@@ -542,5 +546,20 @@ def check(ctx: StackContext) -> Iterator[Finding]:
                         urn=store.urn,
                     )
 
+
+S3_BUCKET_TYPES: Final = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
+# Elastic Load Balancing writes access logs only to buckets encrypted with SSE-S3 (ELB User
+# Guide, "Access logs": "The only server-side encryption option that's supported is Amazon
+# S3-managed keys (SSE-S3)"). The pack keeps such a bucket fail closed rather than accepting
+# SSE-S3 when ELB is "the only writer": the bucket policy cannot prove that (an identity
+# policy elsewhere in the account may grant s3:PutObject on it), and the logs hold client IPs.
+# The waiver is a per-bucket exemption with a reason and an expiry, reviewed like any other.
+ELB_LOG_BUCKET_FIX: Final = (
+    SPEC.remediation
+    + " An Elastic Load Balancing access-log bucket cannot use a customer-managed key (ELB "
+    "writes access logs only with SSE-S3): keep it in a user-data region with SSE-S3 and add "
+    "an exemption for this bucket's URN in `residency-key-locality` with the reason (\"ALB "
+    "access logs: SSE-S3 only\") and an expiry; see the pack README."
+)
 
 POLICY = stack_policy(SPEC, check)

@@ -23,8 +23,12 @@ config-only, global or access-granting resource is held to the union of allowed 
 A place that cannot be told (an account-less S3 bucket ARN or ``s3://`` URL that is not a bucket
 of this stack, a customer host of an AWS or OCI service without an account, a raw IP) fails
 closed on a resource that data can reach, unless ``declaredPlaces`` declares it; elsewhere only
-what the place tells is judged. An OCID other than a tenancy's cannot tell its tenancy: its
-region and realm are judged, its tenancy is not (every OCID of the program would fail).
+what the place tells is judged. A bucket of this stack is known by name: when the bucket has not
+been analysed yet (two independent resources come in either order), the finding waits for the
+policy's stack follow-up (:func:`stack_check`), which keeps it only if the stack has no bucket
+of that name, so the verdict does not depend on the order. An OCID other than a tenancy's
+cannot tell its tenancy: its region and realm are judged, its tenancy is not (every OCID of the
+program would fail).
 
 Not judged here: the resource's own location fields (its AWS ``region`` input and the catalog's
 location fields; ``residency-region-allowlist`` and ``residency-classification-in-region`` judge
@@ -65,8 +69,10 @@ from residency_pack.engine.rule import (
     Finding,
     ResourceContext,
     RuleSpec,
+    StackContext,
     is_preview,
     resource_policy,
+    stack_follow_up_active,
 )
 
 NAME: Final = "residency-named-places"
@@ -201,7 +207,48 @@ def _bucket_name(place: Place) -> str | None:
     return None
 
 
+class _PendingBuckets:
+    """Findings on an account-less S3 bucket place whose bucket this process had not seen yet
+    when it analysed the resource. Which of two independent resources the engine analyses first
+    is not fixed (the SDK registers them concurrently), so the verdict waits for the whole
+    stack: the policy's stack follow-up reports the finding unless the stack has a bucket of
+    that name. Bounded per process, like :class:`_StackBuckets`."""
+
+    _LIMIT: Final = 100_000
+
+    def __init__(self) -> None:
+        self._pending: dict[str, dict[tuple[str, str], tuple[str, Finding]]] = {}
+
+    def add(self, urn: str, bucket: str, finding: Finding) -> None:
+        pending = self._pending.setdefault(_StackBuckets._stack(urn), {})
+        if len(pending) < self._LIMIT:
+            pending[(urn, finding.message)] = (bucket, finding)
+
+    def discard(self, urn: str) -> None:
+        """Forget a resource's pending findings: it is being analysed again."""
+        pending = self._pending.get(_StackBuckets._stack(urn))
+        if pending:
+            for key in [key for key in pending if key[0] == urn]:
+                del pending[key]
+
+    def take(self, stack: str) -> list[tuple[str, Finding]]:
+        """The stack's pending findings, in a fixed order (by URN, then message)."""
+        pending = self._pending.pop(stack, {})
+        return [pending[key] for key in sorted(pending)]
+
+    def clear(self) -> None:
+        self._pending.clear()
+
+
+PENDING_BUCKETS: Final = _PendingBuckets()
+
+
 # --- judging one place ----------------------------------------------------------------------------
+
+UNTOLD: Final = (
+    "who owns it cannot be told from the value (no account or tenancy in it), and data can "
+    "reach this resource"
+)
 
 
 @dataclass(frozen=True)
@@ -422,8 +469,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         return out  # a bucket of this stack: its own rules judge it
     if j.reachable:
         out.append((
-            "who owns it cannot be told from the value (no account or tenancy in it), and data "
-            "can reach this resource",
+            UNTOLD,
             "reference the place by a value that carries its owner (an ARN with the account, a "
             "queue URL with the account), create it in this stack, or declare its region and "
             f"owner in `{NAME}`'s `{DECLARED_PLACES}` config.",
@@ -450,6 +496,7 @@ def _egress_allowed(j: _Context, host: str) -> bool:
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     STACK_BUCKETS.note(ctx)
+    PENDING_BUCKETS.discard(ctx.urn)
     if type_catalog.is_provider(ctx.type):
         return  # residency-provider-trust judges providers
     found = scan(ctx.type, ctx.props)
@@ -465,7 +512,14 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             if (place.path, problem) in seen:
                 continue
             seen.add((place.path, problem))
-            yield Finding(f"{ctx.type} `{ctx.name}` names {_shown(place)}: {problem}.", fix=fix)
+            finding = Finding(
+                f"{ctx.type} `{ctx.name}` names {_shown(place)}: {problem}.", urn=ctx.urn, fix=fix
+            )
+            bucket = _bucket_name(place) if problem == UNTOLD else None
+            if bucket is not None and stack_follow_up_active():
+                PENDING_BUCKETS.add(ctx.urn, bucket, finding)  # decided once the stack is known
+                continue
+            yield finding
     if found.unknown and not is_preview():
         shown = ", ".join(f"`{path}`" for path in found.unknown[:5])
         more = f" and {len(found.unknown) - 5} more" if len(found.unknown) > 5 else ""
@@ -478,4 +532,20 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         )
 
 
-POLICY = resource_policy(SPEC, check)
+def stack_check(ctx: StackContext) -> Iterator[Finding]:
+    """The pending bucket findings of this stack whose bucket the stack does not have."""
+    if not ctx.resources:
+        return
+    stack = _StackBuckets._stack(ctx.resources[0].urn)
+    names = {
+        name.strip()
+        for r in ctx.resources
+        if r.type in _S3_BUCKET_TYPES and isinstance(name := r.props.get("bucket"), str)
+    }
+    for bucket, finding in PENDING_BUCKETS.take(stack):
+        if bucket in names or STACK_BUCKETS.has(finding.urn or "", bucket):
+            continue
+        yield finding
+
+
+POLICY = resource_policy(SPEC, check, stack_check)

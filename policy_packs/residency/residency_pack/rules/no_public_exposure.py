@@ -12,12 +12,21 @@ Checked per resource (everything a single resource's inputs can show):
 * RDS DB and cluster snapshots shared with ``all`` or an untrusted account;
 * AMI launch permissions and EBS snapshot create-volume permissions for ``all`` or an untrusted
   account / organization;
-* Lambda function URLs with ``authorizationType`` ``NONE``.
+* Lambda function URLs with ``authorizationType`` ``NONE``;
+* OCI pre-authenticated requests (``oci:ObjectStorage/preauthrequest:Preauthrequest``): a bearer
+  URL to objects of a bucket, readable (or writable) by whoever holds the link. A PAR on a bucket
+  of US user data, on an unclassified bucket, or on a bucket this stack does not declare (whose
+  classification the pack cannot see: fail closed) is a violation. The PAR names its bucket by
+  name and namespace only; the bucket is found among the OCI buckets of the same stack this
+  rule has already analysed (:data:`STACK_OCI_BUCKETS`): the engine analyses a resource before
+  the resources that depend on it, so a PAR built from ``bucket.name`` finds it. A PAR whose
+  bucket was not analysed before it (a literal name, no dependency: the order is the SDK's)
+  waits for the whole stack: the policy's stack follow-up (``stack_check``, run by the pack's
+  servicer in ``AnalyzeStack``) judges it against every OCI bucket of the stack, so the verdict
+  does not depend on the order.
 
-Cross-resource parts live in the stack policy ``residency-public-access-block``
-(``rules/public_access_block.py``): a user-data S3 bucket needs a public access block, and an OCI
-pre-authenticated request is judged by its bucket's classification (the PAR names the bucket only
-by name, so a resource policy cannot see it).
+The other cross-resource part lives in the stack policy ``residency-public-access-block``
+(``rules/public_access_block.py``): a user-data S3 bucket needs a public access block.
 
 Unknown values: an unknown deciding input (an ACL, an ``accessType``, an account list, the
 classification of a bucket whose access type is public) is an unknown finding, as in
@@ -33,16 +42,31 @@ from typing import Any, Final
 from pulumi_policy import Severity
 
 from residency_pack.engine import pack_config
-from residency_pack.engine.classification import PUBLIC
+from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
 from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
 from residency_pack.engine.props import UNKNOWN, get
-from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+from residency_pack.engine.rule import (
+    Finding,
+    ResourceContext,
+    RuleSpec,
+    StackContext,
+    resource_policy,
+    stack_follow_up_active,
+)
 from residency_pack.rules.no_foreign_principals import trust_of, unknown_finding
 
 NAME: Final = "residency-no-public-exposure"
 
 OCI_BUCKET: Final = "oci:ObjectStorage/bucket:Bucket"
 OCI_PRIVATE_ACCESS: Final = "NoPublicAccess"
+OCI_PAR: Final = "oci:ObjectStorage/preauthrequest:Preauthrequest"
+# Classifications whose buckets may carry a PAR.
+PAR_ALLOWED: Final = frozenset({NON_PERSONAL, PUBLIC})
+PAR_FIX: Final = (
+    "serve the objects through authenticated OCI IAM access (a policy for the group or dynamic "
+    "group that needs them) and delete the pre-authenticated request; a PAR may open only a "
+    "bucket of this stack classified `non-personal` or `public`."
+)
 
 S3_BUCKETS: Final = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
 S3_BUCKET_ACLS: Final = frozenset({"aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"})
@@ -100,9 +124,9 @@ SPEC = RuleSpec(
     name=NAME,
     display_name="No public or cross-account exposure of data",
     description=(
-        "No public OCI bucket, public S3 ACL, RDS snapshot shared with `all` or another "
-        "account, AMI or EBS snapshot shared outside the trusted accounts, or Lambda function "
-        "URL without authentication."
+        "No public OCI bucket, OCI pre-authenticated request on a bucket of user data, public "
+        "S3 ACL, RDS snapshot shared with `all` or another account, AMI or EBS snapshot shared "
+        "outside the trusted accounts, or Lambda function URL without authentication."
     ),
     severity=Severity.CRITICAL,
     remediation=(
@@ -147,6 +171,129 @@ def _oci_bucket(ctx: ResourceContext) -> Iterator[Finding]:
         yield from _when_not_public(
             ctx, f"`accessType` is `{access}`: objects can be read without authentication."
         )
+
+
+class _StackOciBuckets:
+    """The classification of each OCI bucket (by namespace and name) of each stack this pack
+    process has analysed. A PAR names its bucket by name, and a resource policy sees one
+    resource; the engine analyses a bucket before a PAR that depends on it, with its checked
+    inputs (tags included), so this is the bucket the PAR opens. Bounded per process; a pack
+    process serves one stack operation."""
+
+    _LIMIT: Final = 100_000
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[str, str, str], Any] = {}
+
+    @staticmethod
+    def _stack(urn: str) -> str:
+        return "::".join(urn.split("::")[:2])
+
+    def note(self, ctx: ResourceContext) -> None:
+        name, namespace = get(ctx.props, "name"), get(ctx.props, "namespace")
+        if not isinstance(name, str) or not isinstance(namespace, str):
+            return
+        key = (self._stack(ctx.urn), namespace, name)
+        if key in self._buckets or len(self._buckets) < self._LIMIT:
+            self._buckets[key] = ctx.classification
+
+    def lookup(self, urn: str, namespace: str, name: str) -> tuple[bool, Any]:
+        """(found, classification) of the stack's bucket ``namespace``/``name``."""
+        key = (self._stack(urn), namespace, name)
+        return key in self._buckets, self._buckets.get(key)
+
+    def clear(self) -> None:
+        self._buckets.clear()
+
+
+STACK_OCI_BUCKETS: Final = _StackOciBuckets()
+
+
+def _oci_par(ctx: ResourceContext) -> Iterator[Finding]:
+    name, namespace = get(ctx.props, "bucket"), get(ctx.props, "namespace")
+    what = _par_label(ctx.name, get(ctx.props, "accessType"))
+    if name is UNKNOWN or namespace is UNKNOWN:
+        yield unknown_finding(f"{what}: its `bucket` or `namespace` is unknown.", fix=PAR_FIX)
+        return
+    found, classification = STACK_OCI_BUCKETS.lookup(ctx.urn, str(namespace), str(name))
+    PENDING_PARS.discard(ctx.urn)  # analysed again: this analysis decides
+    if not found and stack_follow_up_active():
+        # The engine may analyse the bucket after the PAR when nothing orders them: the verdict
+        # waits for the whole stack (see `stack_check`), so it does not depend on that order.
+        PENDING_PARS.add(ctx.urn, (str(namespace), str(name), what))
+        return
+    yield from _par_verdict(what, name, namespace, found, classification, ctx.urn)
+
+
+def _par_label(name: str, access: Any) -> str:
+    shown = access if isinstance(access, str) else "unknown access"
+    return f"Pre-authenticated request `{name}` ({shown})"
+
+
+def _par_verdict(
+    what: str, name: Any, namespace: Any, found: bool, classification: Any, urn: str
+) -> Iterator[Finding]:
+    if not found:
+        yield Finding(
+            f"{what} is a bearer URL to bucket {name!r} (namespace {namespace!r}), which this "
+            "stack does not declare: the pack cannot see the bucket's classification, so it "
+            "may hold US user data.",
+            urn=urn,
+            fix=PAR_FIX,
+        )
+    elif classification is UNKNOWN:
+        yield unknown_finding(
+            f"{what} opens bucket {name!r}, whose `data-classification` is unknown.",
+            urn=urn,
+            fix=PAR_FIX,
+        )
+    elif classification not in PAR_ALLOWED:
+        shown = classification or "unclassified"
+        yield Finding(
+            f"{what} opens bucket {name!r} ({shown}) to whoever holds the URL"
+            + (", including US user data." if shown == US_USER_DATA else "."),
+            urn=urn,
+            fix=PAR_FIX,
+        )
+
+
+class _PendingPars:
+    """PARs whose bucket this process had not analysed yet: (namespace, bucket, label) by URN,
+    per stack, decided by the stack follow-up."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, dict[str, tuple[str, str, str]]] = {}
+
+    def add(self, urn: str, par: tuple[str, str, str]) -> None:
+        self._pending.setdefault(_StackOciBuckets._stack(urn), {})[urn] = par
+
+    def discard(self, urn: str) -> None:
+        self._pending.get(_StackOciBuckets._stack(urn), {}).pop(urn, None)
+
+    def take(self, stack: str) -> list[tuple[str, tuple[str, str, str]]]:
+        pending = self._pending.pop(stack, {})
+        return sorted(pending.items())
+
+    def clear(self) -> None:
+        self._pending.clear()
+
+
+PENDING_PARS: Final = _PendingPars()
+
+
+def stack_check(ctx: StackContext) -> Iterator[Finding]:
+    """The PARs whose bucket was not analysed before them, judged against the whole stack."""
+    if not ctx.resources:
+        return
+    stack = _StackOciBuckets._stack(ctx.resources[0].urn)
+    buckets = {
+        (get(r.props, "namespace"), get(r.props, "name")): r.classification
+        for r in ctx.resources
+        if r.type == OCI_BUCKET
+    }
+    for urn, (namespace, name, what) in PENDING_PARS.take(stack):
+        found = (namespace, name) in buckets
+        yield from _par_verdict(what, name, namespace, found, buckets.get((namespace, name)), urn)
 
 
 def _canned_acl(ctx: ResourceContext) -> tuple[str | None, bool]:
@@ -328,7 +475,10 @@ def _lambda_function_url(ctx: ResourceContext) -> Iterator[Finding]:
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     if ctx.type == OCI_BUCKET:
+        STACK_OCI_BUCKETS.note(ctx)
         yield from _oci_bucket(ctx)
+    elif ctx.type == OCI_PAR:
+        yield from _oci_par(ctx)
     elif ctx.type in S3_BUCKETS or ctx.type in S3_BUCKET_ACLS or ctx.type in S3_OBJECTS:
         yield from _s3_acl(ctx)
     elif ctx.type in RDS_SNAPSHOTS:
@@ -341,4 +491,4 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         yield from _lambda_function_url(ctx)
 
 
-POLICY = resource_policy(SPEC, check)
+POLICY = resource_policy(SPEC, check, stack_check)

@@ -14,16 +14,11 @@
   the bucket's account. A provider's account is the one its ``allowedAccountIds`` pins, else the
   account of the role it assumes, else the stack's own account when the stack trusts exactly one.
   A block for another account covers nothing here.
-* Every OCI pre-authenticated request (``oci:ObjectStorage/preauthrequest:Preauthrequest``) is a
-  bearer URL to objects of a bucket, readable by whoever holds the link. It names its bucket by
-  name, so the stack resolves it identity first: by name and namespace when the name is known,
-  by property dependency only when it is not. A PAR on a bucket of US user data, on an
-  unclassified bucket, or on a bucket outside this stack (whose classification the pack cannot
-  see: fail closed) is a violation.
+* OCI pre-authenticated requests are judged by ``residency-no-public-exposure``, which owns
+  public exposure on OCI.
 
-Unknown values: a block whose settings are unknown, a bucket whose classification is unknown,
-or a PAR whose bucket cannot be resolved because its name is unknown and it has no dependency is
-an unknown finding (see ``no_foreign_principals``): not blocking in preview, checked with known
+Unknown values: a block whose settings are unknown or a bucket whose classification is unknown
+is an unknown finding (see ``no_foreign_principals``): not blocking in preview, checked with known
 values by ``pulumi up`` before the resources are created.
 """
 
@@ -31,14 +26,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 from pulumi_policy import Severity
 
 from residency_pack.engine import pack_config
-from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
+from residency_pack.engine.classification import NON_PERSONAL, PUBLIC
 from residency_pack.engine.iam_policy import account_of
 from residency_pack.engine.props import UNKNOWN, as_string_list, get
 from residency_pack.engine.rule import Finding, RuleSpec, StackContext, StackResource, stack_policy
@@ -55,9 +50,7 @@ BLOCK_SETTINGS: Final = (
     "ignorePublicAcls",
     "restrictPublicBuckets",
 )
-OCI_BUCKET: Final = "oci:ObjectStorage/bucket:Bucket"
-OCI_PAR: Final = "oci:ObjectStorage/preauthrequest:Preauthrequest"
-# Classifications that may go without a public access block / may carry a PAR.
+# Classifications that may go without a public access block.
 NOT_USER_DATA: Final = frozenset({NON_PERSONAL, PUBLIC})
 
 SPEC = RuleSpec(
@@ -65,15 +58,13 @@ SPEC = RuleSpec(
     display_name="User-data buckets block public access",
     description=(
         "Every S3 bucket of US user data has a public access block with all four settings on "
-        "(or the account has one), and no OCI pre-authenticated request opens a bucket of US "
-        "user data."
+        "(or the account has one)."
     ),
     severity=Severity.CRITICAL,
     remediation=(
         "add `aws.s3.BucketPublicAccessBlock(bucket=<bucket>.id, block_public_acls=True, "
         "block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)` for "
-        "each user-data bucket; serve OCI user data through authenticated IAM access, not "
-        "pre-authenticated requests."
+        "each user-data bucket."
     ),
     frameworks=("data-residency", "access-control"),
     config_properties=pack_config.trust_config_properties(),
@@ -293,77 +284,8 @@ def _bucket_findings(ctx: StackContext) -> Iterator[Finding]:
             )
 
 
-class _OciBuckets:
-    """The stack's OCI buckets in stack order, indexed by URN and by name."""
-
-    def __init__(self, buckets: list[StackResource]) -> None:
-        self.buckets = buckets
-        self.position = {bucket.urn: i for i, bucket in reversed(list(enumerate(buckets)))}
-        self.by_name: dict[Any, list[StackResource]] = defaultdict(list)
-        for bucket in buckets:
-            name = get(bucket.props, "name")
-            if isinstance(name, Hashable):
-                self.by_name[name].append(bucket)
-
-    def named(self, name: Any) -> list[StackResource]:
-        """Buckets whose ``name`` equals ``name``, in stack order."""
-        if isinstance(name, Hashable):
-            return self.by_name.get(name, [])
-        return [b for b in self.buckets if get(b.props, "name") == name]
-
-
-def _par_bucket(par: StackResource, buckets: _OciBuckets) -> StackResource | Any | None:
-    """The stack bucket a PAR opens, identity first: by its known name (and namespace); by its
-    property dependency only when the name is unknown. None if none matches; UNKNOWN if that
-    cannot be told."""
-    name, namespace = get(par.props, "bucket"), get(par.props, "namespace")
-    if name is UNKNOWN:
-        positions = [
-            buckets.position[urn]
-            for urn in par.property_dependencies.get("bucket", ())
-            if urn in buckets.position
-        ]
-        return buckets.buckets[min(positions)] if positions else UNKNOWN
-    for bucket in buckets.named(name):
-        bucket_namespace = get(bucket.props, "namespace")
-        if namespace is UNKNOWN or bucket_namespace is UNKNOWN:
-            return UNKNOWN if namespace != bucket_namespace else bucket
-        if namespace == bucket_namespace:
-            return bucket
-    return None
-
-
-def _par_findings(ctx: StackContext) -> Iterator[Finding]:
-    buckets = _OciBuckets([r for r in ctx.resources if r.type == OCI_BUCKET])
-    for par in (r for r in ctx.resources if r.type == OCI_PAR):
-        bucket = _par_bucket(par, buckets)
-        access = get(par.props, "accessType")
-        what = f"Pre-authenticated request `{par.name}` ({access or 'unknown access'})"
-        if bucket is UNKNOWN:
-            yield unknown_finding(f"{what}: its `bucket` is unknown.", urn=par.urn)
-        elif bucket is None:
-            yield Finding(
-                f"{what} opens bucket {get(par.props, 'bucket')!r}, which is not in this stack: "
-                "the pack cannot see its classification, so it may hold US user data.",
-                urn=par.urn,
-            )
-        elif bucket.classification is UNKNOWN:
-            yield unknown_finding(
-                f"{what} opens bucket `{bucket.name}`, whose classification is unknown.",
-                urn=par.urn,
-            )
-        elif bucket.classification not in NOT_USER_DATA:
-            shown = bucket.classification or "unclassified"
-            yield Finding(
-                f"{what} opens bucket `{bucket.name}` ({shown}) to whoever holds the URL"
-                + (", including US user data." if shown == US_USER_DATA else "."),
-                urn=par.urn,
-            )
-
-
 def check(ctx: StackContext) -> Iterator[Finding]:
     yield from _bucket_findings(ctx)
-    yield from _par_findings(ctx)
 
 
 POLICY = stack_policy(SPEC, check)

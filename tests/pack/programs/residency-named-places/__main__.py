@@ -265,3 +265,34 @@ oci.ons.Subscription(
     endpoint="ocid1.fnfunc.oc1.iad.aaaaaaaafixturefunction",
     freeform_tags=OCI_NON_PERSONAL,
 )
+
+# --- Bedrock cross-Region inference profiles: a `<geography>.` profile sends each prompt to any
+# Region of its geography, whatever Region the agent is in.
+# violation: residency-named-places
+aws.bedrock.AgentAgent(
+    "assistant-eu-profile",
+    agent_name="assistant-eu-profile",
+    agent_resource_role_arn=ROLE,
+    foundation_model="eu.anthropic.claude-3-5-sonnet-20240620-v1:0",
+)
+
+# A single-Region model id: the requests stay in the agent's Region.
+# ok: residency-named-places
+aws.bedrock.AgentAgent(
+    "assistant-in-region",
+    agent_name="assistant-in-region",
+    agent_resource_role_arn=ROLE,
+    foundation_model="anthropic.claude-3-5-sonnet-20240620-v1:0",
+)
+
+# An application profile copying the global profile: any commercial Region worldwide.
+# violation: residency-named-places
+aws.bedrock.InferenceProfile(
+    "assistant-global-profile",
+    name="assistant-global-profile",
+    model_source={
+        "copy_from": f"arn:aws:bedrock:us-east-1:{OURS}:inference-profile/"
+        "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    },
+    tags=NON_PERSONAL,
+)

@@ -1,5 +1,6 @@
-"""What the internet or other accounts can see: public buckets, shared snapshots and images,
-function URLs without authentication. Only data classified `public` may be public.
+"""What the internet or other accounts can see: public buckets, OCI pre-authenticated
+requests, shared snapshots and images, function URLs without authentication.
+Only data classified `public` may be public.
 """
 
 import pulumi
@@ -209,4 +210,70 @@ aws.s3.BucketServerSideEncryptionConfiguration(
             }
         }
     ],
+)
+
+
+# --- OCI pre-authenticated requests: bearer URLs to a bucket's objects.
+# ok: residency-no-public-exposure
+inbox = oci.objectstorage.Bucket(
+    "inbox",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="inbox",
+    access_type="NoPublicAccess",
+    kms_key_id=ashburn_key,
+    freeform_tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# violation: residency-no-public-exposure
+oci.objectstorage.Preauthrequest(
+    "inbox-share",
+    namespace=namespace,
+    bucket=inbox.name,
+    name="inbox-share",
+    access_type="AnyObjectRead",
+    time_expires="2027-01-01T00:00:00Z",
+)
+
+sticker_packs = oci.objectstorage.Bucket(
+    "sticker-packs",
+    compartment_id=compartment,
+    namespace=namespace,
+    name="sticker-packs",
+    access_type="NoPublicAccess",
+    freeform_tags=tags("non-personal"),
+)
+
+# ok: residency-no-public-exposure
+oci.objectstorage.Preauthrequest(
+    "sticker-packs-download",
+    namespace=namespace,
+    bucket=sticker_packs.name,
+    name="sticker-packs-download",
+    access_type="AnyObjectRead",
+    time_expires="2027-01-01T00:00:00Z",
+)
+
+# A bucket outside this stack: its classification cannot be seen, so it may hold user data.
+# violation: residency-no-public-exposure
+oci.objectstorage.Preauthrequest(
+    "legacy-share",
+    namespace=namespace,
+    bucket="legacy-messages",
+    name="legacy-share",
+    access_type="ObjectRead",
+    object_name="export.zip",
+    time_expires="2027-01-01T00:00:00Z",
+)
+
+# A PAR names its bucket: one that names the user-data bucket opens it, whatever it depends on.
+# violation: residency-no-public-exposure
+oci.objectstorage.Preauthrequest(
+    "inbox-backdoor",
+    namespace=namespace,
+    bucket=sticker_packs.urn.apply(lambda _: "inbox"),
+    name="inbox-backdoor",
+    access_type="AnyObjectRead",
+    time_expires="2027-01-01T00:00:00Z",
 )

@@ -1,16 +1,12 @@
-"""User-data buckets and what keeps them closed: S3 public access blocks and OCI
-pre-authenticated requests (bearer URLs to a bucket's objects).
+"""User-data buckets and what keeps them closed: S3 public access blocks (OCI
+pre-authenticated requests are residency-no-public-exposure's).
 
 The user-data buckets are otherwise well built (protected, encrypted with a key of their region).
 """
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_oci as oci
 
-compartment = "ocid1.compartment.oc1..aaaaaaaafixturecompartment"
-namespace = "fixturens"
-ashburn_key = "ocid1.key.oc1.iad.aaaaaaaafixturekey"
 protected = pulumi.ResourceOptions(protect=True)
 
 
@@ -68,72 +64,6 @@ block("exports", exports, restrict_public_buckets=False)
 # Non-personal data needs no block (its ACLs are still judged by residency-no-public-exposure).
 # ok: residency-public-access-block
 aws.s3.Bucket("stickers", tags=tags("non-personal"))
-
-# --- OCI pre-authenticated requests.
-# ok: residency-public-access-block
-inbox = oci.objectstorage.Bucket(
-    "inbox",
-    compartment_id=compartment,
-    namespace=namespace,
-    name="inbox",
-    access_type="NoPublicAccess",
-    kms_key_id=ashburn_key,
-    freeform_tags=tags("us-user-data"),
-    opts=protected,
-)
-
-# violation: residency-public-access-block
-oci.objectstorage.Preauthrequest(
-    "inbox-share",
-    namespace=namespace,
-    bucket=inbox.name,
-    name="inbox-share",
-    access_type="AnyObjectRead",
-    time_expires="2027-01-01T00:00:00Z",
-)
-
-sticker_packs = oci.objectstorage.Bucket(
-    "sticker-packs",
-    compartment_id=compartment,
-    namespace=namespace,
-    name="sticker-packs",
-    access_type="NoPublicAccess",
-    freeform_tags=tags("non-personal"),
-)
-
-# ok: residency-public-access-block
-oci.objectstorage.Preauthrequest(
-    "sticker-packs-download",
-    namespace=namespace,
-    bucket=sticker_packs.name,
-    name="sticker-packs-download",
-    access_type="AnyObjectRead",
-    time_expires="2027-01-01T00:00:00Z",
-)
-
-# A bucket outside this stack: its classification cannot be seen, so it may hold user data.
-# violation: residency-public-access-block
-oci.objectstorage.Preauthrequest(
-    "legacy-share",
-    namespace=namespace,
-    bucket="legacy-messages",
-    name="legacy-share",
-    access_type="ObjectRead",
-    object_name="export.zip",
-    time_expires="2027-01-01T00:00:00Z",
-)
-
-# A PAR names its bucket: one that names the user-data bucket opens it, whatever it depends on.
-# violation: residency-public-access-block
-oci.objectstorage.Preauthrequest(
-    "inbox-backdoor",
-    namespace=namespace,
-    bucket=sticker_packs.urn.apply(lambda _: "inbox"),
-    name="inbox-backdoor",
-    access_type="AnyObjectRead",
-    time_expires="2027-01-01T00:00:00Z",
-)
-
 
 # --- Identity first: a block names its bucket. A block that names another bucket does not cover
 # this one, even when it depends on it.
