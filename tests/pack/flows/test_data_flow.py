@@ -264,6 +264,7 @@ class Node:
     region: EffectiveRegion
     classification: Any
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    name: str = ""
 
 
 def chain(length: int) -> list[Node]:
@@ -586,3 +587,21 @@ def test_a_store_outside_the_allowed_regions_names_them_all():
     )
     near = _Placed(EffectiveRegion("aws", "us-west-2", "s", regions=("us-west-2",)))
     assert _judge_resource(near, allowed) is None
+
+
+def test_an_unresolved_destination_names_every_field_that_hides_it():
+    from residency_pack.engine.copy_fields import CopyField, Destination, FlowKind
+    from residency_pack.engine.dataflow import _unresolved_node
+
+    entry = CopyField("aws:dms/endpoint:Endpoint", "", FlowKind.COPY, ("serverName", "port"))
+    via = _Bag("urn:endpoint", entry.resource_type, {}, name="dst")
+    pending = _unresolved_node(via, Destination(entry, "", (), (), ("serverName", "port")))
+    assert pending.unknown and pending.reason == (
+        "`serverName`, `port` is unknown during preview and is not an output of a resource of "
+        "this stack"
+    )
+    hidden = Destination(entry, "", (), (), (), opaque=(("secretsManagerArn", "s"), ("a", "b")))
+    opaque = _unresolved_node(via, hidden)
+    assert not opaque.unknown and opaque.reason == (
+        "its far end is hidden in `secretsManagerArn`, `a`, which the pack cannot read"
+    )
