@@ -264,7 +264,6 @@ class Node:
     region: EffectiveRegion
     classification: Any
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    name: str = ""
 
 
 def chain(length: int) -> list[Node]:
@@ -526,6 +525,7 @@ class _Bag:
     type: str
     props: Any
     property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    name: str = ""
 
 
 def test_resources_are_found_by_every_identity_a_connector_may_name():
