@@ -614,3 +614,21 @@ def test_a_violation_starts_with_the_policys_description():
         "region allowed for us-user-data, in a trusted account or realm, and in the cloud's own "
         "key service (no external key store).\n"
     )
+
+
+def test_named_keys_reads_every_key_of_a_list_with_its_index():
+    from residency_pack.rules.key_locality import named_keys
+
+    keys = ["arn:aws:kms:us-east-1:1:key/a", UNKNOWN_STRING]
+    found = list(named_keys({"kmsKeyIds": keys, "other": {"kmsKeyId": "k"}}))
+    assert found == [(("kmsKeyIds", 0), keys[0]), (("kmsKeyIds", 1), UNKNOWN_STRING),
+                     (("other", "kmsKeyId"), "k")]  # fmt: skip
+
+
+def test_a_replica_whose_literal_primary_names_no_region_fails_closed():
+    replica = replica_of(f"arn:aws:kms::{OWN_ACCOUNT}:key/{MRK}")
+    [(_, message)] = messages([replica, rds_on(replica)])
+    assert (
+        f"the primary key 'arn:aws:kms::{OWN_ACCOUNT}:key/{MRK}' of its replica key "
+        "`east-replica` names no region"
+    ) in message
