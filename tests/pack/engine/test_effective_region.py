@@ -309,3 +309,22 @@ def test_every_region_a_list_of_location_values_names_is_kept(monkeypatch):
     zoned = effective_region(token, {**props, "availabilityZone": "ap-southeast-1a"},
                              P(aws_provider()))  # fmt: skip
     assert zoned.regions == ("ap-southeast-1", "eu-west-1", "us-west-2")
+
+
+def test_the_source_names_every_location_field_that_placed_the_resource(monkeypatch):
+    token = "aws:s3/bucket:Bucket"
+    _with_location_fields(monkeypatch, token, "homeRegion", "replicaRegion")
+    props = {"homeRegion": "us-east-1", "replicaRegion": "us-west-2"}
+    er = effective_region(token, props, P(aws_provider()))
+    assert er.source == "location field `homeRegion`, `replicaRegion`"
+    assert er.regions == ("us-east-1", "us-west-2")
+
+
+def test_a_global_type_without_a_location_says_so(monkeypatch):
+    token = "aws:route53/zone:Zone"
+    row = {"role": "global", "reason": "r", "location_fields": ["hostedRegion"]}
+    monkeypatch.setitem(type_catalog._ROWS, token, row)
+    monkeypatch.setattr(type_catalog, "_ENTRIES", {})
+    assert effective_region(token, {"name": "example.com"}, P(aws_provider())) == EffectiveRegion(
+        "aws", None, "global type without a location", neutral=True
+    )

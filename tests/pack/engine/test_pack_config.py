@@ -348,3 +348,85 @@ def test_resolver_remembers_bad_config_and_raises_a_fresh_error_each_time(monkey
     assert errors[0] is not errors[1] and str(errors[0]) == str(errors[1])
     assert "trustedAccountIds[0]" in str(errors[1])
     assert pc.allowed_regions(resolver({}), "us-user-data")["aws"] == {"us-east-1"}
+
+
+def _problem(raw) -> str:
+    """The problems part of the one ConfigError that ``raw`` gets."""
+    with pytest.raises(pc.ConfigError) as error:
+        resolve(raw)
+    prefix = "The policy config for `residency-region-allowlist` is invalid: "
+    text, _, _ = str(error.value).partition(" Fix:")
+    assert text.startswith(prefix)
+    return text.removeprefix(prefix)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({pc.ALLOWED_REGIONS: {"us-user-data": {"aws": ["us-east-1", "us-east-1"]}}},
+         "allowedRegions.us-user-data.aws: ['us-east-1', 'us-east-1'] has non-unique elements."),
+        ({pc.ALLOWED_REGIONS: {"us-user-data": "us-east-1"}},
+         "allowedRegions.us-user-data: 'us-east-1' is not of type 'object'."),
+        ({pc.ALLOWED_REGIONS: "us-east-1"}, "allowedRegions: 'us-east-1' is not of type 'object'."),
+        ({pc.ALLOWED_REGIONS: {"public": {"aws": "us-east-1"}}},
+         "allowedRegions.public.aws: 'us-east-1' is not of type 'array'."),
+        ({pc.TRUSTED_ACCOUNT_IDS: [111111111111]},
+         "trustedAccountIds[0]: 111111111111 is not of type 'string'."),
+        ({pc.EXEMPTIONS: [{**exemption(urn=BUCKET_URN), "expires": 20260701}]},
+         "exemptions[0].expires: 20260701 is not of type 'string'."),
+        ({pc.TRUSTED_ACCOUNT_IDS: "111111111111"},
+         "trustedAccountIds: '111111111111' is not of type 'array'."),
+        ({pc.TRUSTED_ACCOUNT_IDS: ["12345"]},
+         "trustedAccountIds[0]: '12345' does not match '^[0-9]{12}$'."),
+        ({pc.EXEMPTIONS: ["x"]}, "exemptions[0]: 'x' is not of type 'object'."),
+        ({pc.EXEMPTIONS: [exemption(urn=BUCKET_URN, note="n")]},
+         "exemptions[0]: Additional properties are not allowed ('note' was unexpected)."),
+        ({pc.EXEMPTIONS: [{"policy": "residency-region-allowlist", "reason": "r",
+                           "urn": BUCKET_URN}]},
+         "exemptions[0]: 'expires' is a required property."),
+        ({pc.EXEMPTIONS: [exemption(name="", type="aws:s3/bucket:Bucket")]},
+         "exemptions[0].name: '' should be non-empty."),
+        ({pc.EXEMPTIONS: [exemption(name="x", type="")]},
+         "exemptions[0].type: '' should be non-empty."),
+        ({pc.EXEMPTIONS: [exemption("2026-7-1", urn=BUCKET_URN)]},
+         "exemptions[0].expires: '2026-7-1' does not match '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'."),
+        ({pc.EXEMPTIONS: [exemption(urn=BUCKET_URN, name="x")]},
+         "exemptions[0]: give either `urn`, or `name` with `type`, not both."),
+        ({pc.EXEMPTIONS: [exemption(urn=BUCKET_URN, type="aws:s3/bucket:Bucket")]},
+         "exemptions[0]: give either `urn`, or `name` with `type`, not both."),
+        ({pc.EXEMPTIONS: [exemption()]},
+         "exemptions[0]: {'policy': 'residency-region-allowlist', 'reason': 'r', 'expires': "
+         "'2026-07-01'} is not valid under any of the given schemas."),
+        # One problem an exemption: a bad target is not also judged on its expiry.
+        ({pc.EXEMPTIONS: [exemption("2030-01-01", name="*")]},
+         "exemptions[0]: name glob '*' needs `type`, the one resource type it is bounded to."),
+        ({pc.EXEMPTION_HORIZON_DAYS: 0}, "exemptionHorizonDays: 0 is less than the minimum of 1."),
+        ({pc.ALLOWED_REGIONS: {"us-user-data": {"aws": ["eu-west-1", "eu-west-2"]}}},
+         "allowedRegions.us-user-data.aws: eu-west-1, eu-west-2 are outside the US jurisdiction;"
+         " `us-user-data` may only be allowed in US regions (us-east-1, us-east-2, "
+         "us-gov-east-1, us-gov-west-1, us-iso-east-1, us-iso-west-1, us-isob-east-1, "
+         "us-isob-west-1, us-isof-east-1, us-isof-south-1, us-west-1, us-west-2)."),
+    ],
+)  # fmt: skip
+def test_each_bad_setting_is_named_with_what_is_wrong(raw, expected):
+    assert _problem(raw) == expected
+
+
+def test_the_entry_level_and_a_one_day_horizon_are_accepted():
+    # The SDK hands the policy's enforcementLevel over with its config.
+    config = resolve({"enforcementLevel": "mandatory", pc.EXEMPTION_HORIZON_DAYS: 1})
+    assert config[pc.EXEMPTION_HORIZON_DAYS] == 1 and "enforcementLevel" not in config
+    assert resolve({})[pc.EXEMPTION_HORIZON_DAYS] == 90
+
+
+def test_a_name_exemption_keeps_its_type():
+    [parsed] = pc.exemptions(
+        resolve({pc.EXEMPTIONS: [exemption(name="x*", type="aws:s3/bucket:Bucket")]})
+    )
+    assert (parsed.urn, parsed.name, parsed.type) == (None, "x*", "aws:s3/bucket:Bucket")
+
+
+def test_a_urn_whose_name_has_the_separator_keeps_it_in_the_name():
+    parts = pc.urn_parts("urn:pulumi:prod::p::aws:s3/bucket:Bucket::a::b")
+    assert parts is not None and parts.name == "a::b"
+    assert parts.qualified_type == "aws:s3/bucket:Bucket"

@@ -510,3 +510,49 @@ def test_a_single_region_model_or_a_host_is_not_an_inference_profile() -> None:
     # known model provider, so the host above stays a host.
     assert places.bedrock_profile_regions("us.example.com") is not None
     assert places.bedrock_profile_regions("anthropic.claude-v2") is None
+# --- Hosts each parser must tell apart (one field changed per case).
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://x.auth.us-east-1.amazoncognito.com", ("aws-endpoint", "aws", "us-east-1")),
+        ("ip-10-0-0-1.ec2.internal", ("aws-endpoint", "aws", "us-east-1")),
+        ("iad.ocir.io", ("oci-endpoint", "oci", "us-ashburn-1")),
+        ("[2001:db8::1]:443", ("ip", None, None)),
+        ("fe80::1", ("ip", None, None)),
+        ("evil.example", ("external-host", None, None)),
+    ],
+)
+def test_what_a_host_is(value, expected):
+    found = endpoint_of(value)
+    assert found is not None and (found.kind, found.cloud, found.region) == expected
+
+
+def test_a_host_is_read_before_any_path_that_mentions_another():
+    found = endpoint_of("https://host.example/path@evil.example")
+    assert found is not None and found.host == "host.example"
+    assert endpoint_of("[2001:db8::1]:443").host == "2001:db8::1"
+
+
+def test_a_fips_endpoint_names_its_service():
+    found = endpoint_of("https://s3-fips.us-east-1.amazonaws.com")
+    assert found is not None and (found.service, found.account) == ("s3", AWS_OWNED)
+
+
+def test_an_s3a_url_names_a_bucket_not_a_network_host():
+    [place] = places_in(T, {"serverName": "s3a://my.bucket.example/x"})
+    assert (place.kind, place.cloud, place.service, place.host) == (
+        "aws-endpoint", "aws", "s3", "my.bucket.example",
+    )  # fmt: skip
+
+
+def test_a_bare_host_in_any_field_is_a_place():
+    [place] = places_in(T, {"serverName": "evil.example"})
+    assert (place.kind, place.host) == ("external-host", "evil.example")
+
+
+def test_a_field_the_catalog_calls_harmless_is_not_scanned():
+    app = "aws:amplify/app:App"
+    assert "description" in places.harmless_fields(app)
+    assert list(places_in(app, {"description": "mirrors https://evil.example"})) == []
+    [place] = places_in(app, {"repository": "https://evil.example/repo"})
+    assert place.host == "evil.example"

@@ -172,3 +172,32 @@ def test_destination_fields_are_recognised_for_effective_region_readers():
     # Inbound fields name a source, and the resource's own location stays its own.
     adb = "oci:Database/autonomousDatabase:AutonomousDatabase"
     assert not copy_fields.is_destination_field(adb, ("sourceId",))
+
+
+def test_a_type_that_moves_data_is_unfollowed_only_without_catalog_fields(monkeypatch):
+    from residency_pack.engine import type_catalog
+    from residency_pack.engine.copy_fields import unfollowed
+
+    assert not unfollowed("aws:amp/scraper:Scraper")  # moves data, followed by its fields
+    assert not unfollowed("aws:s3/bucketV2:BucketV2")  # stores data
+    token = "aws:newservice/mover:Mover"  # reviewed as moving data, no fields catalogued yet
+    monkeypatch.setitem(type_catalog._ROLES, token, "moves-data")
+    assert unfollowed(token)
+
+
+def test_a_place_of_the_scan_as_a_far_end():
+    from residency_pack.engine.copy_fields import _from_place
+    from residency_pack.engine.places import AWS_OWNED, Place
+
+    account = Place("a", "222233334444", "account", "aws", None, "222233334444", None)
+    found = _from_place(account)
+    assert found is not None and (found.kind, found.account) == ("name", "222233334444")
+    tenancy = "ocid1.tenancy.oc1..aaaa"
+    found = _from_place(Place("t", tenancy, "tenancy", "oci", None, tenancy, None, "oc1"))
+    assert found is not None and (found.kind, found.account, found.realm) == (
+        "ocid", tenancy, "oc1",
+    )  # fmt: skip
+    # The service's own endpoint is the cloud's, not a far end of the program's.
+    sqs = Place("s", "https://sqs.us-east-1.amazonaws.com/", "aws-endpoint", "aws", "us-east-1",
+                AWS_OWNED, "sqs.us-east-1.amazonaws.com")  # fmt: skip
+    assert _from_place(sqs) is None

@@ -501,3 +501,107 @@ def test_dlm_copies_the_snapshots_of_the_volumes_its_target_tags_select():
     assert d.urn == policy.resource_urn() and "users-vol -[copy via snapshots" in d.message
     untagged = replace(volume, props={**volume.props, "tags": USER})
     assert run([untagged, abroad]) == []
+
+
+# --- The graph's building blocks, unit by unit.
+def test_a_reference_is_matched_by_each_way_it_may_be_written():
+    from residency_pack.engine.dataflow import _reference_keys
+
+    assert _reference_keys("arn:aws:s3:::logs/prefix") == ["arn:aws:s3:::logs/prefix", "logs"]
+    assert _reference_keys("s3://logs/a/b") == ["s3://logs/a/b", "logs"]
+    assert _reference_keys("oci://logs@ns/a") == ["oci://logs@ns/a", "logs"]
+    assert _reference_keys("/home/user/x") == ["/home/user/x", "home"]
+    assert _reference_keys("logs/key") == ["logs/key", "logs"]
+    assert _reference_keys("jdbc:postgresql://db.example.com:5432/app") == [
+        "jdbc:postgresql://db.example.com:5432/app", "db.example.com",
+    ]  # fmt: skip
+    assert _reference_keys("db.example.com") == ["db.example.com", "db.example.com"]
+    assert _reference_keys("plain-name") == ["plain-name"]
+
+
+@dataclass
+class _Bag:
+    urn: str
+    type: str
+    props: Any
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    name: str = ""
+
+
+def test_resources_are_found_by_every_identity_a_connector_may_name():
+    from residency_pack.engine.dataflow import _Resolver
+
+    identities = {
+        "id": "i-1", "keyId": "k-1", "replicationGroupId": "rg-1", "streamArn": "arn:s",
+        "name": "n-1",
+    }  # fmt: skip
+    store = _Bag("urn:store", "aws:dynamodb/table:Table", identities)
+    provider = _Bag("urn:provider", "pulumi:providers:aws", {"id": "p-1", "name": "p"})
+    resolver = _Resolver([store, provider])
+    assert {value: resolver.by_value.get(value) for value in identities.values()} == {
+        value: ["urn:store"] for value in identities.values()
+    }
+    assert "p-1" not in resolver.by_value and "p" not in resolver.by_value
+
+
+def test_a_resource_is_located_in_a_place_only_by_a_region_it_is_in():
+    from residency_pack.engine.dataflow import _located_in
+
+    east = EffectiveRegion("aws", "us-east-1", "s", regions=("us-east-1",))
+    assert _located_in(east, {("aws", "us-east-1")})
+    assert not _located_in(east, {("aws", "eu-west-1")})
+    assert not _located_in(east, {("oci", "us-east-1")})
+
+
+def test_own_locations_are_every_region_a_placed_resource_touches():
+    from residency_pack.engine.dataflow import _own_locations
+
+    def at(region: EffectiveRegion) -> list[tuple[str, str]]:
+        return _own_locations(_Bag("u", "aws:s3/bucket:Bucket", {}) and _Placed(region))
+
+    both = EffectiveRegion("aws", "us-east-1", "s", regions=("us-east-1", "us-west-2"))
+    assert at(both) == [("aws", "us-east-1"), ("aws", "us-west-2")]
+    assert at(EffectiveRegion("aws", "us-east-1", "s")) == [("aws", "us-east-1")]
+    assert at(EffectiveRegion("aws", None, "g", neutral=True, regions=("us-east-1",))) == []
+    assert at(EffectiveRegion(None, "us-east-1", "s", regions=("us-east-1",))) == []
+    undetermined = EffectiveRegion("aws", "us-east-1", "u", undetermined_reason="r",
+                                   regions=("us-east-1",))  # fmt: skip
+    assert at(undetermined) == []
+
+
+@dataclass
+class _Placed:
+    region: EffectiveRegion
+    type: str = "aws:s3/bucket:Bucket"
+    classification: Any = "us-user-data"
+
+
+def test_a_store_outside_the_allowed_regions_names_them_all():
+    from residency_pack.engine.dataflow import _judge_resource
+
+    allowed = {"aws": frozenset({"us-east-1", "us-west-2"}), "oci": frozenset()}
+    far = _Placed(EffectiveRegion("aws", "eu-west-1", "s", regions=("eu-west-1",)))
+    assert _judge_resource(far, allowed) == (
+        "it is in aws region eu-west-1, which is not allowed for us-user-data (allowed: "
+        "us-east-1, us-west-2)"
+    )
+    near = _Placed(EffectiveRegion("aws", "us-west-2", "s", regions=("us-west-2",)))
+    assert _judge_resource(near, allowed) is None
+
+
+def test_an_unresolved_destination_names_every_field_that_hides_it():
+    from residency_pack.engine.copy_fields import CopyField, Destination, FlowKind
+    from residency_pack.engine.dataflow import _unresolved_node
+
+    entry = CopyField("aws:dms/endpoint:Endpoint", "", FlowKind.COPY, ("serverName", "port"))
+    via = _Bag("urn:endpoint", entry.resource_type, {}, name="dst")
+    pending = _unresolved_node(via, Destination(entry, "", (), (), ("serverName", "port")))
+    assert pending.unknown and pending.reason == (
+        "`serverName`, `port` is unknown during preview and is not an output of a resource of "
+        "this stack"
+    )
+    hidden = Destination(entry, "", (), (), (), opaque=(("secretsManagerArn", "s"), ("a", "b")))
+    opaque = _unresolved_node(via, hidden)
+    assert not opaque.unknown and opaque.reason == (
+        "its far end is hidden in `secretsManagerArn`, `a`, which the pack cannot read"
+    )

@@ -299,3 +299,21 @@ def test_resources_without_copy_fields_and_unset_fields_pass():
         == []
     )
     assert run(changed(DYNAMODB, ("replicas",), [])) == []
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        # Joins a global datastore named by its id: residency-data-flow follows it in the stack.
+        ("aws:elasticache/replicationGroup:ReplicationGroup",
+         {"replicationGroupId": "users", "description": "d",
+          "globalReplicationGroupId": "ldgnf-users-global", "tags": USER}),
+        # Copies an object between buckets named by name: residency-data-flow follows it.
+        ("aws:s3/objectCopy:ObjectCopy",
+         {"bucket": "users-archive", "key": "k", "source": "users/k", "tags": USER}),
+    ],
+)  # fmt: skip
+def test_copies_between_resources_named_by_name_are_left_to_the_data_flow_rule(
+    resource_type: str, props: dict[str, Any]
+) -> None:
+    assert run(Resource(resource_type, "x", props, aws_provider("us-east-1"))) == []

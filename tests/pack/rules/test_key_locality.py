@@ -550,3 +550,119 @@ def test_the_elb_waiver_hint_is_only_for_s3_buckets():
     no_key = dataclasses.replace(OCI_BUCKET, props={"name": "content", "freeformTags": USER})
     [(_, message)] = messages([no_key])
     assert "ELB" not in message
+# --- Keys named inside a block or a list of the store's inputs.
+IAD_KEY = "ocid1.key.oc1.iad.aaaaexample.bbbbexample"
+FRA_KEY = "ocid1.key.oc1.eu-frankfurt-1.aaaaexample.bbbbexample"
+
+
+def autonomous_database(key):
+    block = {"autonomousDatabaseProvider": "OCI", "kmsKeyId": key, "vaultId": "ocid1.vault.oc1"}
+    props = {"dbName": "users", "kmsKeyId": IAD_KEY, "encryptionKey": block, "freeformTags": USER}
+    return Resource("oci:Database/autonomousDatabase:AutonomousDatabase", "adb", props, PRIMARY)
+
+
+def test_a_key_inside_a_key_named_block_is_checked():
+    assert messages([autonomous_database(IAD_KEY)]) == []
+    [(name, message)] = messages([autonomous_database(FRA_KEY)])
+    assert name == "adb" and "eu-frankfurt-1" in message
+
+
+def test_every_key_of_a_list_of_keys_is_checked():
+    far = f"arn:aws:kms:eu-west-1:{OWN_ACCOUNT}:key/{EAST_KEY_ID}"
+    near = f"arn:aws:kms:us-east-1:{OWN_ACCOUNT}:key/{EAST_KEY_ID}"
+    notebook = "aws:sagemaker/notebookInstance:NotebookInstance"  # needs no key, checks any
+    store = Resource(notebook, "nb", {"kmsKeyIds": [near, near], "tags": USER}, EAST)
+    assert messages([store]) == []
+    far_store = dataclasses.replace(store, props={"kmsKeyIds": [near, far], "tags": USER})
+    [(_, message)] = messages([far_store])
+    assert "`eu-west-1`" in message
+
+
+def test_an_oci_key_in_a_vault_with_an_external_key_manager():
+    vault = Resource(
+        "oci:Kms/vault:Vault", "vault",
+        {"vaultType": "VIRTUAL_PRIVATE", "externalKeyManagerMetadata": {"externalVaultEndpointUrl":
+         "https://ekm.example"}, "freeformTags": USER},
+        PRIMARY,
+    )  # fmt: skip
+    key = dataclasses.replace(
+        oci_key(managementEndpoint=UNKNOWN_STRING),
+        property_dependencies={"managementEndpoint": [vault.resource_urn()]},
+    )
+    [(_, message)] = messages([vault, key, oci_bucket_on(key)])
+    assert "external key manager (OCI External KMS)" in message
+
+
+def replica_of(primary_arn=UNKNOWN_STRING, primary=None):
+    return Resource(
+        "aws:kms/replicaKey:ReplicaKey", "east-replica",
+        {"primaryKeyArn": primary_arn, "tags": USER}, EAST,
+        property_dependencies={"primaryKeyArn": [primary.resource_urn()]} if primary else {},
+    )  # fmt: skip
+
+
+def test_a_store_on_a_replica_of_a_near_primary_passes():
+    near = dataclasses.replace(AWS_KEY, provider=aws_provider("us-east-1", name="east"))
+    replica = replica_of(primary=near)
+    assert messages([near, replica, rds_on(replica)]) == []
+    literal = replica_of(f"arn:aws:kms:us-east-1:{OWN_ACCOUNT}:key/{MRK}")
+    assert messages([literal, rds_on(literal)]) == []
+
+
+def test_a_replica_whose_primary_cannot_be_placed_fails_closed():
+    nowhere = dataclasses.replace(AWS_KEY, provider=aws_provider(None, name="nowhere"))
+    replica = replica_of(primary=nowhere)
+    found = messages([nowhere, replica, rds_on(replica)])
+    assert any("the region of its key's primary `bkey` cannot be determined" in m for _, m in found)
+
+
+@pytest.mark.parametrize(
+    "key", ["alias/aws/rds", f"arn:aws:kms:us-east-1:{OWN_ACCOUNT}:alias/aws/rds"]
+)
+def test_an_aws_managed_key_is_not_customer_managed(key):
+    [(_, message)] = messages([rds_with_key(key)])
+    assert f"is the AWS-managed key `{key}`, not a customer-managed key" in message
+
+
+@pytest.mark.parametrize(
+    ("stack_config", "trusted"),
+    [
+        (STACK_CONFIG, OWN_ACCOUNT),
+        ({"aws:allowedAccountIds": f'["222233334444", "{OWN_ACCOUNT}"]'},
+         f"{OWN_ACCOUNT}, 222233334444"),
+        ({}, "none"),
+    ],
+)  # fmt: skip
+def test_a_key_of_an_untrusted_account_names_who_is_trusted(stack_config, trusted):
+    key = f"arn:aws:kms:us-east-1:{FOREIGN_ACCOUNT}:key/{EAST_KEY_ID}"
+    [(_, message)] = messages([rds_with_key(key)], stack_config=stack_config)
+    assert f"is held by account {FOREIGN_ACCOUNT}, which is not trusted (trusted: {trusted})" in (
+        message
+    )
+
+
+def test_a_violation_starts_with_the_policys_description():
+    [(_, message)] = messages([rds_with_key(f"arn:aws:kms:eu-west-1:{OWN_ACCOUNT}:key/k")])
+    assert message.startswith(
+        "Every store of us-user-data is encrypted with a customer-managed key that lives in a "
+        "region allowed for us-user-data, in a trusted account or realm, and in the cloud's own "
+        "key service (no external key store).\n"
+    )
+
+
+def test_named_keys_reads_every_key_of_a_list_with_its_index():
+    from residency_pack.rules.key_locality import named_keys
+
+    keys = ["arn:aws:kms:us-east-1:1:key/a", UNKNOWN_STRING]
+    found = list(named_keys({"kmsKeyIds": keys, "other": {"kmsKeyId": "k"}}))
+    assert found == [(("kmsKeyIds", 0), keys[0]), (("kmsKeyIds", 1), UNKNOWN_STRING),
+                     (("other", "kmsKeyId"), "k")]  # fmt: skip
+
+
+def test_a_replica_whose_literal_primary_names_no_region_fails_closed():
+    replica = replica_of(f"arn:aws:kms::{OWN_ACCOUNT}:key/{MRK}")
+    [(_, message)] = messages([replica, rds_on(replica)])
+    assert (
+        f"the primary key 'arn:aws:kms::{OWN_ACCOUNT}:key/{MRK}' of its replica key "
+        "`east-replica` names no region"
+    ) in message

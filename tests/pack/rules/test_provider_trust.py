@@ -380,3 +380,38 @@ def test_forbidding_only_some_trusted_accounts_passes() -> None:
     stack = {"aws:allowedAccountIds": json.dumps([OURS, "222222222222"])}
     assert findings(aws(forbiddenAccountIds=[OURS]), stack=stack) == []
     assert len(mandatory(aws(forbiddenAccountIds=[OURS, "222222222222"]), stack=stack)) == 1
+
+
+def test_the_policy_judges_providers_by_their_engine_type_and_reads_its_own_config_section():
+    partner = {"region": "us-east-1", "allowedAccountIds": json.dumps([OURS, PARTNER])}
+    provider = Resource("pulumi:providers:aws", "east", partner)
+    [diagnostic] = analyze(rule.POLICY, provider, None, STACK)
+    assert diagnostic.policy == "residency-provider-trust"
+    assert diagnostic.message.startswith(
+        "Every AWS and OCI provider (explicit, or default from the stack config) assumes roles "
+        "only in trusted accounts, lists only trusted accounts, works in a trusted OCI tenancy "
+        "and realm, and overrides no endpoint with anything but the cloud's own service "
+        "endpoint for its region.\n"
+    )
+    config = {"residency-provider-trust": {"trustedAccountIds": [OURS, PARTNER]}}
+    assert analyze(rule.POLICY, provider, config, STACK) == []
+    vendor = Resource("pulumi:providers:oci", "ashburn", {"tenancyOcid": VENDOR_TENANCY})
+    assert len(analyze(rule.POLICY, vendor, None, STACK)) == 1
+
+
+def test_a_plain_http_proxy_is_egress_too():
+    [message] = mandatory(aws(httpProxy="http://proxy.partner.example:3128"))
+    assert "`httpProxy` 'http://proxy.partner.example:3128': all its API traffic" in message
+
+
+def test_every_trusted_account_tenancy_and_realm_is_named():
+    two_accounts = {"aws:allowedAccountIds": json.dumps(["222222222222", OURS])}
+    [listed] = mandatory(aws(allowedAccountIds=[PARTNER]), stack=two_accounts)
+    assert f"Trusted accounts: {OURS}, 222222222222." in listed
+    [forbidding] = mandatory(aws(forbiddenAccountIds=[OURS, "222222222222"]), stack=two_accounts)
+    assert f"forbids every trusted account ({OURS}, 222222222222)" in forbidding
+    tenancies = {"trustedTenancyOcids": [TENANCY, "ocid1.tenancy.oc1..aaaaaaaasecond"]}
+    [tenancy] = mandatory(oci(tenancyOcid=VENDOR_TENANCY), config=tenancies)
+    assert f"Trusted tenancies: {TENANCY}, ocid1.tenancy.oc1..aaaaaaaasecond." in tenancy
+    [realm] = mandatory(oci(region="us-langley-1"), config={"trustedRealms": ["oc1", "oc19"]})
+    assert "outside the trusted realms: oc1, oc19 (`trustedRealms`)" in realm
