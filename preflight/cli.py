@@ -16,13 +16,16 @@ from pathlib import Path
 from types import FrameType
 
 from preflight import process_tree
-from preflight.errors import EXIT_INTERRUPTED, EXIT_NOT_EVALUATED, PreflightError
+from preflight.errors import EXIT_INTERRUPTED, EXIT_NOT_EVALUATED, EXIT_OK, PreflightError
 from preflight.pack_process import kill_all
 from preflight.reporters import FORMATS, render
-from preflight.run import Options, run_preflight
+from preflight.run import Options, check_policy_configs, run_preflight
 
 PROGRESS_THRESHOLD = 300
 DEFAULT_PACK = Path("policy_packs") / "residency"
+# A pack's policy config for a stack, used when no --policy-pack-config is given for it:
+# <pack>/config/<stack>.json. CI, pre-commit, enable.sh and deploy use the same file.
+STACK_CONFIG_DIR = "config"
 
 
 class Terminated(KeyboardInterrupt):
@@ -46,6 +49,25 @@ def _default_pack(program: Path) -> Path:
         if (base / DEFAULT_PACK / "PulumiPolicy.yaml").is_file():
             return base / DEFAULT_PACK
     return Path.cwd() / DEFAULT_PACK
+
+
+def stack_policy_config(pack: Path, stack: str) -> Path | None:
+    """The pack's own config file for ``stack``, when it has one."""
+    candidate = pack / STACK_CONFIG_DIR / f"{stack}.json"
+    return candidate if candidate.is_file() else None
+
+
+def policy_pack_configs(
+    packs: Sequence[Path], given: Sequence[Path], stack: str
+) -> list[Path | None]:
+    """One config per pack: the --policy-pack-config given for it (they pair up in order), else
+    the pack's file for the stack, else none."""
+    if len(given) > len(packs):
+        return list(given)  # run_preflight names the extra file
+    return [
+        given[index] if index < len(given) else stack_policy_config(pack, stack)
+        for index, pack in enumerate(packs)
+    ]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -81,7 +103,14 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="JSON policy config for the matching --policy-pack, in the "
-        "format `pulumi preview --policy-pack-config` takes",
+        "format `pulumi preview --policy-pack-config` takes (default: the pack's "
+        f"{STACK_CONFIG_DIR}/<stack>.json when present)",
+    )
+    p.add_argument(
+        "--check-policy-config",
+        action="store_true",
+        help="only check the policy config against the pack (as the engine configures it), "
+        "without running the program: exit 0 when the pack accepts it, 2 with the reason",
     )
     p.add_argument(
         "--format", choices=FORMATS, default="text", help="report format (default: text)"
@@ -125,16 +154,23 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     program = (args.program or _default_program()).resolve()
-    packs = args.policy_packs or [_default_pack(program)]
+    packs = [p.resolve() for p in args.policy_packs or [_default_pack(program)]]
+    configs = policy_pack_configs(
+        packs, [p.resolve() for p in args.policy_pack_configs], args.stack
+    )
     options = Options(
         program_dir=program,
         stack=args.stack,
-        policy_packs=[p.resolve() for p in packs],
-        policy_pack_configs=[p.resolve() for p in args.policy_pack_configs],
+        policy_packs=packs,
+        policy_pack_configs=configs,
     )
     previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     process_tree.stop_when_parent_dies()
     try:
+        if args.check_policy_config:
+            for line in check_policy_configs(options):
+                sys.stdout.write(f"{line}\n")
+            return EXIT_OK
         report = run_preflight(options, progress=_progress)
         color = args.output is None and args.format == "text" and _color_enabled()
         text = render(report, args.format, color=color)

@@ -4,7 +4,7 @@ analyzer calls in the engine's order, and the report."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -48,7 +48,8 @@ class Options:
     program_dir: Path
     stack: str = "prod"
     policy_packs: list[Path] = field(default_factory=list)
-    policy_pack_configs: list[Path] = field(default_factory=list)
+    policy_pack_configs: list[Path | None] = field(default_factory=list)
+    """Per pack, in order; None: the pack's defaults."""
     organization: str = field(
         default_factory=lambda: os.environ.get("PULUMI_ORGANIZATION", "organization")
     )
@@ -66,9 +67,7 @@ class _LoadedPack:
     """Each policy's config as ``Configure`` sent it: the pack's defaults with the given file."""
 
 
-def run_preflight(options: Options, progress: Progress | None = None) -> Report:
-    project = load_project(options.program_dir)
-    config = load_stack_config(project, options.stack)
+def _load_packs(options: Options, env: dict[str, str]) -> list[_LoadedPack]:
     if not options.policy_packs:
         raise PreflightError("no policy pack given; pass --policy-pack DIR")
     if len(options.policy_pack_configs) > len(options.policy_packs):
@@ -76,13 +75,6 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
             f"{options.policy_pack_configs[len(options.policy_packs)]}: more --policy-pack-config "
             "files than --policy-pack directories (they pair up in order)"
         )
-    env = pack_environment(
-        config=config.values,
-        project=project.name,
-        stack=config.stack,
-        organization=options.organization,
-        dry_run=True,
-    )
     packs: list[_LoadedPack] = []
     for index, pack_dir in enumerate(options.policy_packs):
         policy_project = load_policy_project(pack_dir)
@@ -93,6 +85,48 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
         packs.append(
             _LoadedPack(policy_project, config_file, given, PackProcess(policy_project, env))
         )
+    return packs
+
+
+def _config_note(pack: _LoadedPack) -> str:
+    name = pack.info.name if pack.info else str(pack.project.dir)
+    if pack.config_file is None:
+        return f"policy config of pack `{name}`: none (every policy at its defaults)"
+    return f"policy config of pack `{name}`: {pack.config_file}"
+
+
+def check_policy_configs(options: Options) -> list[str]:
+    """Configure every pack with its config exactly as a run does (the pack's own schemas and
+    its ``Configure``), without running a program; a rejected config raises the same
+    :class:`PreflightError` a run would. Returns one line per pack saying what was checked."""
+    env = pack_environment(
+        config={}, project="policy-config-check", stack=options.stack,
+        organization=options.organization, dry_run=True,
+    )  # fmt: skip
+    packs = _load_packs(options, env)
+    with ExitStack() as cleanup:
+        for pack in packs:
+            cleanup.enter_context(pack.process)
+        try:
+            _configure_packs(packs, "policy-config-check", options.stack, {}, [], options)
+        finally:
+            for pack in packs:
+                if pack.client is not None:
+                    pack.client.close()
+    return [f"{_config_note(pack)}: accepted" for pack in packs]
+
+
+def run_preflight(options: Options, progress: Progress | None = None) -> Report:
+    project = load_project(options.program_dir)
+    config = load_stack_config(project, options.stack)
+    env = pack_environment(
+        config=config.values,
+        project=project.name,
+        stack=config.stack,
+        organization=options.organization,
+        dry_run=True,
+    )
+    packs = _load_packs(options, env)
 
     with ExitStack() as cleanup:
         for pack in packs:
@@ -100,7 +134,10 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
         # The engine loads policy packs before it runs the program; both take a moment, so the
         # pack handshake and configuration run while the program runs.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            setup: Future[None] = pool.submit(_configure_packs, packs, project, config, options)
+            setup: Future[None] = pool.submit(
+                _configure_packs, packs, project.name, config.stack, config.values,
+                config.secret_keys, options,
+            )  # fmt: skip
             program_error: PreflightError | None = None
             run: ProgramRun | None = None
             try:
@@ -120,6 +157,7 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
             raise program_error
         assert run is not None
         report = _analyze(run, project, config, packs, progress)
+    report.notes.extend(_config_note(pack) for pack in packs)
     if _residency_loaded(packs):
         # Where the stack's secrets key lives is a residency question: the residency pack's.
         # Judged against the table the pack itself received, so report and pack never disagree.
@@ -158,18 +196,23 @@ def _residency_loaded(packs: list[_LoadedPack]) -> bool:
 
 
 def _configure_packs(
-    packs: list[_LoadedPack], project: Project, config: StackConfig, options: Options
+    packs: list[_LoadedPack],
+    project: str,
+    stack: str,
+    values: Mapping[str, str],
+    secret_keys: Iterable[str],
+    options: Options,
 ) -> None:
     for pack in packs:
         client = AnalyzerClient(pack.process)
         pack.client = client
         handshake = client.handshake(ENGINE_ADDRESS_PLACEHOLDER)
         client.configure_stack(
-            stack=config.stack,
-            project=project.name,
+            stack=stack,
+            project=project,
             organization=options.organization,
-            config=config.values,
-            secret_keys=config.secret_keys,
+            config=values,
+            secret_keys=secret_keys,
             dry_run=True,
         )
         info = client.get_analyzer_info()

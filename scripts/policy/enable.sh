@@ -12,8 +12,10 @@
 #                  or pass CREATE_GROUP=1 to create it here.
 # <policy-config>  the pack's config (the same JSON file `pulumi preview --policy-pack-config`
 #                  takes): allowed-region table, trusted accounts and tenancies, exemptions.
-#                  It is checked offline first (preflight exits 2 on config its schema rejects),
-#                  then by Pulumi Cloud (`pulumi policy validate-config`).
+#                  Use the stack's file the repository's CI uses (policy_packs/residency/config/
+#                  <stack>.json), so that Pulumi Cloud enforces what CI checked. It is checked
+#                  by the pack first (`preflight --check-policy-config`: the same message as a
+#                  preflight run), then by Pulumi Cloud (`pulumi policy validate-config`).
 # <version>        defaults to the version in PulumiPolicy.yaml; never `latest`, so that what is
 #                  enforced is what was reviewed.
 # DRY_RUN=1 prints the commands without running them.
@@ -43,14 +45,14 @@ config_args=()
 if [ -n "$config" ]; then
   [ -f "$config" ] || die "policy config $config not found"
   config="$(cd "$(dirname "$config")" && pwd)/$(basename "$config")"
-  if [ "${SKIP_PREFLIGHT:-0}" != "1" ]; then
-    echo "checking $config against the pack's schemas offline (SKIP_PREFLIGHT=1 skips this)"
-    set +e
-    (cd "$repo_root" && run uv run preflight --policy-pack "$pack_dir" --policy-pack-config "$config" --format text >/dev/null)
-    status=$?
-    set -e
-    [ "$status" -ne 2 ] || die "preflight rejected $config (exit 2): fix the config first"
-  fi
+  # The pack itself judges the config, exactly as `pulumi preview` and preflight configure it
+  # (its policies' schemas, then its Configure checks); on refusal preflight prints the reason.
+  echo "checking $config with the pack (preflight --check-policy-config)"
+  set +e
+  (cd "$repo_root" && uv run preflight --check-policy-config --policy-pack "$pack_dir" --policy-pack-config "$config")
+  status=$?
+  set -e
+  [ "$status" -eq 0 ] || die "the pack refuses $config (above); nothing was enabled. Fix the config first"
   run pulumi policy validate-config "$org/$pack_name" "$version" --config "$config"
   config_args=(--config "$config")
 fi

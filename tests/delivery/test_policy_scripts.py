@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "scripts" / "policy"
+SMALL_PROGRAM = ROOT / "tests" / "preflight" / "fixtures" / "programs" / "forbidden"
 
 STUB = """#!/usr/bin/env bash
 printf '%s\\n' "$(basename "$0") $*" >> "$STUB_LOG"
@@ -124,7 +125,8 @@ def test_enable_validates_the_config_then_enables_the_pinned_version(
     )
     assert result.returncode == 0, result.stderr
     assert calls == [
-        f"uv run preflight --policy-pack {pack} --policy-pack-config {config} --format text",
+        "uv run preflight --check-policy-config "
+        f"--policy-pack {pack} --policy-pack-config {config}",
         f"pulumi policy validate-config acme/residency 1.4.2 --config {config}",
         f"pulumi policy enable acme/residency 1.4.2 --policy-group prod-stacks --config {config}",
     ]
@@ -148,8 +150,63 @@ def test_enable_stops_on_a_config_the_pack_rejects(pack: Path, stubs: Path, tmp_
         "enable.sh", "acme", "g", str(config), pack=pack, stubs=stubs, STUB_EXIT="2"
     )
     assert result.returncode == 2
-    assert "preflight rejected" in result.stderr
+    assert "the pack refuses" in result.stderr
     assert not any(call.startswith("pulumi") for call in calls)
+
+
+def _real_enable(config: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """enable.sh with the real pack and the real `uv run preflight`, only `pulumi` stubbed."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "pulumi").write_text(STUB, encoding="utf-8")
+    (bin_dir / "pulumi").chmod(0o755)
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "STUB_LOG": str(bin_dir / "calls.log"),
+    }
+    return subprocess.run(
+        ["bash", str(SCRIPTS / "enable.sh"), "acme", "g", str(config)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+
+
+def _preflight_error(config: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "preflight.cli", "--program", str(SMALL_PROGRAM),
+         "--policy-pack-config", str(config)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stdout + result.stderr
+    (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("preflight: error:")]
+    return line
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # one unknown key: the CLI would pass it on and every resource would be a violation
+        '{"residency-region-allowlist": {"allowedRegion": {}}}',
+        # a schema-valid config the pack's Configure refuses (us-user-data outside the US)
+        '{"residency-region-allowlist": {"allowedRegions": '
+        '{"us-user-data": {"aws": ["eu-west-1"]}}}}',
+    ],
+)
+def test_enable_refuses_an_invalid_config_with_preflights_message(tmp_path: Path, bad: str) -> None:
+    config = tmp_path / "org-policy.json"
+    config.write_text(bad, encoding="utf-8")
+    result = _real_enable(config, tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert _preflight_error(config) in result.stderr.splitlines()
+    assert not (tmp_path / "bin" / "calls.log").exists(), "no pulumi call may follow"
+
+
+def test_enable_accepts_the_repositorys_stack_config(tmp_path: Path) -> None:
+    config = ROOT / "policy_packs" / "residency" / "config" / "prod.json"
+    result = _real_enable(config, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = (tmp_path / "bin" / "calls.log").read_text(encoding="utf-8").splitlines()
+    assert calls[-1].endswith(f"--policy-group g --config {config}")
 
 
 @pytest.mark.parametrize("version", ["latest", "1.4"])

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +118,16 @@ def test_permissions_are_minimal_and_credentials_come_from_oidc(name: str) -> No
 
 
 @pytest.mark.parametrize("name", ["preview.yml", "deploy.yml"])
-def test_every_action_is_pinned_to_a_version(name: str) -> None:
-    for job in _load(name)["jobs"].values():
-        for step in _steps(job):
-            if "uses" in step:
-                action, _, ref = str(step["uses"]).partition("@")
-                assert re.fullmatch(r"v\d+(\.\d+){0,2}|[0-9a-f]{40}", ref), (
-                    f"{name}: {action} is not pinned to a version ({ref!r})"
-                )
+def test_every_action_is_pinned_to_a_commit_with_its_version_in_a_comment(name: str) -> None:
+    """Supply chain: a tag can be moved, a commit cannot. The comment says which release the
+    commit is (looked up in each action's repository; docs/ci-and-credentials.md)."""
+    lines = [ln for ln in (WORKFLOWS / name).read_text(encoding="utf-8").splitlines()]
+    uses = [ln for ln in lines if re.match(r"\s*(- )?uses:", ln)]
+    assert uses, name
+    for line in uses:
+        assert re.fullmatch(
+            r"\s*(- )?uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line
+        ), f"{name}: not pinned to a commit SHA with `# vX.Y.Z`: {line.strip()}"
 
 
 def test_preview_runs_tests_preflight_sarif_and_a_real_preview_with_the_pack() -> None:
@@ -133,8 +137,8 @@ def test_preview_runs_tests_preflight_sarif_and_a_real_preview_with_the_pack() -
     scripts = "\n".join(str(s.get("run", "")) for s in _steps(checks))
     assert "uv sync --locked" in scripts
     assert "uv run pytest" in scripts
-    assert "uv run preflight --format markdown" in scripts
-    assert "uv run preflight --format sarif" in scripts
+    assert "--format markdown --output preflight.md" in scripts
+    assert "--format sarif --output preflight.sarif" in scripts
     (upload,) = _uses(checks, "github/codeql-action/upload-sarif")
     assert upload["with"]["sarif_file"] == "preflight.sarif"
     assert checks["permissions"].get("security-events") == "write"
@@ -143,27 +147,211 @@ def test_preview_runs_tests_preflight_sarif_and_a_real_preview_with_the_pack() -
     (pulumi,) = _uses(preview, "pulumi/actions")
     assert pulumi["with"]["command"] == "preview"
     assert str(pulumi["with"]["stack-name"]).endswith("/prod")
-    assert pulumi["with"]["policyPacks"] == PACK_DIR
     assert pulumi["with"]["comment-on-pr"] is True
     assert preview["permissions"].get("pull-requests") == "write"
     (esc,) = _uses(preview, "pulumi/esc-action")
     assert str(esc["with"]["environment"]).endswith("/residency/ci-preview")
 
 
-def test_deploy_runs_up_behind_an_approval_environment_with_the_pack() -> None:
+def test_deploy_runs_behind_an_approval_environment() -> None:
     workflow = _load("deploy.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "preflight"
     environment = deploy["environment"]
     assert (environment["name"] if isinstance(environment, dict) else environment) == "prod"
-    (pulumi,) = _uses(deploy, "pulumi/actions")
-    assert pulumi["with"]["command"] == "up"
-    assert str(pulumi["with"]["stack-name"]).endswith("/prod")
-    assert pulumi["with"]["policyPacks"] == PACK_DIR
     (esc,) = _uses(deploy, "pulumi/esc-action")
     assert str(esc["with"]["environment"]).endswith("/residency/ci-deploy")
     assert workflow["concurrency"]["cancel-in-progress"] is False
+
+
+# --- Every `pulumi preview` / `pulumi up` a workflow can run, however it is spelled ---------
+
+
+@dataclass(frozen=True)
+class PulumiRun:
+    job: str
+    step: int
+    command: str  # "preview" or "up"
+    policy_packs: tuple[str, ...]
+    policy_pack_configs: tuple[str, ...]
+    skips_preview: bool
+    stack: str
+
+
+_UP = {"up", "update"}
+_ENV_REF = re.compile(r"\$\{\{\s*env\.(\w+)\s*\}\}|\$\{(\w+)\}|\$(\w+)")
+
+
+def _expand(text: str, env: dict[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = next(g for g in match.groups() if g)
+        return env.get(name, match.group(0))
+
+    return _ENV_REF.sub(value, text)
+
+
+def _flag_values(args: list[str], flag: str) -> tuple[str, ...]:
+    values = []
+    for index, arg in enumerate(args):
+        if arg == flag and index + 1 < len(args):
+            values.append(args[index + 1])
+        elif arg.startswith(flag + "="):
+            values.append(arg.split("=", 1)[1])
+    return tuple(values)
+
+
+def _skips_preview(args: list[str]) -> bool:
+    # `-f` is the short form of `--skip-preview` (`pulumi up --help`); short flags combine.
+    return any(
+        a == "--skip-preview" or a.startswith("--skip-preview=")
+        or (re.fullmatch(r"-[A-Za-z]+", a) is not None and "f" in a)
+        for a in args
+    )  # fmt: skip
+
+
+def _cli_runs(job_name: str, index: int, script: str) -> list[PulumiRun]:
+    found = []
+    for line in script.replace("\\\n", " ").splitlines():
+        words = shlex.split(line, comments=True)
+        for at, word in enumerate(words[:-1]):
+            if Path(word).name != "pulumi" or words[at + 1] not in _UP | {"preview"}:
+                continue
+            args = words[at + 2 :]
+            found.append(
+                PulumiRun(
+                    job_name, index, "up" if words[at + 1] in _UP else "preview",
+                    _flag_values(args, "--policy-pack"), _flag_values(args, "--policy-pack-config"),
+                    _skips_preview(args),
+                    (_flag_values(args, "--stack") or _flag_values(args, "-s") or ("",))[0],
+                )
+            )  # fmt: skip
+    return found
+
+
+def pulumi_runs(workflow: dict[str, Any]) -> list[PulumiRun]:
+    """Every preview/up of ``workflow``: `pulumi ...` in `run:` scripts (folded scripts are
+    one line) and pulumi/actions steps, whose `up` goes through the Automation API, which
+    always adds `--skip-preview` (pulumi/automation/_stack.py)."""
+    runs: list[PulumiRun] = []
+    for job_name, job in workflow["jobs"].items():
+        for index, step in enumerate(_steps(job)):
+            env = {
+                **{k: str(v) for k, v in (workflow.get("env") or {}).items()},
+                **{k: str(v) for k, v in (job.get("env") or {}).items()},
+                **{k: str(v) for k, v in (step.get("env") or {}).items()},
+            }
+            if "run" in step:
+                script = _expand(str(step["run"]), env)
+                runs += _cli_runs(job_name, index, script)
+                assert len(re.findall(r"\bpulumi\s+(?:up|update|preview)\b", script)) == len(
+                    _cli_runs(job_name, index, script)
+                ), f"{job_name}: a pulumi command this test cannot read: {script}"
+            action = str(step.get("uses", "")).split("@")[0]
+            command = str((step.get("with") or {}).get("command", ""))
+            if action == "pulumi/actions" and command in _UP | {"preview"}:
+                given = {k: _expand(str(v), env) for k, v in step["with"].items()}
+                runs.append(
+                    PulumiRun(
+                        job_name, index, "up" if command in _UP else "preview",
+                        tuple(given.get("policyPacks", "").split()),
+                        tuple(given.get("policyPackConfigs", "").split()),
+                        command in _UP, given.get("stack-name", ""),
+                    )
+                )  # fmt: skip
+    return runs
+
+
+def _problems(workflow: dict[str, Any]) -> list[str]:
+    """What breaks the promise "stack policies before any create" in ``workflow``."""
+    problems = []
+    text = yaml.safe_dump(workflow)
+    if "SKIP_PREVIEW" in text.upper():
+        problems.append("a SKIP_PREVIEW setting")
+    runs = pulumi_runs(workflow)
+    for run in runs:
+        where = f"{run.job} step {run.step} ({run.command})"
+        if run.command == "up" and run.skips_preview:
+            problems.append(f"{where}: up without its preview")
+        if run.policy_packs != (PACK_DIR,):
+            problems.append(f"{where}: policy packs {run.policy_packs}")
+        stack = run.stack.rsplit("/", 1)[-1]
+        if run.policy_pack_configs != (f"{PACK_DIR}/config/{stack}.json",):
+            problems.append(f"{where}: policy config {run.policy_pack_configs} for stack {stack}")
+        if run.command == "up" and not any(
+            r.job == run.job and r.command == "preview" and r.step < run.step for r in runs
+        ):
+            problems.append(f"{where}: no preview step before it in the same job")
+    return problems
+
+
+@pytest.mark.parametrize("name", ["preview.yml", "deploy.yml"])
+def test_no_step_can_update_before_the_policies_run_with_the_pack_and_config(name: str) -> None:
+    workflow = _load(name)
+    assert _problems(workflow) == []
+    for run in pulumi_runs(workflow):
+        assert (ROOT / run.policy_pack_configs[0]).is_file()
+
+
+def test_deploy_previews_then_updates_in_the_approved_job() -> None:
+    runs = pulumi_runs(_load("deploy.yml"))
+    assert [(r.job, r.command) for r in runs] == [("deploy", "preview"), ("deploy", "up")]
+    assert all(r.stack.endswith("/prod") for r in runs)
+
+
+def test_preview_workflow_runs_a_real_preview_of_prod() -> None:
+    runs = pulumi_runs(_load("preview.yml"))
+    assert [(r.job, r.command) for r in runs] == [("preview", "preview")]
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ({"uses": "pulumi/actions@x", "with": {"command": "up", "stack-name": "o/prod",
+          "policyPacks": PACK_DIR, "policyPackConfigs": f"{PACK_DIR}/config/prod.json"}},
+         "up without its preview"),
+        ({"run": f"pulumi preview -s o/prod --policy-pack {PACK_DIR} --policy-pack-config "
+                 f"{PACK_DIR}/config/prod.json\npulumi up -yf -s o/prod --policy-pack {PACK_DIR} "
+                 f"--policy-pack-config {PACK_DIR}/config/prod.json"},
+         "up without its preview"),
+        ({"run": f"pulumi up --yes -s o/prod --policy-pack {PACK_DIR} --policy-pack-config "
+                 f"{PACK_DIR}/config/prod.json"},
+         "no preview step before it"),
+        ({"run": f"pulumi preview -s o/prod --policy-pack {PACK_DIR}"}, "policy config ()"),
+        ({"run": "pulumi preview -s o/prod", "env": {"PULUMI_SKIP_PREVIEW": "true"}},
+         "SKIP_PREVIEW"),
+    ],
+)  # fmt: skip
+def test_the_order_check_catches_a_broken_workflow(step: dict[str, Any], expected: str) -> None:
+    workflow = {"jobs": {"deploy": {"steps": [step]}}}
+    assert any(expected in problem for problem in _problems(workflow)), _problems(workflow)
+
+
+@pytest.mark.parametrize("name", ["preview.yml", "deploy.yml"])
+def test_preflight_in_ci_uses_the_stack_policy_config(name: str) -> None:
+    workflow = _load(name)
+    env = {k: str(v) for k, v in workflow["env"].items()}
+    for job in workflow["jobs"].values():
+        for step in _steps(job):
+            script = _expand(str(step.get("run", "")), env)
+            for line in script.splitlines():
+                if "uv run preflight" in line:
+                    words = shlex.split(line)
+                    assert _flag_values(words, "--policy-pack-config") == (
+                        f"{PACK_DIR}/config/prod.json",
+                    ), line
+
+
+def test_deploy_installs_the_cli_release_of_the_locked_sdk() -> None:
+    """The CLI that runs the preview and the update is the release of the `pulumi` SDK the
+    repository locks (CLI and SDK are released together)."""
+    workflow = _load("deploy.yml")
+    lock = (ROOT / "uv.lock").read_text(encoding="utf-8")
+    (locked,) = re.findall(r'name = "pulumi"\nversion = "([^"]+)"', lock)
+    assert workflow["env"]["PULUMI_VERSION"] == locked
+    (install,) = _uses(workflow["jobs"]["deploy"], "pulumi/actions")
+    assert "command" not in install["with"], "pulumi/actions only installs the CLI here"
+    assert install["with"]["pulumi-version"] == "${{ env.PULUMI_VERSION }}"
 
 
 @pytest.mark.parametrize("name", ["residency-ci-preview.yaml", "residency-ci-deploy.yaml"])

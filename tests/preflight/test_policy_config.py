@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from preflight.errors import PreflightError
@@ -98,3 +100,16 @@ def test_an_unknown_config_key_names_the_policy_the_key_and_the_allowed_keys() -
         reconcile(given={"plain": PolicyConfig("", {"max": 3})})
     with pytest.raises(PreflightError, match='"all" sets only the enforcement level'):
         reconcile(given={"all": PolicyConfig("mandatory", {"max": 3})})
+
+
+def test_the_stack_config_file_of_the_pack_is_the_default(tmp_path: Path) -> None:
+    from preflight.cli import policy_pack_configs
+
+    pack, other = tmp_path / "pack", tmp_path / "other"
+    (pack / "config").mkdir(parents=True)
+    other.mkdir()
+    (pack / "config" / "prod.json").write_text("{}", encoding="utf-8")
+    given = tmp_path / "given.json"
+    assert policy_pack_configs([pack, other], [], "prod") == [pack / "config" / "prod.json", None]
+    assert policy_pack_configs([pack], [], "dev") == [None]
+    assert policy_pack_configs([pack], [given], "prod") == [given]
