@@ -9,7 +9,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from residency_pack import config_schema
 from residency_pack.policies import all_policies
 
