@@ -23,6 +23,12 @@ runs and a note on stderr says what is lost.
   switched off by config. ``mandatory`` and ``remediate`` (reported as mandatory by the SDK,
   since no residency policy remediates) are accepted.
 
+* ``Analyze`` / ``AnalyzeStack`` also report what the policy config's exemptions did
+  (``engine/exemption_log.py``): each finding an exemption silenced, as an advisory diagnostic
+  of its policy naming the exemption's rule, reason and expiry; and, after the stack policies,
+  an advisory note for each exemption that silenced nothing, has expired, or expires within
+  ``exemptionWarningDays``.
+
 Further calls are taken over the same way: a method of :class:`ResidencyAnalyzerServicer` that
 does its part and hands the rest to the SDK's (``super()``), so that each stays testable on its
 own through ``residency_pack.testing``.
@@ -31,18 +37,18 @@ own through ``residency_pack.testing``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import grpc
 import pulumi_policy.policy as sdk_policy
 from google.protobuf import json_format
 from pulumi.runtime import proto
-from pulumi_policy import Policy
+from pulumi_policy import EnforcementLevel, Policy
 from pulumi_policy.version import VERSION as SDK_VERSION
 
 from residency_pack.decode_once import DecodeOnceServicer
-from residency_pack.engine import pack_config, stack_config
+from residency_pack.engine import exemption_log, pack_config, stack_config
 
 # The pulumi-policy versions whose servicer internals this override was tested against
 # (inclusive lower bound, exclusive upper bound). Keep in step with pyproject.toml and the
@@ -69,6 +75,24 @@ def _enforcement_problem(policy_name: str, level: int) -> str | None:
     )
 
 
+def resolved_configs(policies: Sequence[Policy], request: Any) -> dict[str, Mapping[str, Any]]:
+    """Each policy's config of a ``ConfigureAnalyzerRequest``, resolved (defaults applied,
+    exemptions parsed); a policy whose config is bad is left out (``config_problems`` says why)."""
+    by_name = {policy.name: policy for policy in policies}
+    resolved: dict[str, Mapping[str, Any]] = {}
+    for name in sorted(request.policyConfig):
+        policy = by_name.get(name)
+        if policy is None:
+            continue
+        schema = policy.config_schema.properties if policy.config_schema else {}
+        raw = json_format.MessageToDict(request.policyConfig[name].properties)
+        try:
+            resolved[name] = pack_config.resolve(name, schema, raw)
+        except pack_config.ConfigError:
+            continue
+    return resolved
+
+
 def config_problems(policies: Sequence[Policy], request: Any) -> list[str]:
     """One message per policy of ``policies`` whose config in a ``ConfigureAnalyzerRequest``
     is bad (level or properties); empty when all of it is good."""
@@ -91,14 +115,50 @@ def config_problems(policies: Sequence[Policy], request: Any) -> list[str]:
 
 
 class ResidencyAnalyzerServicer(DecodeOnceServicer):
-    """The SDK's servicer, decoding each request once, keeping the stack config and refusing
-    bad policy config."""
+    """The SDK's servicer, decoding each request once, keeping the stack config, refusing
+    bad policy config and reporting what the exemptions did."""
 
     def __init__(
         self, name: str, version: str, policies: list[Policy], *args: Any, **kwargs: Any
     ) -> None:
         super().__init__(name, version, policies, *args, **kwargs)
         self._residency_policies: tuple[Policy, ...] = tuple(policies)
+        self._configs: dict[str, Mapping[str, Any]] = {}
+        self._pack = (name, version)
+
+    def _note(self, note: exemption_log.Note) -> Any:
+        by_name = {policy.name: policy for policy in self._residency_policies}
+        policy = by_name.get(note.policy)
+        return proto.AnalyzeDiagnostic(
+            policyName=note.policy,
+            policyPackName=self._pack[0],
+            policyPackVersion=self._pack[1],
+            message=note.message,
+            urn=note.urn,
+            description=exemption_log.note_description(note),
+            enforcementLevel=self._map_enforcement_level(EnforcementLevel.ADVISORY),
+            severity=self._map_severity(policy.severity if policy is not None else None),
+        )
+
+    def Analyze(self, request: Any, context: Any) -> Any:
+        with exemption_log.collecting() as exempted:
+            response = super().Analyze(request, context)
+        response.diagnostics.extend(self._note(note) for note in exempted)
+        return response
+
+    def AnalyzeStack(self, request: Any, context: Any) -> Any:
+        with exemption_log.collecting() as exempted:
+            response = super().AnalyzeStack(request, context)
+        response.diagnostics.extend(self._note(note) for note in exempted)
+        # The stack policies run last, after every resource was analysed: now it is known
+        # which exemption silenced nothing.
+        today = pack_config.today()
+        for name, config in sorted(self._configs.items()):
+            exemptions = list(pack_config.exemptions(config))
+            warning_days = pack_config.exemption_warning_days(config)
+            for note in exemption_log.review(name, exemptions, warning_days, today):
+                response.diagnostics.append(self._note(note))
+        return response
 
     def ConfigureStack(self, request: Any, context: Any) -> Any:
         stack_config.capture(request.config)
@@ -112,6 +172,8 @@ class ResidencyAnalyzerServicer(DecodeOnceServicer):
             if context is not None:
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
             raise ConfigRejected(message)
+        self._configs = resolved_configs(self._residency_policies, request)
+        exemption_log.forget_usage()
         return super().Configure(request, context)
 
 

@@ -72,7 +72,11 @@ def test_active_exemption_suppresses_and_expired_one_says_so(monkeypatch):
     monkeypatch.setattr(pack_config, "today", lambda: dt.date(2026, 6, 1))
     policy = resource_policy(SPEC, flag_everything)
     active = {SPEC.name: {"exemptions": [exemption("2026-06-01", name="da*", type=BUCKET.type)]}}
-    assert analyze(policy, BUCKET, active) == []
+    # Not enforced, but reported as advisory with the exemption's rule, reason and expiry.
+    [note] = analyze(policy, BUCKET, active)
+    assert note.enforcement == "advisory" and note.urn == BUCKET.resource_urn()
+    assert "Exempted until 2026-06-01" in note.message and "approved by DPO" in note.message
+    assert f"name da* of type {BUCKET.type}" in note.message and "data is wrong" in note.message
     expired = {SPEC.name: {"exemptions": [exemption("2026-05-31", urn=BUCKET.resource_urn())]}}
     [d] = analyze(policy, BUCKET, expired)
     assert "expired on 2026-05-31" in d.message and "approved by DPO" in d.message

@@ -218,7 +218,11 @@ def test_exemption_applies_to_the_store_urn():
             ]
         }
     }
-    assert messages([AWS_KEY, AWS_BUCKET], config) == []
+    diags = analyze_stack(POLICY, [AWS_KEY, AWS_BUCKET], config, STACK_CONFIG)
+    # Nothing enforced; what the exemption silenced is reported as advisory, naming it.
+    assert diags and all(d.enforcement == "advisory" for d in diags)
+    assert all("migration ticket 42" in d.message for d in diags)
+    assert {d.urn.rsplit("::", 1)[-1] for d in diags} == {"backups"}
 
 
 def test_store_key_paths_exist_in_the_sdk_schema():

@@ -115,4 +115,5 @@ def test_an_exemption_lets_a_known_unreviewed_type_pass():
         "expires": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
     }
     config = {"residency-reviewed-types": {"exemptions": [exemption]}}
-    assert analyze(POLICY, resource, config) == []
+    [note] = analyze(POLICY, resource, config)
+    assert note.enforcement == "advisory" and "migration off GCP" in note.message

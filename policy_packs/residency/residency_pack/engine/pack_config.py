@@ -33,8 +33,10 @@ TRUSTED_REALMS: Final = "trustedRealms"
 ALLOWED_EGRESS_HOSTS: Final = "allowedEgressHosts"
 EXEMPTIONS: Final = "exemptions"
 EXEMPTION_HORIZON_DAYS: Final = "exemptionHorizonDays"
+EXEMPTION_WARNING_DAYS: Final = "exemptionWarningDays"
 
 DEFAULT_EXEMPTION_HORIZON_DAYS: Final = 90
+DEFAULT_EXEMPTION_WARNING_DAYS: Final = 14
 MAX_EXEMPTION_HORIZON_DAYS: Final = 365  # the config may shorten the horizon, never lift it
 
 DEFAULT_TRUSTED_REALMS: Final = frozenset({"oc1"})
@@ -180,6 +182,21 @@ def exemption_horizon_schema() -> dict[str, Any]:
         "maximum": MAX_EXEMPTION_HORIZON_DAYS,
         "default": DEFAULT_EXEMPTION_HORIZON_DAYS,
     }
+
+
+def exemption_warning_schema() -> dict[str, Any]:
+    return {
+        "type": "integer",
+        "description": "An exemption expiring within this many days is reported as a warning "
+        "(advisory), so that it is renewed or its resources fixed in time.",
+        "minimum": 0,
+        "maximum": MAX_EXEMPTION_HORIZON_DAYS,
+        "default": DEFAULT_EXEMPTION_WARNING_DAYS,
+    }
+
+
+def exemption_warning_days(config: Mapping[str, Any]) -> int:
+    return int(config.get(EXEMPTION_WARNING_DAYS, DEFAULT_EXEMPTION_WARNING_DAYS))
 
 
 _URN_PREFIX: Final = "urn:pulumi:"

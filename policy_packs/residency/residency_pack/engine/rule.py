@@ -11,7 +11,8 @@ fail closed:
 * config is validated against the policy's schema, defaults applied; bad config is a violation
   with one clear message;
 * exemptions (URN or name glob, reason, expiry) are applied; an expired one no longer exempts
-  and the violation says so;
+  and the violation says so; what an exemption silences is recorded (``exemption_log``) and
+  reported as an advisory note;
 * each message reads ``<what is wrong> Fix: <how>``.
 """
 
@@ -36,7 +37,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
-from residency_pack.engine import pack_config
+from residency_pack.engine import exemption_log, pack_config
 from residency_pack.engine.classification import classification_with_provider_defaults
 from residency_pack.engine.effective_region import EffectiveRegion, effective_region
 from residency_pack.engine.props import _Unknown, unwrap
@@ -54,7 +55,7 @@ class RuleSpec:
     remediation: str
     frameworks: tuple[str, ...] = ()
     # JSON-schema of the settings the rule takes besides `exemptions` and
-    # `exemptionHorizonDays` (always added).
+    # `exemptionHorizonDays`, `exemptionWarningDays` (always added).
     config_properties: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     display_name: str | None = None
 
@@ -63,6 +64,7 @@ class RuleSpec:
             **dict(self.config_properties),
             pack_config.EXEMPTIONS: pack_config.exemptions_schema(self.name),
             pack_config.EXEMPTION_HORIZON_DAYS: pack_config.exemption_horizon_schema(),
+            pack_config.EXEMPTION_WARNING_DAYS: pack_config.exemption_warning_schema(),
         }
 
 
@@ -275,7 +277,10 @@ def _report_findings(
         name = name_for(urn)
         suffix = ""
         matching = [e for e in exemptions if e.matches(spec.name, urn, name)]
-        if any(not e.expired(today) for e in matching):
+        active = [e for e in matching if not e.expired(today)]
+        if active:
+            # Not enforced, but reported (advisory) with the exemption that silenced it.
+            exemption_log.record_exempted(spec.name, urn, _message(spec, finding), active[0])
             continue
         if matching:
             expired = matching[0]
