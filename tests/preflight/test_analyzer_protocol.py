@@ -150,10 +150,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[RecordingAnalyze
         project = load_project(PROGRAMS / "faithful")
         config = load_stack_config(project, "prod")
         pack = loaded_pack(tmp, port)
-        _configure_packs(
-            [pack], project.name, config.stack, config.values, config.secret_keys,
-            Options(program_dir=project.root),
-        )  # fmt: skip
+        _configure_packs([pack], project, config, Options(program_dir=project.root))
         run = run_program(project, config)
         report = _analyze(run, project, config, [pack], None)
         assert pack.client is not None
@@ -247,10 +244,7 @@ def test_config_rejected_before_any_resource_is_analysed(tmp_path: Path) -> None
         config = load_stack_config(project, "prod")
         pack = loaded_pack(tmp_path, port)
         with pytest.raises(PreflightError, match="rec-policy: limit: 3 is greater than"):
-            _configure_packs(
-            [pack], project.name, config.stack, config.values, config.secret_keys,
-            Options(program_dir=project.root),
-        )  # fmt: skip
+            _configure_packs([pack], project, config, Options(program_dir=project.root))
         assert [n for n, _ in servicer.requests] == [
             "Handshake",
             "ConfigureStack",
