@@ -244,6 +244,7 @@ def trust_of(ctx: ResourceContext) -> Trust:
     return Trust.of(
         pack_config.trusted_account_ids(ctx.config),
         pack_config.trusted_organization_ids(ctx.config),
+        pack_config.trusted_partitions(ctx.config),
     )
 
 
