@@ -800,3 +800,39 @@ def test_unknown_service_pin_is_unknown_not_unpinned() -> None:
     )
     wrapped = unknown_checking_proxy({"policy": document})
     assert [f.kind for f in foreign_access(get(wrapped, "policy"), TRUST)] == [Kind.UNKNOWN]
+
+
+# An account number is unique only within its AWS partition: our number in another partition is
+# another account, unless the config allows a region of that partition.
+OTHER_PARTITIONS = ["aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-f"]
+
+
+@pytest.mark.parametrize("partition", OTHER_PARTITIONS)
+@pytest.mark.parametrize("form", ["root", "role/app", "assumed-role/r/s"])
+def test_our_number_in_another_partition_is_foreign(partition: str, form: str) -> None:
+    service = "sts" if form.startswith("assumed") else "iam"
+    principal = f"arn:{partition}:{service}::{OURS}:{form}"
+    [finding] = foreign_access(doc(allow({"AWS": principal})), TRUST)
+    assert finding.kind is Kind.FOREIGN
+    assert f"partition `{partition}`" in finding.detail
+    assert principal_verdict(principal, TRUST) is Kind.FOREIGN
+
+
+@pytest.mark.parametrize("partition", OTHER_PARTITIONS)
+def test_a_pin_of_our_number_in_another_partition_does_not_pin(partition: str) -> None:
+    pinned = {"ArnLike": {"aws:PrincipalArn": f"arn:{partition}:iam::{OURS}:role/*"}}
+    [finding] = foreign_access(doc(allow("*", pinned)), TRUST)
+    assert finding.kind is Kind.PUBLIC
+
+
+def test_a_trusted_partition_trusts_its_accounts() -> None:
+    gov = Trust.of([OURS], [], partitions=["aws", "aws-us-gov"])
+    assert foreign_access(doc(allow({"AWS": f"arn:aws-us-gov:iam::{OURS}:root"})), gov) == []
+    assert foreign_access(doc(allow({"AWS": f"arn:aws:iam::{OURS}:root"})), gov) == []
+    assert principal_verdict(f"arn:aws-cn:iam::{OURS}:root", gov) is Kind.FOREIGN
+
+
+def test_federated_provider_of_another_partition_is_foreign() -> None:
+    principal = {"Federated": f"arn:aws-cn:iam::{OURS}:saml-provider/corp"}
+    [finding] = foreign_access(doc(allow(principal, Action="sts:AssumeRoleWithSAML")), TRUST)
+    assert finding.kind is Kind.FOREIGN and "aws-cn" in finding.detail

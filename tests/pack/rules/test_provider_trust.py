@@ -99,6 +99,14 @@ def test_compliant_providers_pass(provider: Resource) -> None:
             "`assumeRoleWithWebIdentity.roleArn`",
         ),
         (aws(assumeRoles=[{"roleArn": "vendor-role"}]), "is not an IAM role ARN"),
+        (
+            aws(assumeRoles=[{"roleArn": f"arn:aws-us-gov:iam::{OURS}:role/deploy"}]),
+            "in AWS partition `aws-us-gov`, where no account is trusted",
+        ),
+        (
+            aws(assumeRoles=[{"roleArn": f"arn:aws-cn:iam::{OURS}:role/deploy"}]),
+            "in AWS partition `aws-cn`, where no account is trusted",
+        ),
         (aws(assumeRoles=[{"roleArn": f"arn:aws:s3:::{PARTNER}"}]), "is not an IAM role ARN"),
         (
             aws(endpoints=[{"s3": "https://storage.partner.example"}]),

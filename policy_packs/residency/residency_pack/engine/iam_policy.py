@@ -75,11 +75,19 @@ class PolicyFinding:
         return f"{self.statement}: {self.detail}"
 
 
+COMMERCIAL_PARTITION: Final = "aws"
+
+
 @dataclass(frozen=True)
 class Trust:
     """What counts as 'our own': account ids, AWS Organizations ids (``o-...``), and the
     federated subjects the platform team declared per issuer (``trustedFederatedSubjects``:
-    issuer glob -> subject globs; see :func:`federated_subject_trusted`)."""
+    issuer glob -> subject globs; see :func:`federated_subject_trusted`).
+
+    An account number is unique only within its AWS partition, so ``accounts`` holds the bare
+    number for the commercial partition (and for a bare account id, which AWS reads in the
+    policy's own partition) and ``<partition>:<number>`` for each other trusted partition; an
+    ARN's account is looked up the same way (``account_key``)."""
 
     accounts: frozenset[str]
     organizations: frozenset[str] = frozenset()
@@ -91,9 +99,12 @@ class Trust:
         accounts: Iterable[str],
         organizations: Iterable[str] = (),
         federated_subjects: Mapping[str, Iterable[str]] | None = None,
+        partitions: Iterable[str] = (COMMERCIAL_PARTITION,),
     ) -> Trust:
+        numbers = [str(a).strip() for a in accounts]
+        others = [p for p in partitions if p != COMMERCIAL_PARTITION]
         return cls(
-            frozenset(str(a).strip() for a in accounts),
+            frozenset(numbers) | frozenset(account_key(p, a) for p in others for a in numbers),
             frozenset(str(o).strip() for o in organizations),
             tuple(
                 (str(issuer).strip().lower(), tuple(str(s) for s in subjects))
@@ -140,6 +151,12 @@ def federated_subject_trusted(trust: Trust, issuer: str, value: str) -> bool:
     """True if the platform team declared ``value`` (a ``sub`` / ``aud`` condition value,
     wildcards included) under a ``trustedFederatedSubjects`` entry for ``issuer``."""
     return any(glob_covers(pattern, value) for pattern in trust.subjects_of(issuer))
+
+
+def account_key(partition: str, account: str) -> str:
+    """How an account of ``partition`` is named in ``Trust.accounts``: the bare number in the
+    commercial partition, ``<partition>:<number>`` in any other."""
+    return account if partition == COMMERCIAL_PARTITION else f"{partition}:{account}"
 
 
 # Condition keys that, with a positive operator and only trusted literal values, restrict the
@@ -466,11 +483,12 @@ def _names_one_s3_bucket(value: str) -> bool:
 
 
 def _arn_account(value: str) -> str | None:
-    """The literal account id of an ARN, or None (wildcards, malformed, account-less)."""
+    """The literal account of an ARN, qualified by its partition unless that is the commercial
+    one (``account_key``), or None (wildcards, malformed, account-less)."""
     arn = ARN(value)
     if arn.error or not arn.account_number or not _ACCOUNT_ID.match(arn.account_number):
         return None
-    return str(arn.account_number)
+    return account_key(str(arn.partition or "").lower(), str(arn.account_number))
 
 
 def _principals(principal: Any) -> Iterable[tuple[str, Any]]:
@@ -572,7 +590,9 @@ def _judge_aws(statement: _Statement, value: str, trust: Trust) -> PolicyFinding
             "`<bucket>/[<prefix>/]AWSLogs/<trusted account>/*`, the grant AWS documents for "
             "access logs",
         )
-    return finding(Kind.FOREIGN, f"grants account {account} ({value!r}), which is not trusted")
+    return finding(
+        Kind.FOREIGN, f"grants account {_shown_account(account)} ({value!r}), which is not trusted"
+    )
 
 
 def _judge_service(statement: _Statement, value: str, trust: Trust) -> PolicyFinding | None:
@@ -693,7 +713,8 @@ def _judge_federated(label: str, value: str, condition: Any, trust: Trust) -> Po
     if account not in trust.accounts:
         return finding(
             Kind.FOREIGN,
-            f"federated principal {value!r} is an identity provider of account {account}",
+            f"federated principal {value!r} is an identity provider of account "
+            f"{_shown_account(account)}",
         )
     name = arn.name or ""
     if name.startswith("oidc-provider/"):
@@ -892,6 +913,16 @@ def account_of(value: str) -> str | None:
     return value if _ACCOUNT_ID.match(value) else _arn_account(value)
 
 
+def _shown_account(account: str | None) -> str:
+    partition, colon, number = (account or "").rpartition(":")
+    if not colon:
+        return str(account)
+    return (
+        f"{number} of partition `{partition}` (an account in another partition is another "
+        "account)"
+    )
+
+
 def _show(value: Any) -> str:
     return "<unknown>" if value is UNKNOWN else repr(value)
 
@@ -903,6 +934,7 @@ __all__ = [
     "Kind",
     "PolicyFinding",
     "Trust",
+    "account_key",
     "account_of",
     "federated_subject_trusted",
     "foreign_access",

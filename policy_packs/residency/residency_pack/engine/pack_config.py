@@ -508,6 +508,18 @@ def trusted_realms(config: Mapping[str, Any]) -> frozenset[str]:
     return configured if configured else DEFAULT_TRUSTED_REALMS
 
 
+def trusted_partitions(config: Mapping[str, Any]) -> frozenset[str]:
+    """The AWS partitions the trusted accounts live in: those of the allowed AWS regions,
+    the commercial partition ``aws`` when none is known. An account number is unique only
+    within its partition: ``arn:aws-us-gov:iam::<ours>:root`` is another account."""
+    partitions = frozenset(
+        found.partition
+        for name in allowed_union(config)["aws"]
+        if (found := region_catalog.lookup("aws", name)) is not None and found.partition
+    )
+    return partitions or frozenset({"aws"})
+
+
 def allowed_egress_hosts(config: Mapping[str, Any]) -> tuple[str, ...]:
     """Host globs outside the clouds that may receive data: the policy config's
     ``allowedEgressHosts``, none by default."""

@@ -282,6 +282,7 @@ def trust_of(ctx: ResourceContext) -> Trust:
         pack_config.trusted_account_ids(ctx.config),
         pack_config.trusted_organization_ids(ctx.config),
         subjects if isinstance(subjects, Mapping) else None,
+        pack_config.trusted_partitions(ctx.config),
     )
 
 

@@ -191,6 +191,14 @@ def _role_findings(ctx: ResourceContext, trusted: frozenset[str]) -> Iterator[Fi
                 fix="assume a role by its full ARN (`arn:aws:iam::<account>:role/<name>`) in "
                 "one of the company's accounts.",
             )
+        elif str(arn.partition).lower() not in pack_config.trusted_partitions(ctx.config):
+            yield Finding(
+                f"Provider `{ctx.name}`: {where} assumes {value!r} in AWS partition "
+                f"`{arn.partition}`, where no account is trusted: an account number in another "
+                "partition is another account.",
+                fix="assume roles only in the company's own accounts, in the partition of the "
+                "allowed regions.",
+            )
         elif account not in trusted:
             yield Finding(
                 f"Provider `{ctx.name}`: {where} assumes {value!r} in account {account}, which "
