@@ -543,7 +543,8 @@ def test_an_elb_access_log_bucket_with_sse_s3_stays_fail_closed_and_says_how_to_
         "expires": (pack_config.today() + dt.timedelta(days=90)).isoformat(),
     }
     config = {"residency-key-locality": {"exemptions": [exemption]}}
-    assert messages([logs, sse_s3], config) == []
+    [note] = analyze_stack(POLICY, [logs, sse_s3], config, STACK_CONFIG)
+    assert note.enforcement == "advisory" and "Exempted until" in note.message
 
 
 def test_the_elb_waiver_hint_is_only_for_s3_buckets():
