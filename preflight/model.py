@@ -97,6 +97,32 @@ class Violation:
     source: str | None = None
 
 
+ExemptionStatus = Literal["exempted", "unused", "expiring", "expired"]
+EXEMPTION_STATUS_ORDER = {"expired": 0, "expiring": 1, "unused": 2, "exempted": 3}
+
+
+@dataclass(frozen=True)
+class ExemptionNote:
+    """What an exemption of the policy config did, as the pack reported it: a finding it
+    silenced (``exempted``, not enforced), or a warning about the exemption itself (it
+    silenced nothing, has expired, or expires soon)."""
+
+    policy: str
+    pack: str
+    status: ExemptionStatus
+    rule: str
+    """What the exemption matches: a URN (glob), or ``name <glob> of type <type>``."""
+    reason: str
+    expires: str
+    message: str
+    urn: str | None = None
+    source: str | None = None
+
+    @property
+    def is_warning(self) -> bool:
+        return self.status != "exempted"
+
+
 @dataclass(frozen=True)
 class PropertyChange:
     path: str
@@ -192,6 +218,15 @@ class Report:
     inventory: bool = True
     """Whether the residency inventory (regions, classifications, flows) was computed: only
     when the residency pack is loaded."""
+    exemptions: list[ExemptionNote] = field(default_factory=list)
+
+    @property
+    def exempted(self) -> list[ExemptionNote]:
+        return [e for e in self.exemptions if not e.is_warning]
+
+    @property
+    def exemption_warnings(self) -> list[ExemptionNote]:
+        return [e for e in self.exemptions if e.is_warning]
 
     @property
     def mandatory(self) -> list[Violation]:
@@ -226,6 +261,7 @@ class Report:
             invokes=sorted(self.invokes, key=invoke_order),
             unchecked=sorted(self.unchecked, key=lambda u: u.urn),
             reads=sorted(self.reads, key=lambda r: r.urn),
+            exemptions=sorted(self.exemptions, key=exemption_order),
         )
 
 
@@ -243,6 +279,11 @@ def violation_order(v: Violation) -> tuple[str, int, str, str, str, str, str, st
         v.severity,
         v.source or "",
     )
+
+
+def exemption_order(e: ExemptionNote) -> tuple[int, str, str, str, str, str]:
+    return (EXEMPTION_STATUS_ORDER.get(e.status, 9), e.urn or "", e.policy, e.rule, e.pack,
+            e.message)  # fmt: skip
 
 
 def flow_order(f: DataFlow) -> tuple[str, str, str, str]:

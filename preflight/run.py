@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
+from residency_pack.engine.exemption_log import parse_note
 
 from preflight.analyzer_client import AnalyzerClient, Diagnostic
 from preflight.errors import PreflightError
 from preflight.model import (
     DataFlow,
     EngineResource,
+    ExemptionNote,
     InvokeAnswer,
     PackInfo,
     PolicyInfo,
@@ -259,6 +261,7 @@ def _analyze(
 ) -> Report:
     clients = [p.client for p in packs if p.client is not None]
     violations: list[Violation] = []
+    exemptions: list[ExemptionNote] = []
     remediations: list[RemediationRecord] = []
     properties: dict[str, struct_pb2.Struct] = {}
     sources = {r.urn: r.source for r in run.resources}
@@ -296,7 +299,11 @@ def _analyze(
         properties[resource.urn] = props
         for client in clients:
             for d in client.analyze(resource, props):
-                violations.append(_violation(d, resource.urn, sources.get(resource.urn)))
+                note = _exemption_note(d, resource.urn, sources.get(resource.urn))
+                if note is not None:
+                    exemptions.append(note)
+                else:
+                    violations.append(_violation(d, resource.urn, sources.get(resource.urn)))
 
     stack_urn = make_urn(run.stack, run.project, "", STACK_TYPE, f"{run.project}-{run.stack}")
     stack_resources = [(r, _stack_outputs(r, properties.get(r.urn))) for r in run.resources]
@@ -304,7 +311,11 @@ def _analyze(
     for client in clients:
         for d in client.analyze_stack(stack_resources):
             urn = d.urn if d.urn in known else stack_urn
-            violations.append(_violation(d, urn, sources.get(urn)))
+            note = _exemption_note(d, d.urn if d.urn in known else None, sources.get(urn))
+            if note is not None:
+                exemptions.append(note)
+            else:
+                violations.append(_violation(d, urn, sources.get(urn)))
 
     notes: list[str] = list(run.notes)
     summaries = [_bare_summary(r) for r in run.resources]
@@ -325,6 +336,7 @@ def _analyze(
         packs=[p.info for p in packs if p.info is not None],
         resources=summaries,
         violations=violations,
+        exemptions=exemptions,
         remediations=remediations,
         flows=flows,
         notes=notes,
@@ -371,6 +383,19 @@ def _bare_summary(r: EngineResource) -> ResourceSummary:
         encryption_key=None,
         replication_targets=(),
     )
+
+
+def _exemption_note(d: Diagnostic, urn: str | None, source: str | None) -> ExemptionNote | None:
+    """An exemption note of the residency pack (an advisory diagnostic whose description
+    carries the exemption's facts, ``residency_pack/engine/exemption_log.py``), or None."""
+    facts = parse_note(d.description)
+    if facts is None or d.enforcement != "advisory":
+        return None
+    return ExemptionNote(
+        policy=d.policy, pack=d.pack, status=facts["status"], rule=str(facts.get("rule", "")),
+        reason=str(facts.get("reason", "")), expires=str(facts.get("expires", "")),
+        message=d.message, urn=urn, source=source if urn else None,
+    )  # fmt: skip
 
 
 def _violation(d: Diagnostic, urn: str, source: str | None) -> Violation:

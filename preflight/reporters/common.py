@@ -6,6 +6,7 @@ from collections import Counter
 
 from preflight.model import (
     ENFORCEMENT_ORDER,
+    ExemptionNote,
     InvokeAnswer,
     ReadRecord,
     Report,
@@ -49,8 +50,32 @@ def summary_line(report: Report) -> str:
     )
     return (
         f"{verdict}: {m} mandatory, {a} advisory violation{'s' if a != 1 else ''} in "
-        f"{len(report.resources)} resources of stack {report.stack!r} (pack {packs}){unchecked}"
+        f"{len(report.resources)} resources of stack {report.stack!r} (pack {packs})"
+        f"{exemption_counts(report)}{unchecked}"
     )
+
+
+def exemption_counts(report: Report) -> str:
+    """``; 2 exempted findings, 1 exemption warning`` (empty without exemption notes)."""
+    parts = []
+    if report.exempted:
+        n = len(report.exempted)
+        parts.append(f"{n} exempted finding{'s' if n != 1 else ''} (not enforced)")
+    if report.exemption_warnings:
+        n = len(report.exemption_warnings)
+        parts.append(f"{n} exemption warning{'s' if n != 1 else ''}")
+    return "".join(f"; {part}" for part in parts)
+
+
+def exemption_line(e: ExemptionNote) -> str:
+    """One exemption fact in one line: the rule, its reason and expiry, and what it did."""
+    what = {
+        "exempted": "silences",
+        "unused": "silenced nothing",
+        "expiring": "expires soon",
+        "expired": "expired",
+    }[e.status]
+    return f"{e.policy}: exemption for {e.rule} ({e.reason}), expires {e.expires}: {what}"
 
 
 NOT_CHECKED_TITLE = "Not checked offline"

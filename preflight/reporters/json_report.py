@@ -45,6 +45,20 @@ def to_document(report: Report) -> dict[str, Any]:
             }
             for v in report.violations
         ],
+        "exemptions": [
+            {
+                "policy": e.policy,
+                "pack": e.pack,
+                "status": e.status,
+                "rule": e.rule,
+                "reason": e.reason,
+                "expires": e.expires,
+                "urn": e.urn,
+                "message": e.message,
+                "source": e.source,
+            }
+            for e in report.exemptions
+        ],
         "remediations": [
             {
                 "policy": rem.policy,
@@ -117,6 +131,8 @@ def to_document(report: Report) -> dict[str, Any]:
             "advisory": len(report.advisory),
             "remediations": len(report.remediations),
             "notCheckedOffline": len(report.unchecked),
+            "exempted": len(report.exempted),
+            "exemptionWarnings": len(report.exemption_warnings),
         },
     }
 

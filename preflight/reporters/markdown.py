@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 
 from preflight.model import Report, ResourceSummary
-from preflight.reporters.common import NOT_CHECKED_TITLE, by_urn, finding, grouped, invoke_rows
+from preflight.reporters.common import (
+    NOT_CHECKED_TITLE,
+    by_urn,
+    exemption_counts,
+    finding,
+    grouped,
+    invoke_rows,
+)
 
 _BADGE = {"mandatory": "🔴 mandatory", "advisory": "🟡 advisory"}
 # A pull-request comment holds at most 65,536 characters and GitHub renders Mermaid up to a size:
@@ -141,6 +148,35 @@ def _guardrail_layer(report: Report) -> list[str]:
     return out
 
 
+def _exemptions(report: Report, resources: dict[str, ResourceSummary]) -> list[str]:
+    """What the policy config's exemptions did: warnings first, then every finding an
+    exemption silences, with the exemption's rule, reason and expiry."""
+    if not report.exemptions:
+        return []
+    out = ["", f"### Exemptions ({len(report.exempted)} findings not enforced)", ""]
+    for e in report.exemption_warnings[:MAX_TABLE_ROWS]:
+        out.append(f"- ⚠️ `{e.policy}`: {_cell(e.message)}")
+    if len(report.exemption_warnings) > MAX_TABLE_ROWS:
+        out.append(_more(len(report.exemption_warnings) - MAX_TABLE_ROWS, "exemption warnings"))
+    if report.exempted:
+        if report.exemption_warnings:
+            out.append("")
+        out += [
+            "| Policy | Resource | Exemption | Reason | Expires | Finding not enforced |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for e in report.exempted[:MAX_TABLE_ROWS]:
+            r = resources.get(e.urn) if e.urn else None
+            what = _code(r.name) if r else _code(e.urn)
+            out.append(
+                f"| `{e.policy}` | {what} | {_code(e.rule)} | {_cell(e.reason)} | {e.expires} | "
+                f"{_cell(e.message)} |"
+            )
+        if len(report.exempted) > MAX_TABLE_ROWS:
+            out.append(_more(len(report.exempted) - MAX_TABLE_ROWS, "exempted findings"))
+    return out
+
+
 def render(report: Report, *, color: bool = False) -> str:
     del color
     resources = by_urn(report)
@@ -152,7 +188,8 @@ def render(report: Report, *, color: bool = False) -> str:
         f"## {title}: {verdict}",
         "",
         f"Stack `{report.stack}` of `{report.project}`: **{m} mandatory** and {a} advisory "
-        f"violations in {len(report.resources)} resources, checked offline by {packs}.",
+        f"violations in {len(report.resources)} resources, checked offline by {packs}"
+        f"{exemption_counts(report)}.",
         "",
     ]
     if report.unchecked:
@@ -190,6 +227,7 @@ def render(report: Report, *, color: bool = False) -> str:
             out.append(_more(len(rows) - MAX_TABLE_ROWS, "violations"))
     else:
         out.append("None.")
+    out += _exemptions(report, resources)
     if report.inventory:
         out += _inventory(report)
     if report.reads:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from preflight.model import Report
+from preflight.model import ExemptionNote, Report
 from preflight.reporters.common import (
     NOT_CHECKED_TITLE,
     by_urn,
@@ -41,6 +41,44 @@ def _location(report: Report, source: str | None) -> dict[str, Any]:
             physical["region"] = {"startLine": int(line)}
         return physical
     return {"artifactLocation": {"uri": _uri(report.program_dir, "Pulumi.yaml")}}
+
+
+def _exemption_result(
+    report: Report, e: ExemptionNote, rule_index: int, resources: dict[str, Any]
+) -> dict[str, Any]:
+    """An exempted finding is the policy's result with an external suppression (the policy
+    config) carrying the exemption's justification; a warning about an exemption is a
+    warning-level result of the policy."""
+    r = resources.get(e.urn) if e.urn else None
+    location: dict[str, Any] = {"physicalLocation": _location(report, e.source)}
+    if e.urn:
+        location["logicalLocations"] = [
+            {"fullyQualifiedName": e.urn, "name": r.name if r else e.urn, "kind": "resource"}
+        ]
+    key = f"{e.policy}\0{e.urn or ''}\0{e.status}\0{e.rule}"
+    result: dict[str, Any] = {
+        "ruleId": e.policy,
+        "ruleIndex": rule_index,
+        "level": "error" if e.status == "exempted" else "warning",
+        "message": {"text": e.message},
+        "locations": [location],
+        "partialFingerprints": {"residencyFinding/v1": hashlib.sha256(key.encode()).hexdigest()},
+        "properties": {
+            "pack": e.pack,
+            "exemption": {"status": e.status, "rule": e.rule, "reason": e.reason,
+                          "expires": e.expires},
+        },
+    }  # fmt: skip
+    if e.status == "exempted":
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{e.reason} (exemption for {e.rule} in the policy config, "
+                f"expires {e.expires})",
+            }
+        ]
+    return result
 
 
 def to_document(report: Report) -> dict[str, Any]:
@@ -96,6 +134,11 @@ def to_document(report: Report) -> dict[str, Any]:
                 "properties": {"enforcement": v.enforcement, "pack": v.pack},
             }
         )
+    for e in report.exemptions:
+        if e.policy not in index:
+            index[e.policy] = len(rules)
+            rules.append({"id": e.policy, "shortDescription": {"text": e.policy}})
+        results.append(_exemption_result(report, e, index[e.policy], resources))
     if report.unchecked:
         rules.append(
             {

@@ -7,6 +7,7 @@ from preflight.reporters.common import (
     NOT_CHECKED_TITLE,
     by_urn,
     data_stores,
+    exemption_line,
     finding,
     grouped,
     invoke_rows,
@@ -44,6 +45,18 @@ def render(report: Report, *, color: bool = False) -> str:
             style = "mandatory" if v.enforcement == "mandatory" else "advisory"
             lines.append(f"  {_paint(v.enforcement.ljust(9), style, color)} {v.policy}")
             for text_line in finding(v).splitlines():
+                lines.append(f"            {text_line}")
+        lines.append("")
+    if report.exemptions:
+        lines.append(_paint("Exemptions (policy config):", "bold", color))
+        for e in report.exemptions:
+            style = "advisory" if e.is_warning else "dim"
+            name = resources[e.urn].name if e.urn and e.urn in resources else (e.urn or "")
+            label = "warning" if e.is_warning else "exempted"
+            lines.append(f"  {_paint(label.ljust(9), style, color)} {exemption_line(e)}")
+            if name:
+                lines.append(f"            resource {name}  {e.urn}")
+            for text_line in e.message.splitlines():
                 lines.append(f"            {text_line}")
         lines.append("")
     if report.remediations:

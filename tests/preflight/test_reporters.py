@@ -14,6 +14,7 @@ import pytest
 
 from preflight.model import (
     DataFlow,
+    ExemptionNote,
     InvokeAnswer,
     PackInfo,
     PolicyInfo,
@@ -143,6 +144,8 @@ def test_json_follows_its_documented_schema(report: Report) -> None:
         "advisory": 1,
         "remediations": 1,
         "notCheckedOffline": 0,
+        "exempted": 0,
+        "exemptionWarnings": 0,
     }
     # Sorted by resource URN, then mandatory first, then policy.
     assert doc["violations"][0]["message"] == "sg | is in ap-southeast-1. Fix: move it."
@@ -272,3 +275,58 @@ def test_markdown_lists_the_guardrail_layer(report: Report) -> None:
     assert "Absent" not in layer
     assert "`residency-scp`" in layer and "SCP / RCP" in layer
     assert "`residency-quota`" in layer and "OCI compartment quota" in layer
+
+
+def _with_exemptions(report: Report) -> Report:
+    bucket = report.resources[0]
+    report.exemptions = [
+        ExemptionNote(
+            "residency-region-allowlist", "residency", "exempted", bucket.urn, "DPO approved",
+            "2026-12-24", "Exempted until 2026-12-24 ...: bucket is abroad. Fix: move it.",
+            urn=bucket.urn, source="__main__.py:12",
+        ),
+        ExemptionNote(
+            "residency-data-flow", "residency", "unused", "name old-* of type aws:s3/bucket:Bucket",
+            "legacy", "2026-12-31", "The exemption ... silenced no finding in this stack.",
+        ),
+    ]  # fmt: skip
+    return report
+
+
+def test_every_format_lists_exempted_findings_and_exemption_warnings(report: Report) -> None:
+    bucket = report.resources[0].urn
+    report = _with_exemptions(report).in_stable_order()
+    doc = json.loads(render(report, "json"))
+    jsonschema.validate(doc, json.loads(REPORT_SCHEMA.read_text()))
+    assert [(e["status"], e["rule"], e["reason"], e["expires"]) for e in doc["exemptions"]] == [
+        ("unused", "name old-* of type aws:s3/bucket:Bucket", "legacy", "2026-12-31"),
+        ("exempted", bucket, "DPO approved", "2026-12-24"),
+    ]
+    assert doc["summary"]["exempted"] == 1 and doc["summary"]["exemptionWarnings"] == 1
+    assert doc["summary"]["mandatory"] == 2  # exemption notes are not violations
+
+    sarif = json.loads(render(report, "sarif"))
+    jsonschema.Draft4Validator(sarif_schema()).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    [suppressed] = [r for r in results if "suppressions" in r]
+    assert suppressed["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": f"DPO approved (exemption for {bucket} in the "
+            "policy config, expires 2026-12-24)",
+        }
+    ]
+    assert suppressed["properties"]["exemption"]["expires"] == "2026-12-24"
+    [warning] = [r for r in results if r["message"]["text"].startswith("The exemption")]
+    assert warning["level"] == "warning" and "suppressions" not in warning
+
+    md = render(report, "markdown")
+    assert "### Exemptions (1 findings not enforced)" in md
+    assert "- ⚠️ `residency-data-flow`: The exemption ... silenced no finding" in md
+    assert "| `residency-region-allowlist` | `users\\|2026` |" in md and "| DPO approved |" in md
+    text = render(report, "text")
+    assert "exempted  residency-region-allowlist: exemption for" in text
+    assert "(DPO approved), expires 2026-12-24: silences" in text
+    assert "warning   residency-data-flow: exemption for name old-*" in text
+    assert "1 exempted finding (not enforced); 1 exemption warning" in text
