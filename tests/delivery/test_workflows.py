@@ -389,3 +389,41 @@ def test_the_workflows_open_esc_environments_documented_in_the_repo(name: str, j
     script = "\n".join(str(s.get("with", {}).get("script", "")) for s in steps)
     assert "process.env.OCI_TOKEN_EXCHANGE_AUDIENCE" in script
     assert "OCI_TOKEN_EXCHANGE_AUDIENCE" in base["values"]["environmentVariables"]
+
+
+def _oci_federation_requirements() -> dict[str, str]:
+    """Provider settings the installed pulumi-oci marks required for auth
+    WorkloadIdentityFederation (its config docstrings, generated from the provider schema),
+    as the environment variables the provider reads (OCI_<SETTING>, upper snake case)."""
+    import pulumi_oci.config.vars as oci_vars
+
+    required: dict[str, str] = {}
+    for name, member in vars(oci_vars._ExportableConfig).items():
+        doc = getattr(getattr(member, "fget", None), "__doc__", "") or ""
+        if re.search(r"Required (if|when) auth is set to 'WorkloadIdentityFederation'", doc):
+            required[f"OCI_{name.upper()}"] = " ".join(doc.split())
+    return required
+
+
+def test_esc_and_the_workflows_set_every_setting_oci_federation_requires() -> None:
+    base = yaml.safe_load((ROOT / "esc" / "residency-ci-base.yaml").read_text(encoding="utf-8"))
+    variables = base["values"]["environmentVariables"]
+    required = _oci_federation_requirements()
+    assert "OCI_TOKEN_EXCHANGE_RESOURCE_TYPE" in required  # what the issue found missing
+    assert variables["OCI_TOKEN_EXCHANGE_AUTH"] == "OAuthClientCredentials"
+    for name in ("preview.yml", "deploy.yml"):
+        scripts = "\n".join(
+            str(s.get("with", {}).get("script", "")) for s in _steps(_job_with_oci(name))
+        )
+        for variable, doc in required.items():
+            exported = f"core.exportVariable('{variable}'" in scripts
+            assert variable in variables or exported, f"{name}: {variable} is not set ({doc})"
+    resource_type = base["values"]["oci"]["tokenExchange"]["resourceType"]
+    assert variables["OCI_TOKEN_EXCHANGE_RESOURCE_TYPE"] == "${oci.tokenExchange.resourceType}"
+    assert re.fullmatch(r"[a-z0-9-]+", resource_type)
+
+
+def _job_with_oci(name: str) -> dict[str, Any]:
+    jobs = _load(name)["jobs"]
+    (job,) = [j for j in jobs.values() if _uses(j, "pulumi/esc-action")]
+    return job
