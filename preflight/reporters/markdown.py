@@ -1,5 +1,11 @@
-"""The pull-request comment: summary line, violations table, residency inventory, and a Mermaid
-diagram of regions and data flows (GitHub renders it as a picture)."""
+"""The pull-request comment: summary line, violations table, exemptions, residency inventory,
+and a Mermaid diagram of regions and data flows (GitHub renders it as a picture).
+
+A comment body holds at most 65,536 characters, so the comment is bounded by construction: the
+summary comes first, and every later section has a character budget (``BUDGETS``, together
+well under the limit) and a row limit; a section that does not fit ends with a line saying how
+many rows were left out and where the full report is (``FULL_REPORT``: the workflow uploads the
+JSON and markdown reports as an artifact and links it there). Long cells are shortened."""
 
 from __future__ import annotations
 
@@ -16,14 +22,48 @@ from preflight.reporters.common import (
 )
 
 _BADGE = {"mandatory": "🔴 mandatory", "advisory": "🟡 advisory"}
-# A pull-request comment holds at most 65,536 characters and GitHub renders Mermaid up to a size:
-# large stacks get the first rows and a pointer to the JSON report, which has everything.
 MAX_TABLE_ROWS = 150
 MAX_DIAGRAM_NODES = 120
+MAX_CELL = 400  # characters of one finding or note in the comment; the full report has all
+# Characters per section. The header (verdict, counts) is a few hundred; the sum stays far
+# enough under GitHub's 65,536 for the workflow's marker and link.
+BUDGETS = {
+    "unchecked": 3_000,
+    "violations": 24_000,
+    "exemptions": 6_000,
+    "inventory": 5_000,
+    "diagram": 8_000,
+    "reads": 2_000,
+    "remediations": 2_000,
+    "notes": 4_000,
+    "invokes": 2_000,
+}
+COMMENT_BUDGET = 60_000
+# The workflow (preview.yml) turns this phrase into a link to the uploaded report artifact.
+FULL_REPORT = "the full report (artifact `preflight-report` of this workflow run)"
 
 
 def _more(count: int, what: str) -> str:
-    return f"\n…and {count} more {what}; `preflight --format json` lists them all."
+    return f"\n…and {count} more {what}: see {FULL_REPORT}, or run `preflight --format json`."
+
+
+def _short(text: str, limit: int = MAX_CELL) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _bounded(rows: list[str], budget: int, what: str) -> list[str]:
+    """As many of ``rows`` as fit in ``budget`` characters and ``MAX_TABLE_ROWS``, then a line
+    saying how many more there are."""
+    kept: list[str] = []
+    used = 0
+    for row in rows[:MAX_TABLE_ROWS]:
+        if used + len(row) + 1 > budget:
+            break
+        kept.append(row)
+        used += len(row) + 1
+    if len(kept) < len(rows):
+        kept.append(_more(len(rows) - len(kept), what))
+    return kept
 
 
 def _cell(text: object) -> str:
@@ -50,7 +90,16 @@ def _group_id(cloud: str | None, region: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", f"{cloud or 'other'}_{region or 'undetermined'}")
 
 
+# Policies whose findings concern a flow of data; their mandatory findings mark the flow.
+FLOW_POLICIES = frozenset({"residency-data-flow", "residency-no-cross-region-copy"})
+_VIOLATION_STYLE = "fill:#ffe5e5,stroke:#d00,stroke-width:3px"
+
+
 def mermaid(report: Report) -> list[str]:
+    """Data stores and flows by cloud and region. A resource with a mandatory violation is
+    drawn red; so is a flow whose source, target or connector has a mandatory violation of a
+    flow policy. A flow into a region (a backup vault, a replica outside the stack) is drawn
+    inside that region's box: a same-region backup stays in its region."""
     resources = by_urn(report)
     involved: dict[str, ResourceSummary] = {r.urn: r for r in report.resources if r.data_store}
     for flow in report.flows:
@@ -59,30 +108,51 @@ def mermaid(report: Report) -> list[str]:
                 involved[urn] = resources[urn]
     if not involved:
         return []
+    violating = {v.urn for v in report.mandatory}
+    flow_violating = {v.urn for v in report.mandatory if v.policy in FLOW_POLICIES}
     ids: dict[str, str] = {}
-    groups: dict[tuple[str | None, str | None], list[ResourceSummary]] = {}
+    groups: dict[tuple[str | None, str | None], list[str]] = {}
     for r in involved.values():
-        groups.setdefault((r.cloud, r.region), []).append(r)
-    lines = ["```mermaid", "flowchart LR"]
-    for (cloud, region), members in sorted(
-        groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))
-    ):
-        title = f"{cloud or 'other'} {region or 'region undetermined'}"
-        lines.append(f'  subgraph {_group_id(cloud, region)}["{_label(title)}"]')
-        for r in members:
-            tag = f"<br>{r.classification}" if r.classification else ""
-            lines.append(f'    {_node_id(r.urn, ids)}["{_label(r.name)}{_label(tag)}"]')
-        lines.append("  end")
+        tag = f"<br>{r.classification}" if r.classification else ""
+        groups.setdefault((r.cloud, r.region), []).append(
+            f'    {_node_id(r.urn, ids)}["{_label(r.name)}{_label(tag)}"]'
+        )
+    outside: list[str] = []
+    edges: list[tuple[str, str, str, bool]] = []
     for i, flow in enumerate(report.flows):
         source = _node_id(flow.source_urn, ids)
         if flow.target_urn and flow.target_urn in involved:
             target = _node_id(flow.target_urn, ids)
         else:
             target = f"x{i}"
-            lines.append(
-                f'  {target}(["{_label(flow.target_region or "unresolved destination")}"])'
-            )
-        lines.append(f'  {source} -->|"{_label(flow.via)}"| {target}')
+            label = flow.target_region or "unresolved destination"
+            node = f'    {target}(["{_label(label)}"])'
+            origin = involved.get(flow.source_urn)
+            if flow.target_region is not None:
+                cloud = origin.cloud if origin is not None else None
+                groups.setdefault((cloud, flow.target_region), []).append(node)
+            else:
+                outside.append(node.strip())
+        marked = bool({flow.source_urn, flow.target_urn, flow.via} & flow_violating)
+        edges.append((source, target, flow.via, marked))
+    lines = ["```mermaid", "flowchart LR", f"  classDef violation {_VIOLATION_STYLE}"]
+    for (cloud, region), members in sorted(
+        groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))
+    ):
+        title = f"{cloud or 'other'} {region or 'region undetermined'}"
+        lines.append(f'  subgraph {_group_id(cloud, region)}["{_label(title)}"]')
+        lines.extend(members)
+        lines.append("  end")
+    lines.extend(f"  {node}" for node in outside)
+    for source, target, via, marked in edges:
+        label = f"⚠ {via}" if marked else via
+        lines.append(f'  {source} -->|"{_label(label)}"| {target}')
+    for index, (_, _, _, marked) in enumerate(edges):
+        if marked:
+            lines.append(f"  linkStyle {index} stroke:#d00,stroke-width:3px")
+    marked_nodes = sorted(ids[urn] for urn in involved if urn in violating)
+    if marked_nodes:
+        lines.append(f"  class {','.join(marked_nodes)} violation")
     lines.append("```")
     return lines
 
@@ -96,24 +166,25 @@ def _inventory(report: Report) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     stores = [r for r in report.resources if r.data_store]
-    for r in stores[:MAX_TABLE_ROWS]:
-        out.append(
-            f"| {_code(r.name)} | {_code(r.type)} | {_cell(r.region or 'undetermined')} | "
-            f"{_cell(r.classification or 'unclassified')} | {_cell(r.encryption_key or '—')} | "
-            f"{_cell(', '.join(r.replication_targets) or '—')} |"
-        )
+    rows = [
+        f"| {_code(r.name)} | {_code(r.type)} | {_cell(r.region or 'undetermined')} | "
+        f"{_cell(r.classification or 'unclassified')} | {_cell(r.encryption_key or '—')} | "
+        f"{_cell(', '.join(r.replication_targets) or '—')} |"
+        for r in stores
+    ]
+    out += _bounded(rows, BUDGETS["inventory"], "data stores")
     if not stores:
         out.append("| — | | | | | |")
-    if len(stores) > MAX_TABLE_ROWS:
-        out.append(_more(len(stores) - MAX_TABLE_ROWS, "data stores"))
     diagram = mermaid(report)
     nodes = sum(1 for line in diagram if line.startswith("    r"))
-    if nodes > MAX_DIAGRAM_NODES:
+    size = sum(len(line) + 1 for line in diagram)
+    if nodes > MAX_DIAGRAM_NODES or size > BUDGETS["diagram"]:
         out += [
             "",
             "### Regions and data flows",
             "",
-            f"{nodes} data stores: too many for a diagram here; see the inventory.",
+            f"{nodes} data stores: too many for a diagram here; see the inventory and "
+            f"{FULL_REPORT}.",
         ]
     elif diagram:
         out += ["", "### Regions and data flows", "", *diagram]
@@ -154,10 +225,8 @@ def _exemptions(report: Report, resources: dict[str, ResourceSummary]) -> list[s
     if not report.exemptions:
         return []
     out = ["", f"### Exemptions ({len(report.exempted)} findings not enforced)", ""]
-    for e in report.exemption_warnings[:MAX_TABLE_ROWS]:
-        out.append(f"- ⚠️ `{e.policy}`: {_cell(e.message)}")
-    if len(report.exemption_warnings) > MAX_TABLE_ROWS:
-        out.append(_more(len(report.exemption_warnings) - MAX_TABLE_ROWS, "exemption warnings"))
+    warnings = [f"- ⚠️ `{e.policy}`: {_cell(_short(e.message))}" for e in report.exemption_warnings]
+    out += _bounded(warnings, BUDGETS["exemptions"] // 3, "exemption warnings")
     if report.exempted:
         if report.exemption_warnings:
             out.append("")
@@ -165,15 +234,16 @@ def _exemptions(report: Report, resources: dict[str, ResourceSummary]) -> list[s
             "| Policy | Resource | Exemption | Reason | Expires | Finding not enforced |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
-        for e in report.exempted[:MAX_TABLE_ROWS]:
+        rows = []
+        for e in report.exempted:
             r = resources.get(e.urn) if e.urn else None
             what = _code(r.name) if r else _code(e.urn)
-            out.append(
-                f"| `{e.policy}` | {what} | {_code(e.rule)} | {_cell(e.reason)} | {e.expires} | "
-                f"{_cell(e.message)} |"
+            silenced = e.message.split("so not enforced: ", 1)[-1]
+            rows.append(
+                f"| `{e.policy}` | {what} | {_code(_short(e.rule, 200))} | "
+                f"{_cell(_short(e.reason, 200))} | {e.expires} | {_cell(_short(silenced))} |"
             )
-        if len(report.exempted) > MAX_TABLE_ROWS:
-            out.append(_more(len(report.exempted) - MAX_TABLE_ROWS, "exempted findings"))
+        out += _bounded(rows, BUDGETS["exemptions"] * 2 // 3, "exempted findings")
     return out
 
 
@@ -199,11 +269,15 @@ def render(report: Report, *, color: bool = False) -> str:
             "| Component | Type | Package | Declared at | Accepted because |",
             "| --- | --- | --- | --- | --- |",
         ]
-        out += [
-            f"| {_code(u.name)} | {_code(u.type)} | {_code(u.package)} | {_code(u.source)} | "
-            f"{_cell(u.reason)} |"
-            for u in report.unchecked
-        ]
+        out += _bounded(
+            [
+                f"| {_code(u.name)} | {_code(u.type)} | {_code(u.package)} | {_code(u.source)} | "
+                f"{_cell(_short(u.reason))} |"
+                for u in report.unchecked
+            ],
+            BUDGETS["unchecked"],
+            "components",
+        )
         out += [
             "",
             "Multi-language components: their provider creates their resources during "
@@ -221,10 +295,8 @@ def render(report: Report, *, color: bool = False) -> str:
                 what += f"<br>{_code(r.source)}"
             for v in items:
                 badge = _BADGE.get(v.enforcement, v.enforcement)
-                rows.append(f"| {badge} | `{v.policy}` | {what} | {_cell(finding(v))} |")
-        out += rows[:MAX_TABLE_ROWS]
-        if len(rows) > MAX_TABLE_ROWS:
-            out.append(_more(len(rows) - MAX_TABLE_ROWS, "violations"))
+                rows.append(f"| {badge} | `{v.policy}` | {what} | {_cell(_short(finding(v)))} |")
+        out += _bounded(rows, BUDGETS["violations"], "violations")
     else:
         out.append("None.")
     out += _exemptions(report, resources)
@@ -238,13 +310,16 @@ def render(report: Report, *, color: bool = False) -> str:
             "| Resource | Type | ID | Answer |",
             "| --- | --- | --- | --- |",
         ]
+        rows = []
         for read in report.reads:
             how = read.detail if read.answered_by == "fixture" else "outputs unknown (no fixture)"
             if read.program_state_ignored:
                 how += "; the program's `state=` ignored"
-            out.append(
-                f"| {_code(read.name)} | {_code(read.type)} | {_code(read.id)} | {_cell(how)} |"
+            rows.append(
+                f"| {_code(read.name)} | {_code(read.type)} | {_code(read.id)} | "
+                f"{_cell(_short(how))} |"
             )
+        out += _bounded(rows, BUDGETS["reads"], "reads")
     if report.remediations:
         out += [
             "",
@@ -253,16 +328,20 @@ def render(report: Report, *, color: bool = False) -> str:
             "| Policy | Resource | Property | Before | After |",
             "| --- | --- | --- | --- | --- |",
         ]
+        rows = []
         for rem in report.remediations:
             name = resources[rem.urn].name if rem.urn in resources else rem.urn
             for c in rem.changes:
-                out.append(
-                    f"| `{rem.policy}` | `{name}` | `{c.path}` | {_cell(c.before)} | "
-                    f"{_cell(c.after)} |"
+                rows.append(
+                    f"| `{rem.policy}` | `{name}` | `{c.path}` | {_short(_cell(c.before))} | "
+                    f"{_short(_cell(c.after))} |"
                 )
+        out += _bounded(rows, BUDGETS["remediations"], "remediations")
     if report.notes:
         out += ["", "### Notes", ""]
-        out += [f"- {_cell(note)}" for note in report.notes]
+        out += _bounded(
+            [f"- {_cell(_short(note, 1_000))}" for note in report.notes], BUDGETS["notes"], "notes"
+        )
     if report.invokes:
         out += [
             "",
@@ -271,7 +350,12 @@ def render(report: Report, *, color: bool = False) -> str:
             "| Invoke | Answer from | Call site |",
             "| --- | --- | --- |",
         ]
+        rows = []
         for inv, count in invoke_rows(report):
             times = f" ({count} calls)" if count > 1 else ""
-            out.append(f"| `{inv.token}` | {inv.source} | {_code(inv.call_site)}{times} |")
+            rows.append(f"| `{inv.token}` | {inv.source} | {_code(inv.call_site)}{times} |")
+        out += _bounded(rows, BUDGETS["invokes"], "data sources")
+    if any(line.startswith("\n…and ") for line in out):
+        out.insert(4, f"Some sections below are shortened to fit a comment; {FULL_REPORT} has "
+                      "every finding.\n")  # fmt: skip
     return "\n".join(out) + "\n"

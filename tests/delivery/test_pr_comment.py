@@ -159,3 +159,118 @@ def test_the_stack_secrets_warning_reaches_the_comment(violating_report: tuple[i
     warning = [item for item in items if "secretsprovider" in item]
     assert len(warning) == 1, "the fixture's Singapore secrets key is reported once"
     assert "ap-southeast-1" in warning[0] and "Fix:" in warning[0]
+
+
+# --- Bounded by design, and the diagram marks what violates ---------------------------------
+
+from preflight.model import (  # noqa: E402
+    DataFlow,
+    ExemptionNote,
+    PackInfo,
+    Report,
+    ResourceSummary,
+    Violation,
+)
+from preflight.reporters import markdown as markdown_reporter  # noqa: E402
+from preflight.reporters import render  # noqa: E402
+
+STACK = "urn:pulumi:prod::shop::"
+
+
+def _store(name: str, region: str, cls: str = "us-user-data") -> ResourceSummary:
+    return ResourceSummary(
+        urn=f"{STACK}aws:s3/bucket:Bucket::{name}", type="aws:s3/bucket:Bucket", name=name,
+        provider=None, region=region, cloud="aws", classification=cls, parent=None,
+        source=f"__main__.py:{len(name)}", data_store=True, encryption_key=None,
+        replication_targets=(),
+    )  # fmt: skip
+
+
+def _report(resources: list[ResourceSummary], **fields: object) -> Report:
+    base: dict[str, object] = {
+        "stack": "prod", "project": "shop", "program_dir": str(ROOT),
+        "packs": [PackInfo("residency", "0.1.0", "/p", (), handshake=True)],
+        "resources": resources, "violations": [],
+    }  # fmt: skip
+    base.update(fields)
+    return Report(**base)  # type: ignore[arg-type]
+
+
+def test_a_9000_violation_report_fits_one_comment_summary_first() -> None:
+    stores = [_store(f"bucket-{i:05d}", "ap-southeast-1") for i in range(9_000)]
+    long = "is in ap-southeast-1, outside the regions allowed for us-user-data " * 8
+    violations = [
+        Violation("residency-classification-in-region", "residency", "mandatory", s.urn,
+                  f"`{s.name}` {long}. Fix: move it.")
+        for s in stores
+    ]  # fmt: skip
+    report = _report(
+        stores,
+        violations=violations,
+        flows=[DataFlow(s.urn, None, "eu-west-1", "replication") for s in stores[:2_000]],
+        notes=[f"note {i}: " + "x" * 900 for i in range(200)],
+        exemptions=[
+            ExemptionNote("residency-data-flow", "residency", "unused", f"name n{i}-* of type t",
+                          "r" * 300, "2026-12-01", "silenced no finding " * 20)
+            for i in range(500)
+        ],
+    ).in_stable_order()  # fmt: skip
+    text = render(report, "markdown")
+    assert len(text) < markdown_reporter.COMMENT_BUDGET < GITHUB_COMMENT_LIMIT
+    assert sum(markdown_reporter.BUDGETS.values()) + 3_000 < markdown_reporter.COMMENT_BUDGET
+    lines = text.splitlines()
+    assert lines[0] == "## Residency preflight: ❌ FAIL"
+    assert "**9000 mandatory**" in lines[2]  # the verdict and counts come first
+    assert markdown_reporter.FULL_REPORT in lines[4]
+    rows = [ln for ln in lines if ln.startswith("| 🔴")]
+    assert 0 < len(rows) <= markdown_reporter.MAX_TABLE_ROWS
+    assert f"…and {9_000 - len(rows)} more violations: see {markdown_reporter.FULL_REPORT}" in text
+    # Nothing is cut mid-table: every table row is whole and the notes section is present.
+    for block in _source_table_rows(text):
+        assert all(_cell_count(row) == _cell_count(block[0]) for row in block[2:])
+    assert "### Notes" in text and "too many for a diagram" in text
+
+
+def test_the_workflow_links_the_full_report_artifact_and_never_cuts_mid_table() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "preview.yml").read_text())
+    steps = workflow["jobs"]["preflight"]["steps"]
+    (upload,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert upload["with"]["name"] == "preflight-report"
+    assert "preflight.json" in upload["with"]["path"] and "preflight.txt" in upload["with"]["path"]
+    (comment,) = [s for s in steps if str(s.get("name", "")).startswith("Comment the preflight")]
+    script = comment["with"]["script"]
+    assert f"'{markdown_reporter.FULL_REPORT}'" in script.replace("\\`", "`")
+    assert "steps.report-artifact.outputs.artifact-url" in str(comment.get("env", {}))
+    assert "report.slice(0, limit)" not in script  # no cut in the middle of a table
+    reports = "\n".join(str(s.get("run", "")) for s in steps)
+    assert "--format json --output preflight.json" in reports
+    assert "--format text --output preflight.txt" in reports
+
+
+def test_the_diagram_marks_violations_and_keeps_a_same_region_backup_in_its_region() -> None:
+    users = _store("users", "us-east-1")
+    replica = _store("replica", "ap-southeast-1", "non-personal")
+    report = _report(
+        [users, replica],
+        violations=[
+            Violation("residency-data-flow", "residency", "mandatory", replica.urn, "x. Fix: y"),
+        ],
+        flows=[
+            DataFlow(users.urn, replica.urn, "ap-southeast-1", "replication"),
+            DataFlow(users.urn, None, "us-east-1", "backup"),
+        ],
+    )  # fmt: skip
+    diagram = "\n".join(markdown_reporter.mermaid(report))
+    ids = {line.split('["')[0].strip(): line for line in diagram.splitlines() if '["' in line}
+    replica_id = next(k for k, v in ids.items() if "replica" in v and k.startswith("r"))
+    assert f"class {replica_id} violation" in diagram
+    assert "classDef violation" in diagram
+    edges = [ln.strip() for ln in diagram.splitlines() if "-->" in ln]
+    assert edges[0].endswith(f'-->|"⚠ replication"| {replica_id}')
+    assert "linkStyle 0 stroke:#d00" in diagram and "linkStyle 1" not in diagram
+    # The same-region backup's destination is drawn inside the us-east-1 box.
+    east = diagram.split('subgraph aws_us_east_1["aws us-east-1"]')[1].split("  end")[0]
+    assert '(["us-east-1"])' in east
+    assert '-->|"backup"|' in diagram

@@ -255,7 +255,7 @@ def test_markdown_stays_within_a_pull_request_comment(report: Report) -> None:
     )
     md = render(report, "markdown")
     assert len(md) < 65_536
-    assert "more violations; `preflight --format json` lists them all" in md
+    assert "more violations: see the full report (artifact `preflight-report`" in md
     assert "more data stores" in md
     assert "too many for a diagram" in md and "```mermaid" not in md
 
