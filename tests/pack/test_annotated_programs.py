@@ -13,8 +13,9 @@ call's first positional string argument. The runner runs ``preflight`` in-proces
 (stack ``test``, JSON report; with the folder's ``policy-config.json`` as ``--policy-pack-config``
 when there is one) and requires:
 
-* the set of (policy, resource name) pairs of the mandatory violations to equal the set of
-  ``# violation:`` annotations exactly (a finding without an annotation fails too, so the
+* the set of (policy, resource name) pairs of the mandatory violations (and of the advisory
+  findings of a policy shipped advisory in code, such as a freshly scaffolded rule) to equal
+  the set of ``# violation:`` annotations exactly (a finding without an annotation fails too, so the
   annotations describe everything the pack says about the program);
 * no finding at all, of any enforcement, for an ``# ok:`` pair;
 * at least one violating and one compliant resource for the program's own policy.
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi_policy import EnforcementLevel
 from residency_pack.policies import all_policies
 
 from preflight.cli import main
@@ -45,6 +47,13 @@ PACK = HERE.parents[1] / "policy_packs" / "residency"
 STACK = "test"
 POLICY_CONFIG = "policy-config.json"  # optional, in the format of `--policy-pack-config`
 POLICY_NAMES = frozenset(policy.name for policy in all_policies())
+# Policies shipped advisory in code (a rule being written, or on probation): their advisory
+# findings are what their `# violation:` annotations describe.
+ADVISORY_IN_CODE = frozenset(
+    policy.name
+    for policy in all_policies()
+    if policy.enforcement_level == EnforcementLevel.ADVISORY
+)
 ANNOTATION = re.compile(r"^#\s*(violation|ok)\s*:\s*(\S+)\s*$")
 LOOKS_LIKE_ANNOTATION = re.compile(r"^#\s*(violation|ok)\s*:")
 
@@ -233,7 +242,7 @@ def test_annotated_program(program: Path, tmp_path: Path, monkeypatch: pytest.Mo
         pair = (violation["policy"], resource_name(violation["urn"]))
         messages.setdefault(pair, []).append(violation["message"])
         every.add(pair)
-        if violation["enforcement"] == "mandatory":
+        if violation["enforcement"] == "mandatory" or violation["policy"] in ADVISORY_IN_CODE:
             mandatory.add(pair)
 
     expected = {(a.policy, a.resource) for a in annotations if a.kind == "violation"}

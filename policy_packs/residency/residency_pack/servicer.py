@@ -103,7 +103,11 @@ def config_problems(policies: Sequence[Policy], request: Any) -> list[str]:
         if policy is None:  # not a policy of this pack: the SDK ignores it too
             continue
         entry = request.policyConfig[name]
-        found = [p for p in [_enforcement_problem(name, entry.enforcementLevel)] if p]
+        # A policy shipped advisory in code (a rule being written) is configured at its own
+        # level by the engine; only a level below the code's switches a policy off.
+        own = proto.ADVISORY if policy.enforcement_level == EnforcementLevel.ADVISORY else None
+        level = entry.enforcementLevel
+        found = [p for p in [_enforcement_problem(name, level)] if p and level != own]
         schema = policy.config_schema.properties if policy.config_schema else {}
         try:
             pack_config.resolve(name, schema, json_format.MessageToDict(entry.properties))

@@ -58,6 +58,9 @@ class RuleSpec:
     # `exemptionHorizonDays`, `exemptionWarningDays` (always added).
     config_properties: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     display_name: str | None = None
+    # Shipped advisory in code: reported, never blocking (a new rule on probation, or one being
+    # written: see docs/adding-a-rule.md). Config can make it mandatory, never the reverse.
+    advisory: bool = False
 
     def schema_properties(self) -> dict[str, dict[str, Any]]:
         return {
@@ -352,11 +355,14 @@ def resource_policy(
 
 
 def _policy_metadata(spec: RuleSpec) -> dict[str, Any]:
-    """What the SDK's policy classes take from a rule's spec: every policy is mandatory."""
+    """What the SDK's policy classes take from a rule's spec: mandatory unless the rule ships
+    advisory."""
     return {
         "name": spec.name,
         "description": spec.description,
-        "enforcement_level": EnforcementLevel.MANDATORY,
+        "enforcement_level": EnforcementLevel.ADVISORY
+        if spec.advisory
+        else EnforcementLevel.MANDATORY,
         "config_schema": _config_schema(spec),
         "display_name": spec.display_name,
         "severity": spec.severity,
