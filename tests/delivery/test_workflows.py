@@ -427,3 +427,20 @@ def _job_with_oci(name: str) -> dict[str, Any]:
     jobs = _load(name)["jobs"]
     (job,) = [j for j in jobs.values() if _uses(j, "pulumi/esc-action")]
     return job
+
+
+def test_pre_commit_and_ci_run_use_the_stack_policy_config_by_default() -> None:
+    """The pre-commit hooks and .ci/run call `preflight` without --policy-pack-config, so it
+    takes the pack's config/<stack>.json; a change to that file triggers the hooks."""
+    from preflight.cli import DEFAULT_PACK, policy_pack_configs
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in hooks} == {"preflight", "preflight-uv"}
+    for hook in hooks:
+        assert "preflight" in hook["entry"] and "--policy-pack-config" not in str(hook)
+        assert re.search(hook["files"], f"{PACK_DIR}/config/prod.json")
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "uv run preflight\n" in ci_run and "uv run preflight --stack dev\n" in ci_run
+    for stack in ("prod", "dev"):
+        (config,) = policy_pack_configs([ROOT / DEFAULT_PACK], [], stack)
+        assert config == ROOT / PACK_DIR / "config" / f"{stack}.json"
