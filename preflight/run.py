@@ -94,7 +94,10 @@ def _config_note(pack: _LoadedPack) -> str:
     name = pack.info.name if pack.info else str(pack.project.dir)
     if pack.config_file is None:
         return f"policy config of pack `{name}`: none (every policy at its defaults)"
-    return f"policy config of pack `{name}`: {pack.config_file}"
+    shown = pack.config_file
+    if shown.is_relative_to(Path.cwd()):
+        shown = shown.relative_to(Path.cwd())
+    return f"policy config of pack `{name}`: {shown}"
 
 
 def check_policy_configs(options: Options) -> list[str]:
