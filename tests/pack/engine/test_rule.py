@@ -1,5 +1,6 @@
 """The rule wrapper, run through the policy SDK's own analyzer servicer."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -397,3 +398,22 @@ def test_the_memo_keeps_a_resource_put_again_as_the_newest():
         memo.put(urn, ("t", {"u": urn}, None), (urn, None))  # type: ignore[arg-type]
     assert memo.get("a", ("t", {"u": "a"}, None)) == ("a", None)
     assert memo.get("b", ("t", {"u": "b"}, None)) is None
+
+
+def test_a_rule_shipped_advisory_reports_advisory_and_may_be_raised_never_lowered():
+    from residency_pack.servicer import ConfigRejected
+
+    advisory = dataclasses.replace(SPEC, advisory=True)
+    policy = resource_policy(advisory, flag_everything)
+    [d] = analyze(policy, BUCKET)
+    assert d.enforcement == "advisory" and "data is wrong" in d.message
+    # The engine configures it at its own level; config may raise it to mandatory.
+    assert analyze(policy, BUCKET, {SPEC.name: {"enforcementLevel": "advisory"}})
+    [raised] = analyze(policy, BUCKET, {SPEC.name: {"enforcementLevel": "mandatory"}})
+    assert raised.enforcement == "mandatory"
+    # A mandatory rule cannot be lowered to advisory, nor an advisory one disabled.
+    mandatory = resource_policy(SPEC, flag_everything)
+    with pytest.raises(ConfigRejected, match="switch a residency policy off"):
+        analyze(mandatory, BUCKET, {SPEC.name: {"enforcementLevel": "advisory"}})
+    with pytest.raises(ConfigRejected, match="switch a residency policy off"):
+        analyze(policy, BUCKET, {SPEC.name: {"enforcementLevel": "disabled"}})
