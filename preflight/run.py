@@ -113,7 +113,7 @@ def check_policy_configs(options: Options) -> list[str]:
         for pack in packs:
             cleanup.enter_context(pack.process)
         try:
-            _configure_for_stack(packs, "policy-config-check", options.stack, {}, [], options)
+            _configure_packs(packs, "policy-config-check", options.stack, {}, [], options)
         finally:
             for pack in packs:
                 if pack.client is not None:
@@ -139,7 +139,10 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
         # The engine loads policy packs before it runs the program; both take a moment, so the
         # pack handshake and configuration run while the program runs.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            setup: Future[None] = pool.submit(_configure_packs, packs, project, config, options)
+            setup: Future[None] = pool.submit(
+                _configure_packs, packs, project.name, config.stack, config.values,
+                config.secret_keys, options,
+            )  # fmt: skip
             program_error: PreflightError | None = None
             run: ProgramRun | None = None
             try:
@@ -198,14 +201,6 @@ def _residency_loaded(packs: list[_LoadedPack]) -> bool:
 
 
 def _configure_packs(
-    packs: list[_LoadedPack], project: Project, config: StackConfig, options: Options
-) -> None:
-    _configure_for_stack(
-        packs, project.name, config.stack, config.values, config.secret_keys, options
-    )
-
-
-def _configure_for_stack(
     packs: list[_LoadedPack],
     project: str,
     stack: str,
