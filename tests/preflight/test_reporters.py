@@ -275,6 +275,8 @@ def test_markdown_lists_the_guardrail_layer(report: Report) -> None:
     assert "Absent" not in layer
     assert "`residency-scp`" in layer and "SCP / RCP" in layer
     assert "`residency-quota`" in layer and "OCI compartment quota" in layer
+
+
 def _with_exemptions(report: Report) -> Report:
     bucket = report.resources[0]
     report.exemptions = [

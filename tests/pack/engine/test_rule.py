@@ -398,6 +398,8 @@ def test_the_memo_keeps_a_resource_put_again_as_the_newest():
         memo.put(urn, ("t", {"u": urn}, None), (urn, None))  # type: ignore[arg-type]
     assert memo.get("a", ("t", {"u": "a"}, None)) == ("a", None)
     assert memo.get("b", ("t", {"u": "b"}, None)) is None
+
+
 def test_a_rule_shipped_advisory_reports_advisory_and_may_be_raised_never_lowered():
     from residency_pack.servicer import ConfigRejected
 
