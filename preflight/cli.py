@@ -152,6 +152,11 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["audit"]:
+        from preflight.audit.cli import main as audit
+
+        return audit(argv[1:])
     args = parser().parse_args(argv)
     program = (args.program or _default_program()).resolve()
     packs = [p.resolve() for p in args.policy_packs or [_default_pack(program)]]

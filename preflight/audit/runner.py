@@ -1,0 +1,345 @@
+"""Audit stack exports with the policy packs, through the analyzer protocol, as the engine does on
+an update: ``ConfigureStack`` (the stack's config, ``dry_run`` false), then per resource
+``Remediate`` and ``Analyze`` with its inputs and its provider's inputs, then one ``AnalyzeStack``
+with every resource's outputs (``preflight.run`` makes the calls, the same code as a preflight
+run).
+
+Many stacks: a bounded pool of workers, each with its own pack processes (started once, configured
+once with the policy config), auditing one stack at a time: the pack gets a ``ConfigureStack`` per
+stack, as the engine sends one per update. A worker keeps only the stack's result, so memory does
+not grow with the number or size of the exports.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from preflight.analyzer_client import AnalyzerClient
+from preflight.audit.inventory import Store, stores_of
+from preflight.audit.reader import StackExport, UnreadableSecret, parse_export, read_export_file
+from preflight.errors import PreflightError
+from preflight.model import PackInfo, PolicyInfo, Report, Violation
+from preflight.pack_process import (
+    ENGINE_ADDRESS_PLACEHOLDER,
+    PackProcess,
+    PolicyProject,
+    load_policy_project,
+    pack_environment,
+)
+from preflight.policy_config import PolicyConfig, load_policy_pack_config, reconcile_policy_config
+from preflight.program_runner import ProgramRun
+from preflight.project import Project, StackConfig, load_project, load_stack_config
+from preflight.run import _analyze, _LoadedPack
+
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class ExportSource:
+    """One export to audit: a file, or ``-`` with its bytes already read from stdin."""
+
+    name: str
+    data: bytes | None = None
+
+    def read(self) -> StackExport:
+        if self.data is not None:
+            return parse_export(self.data, self.name)
+        return read_export_file(Path(self.name))
+
+
+@dataclass
+class StackAudit:
+    """What is kept of one audited stack."""
+
+    source: str
+    sha256: str
+    stack: str
+    project: str
+    resources: int
+    violations: list[Violation]
+    stores: list[Store]
+    secrets: list[UnreadableSecret]
+    notes: list[str]
+    config_file: str | None
+
+    @property
+    def mandatory(self) -> list[Violation]:
+        return [v for v in self.violations if v.enforcement == "mandatory"]
+
+    @property
+    def advisory(self) -> list[Violation]:
+        return [v for v in self.violations if v.enforcement == "advisory"]
+
+    @property
+    def user_data_regions(self) -> list[str]:
+        return sorted({s.region or "(unknown)" for s in self.stores if s.user_data})
+
+
+@dataclass(frozen=True)
+class AuditFailure:
+    """An export that could not be audited (exit 2): the one-line error."""
+
+    source: str
+    message: str
+
+
+@dataclass
+class AuditOptions:
+    policy_packs: list[Path]
+    policy_pack_configs: list[Path] = field(default_factory=list)
+    program_dir: Path | None = None
+    """The Pulumi project whose ``Pulumi.<stack>.yaml`` holds each stack's config (trust)."""
+    organization: str = field(
+        default_factory=lambda: os.environ.get("PULUMI_ORGANIZATION", "organization")
+    )
+    workers: int = 0
+    """0: one per core, at most 4."""
+
+
+@dataclass
+class PackSetup:
+    """The packs as every worker configures them: name, version, policies, reconciled config."""
+
+    packs: list[PackInfo]
+    config: dict[str, dict[str, PolicyConfig]]
+    projects: list[PolicyProject]
+    config_files: list[Path | None]
+
+
+Progress = Callable[[StackAudit | AuditFailure], None]
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class StackConfigs:
+    """Each stack's own config from the project's ``Pulumi.<stack>.yaml``, when the export's project
+    is that project: the trust the engine would send in ``ConfigureStack``."""
+
+    def __init__(self, program_dir: Path | None) -> None:
+        self.project: Project | None = None
+        if program_dir is not None:
+            self.project = load_project(program_dir)
+
+    def for_stack(self, project: str, stack: str) -> StackConfig | None:
+        if self.project is None or self.project.name != project:
+            return None
+        if not self.project.stack_file(stack).is_file():
+            return None
+        return load_stack_config(self.project, stack)
+
+
+class Worker:
+    """Pack processes for one worker thread, started and configured once, reused per stack."""
+
+    def __init__(self, options: AuditOptions, cleanup: ExitStack) -> None:
+        self.options = options
+        self.packs: list[_LoadedPack] = []
+        env = pack_environment(
+            config={}, project="", stack="", organization=options.organization, dry_run=False
+        )
+        for index, pack_dir in enumerate(options.policy_packs):
+            project = load_policy_project(pack_dir)
+            config_file = (
+                options.policy_pack_configs[index]
+                if index < len(options.policy_pack_configs)
+                else None
+            )
+            given = load_policy_pack_config(config_file) if config_file is not None else None
+            loaded = _LoadedPack(project, config_file, given, PackProcess(project, env))
+            cleanup.enter_context(loaded.process)
+            self.packs.append(loaded)
+        self.config: dict[str, dict[str, PolicyConfig]] = {}
+        for pack in self.packs:
+            client = AnalyzerClient(pack.process)
+            cleanup.callback(client.close)
+            pack.client = client
+            handshake = client.handshake(ENGINE_ADDRESS_PLACEHOLDER)
+            info = client.get_analyzer_info()
+            client.name = info.name
+            version = pack.project.version or info.version
+            source = str(pack.config_file) if pack.config_file else str(pack.project.file)
+            policies: tuple[PolicyInfo, ...] = tuple(info.policies)
+            if info.supports_config:
+                reconciled = reconcile_policy_config(
+                    info.policies,
+                    info.initial_config,
+                    pack.given_config,
+                    pack=info.name,
+                    version=version,
+                    source=source,
+                )
+                client.configure(reconciled, source)
+                self.config[info.name] = reconciled
+                policies = tuple(
+                    PolicyInfo(
+                        name=p.name,
+                        description=p.description,
+                        enforcement=reconciled[p.name].enforcement or p.enforcement,  # type: ignore[arg-type]
+                        severity=p.severity,
+                        remediation_steps=p.remediation_steps,
+                        policy_type=p.policy_type,
+                        config_schema=p.config_schema,
+                    )
+                    for p in info.policies
+                )
+            elif pack.given_config:
+                raise PreflightError(f"{source}: policy pack {info.name!r} does not support config")
+            pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
+
+    def setup(self) -> PackSetup:
+        return PackSetup(
+            [p.info for p in self.packs if p.info is not None],
+            self.config,
+            [p.project for p in self.packs],
+            [p.config_file for p in self.packs],
+        )
+
+    def audit(self, export: StackExport, configs: StackConfigs) -> StackAudit:
+        stack_config = configs.for_stack(export.project, export.stack)
+        notes = list(export.notes)
+        if stack_config is None:
+            notes.append(
+                f"no stack config for {export.project}/{export.stack} (pass --program with its "
+                "Pulumi.<stack>.yaml): trusted accounts and tenancies come only from the policy "
+                "config"
+            )
+        for pack in self.packs:
+            assert pack.client is not None
+            pack.client.configure_stack(
+                stack=export.stack,
+                project=export.project,
+                organization=self.options.organization,
+                config=stack_config.values if stack_config else {},
+                secret_keys=stack_config.secret_keys if stack_config else (),
+                dry_run=False,
+            )
+        run = ProgramRun(
+            project=export.project,
+            stack=export.stack,
+            organization=self.options.organization,
+            registrations=[],
+            resources=export.resources,
+        )
+        where = Project(
+            name=export.project,
+            root=Path(export.source).parent,
+            file=Path(export.source),
+            runtime="",
+            runtime_options={},
+            main=None,
+            stack_config_dir=Path(export.source).parent,
+        )
+        report: Report = _analyze(run, where, stack_config, self.packs, None)  # type: ignore[arg-type]
+        notes.extend(report.notes)
+        return StackAudit(
+            source=export.source,
+            sha256=export.sha256,
+            stack=export.stack,
+            project=export.project,
+            resources=len(export.resources),
+            violations=report.in_stable_order().violations,
+            stores=stores_of(export.resources, report.resources) if report.inventory else [],
+            secrets=sorted(export.secrets, key=lambda s: (s.urn, s.path)),
+            notes=notes,
+            config_file=str(stack_config.file) if stack_config else None,
+        )
+
+
+def audit_exports(
+    sources: Sequence[ExportSource],
+    options: AuditOptions,
+    progress: Progress | None = None,
+) -> tuple[PackSetup, list[StackAudit | AuditFailure]]:
+    """Audit every export; results in the order of ``sources``. A pack or policy-config error
+    stops the run (PreflightError); an unreadable export is an ``AuditFailure``."""
+    if not options.policy_packs:
+        raise PreflightError("no policy pack given; pass --policy-pack DIR")
+    configs = StackConfigs(options.program_dir)
+    workers = min(options.workers or default_workers(), max(1, len(sources)))
+    jobs: queue.Queue[int] = queue.Queue()
+    for index in range(len(sources)):
+        jobs.put(index)
+    results: list[StackAudit | AuditFailure | None] = [None] * len(sources)
+    setups: list[PackSetup] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            with ExitStack() as cleanup:
+                worker = Worker(options, cleanup)
+                with lock:
+                    setups.append(worker.setup())
+                for index in _drain(jobs, stop):
+                    result = _audit_one(worker, sources[index], configs)
+                    results[index] = result
+                    if progress is not None:
+                        with lock:
+                            progress(result)
+        except BaseException as exc:
+            stop.set()
+            with lock:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.2)
+    except BaseException:
+        stop.set()
+        raise
+    if errors:
+        raise errors[0]
+    done = [r for r in results if r is not None]
+    assert len(done) == len(sources) and setups
+    return setups[0], done
+
+
+def _drain(jobs: queue.Queue[int], stop: threading.Event) -> Iterator[int]:
+    while not stop.is_set():
+        try:
+            yield jobs.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _audit_one(
+    worker: Worker, source: ExportSource, configs: StackConfigs
+) -> StackAudit | AuditFailure:
+    try:
+        export = source.read()
+    except PreflightError as exc:
+        return AuditFailure(source.name, exc.message)
+    return worker.audit(export, configs)
+
+
+def export_sources(paths: Sequence[str], stdin: bytes | None = None) -> list[ExportSource]:
+    """Files as given; a directory: its ``*.json`` files, by name; ``-``: stdin."""
+    sources: list[ExportSource] = []
+    for name in paths:
+        if name == STDIN:
+            sources.append(ExportSource(STDIN, stdin if stdin is not None else b""))
+            continue
+        path = Path(name)
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix == ".json" and p.is_file())
+            if not files:
+                raise PreflightError(f"{path}: no *.json stack exports in this directory")
+            sources.extend(ExportSource(str(p)) for p in files)
+        elif not path.exists():
+            raise PreflightError(f"{path}: no such file or directory")
+        else:
+            sources.append(ExportSource(str(path)))
+    return sources
