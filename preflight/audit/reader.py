@@ -101,10 +101,15 @@ def _json(text: str, source: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        # The document ended early: at the end of the text, or inside a string (a string with a
+        # raw line break in it is "invalid control character", not unterminated).
+        if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
             raise PreflightError(
-                f"{source}:{exc.lineno}:{exc.colno}: truncated export: the JSON ends before the "
-                f"document does ({exc.msg}). Fix: export again; check the copy is complete."
+                f"{source}:{line}:{column}: truncated export: the JSON ends before the document "
+                f"does ({exc.msg} at {exc.lineno}:{exc.colno}). Fix: export again; check the "
+                "copy is complete."
             ) from None
         raise PreflightError(
             f"{source}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}. Fix: use the "

@@ -5,14 +5,16 @@ export the tests need, through one pool of pack processes."""
 from __future__ import annotations
 
 import copy
+import fcntl
 import json
 import os
+import pickle
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -39,6 +41,7 @@ PACK = REPO / "policy_packs" / "residency"
 PROD_CONFIG = FIXTURES / "prod-policy-config.json"
 TRUST_CONFIG = FIXTURES / "trust-policy-config.json"
 MOVED_BUCKET = "backups-bucket"
+T = TypeVar("T")
 
 
 @dataclass
@@ -91,9 +94,26 @@ def moved_to_eu_central_1(export: dict[str, Any]) -> dict[str, Any]:
     return edited
 
 
+def shared(factory: pytest.TempPathFactory, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per test session, even across pytest-xdist workers: the first worker
+    computes it under a lock and pickles it where every worker's temporary directory lives."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    cache = root / f"audit-{name}.pickle"
+    with (root / f"audit-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if cache.exists():
+            loaded: T = pickle.loads(cache.read_bytes())
+            return loaded
+        value = compute()
+        cache.write_bytes(pickle.dumps(value))
+        return value
+
+
 @pytest.fixture(scope="session")
-def prod_preview() -> PreviewRun:
-    return preview(REPO, PROD_CONFIG)
+def prod_preview(tmp_path_factory: pytest.TempPathFactory) -> PreviewRun:
+    return shared(tmp_path_factory, "prod-preview", lambda: preview(REPO, PROD_CONFIG))
 
 
 @pytest.fixture(scope="session")
@@ -102,8 +122,8 @@ def prod_export(prod_preview: PreviewRun) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def foreign_preview() -> PreviewRun:
-    return preview(PROGRAMS / "foreign_policy")
+def foreign_preview(tmp_path_factory: pytest.TempPathFactory) -> PreviewRun:
+    return shared(tmp_path_factory, "foreign-preview", lambda: preview(PROGRAMS / "foreign_policy"))
 
 
 @pytest.fixture(scope="session")
@@ -138,17 +158,21 @@ class Audited:
 
 @pytest.fixture(scope="session")
 def prod_exports_dir(tmp_path_factory: pytest.TempPathFactory, prod_export: dict[str, Any]) -> Path:
-    directory = tmp_path_factory.mktemp("prod-exports")
-    write_json(directory / "prod.json", prod_export)
-    return directory
+    def write() -> Path:
+        directory = tmp_path_factory.mktemp("prod-exports")
+        write_json(directory / "prod.json", prod_export)
+        write_json(directory.parent / "moved.json", moved_to_eu_central_1(prod_export))
+        return directory
+
+    return shared(tmp_path_factory, "prod-exports", write)
 
 
 @pytest.fixture(scope="session")
-def prod_audit(prod_exports_dir: Path, prod_export: dict[str, Any]) -> Audited:
+def prod_audit(tmp_path_factory: pytest.TempPathFactory, prod_exports_dir: Path) -> Audited:
     """The prod export and its hand-edited copy, audited with the stack's own config."""
-    write_json(prod_exports_dir.parent / "moved.json", moved_to_eu_central_1(prod_export))
     files = [prod_exports_dir / "prod.json", prod_exports_dir.parent / "moved.json"]
-    return _audit(files, AuditOptions([PACK], [PROD_CONFIG], program_dir=REPO, workers=2))
+    options = AuditOptions([PACK], [PROD_CONFIG], program_dir=REPO, workers=2)
+    return shared(tmp_path_factory, "prod-audit", lambda: _audit(files, options))
 
 
 @pytest.fixture(scope="session")
@@ -157,11 +181,15 @@ def fixture_audit(
 ) -> Audited:
     """The hand-written exports of other languages and the foreign-policy program's export,
     audited with trust from the policy config."""
-    directory = tmp_path_factory.mktemp("fixture-exports")
-    for name in ("typescript-app.json", "go-aws-v6.json"):
-        (directory / name).write_bytes((FIXTURES / name).read_bytes())
-    write_json(directory / "foreign-policy.json", foreign_export)
-    return _audit([directory], AuditOptions([PACK], [TRUST_CONFIG], workers=2))
+
+    def audit() -> Audited:
+        directory = tmp_path_factory.mktemp("fixture-exports")
+        for name in ("typescript-app.json", "go-aws-v6.json"):
+            (directory / name).write_bytes((FIXTURES / name).read_bytes())
+        write_json(directory / "foreign-policy.json", foreign_export)
+        return _audit([directory], AuditOptions([PACK], [TRUST_CONFIG], workers=2))
+
+    return shared(tmp_path_factory, "fixture-audit", audit)
 
 
 def _audit(paths: list[Path], options: AuditOptions) -> Audited:
