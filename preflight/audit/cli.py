@@ -98,13 +98,17 @@ def main(argv: Sequence[str]) -> int:
             sys.stderr.write(f"preflight: error: {failure.message}\n")
         if args.format == "evidence" or old is not None:
             document = evidence_mod.build(setup, results)
+        report = (
+            evidence_mod.dumps(document) if args.format == "evidence" else text_mod.render(results)
+        )
+        changes = compare_mod.render(compare_mod.compare(old, document)) if old else ""
         if args.format == "evidence":
-            output = evidence_mod.dumps(document)
+            # The evidence stays a JSON document: what changed goes beside it, not into it.
+            _write(report, args.output)
+            if changes:
+                (sys.stdout if args.output else sys.stderr).write(changes)
         else:
-            output = text_mod.render(results)
-        if old is not None:
-            output += compare_mod.render(compare_mod.compare(old, document))
-        _write(output, args.output)
+            _write(report + changes, args.output)
         return _exit_code(results)
     except PreflightError as exc:
         sys.stderr.write(f"preflight: error: {exc.message}\n")

@@ -20,6 +20,7 @@ the engine's unknown sentinel, so a rule it decides fails closed. ``pulumi stack
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,14 @@ def read_export_file(path: Path) -> StackExport:
 
 def parse_export(raw: bytes, source: str) -> StackExport:
     digest = hashlib.sha256(raw).hexdigest()
+    if raw[:2] == _GZIP_MAGIC:
+        # A self-managed backend's checkpoint with PULUMI_SELF_MANAGED_STATE_GZIP=true.
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise PreflightError(
+                f"{source}: truncated or corrupt gzip ({exc}). Fix: copy the checkpoint again."
+            ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

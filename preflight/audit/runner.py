@@ -38,6 +38,7 @@ from preflight.project import Project, StackConfig, load_project, load_stack_con
 from preflight.run import _analyze, _LoadedPack
 
 STDIN = "-"
+EXPORT_SUFFIXES = (".json", ".json.gz")
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,8 @@ def _audit_one(
 
 
 def export_sources(paths: Sequence[str], stdin: bytes | None = None) -> list[ExportSource]:
-    """Files as given; a directory: its ``*.json`` files, by name; ``-``: stdin."""
+    """Files as given; a directory: its ``*.json`` (and ``*.json.gz``) files, by name; ``-``:
+    stdin."""
     sources: list[ExportSource] = []
     for name in paths:
         if name == STDIN:
@@ -334,9 +336,13 @@ def export_sources(paths: Sequence[str], stdin: bytes | None = None) -> list[Exp
             continue
         path = Path(name)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix == ".json" and p.is_file())
+            files = sorted(
+                p for p in path.iterdir() if p.name.endswith(EXPORT_SUFFIXES) and p.is_file()
+            )
             if not files:
-                raise PreflightError(f"{path}: no *.json stack exports in this directory")
+                raise PreflightError(
+                    f"{path}: no stack exports (*.json, *.json.gz) in this directory"
+                )
             sources.extend(ExportSource(str(p)) for p in files)
         elif not path.exists():
             raise PreflightError(f"{path}: no such file or directory")

@@ -3,6 +3,7 @@ export naming the file and the position."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,11 @@ def test_a_self_managed_backends_checkpoint_file_is_read_too() -> None:
     checkpoint = {"version": 3, "checkpoint": {"stack": "prod", "latest": doc["deployment"]}}
     export = parse_export(json.dumps(checkpoint).encode(), "prod.json")
     assert export.stack == "prod" and len(export.resources) == 9
+    packed = gzip.compress(json.dumps(checkpoint).encode())
+    assert len(parse_export(packed, "prod.json.gz").resources) == 9
+    assert _error(packed[:200], "prod.json.gz").startswith(
+        "prod.json.gz: truncated or corrupt gzip"
+    )
 
 
 def test_truncated_export_names_file_line_and_column() -> None:
