@@ -1,4 +1,4 @@
-"""``preflight audit`` as a user runs it: stdin, a directory with an unreadable export, exit codes."""
+"""``preflight audit`` as a user runs it: stdin, a directory with an unreadable export, exits."""
 
 from __future__ import annotations
 
