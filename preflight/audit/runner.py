@@ -4,20 +4,22 @@ an update: ``ConfigureStack`` (the stack's config, ``dry_run`` false), then per 
 with every resource's outputs (``preflight.run`` makes the calls, the same code as a preflight
 run).
 
-Many stacks: a bounded pool of workers, each with its own pack processes (started once, configured
-once with the policy config), auditing one stack at a time: the pack gets a ``ConfigureStack`` per
-stack, as the engine sends one per update. A worker keeps only the stack's result, so memory does
-not grow with the number or size of the exports.
+Many stacks: a bounded pool of workers, each with its own pack processes (started and configured
+with the policy config once per ``stacks_per_pack`` stacks), auditing one stack at a time: the
+pack gets a ``ConfigureStack`` per stack, as the engine sends one per update. A worker keeps only
+the stack's result (its findings and stores), so memory does not grow with the size of the
+exports, and only by that result with their number.
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from preflight.analyzer_client import AnalyzerClient
@@ -101,6 +103,10 @@ class AuditOptions:
     )
     workers: int = 0
     """0: one per core, at most 4."""
+    stacks_per_pack: int = 25
+    """A worker starts its pack processes afresh after this many stacks. The residency pack
+    collects cyclic garbage rarely (``gc.set_threshold`` in its ``__main__.py``, right for one
+    update), so a pack process kept for hundreds of stacks would grow with each of them."""
 
 
 @dataclass
@@ -246,7 +252,11 @@ class Worker:
             stack=export.stack,
             project=export.project,
             resources=len(export.resources),
-            violations=report.in_stable_order().violations,
+            # The policy's description is the same text in every finding of the policy: keep one.
+            violations=[
+                replace(v, description=sys.intern(v.description))
+                for v in report.in_stable_order().violations
+            ],
             stores=stores_of(export.resources, report.resources) if report.inventory else [],
             secrets=sorted(export.secrets, key=lambda s: (s.urn, s.path)),
             notes=notes,
@@ -276,16 +286,17 @@ def audit_exports(
 
     def work() -> None:
         try:
-            with ExitStack() as cleanup:
-                worker = Worker(options, cleanup)
-                with lock:
-                    setups.append(worker.setup())
-                for index in _drain(jobs, stop):
-                    result = _audit_one(worker, sources[index], configs)
-                    results[index] = result
-                    if progress is not None:
-                        with lock:
-                            progress(result)
+            while not stop.is_set() and not jobs.empty():
+                with ExitStack() as cleanup:
+                    worker = Worker(options, cleanup)
+                    with lock:
+                        setups.append(worker.setup())
+                    for index in _drain(jobs, stop, options.stacks_per_pack):
+                        result = _audit_one(worker, sources[index], configs)
+                        results[index] = result
+                        if progress is not None:
+                            with lock:
+                                progress(result)
         except BaseException as exc:
             stop.set()
             with lock:
@@ -308,8 +319,10 @@ def audit_exports(
     return setups[0], done
 
 
-def _drain(jobs: queue.Queue[int], stop: threading.Event) -> Iterator[int]:
-    while not stop.is_set():
+def _drain(jobs: queue.Queue[int], stop: threading.Event, limit: int) -> Iterator[int]:
+    for _ in range(limit):
+        if stop.is_set():
+            return
         try:
             yield jobs.get_nowait()
         except queue.Empty:

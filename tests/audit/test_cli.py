@@ -42,3 +42,21 @@ def test_no_exports_in_directory_is_exit_2(tmp_path: Path) -> None:
     assert done.stderr.decode().strip() == (
         f"preflight: error: {tmp_path}: no stack exports (*.json, *.json.gz) in this directory"
     )
+
+
+def test_workers_restart_their_packs_and_results_keep_the_input_order(tmp_path: Path) -> None:
+    from preflight.audit.runner import AuditOptions, StackAudit, audit_exports, export_sources
+
+    from .conftest import PACK
+
+    names = ["c.json", "a.json", "b.json"]
+    for name in names:
+        (tmp_path / name).write_bytes((FIXTURES / "typescript-app.json").read_bytes())
+    sources = export_sources([str(tmp_path / n) for n in names])
+    options = AuditOptions([PACK], [TRUST_CONFIG], workers=1, stacks_per_pack=1)
+    seen: list[str] = []
+    setup, results = audit_exports(sources, options, lambda r: seen.append(r.source))
+    assert [Path(r.source).name for r in results] == names
+    assert sorted(Path(s).name for s in seen) == sorted(names)
+    assert all(isinstance(r, StackAudit) and len(r.mandatory) == 5 for r in results)
+    assert [p.name for p in setup.packs] == ["residency"]
