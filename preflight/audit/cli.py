@@ -8,9 +8,11 @@ or its config) could not be read, one line per export on stderr naming the file 
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from preflight.audit.runner import (
     AuditOptions,
     Progress,
     StackAudit,
-    audit_exports,
+    audit_each,
     export_sources,
 )
 from preflight.errors import (
@@ -92,24 +94,26 @@ def main(argv: Sequence[str]) -> int:
         old = compare_mod.load_evidence(args.compare) if args.compare else None
         stdin = sys.stdin.buffer.read() if STDIN in args.exports else None
         sources = export_sources(args.exports, stdin)
+        keep = _Keeper(text=args.format == "text", evidence=args.format == "evidence" or bool(old))
         with _progress_bar(len(sources)) as progress:
-            setup, results = audit_exports(sources, options, progress)
-        for failure in (r for r in results if isinstance(r, AuditFailure)):
+            setup, kept = audit_each(sources, options, keep, progress)
+        for failure in (k.failure for k in kept if k.failure is not None):
             sys.stderr.write(f"preflight: error: {failure.message}\n")
-        if args.format == "evidence" or old is not None:
-            document = evidence_mod.build(setup, results)
-        report = (
-            evidence_mod.dumps(document) if args.format == "evidence" else text_mod.render(results)
-        )
-        changes = compare_mod.render(compare_mod.compare(old, document)) if old else ""
+        evidence_text = ""
+        if keep.evidence:
+            evidence_text = evidence_mod.render(setup, [k.evidence_part for k in kept])
+        changes = ""
+        if old is not None:
+            changes = compare_mod.render(compare_mod.compare(old, json.loads(evidence_text)))
         if args.format == "evidence":
             # The evidence stays a JSON document: what changed goes beside it, not into it.
-            _write(report, args.output)
+            _write(evidence_text, args.output)
             if changes:
                 (sys.stdout if args.output else sys.stderr).write(changes)
         else:
-            _write(report + changes, args.output)
-        return _exit_code(results)
+            text = text_mod.render_records([k.text for k in kept if k.text is not None])
+            _write(text + changes, args.output)
+        return _exit_code(kept)
     except PreflightError as exc:
         sys.stderr.write(f"preflight: error: {exc.message}\n")
         return exc.exit_code
@@ -121,10 +125,42 @@ def main(argv: Sequence[str]) -> int:
             signal.signal(sig, handler)
 
 
-def _exit_code(results: Sequence[StackAudit | AuditFailure]) -> int:
-    if any(isinstance(r, AuditFailure) for r in results):
+@dataclass(frozen=True)
+class _Kept:
+    failure: AuditFailure | None
+    mandatory: int
+    text: text_mod.TextRecord | None
+    evidence: evidence_mod.StackRecord | None
+
+    @property
+    def evidence_part(self) -> evidence_mod.StackRecord | AuditFailure:
+        part = self.evidence or self.failure
+        assert part is not None
+        return part
+
+
+@dataclass(frozen=True)
+class _Keeper:
+    """Of each audited stack, only the report lines and the evidence text the run will write."""
+
+    text: bool
+    evidence: bool
+
+    def __call__(self, result: StackAudit | AuditFailure) -> _Kept:
+        failure = result if isinstance(result, AuditFailure) else None
+        audit = result if isinstance(result, StackAudit) else None
+        return _Kept(
+            failure=failure,
+            mandatory=len(audit.mandatory) if audit else 0,
+            text=text_mod.record_of(result) if self.text else None,
+            evidence=evidence_mod.record_of(audit) if self.evidence and audit else None,
+        )
+
+
+def _exit_code(kept: Sequence[_Kept]) -> int:
+    if any(k.failure is not None for k in kept):
         return EXIT_NOT_EVALUATED
-    if any(isinstance(r, StackAudit) and r.mandatory for r in results):
+    if any(k.mandatory for k in kept):
         return EXIT_MANDATORY_VIOLATION
     return EXIT_OK
 

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -134,17 +135,63 @@ def _stack(audit: StackAudit) -> dict[str, Any]:
     }
 
 
-def build(
-    setup: PackSetup,
-    results: Sequence[StackAudit | AuditFailure],
-    audited_at: datetime.datetime | None = None,
-) -> dict[str, Any]:
-    audits = sorted(
-        (r for r in results if isinstance(r, StackAudit)),
-        key=lambda a: (a.project, a.stack, a.source),
+@dataclass(frozen=True)
+class StackRecord:
+    """What the evidence keeps of one audited stack: its entry, already written as JSON text
+    (indented for its place in the document), and the counts the summary adds up."""
+
+    order: tuple[str, str, str]
+    source: str
+    sha256: str
+    text: str
+    counts: tuple[int, int, int, int, int]
+    """resources, stores, mandatory, advisory, unknown secrets"""
+
+
+_STACKS_PLACEHOLDER = "preflight-audit-stacks-placeholder"
+_STACK_INDENT = "    "
+
+
+@cache
+def _stack_validator() -> jsonschema.Draft202012Validator:
+    stack_schema = dict(schema()["properties"]["stacks"]["items"])
+    stack_schema["$defs"] = schema()["$defs"]
+    return jsonschema.Draft202012Validator(stack_schema)
+
+
+def record_of(audit: StackAudit) -> StackRecord:
+    entry = _stack(audit)
+    errors = sorted(_stack_validator().iter_errors(entry), key=lambda e: list(e.absolute_path))
+    if errors:
+        where = "/".join(str(p) for p in errors[0].absolute_path)
+        raise PreflightError(f"evidence of {audit.source}: at /{where}: {errors[0].message}")
+    text = json.dumps(entry, indent=2, sort_keys=True, ensure_ascii=False)
+    return StackRecord(
+        order=(audit.project, audit.stack, audit.source),
+        source=audit.source,
+        sha256=audit.sha256,
+        text="\n".join(_STACK_INDENT + line for line in text.splitlines()),
+        counts=(
+            audit.resources,
+            len(audit.stores),
+            len(audit.mandatory),
+            len(audit.advisory),
+            len(audit.secrets),
+        ),
     )
+
+
+def render(
+    setup: PackSetup,
+    results: Sequence[StackRecord | AuditFailure],
+    audited_at: datetime.datetime | None = None,
+) -> str:
+    """The evidence document as text: every stack's entry as ``record_of`` wrote it, in the
+    document's order, inside the rest, which is validated against the schema here."""
+    records = sorted((r for r in results if isinstance(r, StackRecord)), key=lambda r: r.order)
     failures = sorted((r for r in results if isinstance(r, AuditFailure)), key=lambda f: f.source)
     when = (audited_at or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
+    totals = [sum(r.counts[i] for r in records) for i in range(5)]
     document: dict[str, Any] = {
         "schemaVersion": SCHEMA_VERSION,
         "kind": KIND,
@@ -155,23 +202,39 @@ def build(
         ],
         "policyConfig": _policy_config(setup),
         "exports": sorted(
-            ({"source": a.source, "sha256": a.sha256} for a in audits),
+            ({"source": r.source, "sha256": r.sha256} for r in records),
             key=lambda e: e["source"],
         ),
-        "stacks": [_stack(a) for a in audits],
+        "stacks": [],
         "unreadable": [{"source": f.source, "error": f.message} for f in failures],
         "summary": {
-            "stacks": len(audits),
-            "resources": sum(a.resources for a in audits),
-            "stores": sum(len(a.stores) for a in audits),
-            "mandatory": sum(len(a.mandatory) for a in audits),
-            "advisory": sum(len(a.advisory) for a in audits),
-            "unknownSecrets": sum(len(a.secrets) for a in audits),
+            "stacks": len(records),
+            "resources": totals[0],
+            "stores": totals[1],
+            "mandatory": totals[2],
+            "advisory": totals[3],
+            "unknownSecrets": totals[4],
             "unreadable": len(failures),
         },
     }
     validate(document)
-    return document
+    if not records:
+        return dumps(document)
+    document["stacks"] = [_STACKS_PLACEHOLDER]
+    text = dumps(document)
+    placeholder = f'{_STACK_INDENT}"{_STACKS_PLACEHOLDER}"'
+    return text.replace(placeholder, ",\n".join(r.text for r in records), 1)
+
+
+def build(
+    setup: PackSetup,
+    results: Sequence[StackAudit | AuditFailure],
+    audited_at: datetime.datetime | None = None,
+) -> dict[str, Any]:
+    """The evidence document as data (``render`` of every result, read back)."""
+    kept = [record_of(r) if isinstance(r, StackAudit) else r for r in results]
+    loaded: dict[str, Any] = json.loads(render(setup, kept, audited_at))
+    return loaded
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from preflight.analyzer_client import AnalyzerClient
 from preflight.audit.inventory import Store, stores_of
@@ -120,6 +121,7 @@ class PackSetup:
 
 
 Progress = Callable[[StackAudit | AuditFailure], None]
+T = TypeVar("T")
 
 
 def default_workers() -> int:
@@ -271,6 +273,22 @@ def audit_exports(
 ) -> tuple[PackSetup, list[StackAudit | AuditFailure]]:
     """Audit every export; results in the order of ``sources``. A pack or policy-config error
     stops the run (PreflightError); an unreadable export is an ``AuditFailure``."""
+    return audit_each(sources, options, _itself, progress)
+
+
+def _itself(result: StackAudit | AuditFailure) -> StackAudit | AuditFailure:
+    return result
+
+
+def audit_each(
+    sources: Sequence[ExportSource],
+    options: AuditOptions,
+    keep: Callable[[StackAudit | AuditFailure], T],
+    progress: Progress | None = None,
+) -> tuple[PackSetup, list[T]]:
+    """``audit_exports``, keeping of each stack only what ``keep`` makes of it, made in the worker
+    as soon as the stack is audited (the report's lines, the evidence's text): what the run holds
+    grows with the number of stacks only by that."""
     if not options.policy_packs:
         raise PreflightError("no policy pack given; pass --policy-pack DIR")
     configs = StackConfigs(options.program_dir)
@@ -278,7 +296,7 @@ def audit_exports(
     jobs: queue.Queue[int] = queue.Queue()
     for index in range(len(sources)):
         jobs.put(index)
-    results: list[StackAudit | AuditFailure | None] = [None] * len(sources)
+    results: list[T | None] = [None] * len(sources)
     setups: list[PackSetup] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -293,7 +311,7 @@ def audit_exports(
                         setups.append(worker.setup())
                     for index in _drain(jobs, stop, options.stacks_per_pack):
                         result = _audit_one(worker, sources[index], configs)
-                        results[index] = result
+                        results[index] = keep(result)
                         if progress is not None:
                             with lock:
                                 progress(result)

@@ -5,6 +5,7 @@ data)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from preflight.audit.runner import AuditFailure, StackAudit
 from preflight.reporters.common import finding
@@ -16,23 +17,26 @@ def stack_label(audit: StackAudit) -> str:
     return f"{audit.project}/{audit.stack}" if audit.project else audit.stack
 
 
-def summary_rows(results: Sequence[StackAudit | AuditFailure]) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for result in results:
-        if isinstance(result, AuditFailure):
-            rows.append((result.source, "-", "-", "-", "-", "unreadable (exit 2)"))
-            continue
-        rows.append(
-            (
-                stack_label(result),
-                str(result.resources),
-                str(len(result.mandatory)),
-                str(len(result.advisory)),
-                str(len(result.secrets)),
-                ", ".join(result.user_data_regions) or "-",
-            )
-        )
-    return rows
+@dataclass(frozen=True)
+class TextRecord:
+    """What the text report keeps of one stack: its block of findings and its summary row."""
+
+    block: str
+    row: tuple[str, ...]
+
+
+def record_of(result: StackAudit | AuditFailure) -> TextRecord:
+    if isinstance(result, AuditFailure):
+        return TextRecord("", (result.source, "-", "-", "-", "-", "unreadable (exit 2)"))
+    row = (
+        stack_label(result),
+        str(result.resources),
+        str(len(result.mandatory)),
+        str(len(result.advisory)),
+        str(len(result.secrets)),
+        ", ".join(result.user_data_regions) or "-",
+    )
+    return TextRecord(_block(result), row)
 
 
 def table(rows: Sequence[tuple[str, ...]], headers: tuple[str, ...] = HEADERS) -> str:
@@ -52,23 +56,26 @@ def table(rows: Sequence[tuple[str, ...]], headers: tuple[str, ...] = HEADERS) -
     return "\n".join(out) + "\n"
 
 
-def render(results: Sequence[StackAudit | AuditFailure]) -> str:
-    parts: list[str] = []
-    for result in results:
-        if isinstance(result, AuditFailure):
-            continue
-        if not (result.violations or result.secrets or result.notes):
-            continue
-        parts.append(f"== {stack_label(result)} ({result.source})\n")
-        for v in result.violations:
-            parts.append(f"  [{v.enforcement}] {v.policy}  {v.urn}\n      {finding(v)}\n")
-        if result.secrets:
-            parts.append(
-                "  secrets the export holds encrypted (unknown to the audit; a rule they decide "
-                "fails closed; export with --show-secrets to read them):\n"
-            )
-            parts.extend(f"    {s.urn}  {s.path}\n" for s in result.secrets)
-        parts.extend(f"  note: {n}\n" for n in result.notes)
-        parts.append("\n")
-    parts.append(table(summary_rows(results)))
+def _block(result: StackAudit) -> str:
+    if not (result.violations or result.secrets or result.notes):
+        return ""
+    parts = [f"== {stack_label(result)} ({result.source})\n"]
+    for v in result.violations:
+        parts.append(f"  [{v.enforcement}] {v.policy}  {v.urn}\n      {finding(v)}\n")
+    if result.secrets:
+        parts.append(
+            "  secrets the export holds encrypted (unknown to the audit; a rule they decide "
+            "fails closed; export with --show-secrets to read them):\n"
+        )
+        parts.extend(f"    {s.urn}  {s.path}\n" for s in result.secrets)
+    parts.extend(f"  note: {n}\n" for n in result.notes)
+    parts.append("\n")
     return "".join(parts)
+
+
+def render_records(records: Sequence[TextRecord]) -> str:
+    return "".join(r.block for r in records) + table([r.row for r in records])
+
+
+def render(results: Sequence[StackAudit | AuditFailure]) -> str:
+    return render_records([record_of(r) for r in results])
