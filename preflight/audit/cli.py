@@ -24,6 +24,7 @@ from preflight.audit.runner import (
     STDIN,
     AuditFailure,
     AuditOptions,
+    PackSetup,
     Progress,
     StackAudit,
     audit_each,
@@ -94,25 +95,32 @@ def main(argv: Sequence[str]) -> int:
         old = compare_mod.load_evidence(args.compare) if args.compare else None
         stdin = sys.stdin.buffer.read() if STDIN in args.exports else None
         sources = export_sources(args.exports, stdin)
-        keep = _Keeper(text=args.format == "text", evidence=args.format == "evidence" or bool(old))
-        with _progress_bar(len(sources)) as progress:
-            setup, kept = audit_each(sources, options, keep, progress)
-        for failure in (k.failure for k in kept if k.failure is not None):
-            sys.stderr.write(f"preflight: error: {failure.message}\n")
-        evidence_text = ""
-        if keep.evidence:
-            evidence_text = evidence_mod.render(setup, [k.evidence_part for k in kept])
-        changes = ""
-        if old is not None:
-            changes = compare_mod.render(compare_mod.compare(old, json.loads(evidence_text)))
-        if args.format == "evidence":
-            # The evidence stays a JSON document: what changed goes beside it, not into it.
-            _write(evidence_text, args.output)
-            if changes:
-                (sys.stdout if args.output else sys.stderr).write(changes)
-        else:
-            text = text_mod.render_records([k.text for k in kept if k.text is not None])
-            _write(text + changes, args.output)
+        spool = evidence_mod.Spool()
+        keep = _Keeper(
+            text=args.format == "text",
+            evidence=args.format == "evidence" or old is not None,
+            spool=spool,
+        )
+        try:
+            with _progress_bar(len(sources)) as progress:
+                setup, kept = audit_each(sources, options, keep, progress)
+            for failure in (k.failure for k in kept if k.failure is not None):
+                sys.stderr.write(f"preflight: error: {failure.message}\n")
+            parts = [k.evidence_part for k in kept] if keep.evidence else []
+            changes = ""
+            if old is not None:
+                document = json.loads(evidence_mod.render_spooled(setup, parts, spool))
+                changes = compare_mod.render(compare_mod.compare(old, document))
+            if args.format == "evidence":
+                # The evidence stays a JSON document: what changed goes beside it, not into it.
+                _write_evidence(setup, parts, spool, args.output)
+                if changes:
+                    (sys.stdout if args.output else sys.stderr).write(changes)
+            else:
+                text = text_mod.render_records([k.text for k in kept if k.text is not None])
+                _write(text + changes, args.output)
+        finally:
+            spool.close()
         return _exit_code(kept)
     except PreflightError as exc:
         sys.stderr.write(f"preflight: error: {exc.message}\n")
@@ -145,15 +153,19 @@ class _Keeper:
 
     text: bool
     evidence: bool
+    spool: evidence_mod.Spool
 
     def __call__(self, result: StackAudit | AuditFailure) -> _Kept:
         failure = result if isinstance(result, AuditFailure) else None
         audit = result if isinstance(result, StackAudit) else None
+        evidence = None
+        if self.evidence and audit is not None:
+            evidence = self.spool.keep(evidence_mod.record_of(audit))
         return _Kept(
             failure=failure,
             mandatory=len(audit.mandatory) if audit else 0,
             text=text_mod.record_of(result) if self.text else None,
-            evidence=evidence_mod.record_of(audit) if self.evidence and audit else None,
+            evidence=evidence,
         )
 
 
@@ -163,6 +175,23 @@ def _exit_code(kept: Sequence[_Kept]) -> int:
     if any(k.mandatory for k in kept):
         return EXIT_MANDATORY_VIOLATION
     return EXIT_OK
+
+
+def _write_evidence(
+    setup: PackSetup,
+    parts: Sequence[evidence_mod.StackRecord | AuditFailure],
+    spool: evidence_mod.Spool,
+    output: Path | None,
+) -> None:
+    if output is None:
+        evidence_mod.write(sys.stdout, setup, parts, spool=spool)
+        sys.stdout.flush()
+        return
+    try:
+        with output.open("w", encoding="utf-8") as out:
+            evidence_mod.write(out, setup, parts, spool=spool)
+    except OSError as exc:
+        raise PreflightError(f"{output}: cannot write the evidence: {exc.strerror}") from exc
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
+import os
+import tempfile
+import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import jsonschema
 
@@ -146,6 +150,35 @@ class StackRecord:
     text: str
     counts: tuple[int, int, int, int, int]
     """resources, stores, mandatory, advisory, unknown secrets"""
+    spooled: tuple[int, int] | None = None
+    """Where ``Spool`` keeps the text (offset, length) instead of ``text``."""
+
+
+class Spool:
+    """Stack entries kept in a temporary file until the document is written, so that a run over
+    many stacks holds none of their text in memory."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._lock = threading.Lock()
+
+    def keep(self, record: StackRecord) -> StackRecord:
+        data = record.text.encode("utf-8")
+        with self._lock:
+            offset = self._file.seek(0, os.SEEK_END)
+            self._file.write(data)
+        return replace(record, text="", spooled=(offset, len(data)))
+
+    def text(self, record: StackRecord) -> str:
+        if record.spooled is None:
+            return record.text
+        offset, length = record.spooled
+        with self._lock:
+            self._file.seek(offset)
+            return self._file.read(length).decode("utf-8")
+
+    def close(self) -> None:
+        self._file.close()
 
 
 _STACKS_PLACEHOLDER = "preflight-audit-stacks-placeholder"
@@ -186,8 +219,22 @@ def render(
     results: Sequence[StackRecord | AuditFailure],
     audited_at: datetime.datetime | None = None,
 ) -> str:
-    """The evidence document as text: every stack's entry as ``record_of`` wrote it, in the
-    document's order, inside the rest, which is validated against the schema here."""
+    """The evidence document as text (``write`` into a string)."""
+    out = io.StringIO()
+    write(out, setup, results, audited_at)
+    return out.getvalue()
+
+
+def write(
+    out: TextIO,
+    setup: PackSetup,
+    results: Sequence[StackRecord | AuditFailure],
+    audited_at: datetime.datetime | None = None,
+    spool: Spool | None = None,
+) -> None:
+    """The evidence document: every stack's entry as ``record_of`` wrote it (from ``spool`` when
+    it is kept there), in the document's order, inside the rest, which is validated against the
+    schema here."""
     records = sorted((r for r in results if isinstance(r, StackRecord)), key=lambda r: r.order)
     failures = sorted((r for r in results if isinstance(r, AuditFailure)), key=lambda f: f.source)
     when = (audited_at or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
@@ -219,11 +266,24 @@ def render(
     }
     validate(document)
     if not records:
-        return dumps(document)
+        out.write(dumps(document))
+        return
     document["stacks"] = [_STACKS_PLACEHOLDER]
-    text = dumps(document)
-    placeholder = f'{_STACK_INDENT}"{_STACKS_PLACEHOLDER}"'
-    return text.replace(placeholder, ",\n".join(r.text for r in records), 1)
+    head, tail = dumps(document).split(f'{_STACK_INDENT}"{_STACKS_PLACEHOLDER}"', 1)
+    out.write(head)
+    for index, record in enumerate(records):
+        if index:
+            out.write(",\n")
+        out.write(spool.text(record) if spool is not None else record.text)
+    out.write(tail)
+
+
+def render_spooled(
+    setup: PackSetup, results: Sequence[StackRecord | AuditFailure], spool: Spool
+) -> str:
+    out = io.StringIO()
+    write(out, setup, results, spool=spool)
+    return out.getvalue()
 
 
 def build(

@@ -18,7 +18,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -26,11 +26,11 @@ from typing import TypeVar
 from preflight.analyzer_client import AnalyzerClient
 from preflight.audit.inventory import Store, stores_of
 from preflight.audit.reader import StackExport, UnreadableSecret, parse_export, read_export_file
+from preflight.audit.spawn import SpawnedPackProcess
 from preflight.errors import PreflightError
 from preflight.model import PackInfo, PolicyInfo, Report, Violation
 from preflight.pack_process import (
     ENGINE_ADDRESS_PLACEHOLDER,
-    PackProcess,
     PolicyProject,
     load_policy_project,
     pack_environment,
@@ -128,6 +128,45 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+class ForkGate:
+    """Starting a process forks this one; gRPC's fork handlers give up (and the child can abort)
+    while another thread is inside a gRPC call. Workers make their calls holding the gate shared
+    and start pack processes holding it alone, so a fork never overlaps a call."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._calls = 0
+        self._forking = False
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: not self._forking)
+            self._calls += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._calls -= 1
+                self._condition.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: not self._forking)
+            self._forking = True
+            self._condition.wait_for(lambda: self._calls == 0)
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._forking = False
+                self._condition.notify_all()
+
+
+FORK_GATE = ForkGate()
+
+
 class StackConfigs:
     """Each stack's own config from the project's ``Pulumi.<stack>.yaml``, when the export's project
     is that project: the trust the engine would send in ``ConfigureStack``."""
@@ -162,10 +201,15 @@ class Worker:
                 else None
             )
             given = load_policy_pack_config(config_file) if config_file is not None else None
-            loaded = _LoadedPack(project, config_file, given, PackProcess(project, env))
-            cleanup.enter_context(loaded.process)
+            loaded = _LoadedPack(project, config_file, given, SpawnedPackProcess(project, env))
+            with FORK_GATE.exclusive():
+                cleanup.enter_context(loaded.process)
             self.packs.append(loaded)
         self.config: dict[str, dict[str, PolicyConfig]] = {}
+        with FORK_GATE.shared():
+            self._configure(cleanup)
+
+    def _configure(self, cleanup: ExitStack) -> None:
         for pack in self.packs:
             client = AnalyzerClient(pack.process)
             cleanup.callback(client.close)
@@ -212,6 +256,10 @@ class Worker:
         )
 
     def audit(self, export: StackExport, configs: StackConfigs) -> StackAudit:
+        with FORK_GATE.shared():
+            return self._audit(export, configs)
+
+    def _audit(self, export: StackExport, configs: StackConfigs) -> StackAudit:
         stack_config = configs.for_stack(export.project, export.stack)
         notes = list(export.notes)
         if stack_config is None:

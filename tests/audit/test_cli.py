@@ -49,11 +49,13 @@ def test_workers_restart_their_packs_and_results_keep_the_input_order(tmp_path: 
 
     from .conftest import PACK
 
-    names = ["c.json", "a.json", "b.json"]
+    names = ["c.json", "a.json", "b.json", "d.json"]
     for name in names:
         (tmp_path / name).write_bytes((FIXTURES / "typescript-app.json").read_bytes())
     sources = export_sources([str(tmp_path / n) for n in names])
-    options = AuditOptions([PACK], [TRUST_CONFIG], workers=1, stacks_per_pack=1)
+    # Two workers, each starting a fresh pack for every stack while the other one is calling its
+    # own: the fork gate keeps a process start from overlapping a gRPC call.
+    options = AuditOptions([PACK], [TRUST_CONFIG], workers=2, stacks_per_pack=1)
     seen: list[str] = []
     setup, results = audit_exports(sources, options, lambda r: seen.append(r.source))
     assert [Path(r.source).name for r in results] == names
