@@ -353,6 +353,8 @@ class _Reader:
             result = struct_pb2.Value()
             result.struct_value.SetInParent()
             for k, v in value.items():
+                if str(k).startswith("__"):
+                    continue  # nested internal keys too: the engine marshals objects the same way
                 result.struct_value.fields[str(k)].CopyFrom(self._value(v, urn, f"{path}.{k}"))
             return result
         if isinstance(value, list):
