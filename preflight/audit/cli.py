@@ -37,6 +37,7 @@ from preflight.errors import (
     EXIT_OK,
     PreflightError,
 )
+from preflight.pack_process import kill_all
 
 FORMATS = ("text", "evidence")
 PROGRESS_MIN_STACKS = 2
@@ -126,6 +127,8 @@ def main(argv: Sequence[str]) -> int:
         sys.stderr.write(f"preflight: error: {exc.message}\n")
         return exc.exit_code
     except KeyboardInterrupt:
+        # Workers may be inside a stack: stop every pack process now, not when they notice.
+        kill_all()
         sys.stderr.write("preflight: interrupted; policy pack processes stopped\n")
         return EXIT_INTERRUPTED
     finally:
