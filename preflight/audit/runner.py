@@ -185,67 +185,90 @@ class StackConfigs:
 
 
 class Worker:
-    """Pack processes for one worker thread, started and configured once, reused per stack."""
+    """Pack processes for one worker thread, reused per stack. They start with the worker's first
+    readable stack, in the engine's order: ``Handshake``, ``ConfigureStack`` (that stack),
+    ``GetAnalyzerInfo``, ``Configure``; every later stack gets its own ``ConfigureStack``."""
 
     def __init__(self, options: AuditOptions, cleanup: ExitStack) -> None:
         self.options = options
+        self.cleanup = cleanup
         self.packs: list[_LoadedPack] = []
+        self.config: dict[str, dict[str, PolicyConfig]] = {}
+        self.configured = False
+
+    def _start(self) -> None:
         env = pack_environment(
-            config={}, project="", stack="", organization=options.organization, dry_run=False
+            config={}, project="", stack="", organization=self.options.organization, dry_run=False
         )
-        for index, pack_dir in enumerate(options.policy_packs):
+        for index, pack_dir in enumerate(self.options.policy_packs):
             project = load_policy_project(pack_dir)
-            config_file = (
-                options.policy_pack_configs[index]
-                if index < len(options.policy_pack_configs)
-                else None
-            )
+            configs = self.options.policy_pack_configs
+            config_file = configs[index] if index < len(configs) else None
             given = load_policy_pack_config(config_file) if config_file is not None else None
             loaded = _LoadedPack(project, config_file, given, SpawnedPackProcess(project, env))
             with FORK_GATE.exclusive():
-                cleanup.enter_context(loaded.process)
+                self.cleanup.enter_context(loaded.process)
             self.packs.append(loaded)
-        self.config: dict[str, dict[str, PolicyConfig]] = {}
-        with FORK_GATE.shared():
-            self._configure(cleanup)
 
-    def _configure(self, cleanup: ExitStack) -> None:
-        for pack in self.packs:
-            client = AnalyzerClient(pack.process)
-            cleanup.callback(client.close)
-            pack.client = client
-            handshake = client.handshake(ENGINE_ADDRESS_PLACEHOLDER)
-            info = client.get_analyzer_info()
-            client.name = info.name
-            version = pack.project.version or info.version
-            source = str(pack.config_file) if pack.config_file else str(pack.project.file)
-            policies: tuple[PolicyInfo, ...] = tuple(info.policies)
-            if info.supports_config:
-                reconciled = reconcile_policy_config(
-                    info.policies,
-                    info.initial_config,
-                    pack.given_config,
-                    pack=info.name,
-                    version=version,
-                    source=source,
+    def configure(self, export: StackExport | None, stack_config: StackConfig | None) -> None:
+        """Start and configure the packs; ``export``: the stack whose ``ConfigureStack`` comes
+        first (None: none, only to learn the packs' policies and config)."""
+        self._start()
+        with FORK_GATE.shared():
+            for pack in self.packs:
+                client = AnalyzerClient(pack.process)
+                self.cleanup.callback(client.close)
+                pack.client = client
+                handshake = client.handshake(ENGINE_ADDRESS_PLACEHOLDER)
+                if export is not None:
+                    self._configure_stack(client, export, stack_config)
+                self._configure_pack(pack, client, handshake)
+        self.configured = True
+
+    def _configure_stack(
+        self, client: AnalyzerClient, export: StackExport, stack_config: StackConfig | None
+    ) -> None:
+        client.configure_stack(
+            stack=export.stack,
+            project=export.project,
+            organization=self.options.organization,
+            config=stack_config.values if stack_config else {},
+            secret_keys=stack_config.secret_keys if stack_config else (),
+            dry_run=False,
+        )
+
+    def _configure_pack(self, pack: _LoadedPack, client: AnalyzerClient, handshake: bool) -> None:
+        info = client.get_analyzer_info()
+        client.name = info.name
+        version = pack.project.version or info.version
+        source = str(pack.config_file) if pack.config_file else str(pack.project.file)
+        policies: tuple[PolicyInfo, ...] = tuple(info.policies)
+        if info.supports_config:
+            reconciled = reconcile_policy_config(
+                info.policies,
+                info.initial_config,
+                pack.given_config,
+                pack=info.name,
+                version=version,
+                source=source,
+            )
+            client.configure(reconciled, source)
+            self.config[info.name] = reconciled
+            policies = tuple(
+                PolicyInfo(
+                    name=p.name,
+                    description=p.description,
+                    enforcement=reconciled[p.name].enforcement or p.enforcement,  # type: ignore[arg-type]
+                    severity=p.severity,
+                    remediation_steps=p.remediation_steps,
+                    policy_type=p.policy_type,
+                    config_schema=p.config_schema,
                 )
-                client.configure(reconciled, source)
-                self.config[info.name] = reconciled
-                policies = tuple(
-                    PolicyInfo(
-                        name=p.name,
-                        description=p.description,
-                        enforcement=reconciled[p.name].enforcement or p.enforcement,  # type: ignore[arg-type]
-                        severity=p.severity,
-                        remediation_steps=p.remediation_steps,
-                        policy_type=p.policy_type,
-                        config_schema=p.config_schema,
-                    )
-                    for p in info.policies
-                )
-            elif pack.given_config:
-                raise PreflightError(f"{source}: policy pack {info.name!r} does not support config")
-            pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
+                for p in info.policies
+            )
+        elif pack.given_config:
+            raise PreflightError(f"{source}: policy pack {info.name!r} does not support config")
+        pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
 
     def setup(self) -> PackSetup:
         return PackSetup(
@@ -256,27 +279,24 @@ class Worker:
         )
 
     def audit(self, export: StackExport, configs: StackConfigs) -> StackAudit:
-        with FORK_GATE.shared():
-            return self._audit(export, configs)
-
-    def _audit(self, export: StackExport, configs: StackConfigs) -> StackAudit:
         stack_config = configs.for_stack(export.project, export.stack)
+        if not self.configured:
+            self.configure(export, stack_config)
+            with FORK_GATE.shared():
+                return self._audit(export, stack_config)
+        with FORK_GATE.shared():
+            for pack in self.packs:
+                assert pack.client is not None
+                self._configure_stack(pack.client, export, stack_config)
+            return self._audit(export, stack_config)
+
+    def _audit(self, export: StackExport, stack_config: StackConfig | None) -> StackAudit:
         notes = list(export.notes)
         if stack_config is None:
             notes.append(
                 f"no stack config for {export.project}/{export.stack} (pass --program with its "
                 "Pulumi.<stack>.yaml): trusted accounts and tenancies come only from the policy "
                 "config"
-            )
-        for pack in self.packs:
-            assert pack.client is not None
-            pack.client.configure_stack(
-                stack=export.stack,
-                project=export.project,
-                organization=self.options.organization,
-                config=stack_config.values if stack_config else {},
-                secret_keys=stack_config.secret_keys if stack_config else (),
-                dry_run=False,
             )
         run = ProgramRun(
             project=export.project,
@@ -355,14 +375,15 @@ def audit_each(
             while not stop.is_set() and not jobs.empty():
                 with ExitStack() as cleanup:
                     worker = Worker(options, cleanup)
-                    with lock:
-                        setups.append(worker.setup())
                     for index in _drain(jobs, stop, options.stacks_per_pack):
                         result = _audit_one(worker, sources[index], configs)
                         results[index] = keep(result)
                         if progress is not None:
                             with lock:
                                 progress(result)
+                    if worker.configured:
+                        with lock:
+                            setups.append(worker.setup())
         except BaseException as exc:
             stop.set()
             with lock:
@@ -380,6 +401,11 @@ def audit_each(
         raise
     if errors:
         raise errors[0]
+    if not setups:  # no export was readable: the packs still say what they are, for the evidence
+        with ExitStack() as cleanup:
+            worker = Worker(options, cleanup)
+            worker.configure(None, None)
+            setups.append(worker.setup())
     done = [r for r in results if r is not None]
     assert len(done) == len(sources) and setups
     return setups[0], done

@@ -62,3 +62,16 @@ def test_workers_restart_their_packs_and_results_keep_the_input_order(tmp_path: 
     assert sorted(Path(s).name for s in seen) == sorted(names)
     assert all(isinstance(r, StackAudit) and len(r.mandatory) == 5 for r in results)
     assert [p.name for p in setup.packs] == ["residency"]
+
+
+def test_evidence_of_a_run_with_no_readable_export_still_names_the_pack(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "broken.json").write_text('{"version": 4, "deployment": {}}')
+    out = tmp_path / "evidence.json"
+    done = run_audit_cli(tmp_path / "broken.json", "--format", "evidence", "--output", out)
+    assert done.returncode == 2
+    document = json.loads(out.read_text())
+    assert [p["name"] for p in document["packs"]] == ["residency"]
+    assert document["stacks"] == []
+    assert document["unreadable"][0]["error"].startswith(f"{tmp_path / 'broken.json'}: at /version")

@@ -65,7 +65,9 @@ def test_evidence_holds_what_an_auditor_keeps(
     assert document["exports"] == [{"source": str(export_file), "sha256": digest}]
     assert stack["exportSha256"] == digest
     (pack,) = document["packs"]
-    assert (pack["name"], pack["version"]) == ("residency", "0.1.0")
+    from preflight.pack_process import load_policy_project
+
+    assert (pack["name"], pack["version"]) == ("residency", load_policy_project(PACK).version)
     paths = {f["path"] for f in pack["files"]}
     assert "PulumiPolicy.yaml" in paths and "residency_pack/policies.py" in paths
     assert not any(p.startswith("venv/") or p.endswith(".pyc") for p in paths)

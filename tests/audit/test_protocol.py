@@ -55,3 +55,34 @@ def test_analyze_gets_inputs_and_provider_inputs_analyze_stack_gets_outputs(
     root = next(r for r in stack["resources"] if r["type"] == "pulumi:pulumi:Stack")
     # The encrypted stack output reaches the pack as the engine's unknown value.
     assert root["props"]["adminPassword"] == "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+
+def test_calls_in_the_engines_order_configure_stack_per_stack() -> None:
+    from contextlib import ExitStack
+
+    from preflight.audit.reader import read_export_file
+    from preflight.audit.runner import StackConfigs, Worker
+
+    from .conftest import PACK, TRUST_CONFIG
+
+    exports = [read_export_file(FIXTURES / n) for n in ("typescript-app.json", "go-aws-v6.json")]
+    with ExitStack() as cleanup:
+        worker = Worker(AuditOptions([PACK], [TRUST_CONFIG]), cleanup)
+        assert not worker.packs  # nothing started before the first stack
+        for export in exports:
+            worker.audit(export, StackConfigs(None))
+        client = worker.packs[0].client
+        assert client is not None
+        calls = list(client.calls)
+    per_resource = ["Remediate", "Analyze"]
+    assert calls == [
+        "Handshake",
+        "ConfigureStack",
+        "GetAnalyzerInfo",
+        "Configure",
+        *per_resource * 9,
+        "AnalyzeStack",
+        "ConfigureStack",
+        *per_resource * 12,
+        "AnalyzeStack",
+    ]
