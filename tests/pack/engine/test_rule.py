@@ -417,3 +417,11 @@ def test_a_rule_shipped_advisory_reports_advisory_and_may_be_raised_never_lowere
         analyze(mandatory, BUCKET, {SPEC.name: {"enforcementLevel": "advisory"}})
     with pytest.raises(ConfigRejected, match="switch a residency policy off"):
         analyze(policy, BUCKET, {SPEC.name: {"enforcementLevel": "disabled"}})
+
+
+def test_a_silenced_finding_is_noted_with_its_plain_message(monkeypatch):
+    monkeypatch.setattr(pack_config, "today", lambda: dt.date(2026, 6, 1))
+    active = {SPEC.name: {"exemptions": [exemption("2026-06-30", urn=BUCKET.resource_urn())]}}
+    [note] = analyze(resource_policy(SPEC, flag_everything), BUCKET, active)
+    assert note.enforcement == "advisory"
+    assert note.message.endswith("so not enforced: data is wrong. Fix: do the right thing.")

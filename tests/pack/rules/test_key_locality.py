@@ -655,9 +655,11 @@ def test_named_keys_reads_every_key_of_a_list_with_its_index():
     from residency_pack.rules.key_locality import named_keys
 
     keys = ["arn:aws:kms:us-east-1:1:key/a", UNKNOWN_STRING]
-    found = list(named_keys({"kmsKeyIds": keys, "other": {"kmsKeyId": "k"}}))
-    assert found == [(("kmsKeyIds", 0), keys[0]), (("kmsKeyIds", 1), UNKNOWN_STRING),
-                     (("other", "kmsKeyId"), "k")]  # fmt: skip
+    bag = {"kmsKeyIds": keys, "other": {"kmsKeyId": "k"}, "rules": [{"sseKmsKeyId": "r"}]}
+    assert list(named_keys(bag)) == [
+        (("kmsKeyIds", 0), keys[0]), (("kmsKeyIds", 1), UNKNOWN_STRING),
+        (("other", "kmsKeyId"), "k"), (("rules", 0, "sseKmsKeyId"), "r"),
+    ]  # fmt: skip
 
 
 def test_a_replica_whose_literal_primary_names_no_region_fails_closed():
