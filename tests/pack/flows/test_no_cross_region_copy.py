@@ -7,13 +7,14 @@ import copy
 from typing import Any
 
 import pytest
-from residency_pack.rules.no_cross_region_copy import NAME, POLICY
+from residency_pack.rules.no_cross_region_copy import NAME, PENDING_BUCKETS, POLICY
 from residency_pack.testing import (
     UNKNOWN_ARRAY,
     UNKNOWN_STRING,
     Diagnostic,
     Resource,
     analyze,
+    analyze_stack,
     aws_provider,
     oci_provider,
 )
@@ -32,8 +33,21 @@ def _update(monkeypatch):
     monkeypatch.setenv("PULUMI_DRY_RUN", "false")
 
 
-def run(resource: Resource, config: dict[str, Any] | None = None) -> list[Diagnostic]:
-    diagnostics = analyze(POLICY, resource, {NAME: config} if config else None, STACK_CONFIG)
+@pytest.fixture(autouse=True)
+def _no_pending_buckets():
+    PENDING_BUCKETS.clear()
+    yield
+    PENDING_BUCKETS.clear()
+
+
+def run(
+    resource: Resource, config: dict[str, Any] | None = None, stack: tuple[Resource, ...] = ()
+) -> list[Diagnostic]:
+    """Analyze, then the policy's stack follow-up on ``resource`` and ``stack``: a finding on
+    an account-less bucket waits for the whole stack, where a bucket of that name is ours."""
+    configured = {NAME: config} if config else None
+    diagnostics = analyze(POLICY, resource, configured, STACK_CONFIG)
+    diagnostics += analyze_stack(POLICY, [resource, *stack], configured, STACK_CONFIG)
     # Never downgraded to an advisory "can't run during preview".
     assert all(d.enforcement == "mandatory" and d.policy == NAME for d in diagnostics)
     return diagnostics
@@ -206,8 +220,26 @@ def test_a_replica_key_does_not_say_where_or_whose_the_destination_bucket_is():
         d.message
     )
     assert "does not say where the copy lands" in d.message
+    assert d.urn == S3_REPLICATION.resource_urn()
     declared = {"destinationRegions": {"arn:aws:s3:::user-data-replica": "us-east-1"}}
     assert run(S3_REPLICATION, declared) == []
+
+
+def test_a_destination_bucket_of_this_stack_is_left_to_the_data_flow_rule():
+    # Bucket names are global: a bucket the stack declares under that name is its own, and
+    # residency-data-flow follows the copy to its region (all values known, as in `pulumi up`).
+    replica = Resource("aws:s3/bucketV2:BucketV2", "replica", {
+        "bucket": "user-data-replica", "tags": USER,
+    }, aws_provider("us-east-1"))  # fmt: skip
+    assert analyze(POLICY, S3_REPLICATION, None, STACK_CONFIG) == []
+    assert run(S3_REPLICATION, stack=(replica,)) == []
+    other = changed(replica, ("bucket",), "someone-elses-replica")
+    [d] = run(S3_REPLICATION, stack=(other,))
+    assert "names no region" in d.message and d.urn == S3_REPLICATION.resource_urn()
+    # A bucket of the stack does not excuse another place at fault in the same copy.
+    foreign = changed(S3_REPLICATION, ("rules", 0, "destination", "account"), "999999999999")
+    [d] = run(foreign, stack=(replica,))
+    assert "AWS account 999999999999" in d.message
 
 
 def test_a_copy_into_a_foreign_account_is_foreign_even_in_us_east_1():

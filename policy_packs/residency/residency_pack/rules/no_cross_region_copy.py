@@ -41,7 +41,7 @@ Unknowns and gaps:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
 
 from pulumi_policy import Severity
 
@@ -49,7 +49,20 @@ from residency_pack.engine import copy_fields, pack_config
 from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
 from residency_pack.engine.copy_fields import OWN, Destination, Named, Trust, problems
 from residency_pack.engine.props import UNKNOWN
-from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+from residency_pack.engine.rule import (
+    Finding,
+    ResourceContext,
+    RuleSpec,
+    StackContext,
+    resource_policy,
+    stack_follow_up_active,
+)
+from residency_pack.engine.stack_buckets import (
+    PendingBucketFindings,
+    bucket_name_of,
+    bucket_names,
+    stack_of,
+)
 
 DESTINATION_REGIONS: Final = copy_fields.DESTINATION_REGIONS
 NAME: Final = "residency-no-cross-region-copy"
@@ -154,6 +167,7 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         return
     union = pack_config.allowed_union(ctx.config)
     trust = Trust.of(ctx.config)
+    PENDING_BUCKETS.discard(ctx.urn)
     for destination in found:
         conduit = _carries_another_resources_data(ctx, destination)
         places = _places(ctx, destination)
@@ -171,11 +185,51 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             else f"holds `{classification}` data{assumed}"
         )
         where = destination.path or destination.field.label
-        yield Finding(
+        finding = Finding(
             f"`{ctx.name}` {whose} and its {destination.field.flow.value} `{where}` goes where "
             f"it may not: {'; and '.join(dict.fromkeys(reasons))}.",
+            urn=ctx.urn,
             fix=_FIX_PLACE,
         )
+        buckets = _stack_bucket_candidates(places, permitted, trust, classification)
+        if buckets and stack_follow_up_active():
+            for bucket in buckets:  # reported unless the stack has every one of them
+                PENDING_BUCKETS.add(ctx.urn, f"{where}\0{bucket}", bucket, finding)
+            continue
+        yield finding
 
 
-POLICY = resource_policy(SPEC, check)
+PENDING_BUCKETS: Final = PendingBucketFindings()
+
+
+def _stack_bucket_candidates(
+    places: list[Named], permitted: Any, trust: Trust, classification: str
+) -> list[str]:
+    """The buckets named by account-less S3 ARNs or URLs when they are the only places at fault:
+    each may be a bucket of this stack (bucket names are global), which residency-data-flow
+    follows to its region. Empty when any other place is at fault."""
+    buckets: list[str] = []
+    for place in places:
+        if not problems(place, permitted, trust, classification):
+            continue
+        bucket = bucket_name_of(place.value)
+        if bucket is None or place.location is not None or place.account not in (None, OWN):
+            return []
+        buckets.append(bucket)
+    return buckets
+
+
+def stack_check(ctx: StackContext) -> Iterator[Finding]:
+    """The kept findings whose buckets are not all buckets of this stack."""
+    if not ctx.resources:
+        return
+    names = bucket_names(ctx.resources)
+    reported: set[tuple[str | None, str]] = set()
+    for bucket, finding in PENDING_BUCKETS.take(stack_of(ctx.resources[0].urn)):
+        if bucket in names or (finding.urn, finding.message) in reported:
+            continue
+        reported.add((finding.urn, finding.message))
+        yield finding
+
+
+POLICY = resource_policy(SPEC, check, stack_check)
