@@ -227,7 +227,13 @@ def test_a_declared_place_supplies_region_and_owner(monkeypatch: pytest.MonkeyPa
         assert len(found) == 1 and text in found[0] and "declared in declaredPlaces" in found[0]
 
 
-@pytest.mark.parametrize("match", ["*", "*.com", "*.amazonaws.com", "arn:*", "s3://*"])
+@pytest.mark.parametrize(
+    "match",
+    [
+        "*", "*.com", "*.amazonaws.com", "arn:*", "s3://*",
+        "arn:aws:s3:::*", "https://*", "*.s3.us-east-1.amazonaws.com",
+    ],
+)  # fmt: skip
 def test_a_declaration_cannot_cover_a_whole_cloud(match: str) -> None:
     declared = {"match": match, "cloud": "aws", "region": "us-east-1", "account": OURS,
                 "reason": "too broad"}  # fmt: skip
