@@ -2,8 +2,8 @@ import datetime as dt
 import json
 
 import pytest
+from residency_pack.engine import declared_places, region_catalog, stack_config
 from residency_pack.engine import pack_config as pc
-from residency_pack.engine import region_catalog, stack_config
 from residency_pack.engine.props import ENGINE_UNKNOWN_SENTINELS
 
 PROPS = {
@@ -430,3 +430,87 @@ def test_a_urn_whose_name_has_the_separator_keeps_it_in_the_name():
     parts = pc.urn_parts("urn:pulumi:prod::p::aws:s3/bucket:Bucket::a::b")
     assert parts is not None and parts.name == "a::b"
     assert parts.qualified_type == "aws:s3/bucket:Bucket"
+
+
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [
+        ("*.co.uk", "public suffix"),
+        ("*.ngrok-free.app", "public suffix"),
+        ("*.herokuapp.com", "public suffix"),
+        ("*.s3.us-east-1.amazonaws.com", "public suffix"),
+        ("*.us-east-1.rds.amazonaws.com", "public suffix"),
+        ("*.amazonaws.com", "domain of AWS"),
+        ("*.objectstorage.us-ashburn-1.oraclecloud.com", "domain of OCI"),
+    ],
+)
+def test_egress_globs_on_a_public_suffix_or_a_cloud_domain_are_too_broad(host, why):
+    properties = pc.trust_config_properties()
+    with pytest.raises(pc.ConfigError, match="too broad") as raised:
+        pc.resolve("residency-x", properties, {pc.ALLOWED_EGRESS_HOSTS: [host]})
+    assert why in str(raised.value) and str(raised.value).count("too broad") == 1
+
+
+@pytest.mark.parametrize(
+    "host", ["*.partner.example", "*.hooks.partner.co.uk", "*.myapp.herokuapp.com", "ingest.x.io"]
+)
+def test_egress_globs_on_one_owners_domain_are_accepted(host):
+    config = pc.resolve(
+        "residency-x", pc.trust_config_properties(), {pc.ALLOWED_EGRESS_HOSTS: [host]}
+    )
+    assert pc.allowed_egress_hosts(config) == (host,)
+
+
+def _declared(match, cloud="aws"):
+    region = "us-east-1" if cloud == "aws" else "us-ashburn-1"
+    account = OURS if cloud == "aws" else "ocid1.tenancy.oc1..a"
+    return {"match": match, "cloud": cloud, "region": region, "account": account, "reason": "x"}
+
+
+DECLARED = {"declaredPlaces": declared_places.declared_places_schema()}
+
+
+@pytest.mark.parametrize(
+    ("match", "why"),
+    [
+        ("arn:aws:s3:::*", "literal characters of its resource"),
+        ("arn:aws:s3:::a*", "literal characters of its resource"),
+        ("arn:aws:*:us-east-1:111111111111:x", "does not match"),
+        ("https://*", "host must be written out"),
+        ("https://partner.exa*", "host must be written out"),
+        ("s3://audit-*", "host must be written out"),
+        ("*.s3.us-east-1.amazonaws.com", "public suffix"),
+        ("*.s3.dualstack.us-east-1.amazonaws.com", "public suffix"),
+        ("*.us-ashburn-1.oraclecloud.com", "domain of OCI"),
+        ("*.objectstorage.us-phoenix-1.oraclecloud.com", "domain of OCI"),
+        ("https://*.s3.us-east-1.amazonaws.com/*", "does not match"),
+        ("partner.example.*", "declared by its suffix"),
+        ("collector.data-broker.example", "not a host of AWS"),  # belongs in allowedEgressHosts
+    ],
+)
+def test_declared_places_that_cover_many_owners_are_refused(match, why):
+    cloud = "oci" if "oraclecloud" in match else "aws"
+    with pytest.raises(pc.ConfigError, match="declaredPlaces") as raised:
+        pc.resolve("residency-x", DECLARED, {"declaredPlaces": [_declared(match, cloud)]})
+    assert why in str(raised.value) and str(raised.value).count("declaredPlaces[0]") == 1
+
+
+@pytest.mark.parametrize(
+    "match",
+    [
+        "arn:aws:s3:::audit-archive*",
+        "arn:aws:s3:::audit-archive",
+        "s3://audit-archive/*",
+        "orders.c9akciq32.us-east-1.rds.amazonaws.com",
+        "*.c9akciq32.us-east-1.rds.amazonaws.com",
+        "*.kms.us-ashburn-1.oraclecloud.com",  # a tenancy's vault endpoints (still judged)
+        "https://audit-archive.s3.us-east-1.amazonaws.com/*",
+        "10.20.30.40",
+        "192.168.10.*",
+        "audit-archive",
+    ],
+)
+def test_declared_places_of_one_owner_are_accepted(match):
+    cloud = "oci" if "oraclecloud" in match else "aws"
+    config = pc.resolve("residency-x", DECLARED, {"declaredPlaces": [_declared(match, cloud)]})
+    assert config["declaredPlaces"][0]["match"] == match

@@ -510,6 +510,8 @@ def test_a_single_region_model_or_a_host_is_not_an_inference_profile() -> None:
     # known model provider, so the host above stays a host.
     assert places.bedrock_profile_regions("us.example.com") is not None
     assert places.bedrock_profile_regions("anthropic.claude-v2") is None
+
+
 # --- Hosts each parser must tell apart (one field changed per case).
 @pytest.mark.parametrize(
     ("value", "expected"),
@@ -556,3 +558,141 @@ def test_a_field_the_catalog_calls_harmless_is_not_scanned():
     assert list(places_in(app, {"description": "mirrors https://evil.example"})) == []
     [place] = places_in(app, {"repository": "https://evil.example/repo"})
     assert place.host == "evil.example"
+
+
+# --- places a value cannot tell (red team 3) ------------------------------------------------------
+
+
+def _kinds(resource_type: str, props: dict[str, object]) -> list[tuple[str, str, str | None]]:
+    return [(p.path, p.kind, p.account or p.host) for p in places.scan(resource_type, props).places]
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props", "path"),
+    [
+        ("aws:redshift/logging:Logging", {"bucketName": "partner-audit"}, "bucketName"),
+        (
+            "aws:timestreamwrite/table:Table",
+            {"m": {"rejected": {"s3Configuration": {"bucketName": "partner.rejects"}}}},
+            "m.rejected.s3Configuration.bucketName",
+        ),
+        (
+            "aws:dataexchange/eventAction:EventAction",
+            {"action": {"exportRevisionToS3": {"revisionDestination": {"bucket": "p-exports"}}}},
+            "action.exportRevisionToS3.revisionDestination.bucket",
+        ),
+        ("aws:s3/bucketObjectv2:BucketObjectv2", {"bucket": "someone-elses"}, "bucket"),
+        ("aws:cloudtrail/trail:Trail", {"s3BucketName": "audit-elsewhere"}, "s3BucketName"),
+    ],
+)
+def test_a_bare_bucket_name_in_a_bucket_field_is_an_s3_place(
+    resource_type: str, props: dict[str, object], path: str
+) -> None:
+    [place] = places.scan(resource_type, props).places
+    assert (place.path, place.service, place.host, place.account) == (
+        path, "s3", place.value, None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        ("aws:s3/bucket:Bucket", {"bucket": "my-own-name"}),  # its own name
+        ("aws:s3/bucketV2:BucketV2", {"bucketPrefix": "my-own-prefix"}),
+        ("aws:redshift/logging:Logging", {"bucketName": "Not_A_Bucket"}),  # not a bucket name
+        ("aws:redshift/logging:Logging", {"s3KeyPrefix": "audit-logs"}),  # not a bucket field
+        ("oci:ObjectStorage/objectLifecyclePolicy:ObjectLifecyclePolicy", {"bucket": "b-1"}),
+        ("aws:s3control/bucket:Bucket", {"bucket": "outposts-own"}),
+        ("aws:timestreaminfluxdb/dbInstance:DbInstance", {"bucket": "metrics"}),  # InfluxDB's
+        ("aws:s3/vectorsIndex:VectorsIndex", {"vectorBucketName": "embeddings"}),
+    ],
+)
+def test_what_is_not_a_foreign_bucket_name(resource_type: str, props: dict[str, object]) -> None:
+    assert places.scan(resource_type, props).places == []
+
+
+def test_a_bucket_field_holding_an_endpoint_host_is_read_as_the_endpoint() -> None:
+    [place] = places.scan("aws:x/y:Z", {"bucket": "b.s3.eu-west-1.amazonaws.com"}).places
+    assert (place.kind, place.region) == ("aws-endpoint", "eu-west-1")
+
+
+def test_bare_hosts_in_host_domain_and_connection_fields() -> None:
+    firelens = json.dumps([{"logConfiguration": {"options": {"Host": "logs.apm.example"}}}])
+    assert _kinds("aws:ecs/taskDefinition:TaskDefinition", {"containerDefinitions": firelens}) == [
+        (
+            "containerDefinitions[0].logConfiguration.options.Host",
+            "external-host",
+            "logs.apm.example",
+        )
+    ]
+    origins = {"origins": [{"originId": "up", "domainName": "upload.partner.example"}]}
+    assert _kinds("aws:cloudfront/distribution:Distribution", origins) == [
+        ("origins[0].domainName", "external-host", "upload.partner.example")
+    ]
+    backup = {"connectionString": "ra.partner-dc.example:1521/zdlra"}
+    assert _kinds("oci:Database/backupDestination:BackupDestination", backup) == [
+        ("connectionString", "external-host", "ra.partner-dc.example")
+    ]
+
+
+def test_a_top_level_domain_is_the_resources_own_name() -> None:
+    assert (
+        places.scan("aws:acm/certificate:Certificate", {"domainName": "app.example"}).places == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("props", "path"),
+    [
+        ({"target": {"id": "999999999999", "type": "ACCOUNT"}}, "target.id"),
+        ({"parameters": {"catalog-id": "999999999999"}}, "parameters.catalog-id"),
+        ({"sharedWith": ["999999999999"]}, "sharedWith[0]"),
+        ({"consumerIdentifier": "999999999999"}, "consumerIdentifier"),
+    ],
+)
+def test_an_account_id_in_a_sharing_field_is_an_account(
+    props: dict[str, object], path: str
+) -> None:
+    assert _kinds("aws:x/y:Z", props) == [(path, "account", "999999999999")]
+
+
+def test_a_twelve_digit_value_elsewhere_is_not_an_account() -> None:
+    assert places.scan("aws:x/y:Z", {"settings": {"id": "999999999999"}}).places == []
+
+
+def _identity(action: object, resource: str) -> dict[str, object]:
+    statement = {"Effect": "Allow", "Action": action, "Resource": resource}
+    return {"policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})}
+
+
+@pytest.mark.parametrize(
+    ("action", "written"),
+    [
+        ("s3:PutObject", True),
+        (["s3:GetObject", "s3:PutObject"], True),
+        ("s3:*", True),
+        ("*", True),
+        ("s3:GetObject", False),
+        (["s3:ListBucket", "s3:GetObjectVersion", "s3:Get*"], False),
+    ],
+)
+def test_identity_statements_that_can_write_mark_their_resources(
+    action: object, written: bool
+) -> None:
+    [place] = places.scan(
+        "aws:iam/rolePolicy:RolePolicy", _identity(action, "arn:aws:s3:::b/*")
+    ).places
+    assert place.written is written
+
+
+def test_a_resource_policy_statement_marks_nothing_written() -> None:
+    statement = {
+        "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::b/*",
+    }  # fmt: skip
+    assert (
+        places.scan(
+            "aws:s3/bucketPolicy:BucketPolicy", {"policy": {"Statement": [statement]}}
+        ).places
+        == []
+    )

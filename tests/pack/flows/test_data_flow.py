@@ -351,11 +351,13 @@ def connectors(length: int) -> list[Resource]:
             "sourceEndpointArn": UNKNOWN_STRING, "targetEndpointArn": UNKNOWN_STRING}, US,
             property_dependencies={"sourceEndpointArn": [src.resource_urn()],
                                    "targetEndpointArn": [dst.resource_urn()]})
-        b = bucket(f"b{i}", USER)
+        # Bucket names of one length (three digits), so that each is read the same way.
+        b = bucket(f"b{i:03}", USER)
         notify = Resource("aws:s3/bucketNotification:BucketNotification", f"n{i}", {
-            "bucket": f"b{i}", "queues": [{"queueArn": f"arn:aws:sqs:{far}:111122223333:q"}]}, US)
+            "bucket": f"b{i:03}", "queues": [{"queueArn": f"arn:aws:sqs:{far}:111122223333:q"}]},
+            US)
         loc = Resource("aws:datasync/s3Location:S3Location", f"l{i}", {
-            "s3BucketArn": f"arn:aws:s3:::b{i}"}, US)
+            "s3BucketArn": f"arn:aws:s3:::b{i:03}"}, US)
         nfs = Resource("aws:datasync/nfsLocation:NfsLocation", f"nfs{i}", {
             "serverHostname": f"nfs{i}.{far}.example"}, US)
         sync = Resource("aws:datasync/task:Task", f"s{i}", {

@@ -227,7 +227,13 @@ def test_a_declared_place_supplies_region_and_owner(monkeypatch: pytest.MonkeyPa
         assert len(found) == 1 and text in found[0] and "declared in declaredPlaces" in found[0]
 
 
-@pytest.mark.parametrize("match", ["*", "*.com", "*.amazonaws.com", "arn:*", "s3://*"])
+@pytest.mark.parametrize(
+    "match",
+    [
+        "*", "*.com", "*.amazonaws.com", "arn:*", "s3://*",
+        "arn:aws:s3:::*", "https://*", "*.s3.us-east-1.amazonaws.com",
+    ],
+)  # fmt: skip
 def test_a_declaration_cannot_cover_a_whole_cloud(match: str) -> None:
     declared = {"match": match, "cloud": "aws", "region": "us-east-1", "account": OURS,
                 "reason": "too broad"}  # fmt: skip
@@ -385,3 +391,79 @@ def test_providers_are_left_to_the_provider_trust_rule() -> None:
             [{"roleArn": f"arn:aws:iam::{PARTNER}:role/x"}])},
     )  # fmt: skip
     assert messages(provider) == []
+
+
+# --- places a value cannot tell (red team 3) ------------------------------------------------------
+
+AUDIT_LOGGING = Resource(
+    "aws:redshift/logging:Logging",
+    "audit",
+    {"clusterIdentifier": "dw", "logDestinationType": "s3", "bucketName": "fixture-audit"},
+    aws_provider("us-east-1"),
+)
+
+
+def test_a_bare_bucket_name_is_a_place_that_cannot_be_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reachable(monkeypatch, AUDIT_LOGGING.type)
+    # Decided once the whole stack is known: it has no bucket of that name.
+    assert messages(AUDIT_LOGGING) == []
+    [(name, found)] = stack_messages([AUDIT_LOGGING])
+    assert name == AUDIT_LOGGING.name
+    assert "S3 bucket name `fixture-audit` at `bucketName`" in found
+    assert "who owns it cannot be told" in found
+    # A bucket of this stack, known by its name.
+    bucket = Resource(
+        "aws:s3/bucket:Bucket", "audit", {"bucket": "fixture-audit", "tags": NON_PERSONAL},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+    assert stack_messages([AUDIT_LOGGING, bucket]) == []
+
+
+def test_a_bare_bucket_name_is_declared_by_its_bucket_arn(monkeypatch: pytest.MonkeyPatch) -> None:
+    reachable(monkeypatch, AUDIT_LOGGING.type)
+    declared = {
+        "match": "arn:aws:s3:::fixture-audit", "cloud": "aws", "region": "us-east-1",
+        "account": OURS, "reason": "the audit bucket of the data team's stack",
+    }  # fmt: skip
+    assert messages(AUDIT_LOGGING, {"declaredPlaces": [declared]}) == []
+    [found] = messages(AUDIT_LOGGING, {"declaredPlaces": [{**declared, "account": PARTNER}]})
+    assert "not a trusted account" in found
+
+
+def test_a_resource_labelled_user_data_is_reached_by_data_whatever_its_role() -> None:
+    firelens = json.dumps([{"logConfiguration": {"options": {"Host": "logs.apm.example"}}}])
+    task = Resource(
+        "aws:ecs/taskDefinition:TaskDefinition", "api",
+        {"family": "api", "containerDefinitions": firelens, "tags": USER_DATA},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+    [found] = messages(task)
+    assert "host `logs.apm.example`" in found and "allowedEgressHosts" in found
+    assert messages(task, {"allowedEgressHosts": ["logs.apm.example"]}) == []
+
+
+@pytest.mark.parametrize(
+    ("action", "violations"), [("s3:PutObject", 1), ("s3:*", 1), ("s3:GetObject", 0)]
+)
+def test_an_identity_policy_writing_to_a_bucket_that_cannot_be_told(
+    action: str, violations: int
+) -> None:
+    statement = {"Effect": "Allow", "Action": action, "Resource": "arn:aws:s3:::dropbox/*"}
+    policy = change(ROLE_POLICY, policy=json.dumps({"Statement": [statement]}))
+    assert messages(policy) == []  # decided once the whole stack is known
+    found = [message for _, message in stack_messages([policy])]
+    assert len(found) == violations
+    assert all("an identity policy lets its holder write there" in m for m in found)
+
+
+def test_an_account_in_a_sharing_field_is_judged_as_an_owner() -> None:
+    share = Resource(
+        "aws:directoryservice/sharedDirectory:SharedDirectory", "share",
+        {"directoryId": "d-1", "target": {"id": PARTNER, "type": "ACCOUNT"}},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+    [found] = messages(share)
+    assert f"account id `{PARTNER}` at `target.id`" in found and "not a trusted account" in found
+    assert messages(change(share, target={"id": OURS, "type": "ACCOUNT"})) == []

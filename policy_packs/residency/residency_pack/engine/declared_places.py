@@ -18,12 +18,14 @@ three literal labels, or a literal prefix of at least eight characters followed 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any, Final
 
-from residency_pack.engine import region_catalog
+from residency_pack.engine import host_globs, region_catalog
+from residency_pack.engine.places import is_ip, parse_host
 from residency_pack.engine.region_catalog import Cloud
 
 DECLARED_PLACES: Final = "declaredPlaces"
@@ -96,6 +98,97 @@ def _parse(items: Iterable[Any]) -> Iterable[DeclaredPlace]:
             str(item.get("match", "")), cloud, str(item.get("region", "")),
             str(item.get("account", "")), str(item.get("reason", "")).strip(),
         )  # fmt: skip
+
+
+_SCHEME: Final = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_IP_PREFIX: Final = re.compile(r"^[0-9a-f.:]+$", re.IGNORECASE)
+# An account-less ARN (an S3 bucket's) must keep this many literal characters of its resource
+# before a wildcard: a bucket-name prefix, not every bucket.
+_MIN_LITERAL_RESOURCE: Final = 8
+
+
+def match_problem(match: str, cloud: str) -> str | None:
+    """Why the ``match`` of a declaration for ``cloud`` is refused, or None.
+
+    A declaration must cover places of one owner: a URL's host and an ARN's partition, service,
+    region and account are literal (an account-less ARN keeps a literal resource prefix of 8+
+    characters), a host glob ends on a domain one owner controls (see :mod:`.host_globs`), a host
+    prefix glob is refused (a host is declared by its suffix), and a host must be one of the
+    declared cloud's: a host outside the clouds belongs in `allowedEgressHosts`."""
+    text = match.strip()
+    if text.lower().startswith("arn:"):
+        return _arn_problem(text)
+    scheme = _SCHEME.match(text)
+    if scheme is not None:
+        rest = text[scheme.end() :]
+        host = re.split(r"[/:]", rest, maxsplit=1)[0]
+        if not host or (host_globs.has_glob(host) and host == rest):
+            return (
+                "it covers hosts of many owners: a URL's host must be written out before any "
+                "wildcard (`https://host/path*`)"
+            )
+        if scheme.group(0).lower() in ("s3://", "oci://", "s3a://", "s3n://"):
+            if host_globs.has_glob(host):
+                return "it covers buckets of many owners: a bucket's name must be literal"
+            return None
+        return _host_problem(host, cloud)
+    if host_globs.has_glob(text) and not text.startswith("*"):
+        head = text.split("*", 1)[0].split("?", 1)[0]
+        if "." in head and not _IP_PREFIX.match(head):
+            return (
+                "it covers hosts of many owners: a host is declared by its suffix "
+                "(`*.<id>.us-east-1.rds.amazonaws.com`), never by a prefix"
+            )
+        return None  # an IP or bare bucket-name prefix: the schema's 8+ literal characters
+    if "." in text and not is_ip(text.replace("*", "0")):
+        return _host_problem(text, cloud)
+    return None
+
+
+def _arn_problem(text: str) -> str | None:
+    fields = text.split(":", 5)
+    if len(fields) < 6:
+        return "an ARN must be written out to its resource (`arn:aws:s3:::bucket-prefix*`)"
+    _, partition, service, region, account, resource = fields
+    if any(host_globs.has_glob(part) for part in (partition, service, region, account)):
+        return "it covers many owners: an ARN's partition, service, region and account are literal"
+    literal = re.split(r"[*?\[]", resource, maxsplit=1)[0]
+    if not account and host_globs.has_glob(resource) and len(literal) < _MIN_LITERAL_RESOURCE:
+        return (
+            "it covers buckets of many owners: an ARN without an account must keep at least "
+            f"{_MIN_LITERAL_RESOURCE} literal characters of its resource before a wildcard "
+            "(`arn:aws:s3:::audit-archive*`)"
+        )
+    return None
+
+
+def _host_problem(host: str, cloud: str) -> str | None:
+    if (broad := host_globs.too_broad(host)) is not None:
+        return f"it covers hosts of many owners: {broad}"
+    suffix = host_globs.literal_suffix(host)
+    if is_ip(suffix):
+        return None
+    found = parse_host(suffix)
+    if found.cloud != cloud:
+        return (
+            f"`{suffix}` is not a host of {cloud.upper()}; a host outside the clouds is allowed "
+            "by `allowedEgressHosts`, not declared"
+        )
+    return None
+
+
+def breadth_problems(items: Iterable[Any]) -> list[str]:
+    """One problem per refused ``declaredPlaces`` entry (already valid against the schema): the
+    pack then refuses the policy's config once, naming every refused entry."""
+    problems = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            continue
+        match = str(item.get("match", ""))
+        problem = match_problem(match, str(item.get("cloud", "")))
+        if problem is not None:
+            problems.append(f"{DECLARED_PLACES}[{index}].match: {match!r} is refused: {problem}")
+    return problems
 
 
 def find(

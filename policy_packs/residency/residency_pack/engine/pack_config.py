@@ -21,8 +21,9 @@ from typing import Any, Final
 
 import jsonschema
 
-from residency_pack.engine import region_catalog, stack_config
+from residency_pack.engine import declared_places, host_globs, region_catalog, stack_config
 from residency_pack.engine.classification import CLASSIFICATIONS, NON_PERSONAL, PUBLIC, US_USER_DATA
+from residency_pack.engine.declared_places import DECLARED_PLACES
 from residency_pack.engine.region_catalog import CLOUDS, Cloud
 
 ALLOWED_REGIONS: Final = "allowedRegions"
@@ -358,6 +359,11 @@ def _egress_host_problems(hosts: list[str]) -> list[str]:
                 f"{ALLOWED_EGRESS_HOSTS}[{index}]: {host!r} is too broad: the last two labels "
                 "of a host glob must be literal (e.g. `*.partner.example`)"
             )
+        elif (broad := host_globs.too_broad(host)) is not None:
+            problems.append(
+                f"{ALLOWED_EGRESS_HOSTS}[{index}]: {host!r} is too broad: {broad}; name the "
+                "partner's own domain (e.g. `*.partner.example`) or the exact host"
+            )
     return problems
 
 
@@ -393,6 +399,7 @@ def resolve(
     if not problems:
         problems += _us_user_data_problems(config.get(ALLOWED_REGIONS) or {})
         problems += _egress_host_problems(list(config.get(ALLOWED_EGRESS_HOSTS) or []))
+        problems += declared_places.breadth_problems(config.get(DECLARED_PLACES) or [])
         if EXEMPTIONS in config:
             horizon = int(config.get(EXEMPTION_HORIZON_DAYS, DEFAULT_EXEMPTION_HORIZON_DAYS))
             config[EXEMPTIONS] = _parse_exemptions(config[EXEMPTIONS], horizon, today(), problems)

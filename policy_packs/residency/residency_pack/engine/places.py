@@ -30,7 +30,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Final, Literal
 from urllib.parse import unquote, urlsplit
@@ -67,6 +67,10 @@ class Place:
     # Names an artifact that data is only read from, never written to (a Lambda layer version,
     # a machine or container image, a public SSM parameter): its owner is not a destination.
     read_only: bool = False
+    # Named as the Resource of an identity-policy statement that lets its holder write there
+    # (``s3:PutObject`` on ``arn:aws:s3:::bucket/*``): data can go there whatever the policy is
+    # attached to.
+    written: bool = False
 
 
 # --- ARNs -------------------------------------------------------------------------------------
@@ -578,14 +582,54 @@ _STATEMENT_SKIPPED: Final = frozenset(
 _STATEMENT_OWN_RESOURCE: Final = frozenset({"Resource", "NotResource"})
 
 _ACCOUNT_KEY: Final = re.compile(r"account|principal|owner", re.IGNORECASE)
+# Fields that name whom something is shared with or whose catalog/target is used: a 12-digit
+# value there is an account (a shared directory's ``target.id``, an Athena ``catalog-id``).
+_SHARING_KEY: Final = re.compile(
+    r"target|catalog|shar(?:e|ing)|member|consumer|grantee|recipient|partner|peer|delegat|"
+    r"subscriber|invite",
+    re.IGNORECASE,
+)
+# A generic key (``id``, ``value``) under a sharing/account field is read by its parent's name.
+_GENERIC_KEYS: Final = frozenset({"id", "ids", "value", "values"})
+# S3 bucket fields: a bare bucket name (no ARN, no URL) names a bucket whose owner and region
+# the name cannot tell (bucket names are global, not per account).
+_BUCKET_KEY: Final = re.compile(r"bucket(?:name|id)?$", re.IGNORECASE)
+_BUCKET_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# Types whose top-level ``bucket`` is their own name, not a place they send data to.
+_OWN_BUCKET_NAME_TYPES: Final = frozenset(
+    {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket",
+     "aws:s3control/bucket:Bucket"}  # an S3 on Outposts bucket's own name
+)  # fmt: skip
+# Top-level bucket fields that do not name a bucket of S3's global namespace.
+_NOT_AN_S3_BUCKET: Final[Mapping[str, str]] = {
+    "aws:timestreaminfluxdb/dbInstance:DbInstance": "the InfluxDB bucket inside the instance",
+    "aws:timestreaminfluxdb/dbCluster:DbCluster": "the InfluxDB bucket inside the cluster",
+    "aws:datasync/locationObjectStorage:LocationObjectStorage": (
+        "a bucket of the object storage server that `serverHostname` names (judged as a host)"
+    ),
+    "aws:lightsail/bucketAccessKey:BucketAccessKey": "a Lightsail bucket of the same account",
+    "aws:lightsail/bucketResourceAccess:BucketResourceAccess": (
+        "a Lightsail bucket of the same account"
+    ),
+}
+# S3 Vectors bucket names (``vectorBucketName``) are per account and region, not global.
+_NOT_AN_S3_BUCKET_KEY: Final = re.compile(r"vector", re.IGNORECASE)
+# Identity-policy actions that only read or describe; any other action (``s3:PutObject``,
+# ``s3:*``, ``*``) can write data to the statement's Resource.
+_READ_ONLY_ACTION: Final = re.compile(r"^[a-z0-9-]+:(?:get|list|describe|head)[a-z0-9*]*$")
 _REGION_KEY: Final = re.compile(r"region(?:s|name|names|list|lists|_name)?$", re.IGNORECASE)
 _REGION_VALUE: Final = re.compile(r"^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$")
 # Fields whose value is an address something connects to: a bare host name or IP there is a
 # place (elsewhere a dotted word is more likely a file, class or instance-type name).
 _HOST_KEY: Final = re.compile(
-    r"host|server|endpoint|url|uri|fqdn|origin|address|destination|target|webhook|broker",
+    r"host|server|endpoint|url|uri|fqdn|origin|address|destination|target|webhook|broker|"
+    r"connection",
     re.IGNORECASE,
 )
+# A nested ``domain``/``domainName`` is where something connects (a CloudFront origin's
+# ``domainName``); a top-level one is the resource's own name (a certificate's, an API
+# Gateway custom domain's), judged by the rules of that resource.
+_NESTED_HOST_KEY: Final = re.compile(r"domain", re.IGNORECASE)
 # ...except the resource's own addresses (``privateIp``, ``publicIpAddress``, ...).
 _OWN_ADDRESS_KEY: Final = re.compile(
     r"^(?:private|public|secondary|primary|ipv4|ipv6|local|listener|bind)", re.IGNORECASE
@@ -646,10 +690,16 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("found", "harmless_nested", "harmless_top", "steps")
+    __slots__ = ("buckets", "found", "harmless_nested", "harmless_top", "own_bucket", "steps",
+                 "written")  # fmt: skip
 
-    def __init__(self, harmless: tuple[frozenset[str], frozenset[str]]) -> None:
+    def __init__(
+        self, harmless: tuple[frozenset[str], frozenset[str]], buckets: bool, own_bucket: bool
+    ) -> None:
         self.harmless_top, self.harmless_nested = harmless
+        self.buckets = buckets  # bare S3 bucket names are places (an AWS type)
+        self.own_bucket = own_bucket  # the top-level ``bucket`` is the resource's own name
+        self.written = False  # inside the Resource of an identity statement that can write
         self.steps: list[str | int] = []
         self.found = Scan()
 
@@ -677,7 +727,7 @@ class _Walker:
                 steps.pop()
         elif value is UNKNOWN:
             self.found.unknown.append(self.path())
-        elif cls is int and _ACCOUNT_KEY.search(key) and _ACCOUNT_ID.match(str(value)):
+        elif cls is int and self.account_field(key) and _ACCOUNT_ID.match(str(value)):
             self.add(Place(self.path(), str(value), "account", "aws", None, str(value), None))
 
     def mapping(self, value: Mapping[Any, Any], parent_key: str, depth: int) -> None:
@@ -696,6 +746,9 @@ class _Walker:
                 continue
             if top and key in self.harmless_top:
                 continue
+            written = self.written
+            if statement and not resource_based and key == "Resource":
+                self.written = _can_write(value)
             steps.append(key)
             if key.startswith(_PLACE_PREFIXES) or "://" in key:
                 # A key can name a place too (an AWS Organizations backup policy keys its copy
@@ -706,18 +759,55 @@ class _Walker:
                 # field it sits in.
                 self.value(item, parent_key if key.startswith("@@") else key, depth)
             steps.pop()
+            self.written = written
 
     def add(self, place: Place) -> None:
+        if self.written:
+            place = replace(place, written=True)
         self.found.places.append(place)
 
+    def account_field(self, key: str) -> bool:
+        """A field where a 12-digit value is an AWS account id."""
+        if _ACCOUNT_KEY.search(key) or _SHARING_KEY.search(key):
+            return True
+        if key.lower() not in _GENERIC_KEYS:
+            return False
+        names = [step for step in self.steps if isinstance(step, str)]
+        parent = names[-2] if len(names) > 1 else ""
+        return bool(_ACCOUNT_KEY.search(parent) or _SHARING_KEY.search(parent))
+
+    def host_field(self, key: str) -> bool:
+        """A field whose value is an address something connects to."""
+        if _OWN_ADDRESS_KEY.match(key):
+            return False
+        return bool(_HOST_KEY.search(key)) or (
+            len(self.steps) > 1 and bool(_NESTED_HOST_KEY.search(key))
+        )
+
+    def bucket(self, text: str, key: str) -> bool:
+        """Add a bare S3 bucket name in a bucket field; True if ``text`` was one."""
+        name = text.strip()
+        if not (self.buckets and _BUCKET_KEY.search(key) and _BUCKET_NAME.match(name)):
+            return False
+        if self.own_bucket and len(self.steps) == 1 and key in ("bucket", "bucketPrefix"):
+            return True
+        if _NOT_AN_S3_BUCKET_KEY.search(key):
+            return False
+        if is_ip(name) or name.endswith(_domains().ends):
+            return False  # an address or an endpoint host: read as such
+        self.add(Place(self.path(), text, "aws-endpoint", "aws", None, None, name, None, "s3"))
+        return True
+
     def string(self, text: str, key: str, depth: int) -> None:
+        if self.buckets and self.bucket(text, key):
+            return
         if _HINT_CHARS.isdisjoint(text):
             # No URL, host, ARN, OCID or document: at most a region or an account id.
             if text in _REGION_NAMES or (
                 _REGION_KEY.search(key) and _REGION_VALUE.match(text.strip().lower())
             ):
                 self.region(text)
-            elif len(text) == 12 and _ACCOUNT_ID.match(text) and _ACCOUNT_KEY.search(key):
+            elif len(text) == 12 and _ACCOUNT_ID.match(text) and self.account_field(key):
                 self.add(Place(self.path(), text, "account", "aws", None, text, None))
             return
         head = text[:6].lower()
@@ -742,7 +832,7 @@ class _Walker:
             self.bare(text, key)
         elif _REGION_KEY.search(key) and _REGION_VALUE.match(text.strip().lower()):
             self.region(text)
-        elif len(text) == 12 and _ACCOUNT_ID.match(text) and _ACCOUNT_KEY.search(key):
+        elif len(text) == 12 and _ACCOUNT_ID.match(text) and self.account_field(key):
             self.add(Place(self.path(), text, "account", "aws", None, text, None))
         if "arn:" in text:
             self.arns(text, 0)
@@ -798,9 +888,7 @@ class _Walker:
             if host is None:
                 continue
             endpoint = parse_host(host)
-            if endpoint.cloud is not None or (
-                _HOST_KEY.search(key) and not _OWN_ADDRESS_KEY.match(key)
-            ):
+            if endpoint.cloud is not None or self.host_field(key):
                 self.add(endpoint_place(self.path(), text, endpoint))
 
     def service_name(self, text: str) -> None:
@@ -876,6 +964,25 @@ def bedrock_profile_regions(profile_id: str) -> tuple[str, ...] | None:
     )
 
 
+def _is_aws_type(resource_type: str) -> bool:
+    return resource_type.startswith("aws:")
+
+
+def _can_write(statement: Mapping[Any, Any]) -> bool:
+    """True if an identity-policy statement may let its holder write to its Resource: an Allow
+    whose actions are not all read-only (``NotAction`` and unknown actions count as writes)."""
+    if statement.get("Effect") != "Allow":
+        return False
+    if "NotAction" in statement:
+        return True
+    actions = statement.get("Action")
+    items = actions if isinstance(actions, list) else [actions]
+    return any(
+        not (isinstance(action, str) and _READ_ONLY_ACTION.match(action.strip().lower()))
+        for action in items
+    )
+
+
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
@@ -888,7 +995,11 @@ def scan(resource_type: str, props: Any) -> Scan:
     returns it) of a resource of ``resource_type`` name, and the paths of unknown values, in
     one walk. Fields the type catalog marks harmless and :data:`GENERIC_HARMLESS_FIELDS` are
     skipped."""
-    walker = _Walker(_harmless_split(resource_type))
+    walker = _Walker(
+        _harmless_split(resource_type),
+        _is_aws_type(resource_type) and resource_type not in _NOT_AN_S3_BUCKET,
+        resource_type in _OWN_BUCKET_NAME_TYPES,
+    )
     walker.value(props, "", 0)
     return walker.found
 

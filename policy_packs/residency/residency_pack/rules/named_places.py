@@ -199,6 +199,8 @@ def _bucket_name(place: Place) -> str | None:
         return resource.split("/", 1)[0] or None
     if place.host is None:
         return None
+    if place.value.strip() == place.host:
+        return place.host  # a bare bucket name in a bucket field
     if place.value.strip().lower().startswith(("s3://", "s3a://", "s3n://")):
         return place.host
     for marker in (".s3.", ".s3-", ".s3-website"):
@@ -248,6 +250,10 @@ PENDING_BUCKETS: Final = _PendingBuckets()
 UNTOLD: Final = (
     "who owns it cannot be told from the value (no account or tenancy in it), and data can "
     "reach this resource"
+)
+UNTOLD_WRITTEN: Final = (
+    "who owns it cannot be told from the value (no account or tenancy in it), and an identity "
+    "policy lets its holder write there"
 )
 
 
@@ -339,6 +345,12 @@ class _Context:
         found = declared_places.find(self.settings.declared, place.value, place.host)
         if found is not None:
             return found
+        bucket = _bucket_name(place)
+        if bucket is not None and place.kind != "arn":
+            # A bucket named by its bare name or URL is declared as its bucket ARN.
+            found = declared_places.find(self.settings.declared, f"arn:aws:s3:::{bucket}")
+            if found is not None:
+                return found
         region = self.settings.destination_regions.get(place.value.strip())
         if not isinstance(region, str):
             return None
@@ -381,6 +393,9 @@ def _judged_context(ctx: ResourceContext) -> _Context:
         data = f"`{US_USER_DATA}` data (its classification is {shown}: fail closed)"
     else:
         allowed, data = settings.union, "data of any classification"
+    # A resource labelled as holding user data is reached by it, whatever its type's role (a
+    # task definition's log router ships what its containers log).
+    reachable = reachable or value == US_USER_DATA
     return _Context(ctx.name, ctx.urn, data, allowed, reachable, settings)
 
 
@@ -393,6 +408,8 @@ def _shown(place: Place) -> str:
         "oci-endpoint": "OCI endpoint", "external-host": "host", "ip": "IP address",
         "region": "region", "account": "account id",
     }[place.kind]  # fmt: skip
+    if place.service == "s3" and place.host == value:
+        what = "S3 bucket name"
     host = f" (host `{place.host}`)" if place.host and place.host != value else ""
     return f"{what} `{value}`{host} at `{place.path}`"
 
@@ -467,9 +484,10 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
     bucket = _bucket_name(place)
     if bucket is not None and STACK_BUCKETS.has(j.urn, bucket):
         return out  # a bucket of this stack: its own rules judge it
-    if j.reachable:
+    if j.reachable or (place.written and bucket is not None):
+        reached = UNTOLD_WRITTEN if place.written and not j.reachable else UNTOLD
         out.append((
-            UNTOLD,
+            reached,
             "reference the place by a value that carries its owner (an ARN with the account, a "
             "queue URL with the account), create it in this stack, or declare its region and "
             f"owner in `{NAME}`'s `{DECLARED_PLACES}` config.",
@@ -515,7 +533,7 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             finding = Finding(
                 f"{ctx.type} `{ctx.name}` names {_shown(place)}: {problem}.", urn=ctx.urn, fix=fix
             )
-            bucket = _bucket_name(place) if problem == UNTOLD else None
+            bucket = _bucket_name(place) if problem in (UNTOLD, UNTOLD_WRITTEN) else None
             if bucket is not None and stack_follow_up_active():
                 PENDING_BUCKETS.add(ctx.urn, bucket, finding)  # decided once the stack is known
                 continue

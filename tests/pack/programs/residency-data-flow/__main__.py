@@ -341,6 +341,7 @@ aws.rds.Integration(
 share = f"arn:aws:redshift:us-east-1:{ACCOUNT}:datashare:0123abcd/chat"
 # violation: residency-data-flow
 # violation: residency-no-cross-region-copy
+# violation: residency-named-places
 aws.redshift.DataShareAuthorization(
     "chat-share-partner", data_share_arn=share, consumer_identifier=FOREIGN
 )

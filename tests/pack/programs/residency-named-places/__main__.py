@@ -6,6 +6,7 @@ the egress host hooks.partner-approved.example and declares the orders database 
 
 import json
 
+import pulumi
 import pulumi_aws as aws
 import pulumi_oci as oci
 
@@ -78,6 +79,8 @@ def http_stream(name: str, url: str) -> aws.kinesis.FirehoseDeliveryStream:
             },
         },
         tags=NON_PERSONAL,
+        # Analysed after the bucket, so that its name is known to be this stack's.
+        opts=pulumi.ResourceOptions(depends_on=[backup]),
     )
 
 
@@ -296,3 +299,192 @@ aws.bedrock.InferenceProfile(
     },
     tags=NON_PERSONAL,
 )
+
+
+# --- Places a value cannot tell (red team 3): a bare S3 bucket name in a bucket field, a bare
+# host in a host/domain/connection field (also inside JSON), an account id in a sharing field,
+# an account-less S3 ARN that an identity policy lets its holder write to.
+audit_logs = aws.s3.Bucket("fixture-audit-logs", bucket="fixture-audit-logs", tags=NON_PERSONAL)
+
+# Redshift audit logs (query text) to a bucket nobody can say whose it is.
+# violation: residency-named-places
+aws.redshift.Logging(
+    "audit-to-partner-bucket",
+    cluster_identifier="fixture-dw",
+    log_destination_type="s3",
+    bucket_name="partner-audit",
+)
+
+# The same to a bucket of this stack (by its name).
+# ok: residency-named-places
+aws.redshift.Logging(
+    "audit-to-own-bucket",
+    cluster_identifier="fixture-dw",
+    log_destination_type="s3",
+    bucket_name="fixture-audit-logs",
+    opts=pulumi.ResourceOptions(depends_on=[audit_logs]),
+)
+
+# Data Exchange auto-export of every revision to a partner bucket.
+# violation: residency-named-places
+aws.dataexchange.EventAction(
+    "export-to-partner-bucket",
+    event={"revision_published": {"data_set_id": "fixture-data-set"}},
+    action={"export_revision_to_s3": {"revision_destination": {"bucket": "partner-exports"}}},
+)
+
+# The same to a bucket declared in policy-config.json (as its ARN) as account 1111's.
+# ok: residency-named-places
+aws.dataexchange.EventAction(
+    "export-to-declared-bucket",
+    event={"revision_published": {"data_set_id": "fixture-data-set"}},
+    action={
+        "export_revision_to_s3": {"revision_destination": {"bucket": "fixture-exports-archive"}}
+    },
+)
+
+
+def firelens(host: str) -> str:
+    return json.dumps([{
+        "name": "api",
+        "image": "public.ecr.aws/nginx/nginx:latest",
+        "logConfiguration": {
+            "logDriver": "awsfirelens",
+            "options": {"Name": "http", "Host": host, "Port": "443", "tls": "on"},
+        },
+    }])  # fmt: skip
+
+
+# A task definition of user-data containers whose log router ships to a host of nobody's list.
+# violation: residency-named-places
+aws.ecs.TaskDefinition(
+    "api-logs-to-partner",
+    family="api-logs-to-partner",
+    container_definitions=firelens("logs.partner-apm.example"),
+    tags={"data-classification": "us-user-data"},
+)
+
+# ok: residency-named-places
+aws.ecs.TaskDefinition(
+    "api-logs-to-allowed-host",
+    family="api-logs-to-allowed-host",
+    container_definitions=firelens("hooks.partner-approved.example"),
+    tags={"data-classification": "us-user-data"},
+)
+
+# An OCI Recovery Appliance backup destination at a host outside OCI.
+# violation: residency-named-places
+oci.database.BackupDestination(
+    "zdlra-partner",
+    compartment_id=TENANCY,
+    display_name="zdlra-partner",
+    type="RECOVERY_APPLIANCE",
+    connection_string="zdlra.partner-dc.example:1521/zdlra",
+    vpc_users=["vpcuser"],
+    freeform_tags=OCI_NON_PERSONAL,
+)
+
+# ok: residency-named-places
+oci.database.BackupDestination(
+    "zdlra-allowed",
+    compartment_id=TENANCY,
+    display_name="zdlra-allowed",
+    type="RECOVERY_APPLIANCE",
+    connection_string="hooks.partner-approved.example:1521/zdlra",
+    vpc_users=["vpcuser"],
+    freeform_tags=OCI_NON_PERSONAL,
+)
+
+# A directory (an identity store) shared with another account.
+# violation: residency-named-places
+aws.directoryservice.SharedDirectory(
+    "directory-to-partner",
+    directory_id="d-1234567890",
+    target={"id": PARTNER, "type": "ACCOUNT"},
+)
+
+# ok: residency-named-places
+aws.directoryservice.SharedDirectory(
+    "directory-to-own-account",
+    directory_id="d-1234567890",
+    target={"id": OURS, "type": "ACCOUNT"},
+)
+
+# An Athena catalog on another account's Glue catalog (CTAS writes into the partner's lake).
+# violation: residency-named-places
+aws.athena.DataCatalog(
+    "catalog-of-partner",
+    name="catalog-of-partner",
+    description="fixture",
+    type="GLUE",
+    parameters={"catalog-id": PARTNER},
+)
+
+# ok: residency-named-places
+aws.athena.DataCatalog(
+    "catalog-of-own-account",
+    name="catalog-of-own-account",
+    description="fixture",
+    type="GLUE",
+    parameters={"catalog-id": OURS},
+)
+
+
+def put_policy(action: str, bucket: str) -> str:
+    return json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": [action], "Resource": f"arn:aws:s3:::{bucket}/*"}
+        ],
+    })  # fmt: skip
+
+
+# An identity policy that lets the role write into a bucket nobody can say whose it is.
+# violation: residency-named-places
+aws.iam.RolePolicy(
+    "write-partner-bucket", role="fixture-app", policy=put_policy("s3:PutObject", "partner-dropbox")
+)
+
+# ok: residency-named-places
+aws.iam.RolePolicy(
+    "read-partner-bucket", role="fixture-app", policy=put_policy("s3:GetObject", "partner-dropbox")
+)
+
+# ok: residency-named-places
+aws.iam.RolePolicy(
+    "write-own-bucket",
+    role="fixture-app",
+    policy=put_policy("s3:PutObject", "fixture-audit-logs"),
+    opts=pulumi.ResourceOptions(depends_on=[audit_logs]),
+)
+
+
+def distribution(origin_host: str) -> dict[str, object]:
+    return {
+        "enabled": True,
+        "origins": [{
+            "origin_id": "up",
+            "domain_name": origin_host,
+            "custom_origin_config": {
+                "http_port": 80, "https_port": 443, "origin_protocol_policy": "https-only",
+                "origin_ssl_protocols": ["TLSv1.2"],
+            },
+        }],
+        "default_cache_behavior": {
+            "target_origin_id": "up", "viewer_protocol_policy": "https-only",
+            "allowed_methods": ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+            "cached_methods": ["GET", "HEAD"],
+            "cache_policy_id": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        },
+        "restrictions": {"geo_restriction": {"restriction_type": "none"}},
+        "viewer_certificate": {"cloudfront_default_certificate": True},
+        "tags": NON_PERSONAL,
+    }  # fmt: skip
+
+
+# A CloudFront custom origin (user uploads go there) at a host outside the clouds.
+# violation: residency-named-places
+aws.cloudfront.Distribution("cdn-partner-origin", **distribution("upload.partner-cdn.example"))
+
+# ok: residency-named-places
+aws.cloudfront.Distribution("cdn-allowed-origin", **distribution("hooks.partner-approved.example"))
