@@ -48,6 +48,8 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from residency_pack.engine.rule import SCRATCH_ATTRIBUTE, RequestScratch
+
 _JSON_LEAVES = (str, float, int, bool, type(None))
 
 
@@ -77,6 +79,45 @@ def decode(struct: Any) -> Decoded:
     return Decoded(value, _is_plain(value))
 
 
+class _OnFirstRead:
+    """The ``props`` attribute of the SDK's argument objects, holding a :class:`Decoded` until
+    the policy first reads it and only then building the policy's own proxy tree: the pack's
+    rules read their resource through the request's shared plain view
+    (``engine/rule.py``, :class:`~residency_pack.engine.rule.RequestScratch`), so a tree that
+    nobody reads is never built. What a policy reads is what the stock servicer gives it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_decoded_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.slot]
+        if type(value) is Decoded:
+            value = obj.__dict__[self.slot] = value.view()
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
+def _unread(props: Decoded) -> Any:
+    """``props`` for an argument object's constructor: :class:`_OnFirstRead` holds it."""
+    return props
+
+
+class _ResourceArgs(ResourceValidationArgs):
+    props = _OnFirstRead()
+
+
+class _StackResource(PolicyResource):
+    props = _OnFirstRead()
+
+
+class _ProviderResource(PolicyProviderResource):
+    props = _OnFirstRead()
+
+
 @dataclass(frozen=True)
 class _Provider:
     type: str
@@ -85,7 +126,7 @@ class _Provider:
     props: Decoded
 
     def view(self) -> PolicyProviderResource:
-        return PolicyProviderResource(self.type, self.props.view(), self.urn, self.name)
+        return _ProviderResource(self.type, _unread(self.props), self.urn, self.name)
 
 
 class _Providers:
@@ -116,6 +157,7 @@ class _StackEntry:
     message: Any  # the request's AnalyzerResource
     props: Decoded
     provider: _Provider | None
+    scratch: RequestScratch
 
 
 def _run(result: Any) -> None:
@@ -169,6 +211,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
         response = proto.AnalyzeResponse()
         props: Decoded | None = None
         provider: _Provider | None = None
+        scratch = RequestScratch()
         for policy in self._sdk("policies"):
             enforcement_level = self._get_enforcement_level(policy)
             if enforcement_level == EnforcementLevel.DISABLED or not isinstance(
@@ -190,9 +233,9 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
             if props is None:  # decoded where the SDK first decodes: at the first policy it runs
                 props = decode(request.properties)
                 provider = _Providers().of(request)
-            args = ResourceValidationArgs(
+            args = _ResourceArgs(
                 request.type,
-                props.view(),
+                _unread(props),
                 request.urn,
                 request.name,
                 self._get_resource_options(request),
@@ -200,6 +243,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
                 self._get_policy_config(policy.name),
                 self._sdk("stack_tags"),
             )
+            setattr(args, SCRATCH_ATTRIBUTE, scratch)
             self._validate(response, policy, args, report)
         return response
 
@@ -221,7 +265,8 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
             if entries is None:
                 providers = _Providers()
                 entries = [
-                    _StackEntry(r, decode(r.properties), providers.of(r)) for r in request.resources
+                    _StackEntry(r, decode(r.properties), providers.of(r), RequestScratch())
+                    for r in request.resources
                 ]
             args = StackValidationArgs(
                 self._stack_view(entries),
@@ -238,9 +283,9 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
         by_urn: dict[str, PolicyResource] = {}
         for entry in entries:
             r = entry.message
-            resource = PolicyResource(
+            resource: PolicyResource = _StackResource(
                 r.type,
-                entry.props.view(),
+                _unread(entry.props),
                 r.urn,
                 r.name,
                 self._get_resource_options(r),
@@ -249,6 +294,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
                 [],
                 {},
             )
+            setattr(resource, SCRATCH_ATTRIBUTE, entry.scratch)
             resources.append(resource)
             by_urn[r.urn] = resource
         for entry, resource in zip(entries, resources, strict=True):
