@@ -358,10 +358,15 @@ def engine_resource_builder(
     program_root: Path,
     registered_outputs: Mapping[str, struct_pb2.Struct] | None = None,
     unknown_reads: frozenset[str] = frozenset(),
+    *,
+    outputs: bool = True,
 ) -> Callable[[Registration], list[EngineResource]]:
     """:func:`engine_resources` one registration at a time, in registration order: each call
     returns the resources that registration adds (a default provider first, when it is the
-    first resource to need one)."""
+    first resource to need one). ``outputs=False``: a custom resource's preview outputs are
+    left as its inputs (what ``Remediate`` / ``Analyze`` need), so the provider SDK modules
+    that tell its output names are not imported while the program's own process holds them."""
+    with_outputs = outputs
     by_urn: dict[str, EngineResource] = {}
     default_providers: dict[tuple[str, str, str], EngineResource] = {}
     out: list[EngineResource] = []
@@ -433,7 +438,7 @@ def engine_resource_builder(
             provider = _as_provider(default)
         props = engine_properties(req.object)
         if req.custom:
-            outputs = preview_outputs(req.type, props)
+            outputs = preview_outputs(req.type, props) if with_outputs else props
         else:
             outputs = engine_properties(
                 (registered_outputs or {}).get(reg.urn, struct_pb2.Struct())

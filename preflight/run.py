@@ -374,7 +374,9 @@ class _StreamingAnalysis:
             except BaseException:  # reported by the main thread, as before
                 return
         clients = [p.client for p in self._packs if p.client is not None]
-        add = engine_resource_builder(self._config, self._project.name, self._project.root)
+        add = engine_resource_builder(
+            self._config, self._project.name, self._project.root, outputs=False
+        )
         seen = 0
         try:
             while not self._cancelled.is_set():
