@@ -16,8 +16,11 @@ Each policy still gets its own objects, as from the stock servicer: its own
 tree copies every dict and list, so what one policy changes no other policy sees), its own
 options, provider and ``PolicyResource`` objects. Only immutable leaves (strings, numbers,
 booleans, ``None``) are shared; a request holding assets or archives (mutable objects) is
-deep-copied per policy. ``tests/pack/test_decode_once.py`` runs the stock servicer and this one
-on the same requests and requires identical responses.
+deep-copied per policy. A policy's proxy tree is built when it first reads ``props`` (the
+pack's rules read the request's shared plain view instead, see
+``engine/rule.py``'s ``RequestScratch``, so only the first one builds a tree).
+``tests/pack/test_decode_once.py`` runs the stock servicer and this one on the same requests and
+requires identical responses.
 
 Written against the SDK's private internals, so it is pinned with the rest of the pack's
 servicer (``residency_pack.servicer.TESTED_SDK``); outside that range the stock servicer runs.
