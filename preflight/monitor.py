@@ -161,6 +161,7 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
         self._parents: dict[str, str] = {}
         self._states: dict[str, tuple[str, struct_pb2.Struct]] = {}
         self._lock = threading.Lock()
+        self._recorded = threading.Condition(self._lock)
         self._channels: dict[str, grpc.Channel] = {}
 
     # --- features and bookkeeping ------------------------------------------------------------
@@ -279,6 +280,14 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
         copy = _copy(request)
         with self._lock:
             self.registrations.append(Registration(kind, urn, copy))
+            self._recorded.notify_all()
+
+    def registrations_after(self, seen: int, timeout: float) -> list[Registration]:
+        """The registrations recorded after the first ``seen``, waiting up to ``timeout``
+        seconds for one (empty when none came)."""
+        with self._recorded:
+            self._recorded.wait_for(lambda: len(self.registrations) > seen, timeout)
+            return self.registrations[seen:]
 
     def _keep_state(self, urn: str, id_: str, state: struct_pb2.Struct) -> None:
         with self._lock:

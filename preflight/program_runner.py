@@ -29,7 +29,7 @@ import tempfile
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -104,8 +104,10 @@ def run_program(
     *,
     organization: str = "organization",
     answerer: InvokeAnswerer | None = None,
+    watch: Callable[[RecordingMonitor], None] | None = None,
 ) -> ProgramRun:
-    """Run the program once, in its own process, and return what it registered."""
+    """Run the program once, in its own process, and return what it registered. ``watch`` is
+    given the monitor before the program starts, to follow the registrations as they come."""
     answerer = answerer or InvokeAnswerer.for_program(project.root, config.parsed)
     entry = language_host.entry_point(project.root, project.main)
     pwd, main = language_host.engine_pwd_main(entry)
@@ -116,6 +118,8 @@ def run_program(
         answerer,
         ReadFixtures(fixtures.reads, fixtures.stack_references, "preflight.yaml"),
     )
+    if watch is not None:
+        watch(monitor)
     with serving(monitor) as server:
         command = host_command(
             address=server.address,
@@ -344,6 +348,25 @@ def engine_resources(
     unknown_reads: frozenset[str] = frozenset(),
 ) -> list[EngineResource]:
     """``unknown_reads``: URNs of reads answered with unknown outputs (no fixture)."""
+    add = engine_resource_builder(config, project, program_root, registered_outputs, unknown_reads)
+    return [resource for reg in registrations for resource in add(reg)]
+
+
+def engine_resource_builder(
+    config: StackConfig,
+    project: str,
+    program_root: Path,
+    registered_outputs: Mapping[str, struct_pb2.Struct] | None = None,
+    unknown_reads: frozenset[str] = frozenset(),
+    *,
+    outputs: bool = True,
+) -> Callable[[Registration], list[EngineResource]]:
+    """:func:`engine_resources` one registration at a time, in registration order: each call
+    returns the resources that registration adds (a default provider first, when it is the
+    first resource to need one). ``outputs=False``: a custom resource's preview outputs are
+    left as its inputs (what ``Remediate`` / ``Analyze`` need), so the provider SDK modules
+    that tell its output names are not imported while the program's own process holds them."""
+    with_outputs = outputs
     by_urn: dict[str, EngineResource] = {}
     default_providers: dict[tuple[str, str, str], EngineResource] = {}
     out: list[EngineResource] = []
@@ -381,7 +404,8 @@ def engine_resources(
         by_urn[urn] = resource
         return resource
 
-    for reg in registrations:
+    def add(reg: Registration) -> list[EngineResource]:
+        out.clear()
         req = reg.request
         if reg.kind == "read":
             provider = _provider_of(req, by_urn)
@@ -405,7 +429,7 @@ def engine_resources(
             )
             by_urn[reg.urn] = resource
             out.append(resource)
-            continue
+            return list(out)
 
         needs_provider = (req.custom or req.remote) and not is_provider_type(req.type)
         provider = _provider_of(req, by_urn)
@@ -414,7 +438,7 @@ def engine_resources(
             provider = _as_provider(default)
         props = engine_properties(req.object)
         if req.custom:
-            outputs = preview_outputs(req.type, props)
+            outputs = preview_outputs(req.type, props) if with_outputs else props
         else:
             outputs = engine_properties(
                 (registered_outputs or {}).get(reg.urn, struct_pb2.Struct())
@@ -442,7 +466,9 @@ def engine_resources(
         )
         by_urn[reg.urn] = resource
         out.append(resource)
-    return out
+        return list(out)
+
+    return add
 
 
 @functools.cache

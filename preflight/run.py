@@ -4,6 +4,7 @@ analyzer calls in the engine's order, and the report."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
@@ -14,7 +15,7 @@ from typing import Any
 from google.protobuf import json_format, struct_pb2
 from residency_pack.engine.exemption_log import parse_note
 
-from preflight.analyzer_client import AnalyzerClient, Diagnostic
+from preflight.analyzer_client import AnalyzerClient, Diagnostic, analyze_request
 from preflight.errors import PreflightError
 from preflight.model import (
     DataFlow,
@@ -29,6 +30,7 @@ from preflight.model import (
     ResourceSummary,
     Violation,
 )
+from preflight.monitor import RecordingMonitor
 from preflight.pack_process import (
     ENGINE_ADDRESS_PLACEHOLDER,
     PackProcess,
@@ -37,7 +39,12 @@ from preflight.pack_process import (
     pack_environment,
 )
 from preflight.policy_config import PolicyConfig, load_policy_pack_config, reconcile_policy_config
-from preflight.program_runner import ProgramRun, preview_outputs, run_program
+from preflight.program_runner import (
+    ProgramRun,
+    engine_resource_builder,
+    preview_outputs,
+    run_program,
+)
 from preflight.project import Project, StackConfig, load_project, load_stack_config
 from preflight.stack_secrets import check_stack_secrets
 from preflight.urns import STACK_TYPE, make_urn
@@ -140,17 +147,23 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
         # pack handshake and configuration run while the program runs.
         with ThreadPoolExecutor(max_workers=1) as pool:
             setup: Future[None] = pool.submit(_configure_packs, packs, project, config, options)
+            stream = _StreamingAnalysis(packs, setup, config, project)
             program_error: PreflightError | None = None
             run: ProgramRun | None = None
             try:
-                run = run_program(project, config, organization=options.organization)
+                run = run_program(
+                    project, config, organization=options.organization, watch=stream.start
+                )
             except PreflightError as exc:
                 program_error = exc
             except BaseException:
                 # Ctrl-C while the program runs: stop the packs first so setup cannot block.
+                stream.cancel()
                 for pack in packs:
                     pack.process.stop(grace=0.5)
                 raise
+            finally:
+                stream.program_ended(cancel=run is None)
             setup.result()  # a pack or policy-config error is reported first, as the engine does
         for pack in packs:
             if pack.client is not None:
@@ -158,7 +171,7 @@ def run_preflight(options: Options, progress: Progress | None = None) -> Report:
         if program_error is not None:
             raise program_error
         assert run is not None
-        report = _analyze(run, project, config, packs, progress)
+        report = _analyze(run, project, config, packs, progress, stream.results())
     report.notes.extend(_config_note(pack) for pack in packs)
     if _residency_loaded(packs):
         # Where the stack's secrets key lives is a residency question: the residency pack's.
@@ -260,12 +273,151 @@ def _configure_for_stack(
         pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
 
 
+@dataclass
+class _ResourceAnalysis:
+    """What the packs said about one resource: ``Remediate`` then ``Analyze``, in that order."""
+
+    resource: EngineResource
+    properties: struct_pb2.Struct  # after remediation: what was analysed
+    violations: list[Violation]
+    remediations: list[RemediationRecord]
+    exemptions: list[ExemptionNote]
+
+
+def _analyze_resource(clients: list[AnalyzerClient], resource: EngineResource) -> _ResourceAnalysis:
+    violations: list[Violation] = []
+    remediations: list[RemediationRecord] = []
+    exemptions: list[ExemptionNote] = []
+    props = resource.properties
+    # First every pack may remediate, then every pack analyses the final properties.
+    for client in clients:
+        for remediation in client.remediate(resource, props):
+            if remediation.diagnostic:
+                violations.append(
+                    Violation(
+                        remediation.policy,
+                        remediation.pack,
+                        "advisory",
+                        resource.urn,
+                        remediation.diagnostic,
+                        remediation.description,
+                        source=resource.source,
+                    )
+                )
+            elif remediation.properties is not None:
+                remediations.append(
+                    RemediationRecord(
+                        remediation.policy,
+                        remediation.pack,
+                        resource.urn,
+                        tuple(property_changes(props, remediation.properties)),
+                    )
+                )
+                props = remediation.properties
+    for client in clients:
+        for d in client.analyze(resource, props):
+            note = _exemption_note(d, resource.urn, resource.source)
+            if note is not None:
+                exemptions.append(note)
+            else:
+                violations.append(_violation(d, resource.urn, resource.source))
+    return _ResourceAnalysis(resource, props, violations, remediations, exemptions)
+
+
+def _same_request(streamed: EngineResource, final: EngineResource) -> bool:
+    """Whether the resource analysed while the program ran is the one the run ended with, as
+    far as ``Remediate`` / ``Analyze`` can tell (the same request, and the same source)."""
+    return streamed.source == final.source and analyze_request(
+        streamed, streamed.properties
+    ) == analyze_request(final, final.properties)
+
+
+class _StreamingAnalysis:
+    """The engine analyses each resource as the program registers it, while the program still
+    runs; so does preflight. Once the packs are configured, a thread follows the monitor's
+    registrations in order, builds each resource as :func:`engine_resources` will at the end,
+    and sends its ``Remediate`` then ``Analyze``. ``AnalyzeStack`` waits for the program's end
+    (:func:`_analyze`), which also checks every streamed resource against the run's final one
+    and analyses again any that differ, so the report is the one a run after the program's end
+    would give."""
+
+    def __init__(
+        self,
+        packs: list[_LoadedPack],
+        setup: Future[None],
+        config: StackConfig,
+        project: Project,
+    ) -> None:
+        self._packs = packs
+        self._setup = setup
+        self._config = config
+        self._project = project
+        self._done: list[_ResourceAnalysis] = []
+        self._ended = threading.Event()
+        self._cancelled = threading.Event()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, monitor: RecordingMonitor) -> None:
+        self._thread = threading.Thread(
+            target=self._follow, args=(monitor,), name="preflight-analysis", daemon=True
+        )
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def program_ended(self, *, cancel: bool) -> None:
+        if cancel:
+            self._cancelled.set()
+        self._ended.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def results(self) -> list[_ResourceAnalysis]:
+        if self._error is not None:
+            raise self._error
+        return self._done
+
+    def _follow(self, monitor: RecordingMonitor) -> None:
+        while True:  # the engine analyses nothing before the packs are configured
+            try:
+                self._setup.result(timeout=0.05)
+                break
+            except TimeoutError:
+                if self._cancelled.is_set():
+                    return
+            except BaseException:  # reported by the main thread, as before
+                return
+        clients = [p.client for p in self._packs if p.client is not None]
+        add = engine_resource_builder(
+            self._config, self._project.name, self._project.root, outputs=False
+        )
+        seen = 0
+        try:
+            while not self._cancelled.is_set():
+                ended = self._ended.is_set()  # before reading: nothing registers after the end
+                new = monitor.registrations_after(seen, 0 if ended else 0.05)
+                seen += len(new)
+                for reg in new:
+                    for resource in add(reg):
+                        if self._cancelled.is_set():
+                            return
+                        if resource.analyzed:
+                            self._done.append(_analyze_resource(clients, resource))
+                if ended and not new:
+                    return
+        except BaseException as exc:  # a pack's error: raised after the program's own
+            self._error = exc
+
+
 def _analyze(
     run: ProgramRun,
     project: Project,
     config: StackConfig,
     packs: list[_LoadedPack],
     progress: Progress | None,
+    streamed: list[_ResourceAnalysis] | None = None,
 ) -> Report:
     clients = [p.client for p in packs if p.client is not None]
     violations: list[Violation] = []
@@ -275,43 +427,19 @@ def _analyze(
     sources = {r.urn: r.source for r in run.resources}
     analyzed = [r for r in run.resources if r.analyzed]
     total = len(analyzed)
+    streamed = streamed or []
     for index, resource in enumerate(analyzed, start=1):
         if progress is not None:
             progress(index, total)
-        props = resource.properties
-        # First every pack may remediate, then every pack analyses the final properties.
-        for client in clients:
-            for remediation in client.remediate(resource, props):
-                if remediation.diagnostic:
-                    violations.append(
-                        Violation(
-                            remediation.policy,
-                            remediation.pack,
-                            "advisory",
-                            resource.urn,
-                            remediation.diagnostic,
-                            remediation.description,
-                            source=resource.source,
-                        )
-                    )
-                elif remediation.properties is not None:
-                    remediations.append(
-                        RemediationRecord(
-                            remediation.policy,
-                            remediation.pack,
-                            resource.urn,
-                            tuple(property_changes(props, remediation.properties)),
-                        )
-                    )
-                    props = remediation.properties
-        properties[resource.urn] = props
-        for client in clients:
-            for d in client.analyze(resource, props):
-                note = _exemption_note(d, resource.urn, sources.get(resource.urn))
-                if note is not None:
-                    exemptions.append(note)
-                else:
-                    violations.append(_violation(d, resource.urn, sources.get(resource.urn)))
+        earlier = streamed[index - 1] if index <= len(streamed) else None
+        if earlier is not None and _same_request(earlier.resource, resource):
+            done = earlier
+        else:
+            done = _analyze_resource(clients, resource)
+        properties[resource.urn] = done.properties
+        violations.extend(done.violations)
+        remediations.extend(done.remediations)
+        exemptions.extend(done.exemptions)
 
     stack_urn = make_urn(run.stack, run.project, "", STACK_TYPE, f"{run.project}-{run.stack}")
     stack_resources = [(r, _stack_outputs(r, properties.get(r.urn))) for r in run.resources]

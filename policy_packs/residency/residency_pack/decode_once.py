@@ -16,8 +16,11 @@ Each policy still gets its own objects, as from the stock servicer: its own
 tree copies every dict and list, so what one policy changes no other policy sees), its own
 options, provider and ``PolicyResource`` objects. Only immutable leaves (strings, numbers,
 booleans, ``None``) are shared; a request holding assets or archives (mutable objects) is
-deep-copied per policy. ``tests/pack/test_decode_once.py`` runs the stock servicer and this one
-on the same requests and requires identical responses.
+deep-copied per policy. A policy's proxy tree is built when it first reads ``props`` (the
+pack's rules read the request's shared plain view instead, see
+``engine/rule.py``'s ``RequestScratch``, so only the first one builds a tree).
+``tests/pack/test_decode_once.py`` runs the stock servicer and this one on the same requests and
+requires identical responses.
 
 Written against the SDK's private internals, so it is pinned with the rest of the pack's
 servicer (``residency_pack.servicer.TESTED_SDK``); outside that range the stock servicer runs.
@@ -48,7 +51,11 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from residency_pack.engine.rule import activate_stack_follow_ups
+from residency_pack.engine.rule import (
+    SCRATCH_ATTRIBUTE,
+    RequestScratch,
+    activate_stack_follow_ups,
+)
 
 _JSON_LEAVES = (str, float, int, bool, type(None))
 
@@ -79,6 +86,45 @@ def decode(struct: Any) -> Decoded:
     return Decoded(value, _is_plain(value))
 
 
+class _OnFirstRead:
+    """The ``props`` attribute of the SDK's argument objects, holding a :class:`Decoded` until
+    the policy first reads it and only then building the policy's own proxy tree: the pack's
+    rules read their resource through the request's shared plain view
+    (``engine/rule.py``, :class:`~residency_pack.engine.rule.RequestScratch`), so a tree that
+    nobody reads is never built. What a policy reads is what the stock servicer gives it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_decoded_{name}"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.slot]
+        if type(value) is Decoded:
+            value = obj.__dict__[self.slot] = value.view()
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
+def _unread(props: Decoded) -> Any:
+    """``props`` for an argument object's constructor: :class:`_OnFirstRead` holds it."""
+    return props
+
+
+class _ResourceArgs(ResourceValidationArgs):
+    props = _OnFirstRead()
+
+
+class _StackResource(PolicyResource):
+    props = _OnFirstRead()
+
+
+class _ProviderResource(PolicyProviderResource):
+    props = _OnFirstRead()
+
+
 @dataclass(frozen=True)
 class _Provider:
     type: str
@@ -87,7 +133,7 @@ class _Provider:
     props: Decoded
 
     def view(self) -> PolicyProviderResource:
-        return PolicyProviderResource(self.type, self.props.view(), self.urn, self.name)
+        return _ProviderResource(self.type, _unread(self.props), self.urn, self.name)
 
 
 class _Providers:
@@ -118,6 +164,7 @@ class _StackEntry:
     message: Any  # the request's AnalyzerResource
     props: Decoded
     provider: _Provider | None
+    scratch: RequestScratch
 
 
 def _run(result: Any) -> None:
@@ -176,6 +223,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
         response = proto.AnalyzeResponse()
         props: Decoded | None = None
         provider: _Provider | None = None
+        scratch = RequestScratch()
         for policy in self._sdk("policies"):
             enforcement_level = self._get_enforcement_level(policy)
             if enforcement_level == EnforcementLevel.DISABLED or not isinstance(
@@ -197,9 +245,9 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
             if props is None:  # decoded where the SDK first decodes: at the first policy it runs
                 props = decode(request.properties)
                 provider = _Providers().of(request)
-            args = ResourceValidationArgs(
+            args = _ResourceArgs(
                 request.type,
-                props.view(),
+                _unread(props),
                 request.urn,
                 request.name,
                 self._get_resource_options(request),
@@ -207,6 +255,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
                 self._get_policy_config(policy.name),
                 self._sdk("stack_tags"),
             )
+            setattr(args, SCRATCH_ATTRIBUTE, scratch)
             self._validate(response, policy, args, report)
         return response
 
@@ -228,7 +277,8 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
             if entries is None:
                 providers = _Providers()
                 entries = [
-                    _StackEntry(r, decode(r.properties), providers.of(r)) for r in request.resources
+                    _StackEntry(r, decode(r.properties), providers.of(r), RequestScratch())
+                    for r in request.resources
                 ]
             args = StackValidationArgs(
                 self._stack_view(entries),
@@ -258,7 +308,8 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
             if entries is None:
                 providers = _Providers()
                 entries = [
-                    _StackEntry(r, decode(r.properties), providers.of(r)) for r in request.resources
+                    _StackEntry(r, decode(r.properties), providers.of(r), RequestScratch())
+                    for r in request.resources
                 ]
             args = StackValidationArgs(
                 self._stack_view(entries),
@@ -277,9 +328,9 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
         by_urn: dict[str, PolicyResource] = {}
         for entry in entries:
             r = entry.message
-            resource = PolicyResource(
+            resource: PolicyResource = _StackResource(
                 r.type,
-                entry.props.view(),
+                _unread(entry.props),
                 r.urn,
                 r.name,
                 self._get_resource_options(r),
@@ -288,6 +339,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
                 [],
                 {},
             )
+            setattr(resource, SCRATCH_ATTRIBUTE, entry.scratch)
             resources.append(resource)
             by_urn[r.urn] = resource
         for entry, resource in zip(entries, resources, strict=True):

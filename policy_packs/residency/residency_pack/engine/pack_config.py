@@ -424,6 +424,42 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+class _Facts:
+    """What is derived from one resolved config (the allowed regions, the trusted lists),
+    computed once. Only configs that :class:`ConfigResolver` froze get one: they cannot
+    change, so a fact derived from one stays true for as long as it lives."""
+
+    __slots__ = ("config", "derived")
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = config  # held, so that its id names it while the entry lives
+        self.derived: dict[Any, Any] = {}
+
+
+# id(frozen config) -> its facts. Bounded; a config not (or no longer) in here is simply
+# derived afresh on every call, as if there were no memo.
+_FACTS: dict[int, _Facts] = {}
+_FACTS_LIMIT: Final = 256
+
+
+def _remember(config: Mapping[str, Any]) -> Mapping[str, Any]:
+    if len(_FACTS) >= _FACTS_LIMIT:
+        _FACTS.clear()
+    _FACTS[id(config)] = _Facts(config)
+    return config
+
+
+def _derived(config: Mapping[str, Any], key: Any, derive: Any) -> Any:
+    """``derive()``, memoised on ``key`` for a config :class:`ConfigResolver` froze."""
+    facts = _FACTS.get(id(config))
+    if facts is None or facts.config is not config:
+        return derive()
+    found = facts.derived.get(key, _FACTS)
+    if found is _FACTS:
+        found = facts.derived[key] = derive()
+    return found
+
+
 class ConfigResolver:
     """:func:`resolve` for one policy, memoised on the raw config.
 
@@ -432,6 +468,11 @@ class ConfigResolver:
     memo is keyed on the canonical JSON of the raw config, so a config changed by a later
     ``Configure`` is validated afresh. The result is read-only (it is shared between calls);
     bad config raises a new :class:`ConfigError` with the same message each time.
+
+    The SDK hands every call a shallow copy of the config it decoded at ``Configure``: the
+    same value objects each time, new ones after the next ``Configure``. So the last raw
+    config is kept, and a call whose values are the very same objects (``is``) skips even the
+    canonical JSON; anything else takes the keyed path.
     """
 
     _LIMIT: Final = 16  # distinct configs remembered; the engine configures a pack once
@@ -440,28 +481,51 @@ class ConfigResolver:
         self.policy_name = policy_name
         self.properties = properties
         self._memo: dict[str, Mapping[str, Any] | str] = {}
+        self._last: tuple[dict[Any, Any] | None, Mapping[str, Any] | str] | None = None
+
+    def _same_as_last(self, raw: Mapping[str, Any] | None) -> bool:
+        last = self._last
+        if last is None:
+            return False
+        previous = last[0]
+        if raw is None or previous is None:
+            return raw is previous
+        if type(raw) is not dict or len(raw) != len(previous):
+            return False
+        return all(raw.get(key, previous) is value for key, value in previous.items())
 
     def __call__(self, raw: Mapping[str, Any] | None) -> Mapping[str, Any]:
-        try:
-            key = json.dumps(raw, sort_keys=True)
-        except (TypeError, ValueError):  # not JSON (only a test can send that): no memo
-            return _frozen(resolve(self.policy_name, self.properties, raw))
+        if self._same_as_last(raw):
+            assert self._last is not None
+            found = self._last[1]
+        else:
+            try:
+                key = json.dumps(raw, sort_keys=True)
+            except (TypeError, ValueError):  # not JSON (only a test can send that): no memo
+                return _frozen(resolve(self.policy_name, self.properties, raw))
+            found = self._keyed(key, raw)
+            if raw is None or type(raw) is dict:
+                self._last = (None if raw is None else dict(raw), found)
+        if isinstance(found, str):
+            raise ConfigError(found)
+        return found
+
+    def _keyed(self, key: str, raw: Mapping[str, Any] | None) -> Mapping[str, Any] | str:
         found = self._memo.get(key)
         if found is None:
             try:
-                found = _frozen(resolve(self.policy_name, self.properties, raw))
+                found = _remember(_frozen(resolve(self.policy_name, self.properties, raw)))
             except ConfigError as error:
                 found = str(error)
             if len(self._memo) >= self._LIMIT:
                 self._memo.clear()
             self._memo[key] = found
-        if isinstance(found, str):
-            raise ConfigError(found)
         return found
 
 
-def allowed_regions(config: Mapping[str, Any], classification: str) -> dict[Cloud, frozenset[str]]:
-    """Regions allowed for ``classification``, per cloud. An unknown classification gets none."""
+def _allowed_regions(
+    config: Mapping[str, Any], classification: str
+) -> dict[Cloud, frozenset[str]]:
     table = {**DEFAULT_ALLOWED_REGIONS, **dict(config.get(ALLOWED_REGIONS) or {})}
     row = table.get(classification)
     if row is None:
@@ -470,13 +534,25 @@ def allowed_regions(config: Mapping[str, Any], classification: str) -> dict[Clou
     return {cloud: frozenset(row.get(cloud, default_row.get(cloud, []))) for cloud in CLOUDS}
 
 
-def allowed_union(config: Mapping[str, Any]) -> dict[Cloud, frozenset[str]]:
-    """Regions allowed for any classification: nothing at all may be placed outside these."""
+def allowed_regions(config: Mapping[str, Any], classification: str) -> dict[Cloud, frozenset[str]]:
+    """Regions allowed for ``classification``, per cloud. An unknown classification gets none."""
+    found = _derived(
+        config, (ALLOWED_REGIONS, classification), lambda: _allowed_regions(config, classification)
+    )
+    return dict(found)
+
+
+def _allowed_union(config: Mapping[str, Any]) -> dict[Cloud, frozenset[str]]:
     union: dict[Cloud, frozenset[str]] = {cloud: frozenset() for cloud in CLOUDS}
     for classification in CLASSIFICATIONS:
         for cloud, names in allowed_regions(config, classification).items():
             union[cloud] = union[cloud] | names
     return union
+
+
+def allowed_union(config: Mapping[str, Any]) -> dict[Cloud, frozenset[str]]:
+    """Regions allowed for any classification: nothing at all may be placed outside these."""
+    return dict(_derived(config, "allowed-union", lambda: _allowed_union(config)))
 
 
 def is_allowed(config: Mapping[str, Any], classification: str, cloud: Cloud, region: str) -> bool:
@@ -485,6 +561,13 @@ def is_allowed(config: Mapping[str, Any], classification: str, cloud: Cloud, reg
 
 def _configured(config: Mapping[str, Any], key: str) -> frozenset[str] | None:
     """The policy config's list under ``key``, or None when the config does not set it."""
+    found: frozenset[str] | None = _derived(
+        config, ("configured", key), lambda: _configured_list(config, key)
+    )
+    return found
+
+
+def _configured_list(config: Mapping[str, Any], key: str) -> frozenset[str] | None:
     if key not in config or config[key] is None:
         return None
     return frozenset(str(item).strip() for item in config[key] if str(item).strip())

@@ -23,12 +23,13 @@ name, with the same exemptions and wrapper.
 
 from __future__ import annotations
 
+import copy
 import os
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -184,10 +185,10 @@ _RESOURCE_MEMO = _DerivedMemo(limit=1)
 _STACK_MEMO = _DerivedMemo(limit=20_000)
 
 
-def _context_fields(
-    resource_type: str, name: str, urn: str, props: Any, provider: Any, opts: Any,
-    config: Mapping[str, Any], memo: _DerivedMemo,
-) -> dict[str, Any]:  # fmt: skip
+def _derive(
+    resource_type: str, urn: str, props: Any, provider: Any, memo: _DerivedMemo | None
+) -> _Shared:
+    """The plain view of one resource (unwrapped inputs, provider, region, classification)."""
     plain = unwrap(props)
     if not isinstance(plain, dict):
         plain = {}
@@ -200,7 +201,7 @@ def _context_fields(
         else (plain_provider.resource_type, plain_provider.urn, plain_provider.name,
               plain_provider.props),
     )  # fmt: skip
-    derived = memo.get(urn, inputs)
+    derived = memo.get(urn, inputs) if memo is not None else None
     if derived is None:
         derived = (
             effective_region(resource_type, plain, plain_provider),
@@ -208,17 +209,91 @@ def _context_fields(
                 resource_type, plain, plain_provider.props if plain_provider else None
             ),
         )
-        memo.put(urn, inputs, derived)
+        if memo is not None:
+            memo.put(urn, inputs, derived)
+    return _Shared(plain, plain_provider, derived[0], derived[1])
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """A resource's plain view, derived once per request and shared by the pack's policies.
+
+    Never handed to a rule as it is: each policy gets its own copy of the property trees
+    (:func:`_own_copy`), so what one policy changes no later policy sees. The region and the
+    classification are immutable and shared as they are.
+    """
+
+    props: dict[str, Any]
+    provider: _Provider | None
+    region: EffectiveRegion
+    classification: str | _Unknown | None
+
+
+class RequestScratch:
+    """One resource of one ``Analyze`` / ``AnalyzeStack`` request, as the pack's servicer
+    (``residency_pack/decode_once.py``) hands it to every policy: the first policy that reads
+    the resource derives its plain view here, the others reuse it. A policy whose arguments
+    carry none (the SDK's stock servicer) derives its own."""
+
+    __slots__ = ("shared",)
+
+    def __init__(self) -> None:
+        self.shared: _Shared | None = None
+
+
+SCRATCH_ATTRIBUTE: Final = "_residency_scratch"
+
+
+def _own_copy(value: Any) -> Any:
+    """A policy's own copy of an unwrapped tree: fresh dicts and lists, shared immutable
+    leaves (strings, numbers, ``UNKNOWN``); anything else deep-copied."""
+    cls = type(value)
+    if cls is dict:
+        return {key: _own_copy(item) for key, item in value.items()}
+    if cls is list:
+        return [_own_copy(item) for item in value]
+    if cls is str or value is None or cls is bool or cls is int or cls is float or cls is _Unknown:
+        return value
+    return copy.deepcopy(value)
+
+
+def _shared_view(
+    resource_type: str, urn: str, given: Any, scratch: Any, memo: _DerivedMemo
+) -> _Shared:
+    # ``given.props`` is read only when deriving: the pack's servicer builds the policy's
+    # proxy tree on first read, so the later policies of a request never build theirs.
+    if not isinstance(scratch, RequestScratch):
+        return _derive(resource_type, urn, given.props, given.provider, memo)
+    if scratch.shared is None:
+        scratch.shared = _derive(resource_type, urn, given.props, given.provider, None)
+    return scratch.shared
+
+
+def _context_fields(
+    resource_type: str, name: str, urn: str, given: Any, opts: Any,
+    config: Mapping[str, Any], memo: _DerivedMemo,
+) -> dict[str, Any]:  # fmt: skip
+    """The fields of a context; ``given`` is what the SDK passed (its ``props`` and
+    ``provider``: the validation args, or a stack's ``PolicyResource``)."""
+    scratch = getattr(given, SCRATCH_ATTRIBUTE, None)
+    shared = _shared_view(resource_type, urn, given, scratch, memo)
+    plain_provider = shared.provider
+    owned = isinstance(scratch, RequestScratch)  # shared with the other policies: copy
+    if plain_provider is not None and owned:
+        plain_provider = _Provider(
+            plain_provider.resource_type, _own_copy(plain_provider.props), plain_provider.urn,
+            plain_provider.name,
+        )  # fmt: skip
     return {
         "type": resource_type,
         "name": name,
         "urn": urn,
-        "props": plain,
+        "props": _own_copy(shared.props) if owned else shared.props,
         "provider_inputs": plain_provider.props if plain_provider else {},
         "protect": bool(getattr(opts, "protect", False)),
         "config": config,
-        "region": derived[0],
-        "classification": derived[1],
+        "region": shared.region,
+        "classification": shared.classification,
         "provider": plain_provider,
         "provider_type": plain_provider.resource_type if plain_provider else None,
         "provider_name": plain_provider.name if plain_provider else None,
@@ -372,8 +447,7 @@ def resource_policy(
         findings: list[Finding]
         try:
             fields = _context_fields(
-                args.resource_type, name, urn, args.props, args.provider, args.opts, config,
-                _RESOURCE_MEMO,
+                args.resource_type, name, urn, args, args.opts, config, _RESOURCE_MEMO
             )  # fmt: skip
             ctx = ResourceContext(**fields)
             findings = list(check(ctx))
@@ -414,8 +488,8 @@ def stack_resources(resources: Iterable[Any], config: Mapping[str, Any]) -> list
         opts = getattr(resource, "opts", None)
         parent = getattr(resource, "parent", None)
         fields = _context_fields(
-            resource.resource_type, resource.name, resource.urn, resource.props,
-            resource.provider, opts, config, _STACK_MEMO,
+            resource.resource_type, resource.name, resource.urn, resource, opts, config,
+            _STACK_MEMO,
         )  # fmt: skip
         if parent is not None:
             fields["parent_urn"] = parent.urn

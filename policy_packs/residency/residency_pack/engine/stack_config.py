@@ -72,11 +72,28 @@ def overridden(config: Mapping[str, str] | None) -> Iterator[None]:
         _captured = previous
 
 
-def _strings(key: str) -> frozenset[str]:
-    values = as_string_list(current().get(key))
+# The lists parsed out of one stack config, by key. Every ``capture`` / ``overridden`` / change
+# of ``PULUMI_CONFIG`` makes a new read-only mapping, so the memo holds the mapping it was
+# parsed from and is used only while that very mapping is the current one.
+_parsed: tuple[Mapping[str, str], dict[str, frozenset[str]]] = (_EMPTY, {})
+
+
+def _parse(config: Mapping[str, str], key: str) -> frozenset[str]:
+    values = as_string_list(config.get(key))
     if values is UNKNOWN or not isinstance(values, list):
         return frozenset()
     return frozenset(v.strip() for v in values if v.strip())
+
+
+def _strings(key: str) -> frozenset[str]:
+    global _parsed
+    config = current()
+    if _parsed[0] is not config:
+        _parsed = (config, {})
+    found = _parsed[1].get(key)
+    if found is None:
+        found = _parsed[1][key] = _parse(config, key)
+    return found
 
 
 def account_ids() -> frozenset[str]:
