@@ -31,10 +31,7 @@ def _run(tmp: Path, streamed: bool):
         project = load_project(PROGRAMS / "faithful")
         config = load_stack_config(project, "prod")
         pack = loaded_pack(tmp, port)
-        _configure_packs(
-            [pack], project.name, config.stack, config.values, config.secret_keys,
-            Options(program_dir=project.root),
-        )  # fmt: skip
+        _configure_packs([pack], project, config, Options(program_dir=project.root))
         setup: Future[None] = Future()
         setup.set_result(None)
         stream = _StreamingAnalysis([pack], setup, config, project)
