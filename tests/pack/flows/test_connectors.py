@@ -490,3 +490,34 @@ def test_a_mysql_channel_replicating_user_data_into_a_lesser_db_system_is_launde
                   target={"targetType": "DBSYSTEM", "dbSystemId": UNKNOWN_STRING},
                   deps={"source": [source], "target": [target]})
     one([source, target, channel], target, "laundering")
+
+
+def _api(provider: Any) -> Resource:
+    return Resource("aws:apigatewayv2/api:Api", "hooks", {"name": "hooks", "protocolType": "HTTP",
+                    "apiEndpoint": UNKNOWN_STRING}, provider)  # fmt: skip
+
+
+def _subscription(to: Resource) -> tuple[Resource, Resource]:
+    topic = aws("aws:sns/topic:Topic", "signups", name="signups", tags=USER, arn=UNKNOWN_STRING)
+    subscription = aws("aws:sns/topicSubscription:TopicSubscription", "to-api",
+                       topic=UNKNOWN_STRING, protocol="https", endpoint=UNKNOWN_STRING,
+                       deps={"topic": [topic], "endpoint": [to]})  # fmt: skip
+    return topic, subscription
+
+
+def test_an_output_of_a_cloud_resource_of_this_stack_is_its_own_endpoint():
+    # An SNS HTTPS subscription to the stack's own API (`api.api_endpoint`, with or without a
+    # path appended): the data goes to the API, judged by the API's region.
+    api = _api(US)
+    topic, subscription = _subscription(api)
+    assert run([api, topic, subscription]) == []
+    singapore = _api(aws_provider("ap-southeast-1", name="sg"))
+    topic, subscription = _subscription(singapore)
+    found = run([singapore, topic, subscription])
+    assert found and all("ap-southeast-1" in d.message for d in found), [d.message for d in found]
+
+
+def test_an_output_of_something_else_still_fails_closed():
+    command = Resource("command:local:Command", "lookup", {"create": "cat endpoint.txt"})
+    topic, subscription = _subscription(command)
+    one([command, topic, subscription], subscription, "not an output of a cloud resource")

@@ -599,8 +599,8 @@ def test_an_unresolved_destination_names_every_field_that_hides_it():
     via = _Bag("urn:endpoint", entry.resource_type, {}, name="dst")
     pending = _unresolved_node(via, Destination(entry, "", (), (), ("serverName", "port")))
     assert pending.unknown and pending.reason == (
-        "`serverName`, `port` is unknown during preview and is not an output of a resource of "
-        "this stack"
+        "`serverName`, `port` is unknown during preview and is not an output of a cloud "
+        "resource of this stack"
     )
     hidden = Destination(entry, "", (), (), (), opaque=(("secretsManagerArn", "s"), ("a", "b")))
     opaque = _unresolved_node(via, hidden)

@@ -423,3 +423,47 @@ def test_every_trusted_account_tenancy_and_realm_is_named():
     assert f"Trusted tenancies: {TENANCY}, ocid1.tenancy.oc1..aaaaaaaasecond." in tenancy
     [realm] = mandatory(oci(region="us-langley-1"), config={"trustedRealms": ["oc1", "oc19"]})
     assert "outside the trusted realms: oc1, oc19 (`trustedRealms`)" in realm
+
+
+# An OCI provider without `tenancyOcid` works in the tenancy of its credentials (red team 3).
+@pytest.mark.parametrize(
+    ("inputs", "chosen"),
+    [
+        ({"configFileProfile": "PARTNER"}, "`configFileProfile`"),
+        ({"auth": "InstancePrincipal"}, "`auth`"),
+        ({"auth": "ResourcePrincipal"}, "`auth`"),
+        ({"userOcid": "ocid1.user.oc1..x", "fingerprint": "aa:bb", "privateKeyPath": "/k.pem"},
+         "`userOcid`, `fingerprint`, `privateKeyPath`"),
+    ],
+)  # fmt: skip
+def test_an_oci_provider_choosing_credentials_without_a_tenancy_fails_closed(
+    inputs: dict[str, Any], chosen: str
+) -> None:
+    text = only_message(oci(**inputs))
+    assert "sets no `tenancyOcid` and chooses its credentials" in text and chosen in text
+    # Stating the trusted tenancy pins it.
+    assert mandatory(oci(tenancyOcid=TENANCY, **inputs)) == []
+
+
+def test_an_oci_provider_without_a_tenancy_needs_a_trusted_one_named() -> None:
+    assert mandatory(oci()) == []  # the deployment's own credentials, the stack's tenancy
+    text = only_message(oci(), stack={})
+    assert "neither the stack config" in text and "`trustedTenancyOcids`" in text
+    assert mandatory(oci(), config={"trustedTenancyOcids": [TENANCY]}, stack={}) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "violations"),
+    [
+        ("https://idcs-partner.identity.partner.example", 1),
+        ("https://idcs-0123abcd.identity.oraclecloud.com", 0),
+    ],
+)
+def test_a_token_exchange_domain_must_be_an_oci_identity_domain(url: str, violations: int) -> None:
+    provider = oci(
+        tenancyOcid=TENANCY, auth="oci_token_exchange", tokenExchangeDomainUrl=url,
+        tokenExchangeClientId="x",
+    )  # fmt: skip
+    found = mandatory(provider)
+    assert len(found) == violations
+    assert all("`tokenExchangeDomainUrl`" in m for m in found)

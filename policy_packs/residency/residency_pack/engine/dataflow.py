@@ -198,6 +198,17 @@ class _Resolver:
         deps = resource.property_dependencies.get(_top_level(path), ())
         return [u for u in dict.fromkeys(deps) if self._eligible(entry, u, resource.urn)]
 
+    def own_endpoints(self, resource: FlowResource, path: str) -> list[str]:
+        """The cloud resources of this stack that the value at ``path`` is an output of (not a
+        command, a random string or a stack reference, whose outputs only spell a place)."""
+        deps = resource.property_dependencies.get(_top_level(path), ())
+        return [
+            urn for urn in dict.fromkeys(deps)
+            if urn != resource.urn and (found := self.by_urn.get(urn)) is not None
+            and type_catalog.cloud_of(found.type) is not None
+            and not type_catalog.is_provider(found.type)
+        ]  # fmt: skip
+
     def carries_data(self, entry: CopyField, urn: str) -> bool:
         """True if a resource a destination's unknown value comes from can be where data goes:
         a store, or a resource the flow catalog follows on (a connector). An output of anything
@@ -236,7 +247,8 @@ def _unresolved_node(via: FlowResource, destination: Destination) -> Node:
     else:
         shown = ", ".join(f"`{path}`" for path in destination.unknown)
         reason = (
-            f"{shown} is unknown during preview and is not an output of a resource of this stack"
+            f"{shown} is unknown during preview and is not an output of a cloud resource of this "
+            "stack"
         )
         unknown = True
     return Node(
@@ -308,6 +320,10 @@ def _resolve(resolver: _Resolver, resource: FlowResource, destination: Destinati
         found = located(resolver.by_dependency(entry, resource, path))
         if not entry.scans:
             found = [u for u in found if resolver.carries_data(entry, u)]
+            # However the value is composed (the output itself, with a path appended, an
+            # interpolation), an output of a cloud resource of this stack names that resource's
+            # own endpoint (an API's URL): the data goes there, judged by its region.
+            found = found or resolver.own_endpoints(resource, path)
         matched += found
         unresolved = unresolved or (not found and not entry.scans)
     if matched:  # the region field located what matched; it is not a far end of its own

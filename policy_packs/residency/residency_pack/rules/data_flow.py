@@ -21,8 +21,11 @@ snapshot or backup copied, a DMS source endpoint's server) cannot show its class
 is held to ``us-user-data``.
 
 Unknowns: a destination unknown during preview is resolved through the engine's property
-dependencies; if it is not an output of a resource of the stack it cannot be located and is a
-violation. A resource whose classification is unknown counts as holding user data.
+dependencies; an output of a cloud resource of the stack, however composed (an API's
+``apiEndpoint`` with a path appended), names that resource's own endpoint and is judged by its
+region; if it is not an output of a cloud resource of the stack (a command, a random value) it
+cannot be located and is a violation. A resource whose classification is unknown counts as
+holding user data.
 """
 
 from __future__ import annotations

@@ -27,9 +27,15 @@ OCI provider, a violation when ``tenancyOcid`` is not a trusted tenancy, or it o
 outside the trusted realms (``trustedRealms``, default ``oc1``), or ``region`` is not a known
 OCI region. The OCI provider has no endpoint override input.
 
-What a provider leaves out (no ``allowedAccountIds``, no ``tenancyOcid``) comes from the
-credentials it runs with, which no program input can tell; it is not a finding here. Unknown
-values in these fields fail closed: pending in preview, mandatory during the update.
+An OCI provider without ``tenancyOcid`` works in the tenancy of its credentials: a violation when
+an input chooses them (``auth`` such as ``InstancePrincipal``, ``configFileProfile``, an API key,
+a token exchange), or when no trusted tenancy is named (stack ``oci:tenancyOcid`` or the policy
+config's ``trustedTenancyOcids``). A token-exchange domain URL must be an OCI identity domain
+(or in ``allowedEgressHosts``).
+
+What an AWS provider leaves out (no ``allowedAccountIds``) comes from the credentials it runs
+with, which no program input can tell; it is not a finding here. Unknown values in these fields
+fail closed: pending in preview, mandatory during the update.
 """
 
 from __future__ import annotations
@@ -138,9 +144,7 @@ def _allowed_account_findings(ctx: ResourceContext, trusted: frozenset[str]) -> 
             )
 
 
-def _forbidden_account_findings(
-    ctx: ResourceContext, trusted: frozenset[str]
-) -> Iterator[Finding]:
+def _forbidden_account_findings(ctx: ResourceContext, trusted: frozenset[str]) -> Iterator[Finding]:
     # A provider that forbids every trusted account can only deploy into an untrusted one.
     listed = as_string_list(ctx.props.get("forbiddenAccountIds"))
     if listed is UNKNOWN:
@@ -263,7 +267,7 @@ def _endpoint_findings(ctx: ResourceContext) -> Iterator[Finding]:
         if item is UNKNOWN:
             yield _unknown(f"`endpoints[{index}]`")
             continue
-        for service, url in (item.items() if isinstance(item, dict) else []):
+        for service, url in item.items() if isinstance(item, dict) else []:
             where = f"`endpoints[{index}].{service}`"
             if url is UNKNOWN or region is UNKNOWN:
                 yield _unknown(where if url is UNKNOWN else "`region`")
@@ -321,11 +325,73 @@ def _realm_hint(realms: frozenset[str]) -> str:
     return f"trusted realms: {', '.join(sorted(realms))} (`trustedRealms`)"
 
 
+# OCI provider inputs that choose the credentials, and with them the tenancy when `tenancyOcid`
+# is not set: a config-file profile, an instance/resource/workload principal, an API key of some
+# user, a token exchanged at an identity domain.
+_OCI_CREDENTIAL_INPUTS: Final = (
+    "auth", "configFileProfile", "userOcid", "fingerprint", "privateKey", "privateKeyPath",
+    "tokenExchangeDomainUrl", "tokenExchangeClientId", "workloadIdentityTokenPath",
+)  # fmt: skip
+# OCI provider inputs that name a place its credentials or traffic go through.
+_OCI_URL_INPUTS: Final = ("tokenExchangeDomainUrl",)
+
+
+def _oci_unstated_tenancy(ctx: ResourceContext) -> Iterator[Finding]:
+    """A provider without `tenancyOcid` works in the tenancy of its credentials, which no program
+    input tells: trusted only when it uses the deployment's own credentials (no input choosing
+    others) and the stack or the policy config names the trusted tenancy."""
+    chosen = [
+        name for name in _OCI_CREDENTIAL_INPUTS if ctx.props.get(name) not in (None, "")
+    ]  # fmt: skip
+    if chosen:
+        shown = ", ".join(f"`{name}`" for name in chosen)
+        yield Finding(
+            f"Provider `{ctx.name}` sets no `tenancyOcid` and chooses its credentials ({shown}): "
+            "it works in whatever tenancy those credentials belong to, which no input of the "
+            "program or the stack tells.",
+            fix="set the provider's `tenancyOcid` to the company's tenancy (the stack's "
+            "`oci:tenancyOcid`).",
+        )
+    elif not pack_config.trusted_tenancy_ocids(ctx.config):
+        yield Finding(
+            f"Provider `{ctx.name}` sets no `tenancyOcid`, and neither the stack config "
+            "(`oci:tenancyOcid`) nor the policy config (`trustedTenancyOcids`) names the trusted "
+            "tenancy: the tenancy it works in cannot be told.",
+            fix="set `oci:tenancyOcid` in the stack config and the provider's `tenancyOcid`.",
+        )
+
+
+def _oci_url_findings(ctx: ResourceContext) -> Iterator[Finding]:
+    for name in _OCI_URL_INPUTS:
+        value = ctx.props.get(name)
+        if value is None or value == "":
+            continue
+        if value is UNKNOWN:
+            yield _unknown(f"`{name}`")
+            continue
+        endpoint = endpoint_of(str(value))
+        if endpoint is not None and endpoint.cloud == "oci":
+            continue
+        host = endpoint.host if endpoint is not None else str(value).strip().lower()
+        if _egress_allowed(host, ctx.config):
+            continue
+        yield Finding(
+            f"Provider `{ctx.name}`: `{name}` {value!r}: its credentials are issued at `{host}`, "
+            "which is not an OCI identity domain nor in the policy config's "
+            "`allowedEgressHosts`.",
+            fix=f"exchange tokens at an identity domain of the company's tenancy "
+            f"(`https://idcs-<id>.identity.oraclecloud.com`), or remove `{name}`.",
+        )
+
+
 def _oci_findings(ctx: ResourceContext) -> Iterator[Finding]:
     realms = pack_config.trusted_realms(ctx.config)
     tenancy = ctx.props.get("tenancyOcid")
+    yield from _oci_url_findings(ctx)
     if tenancy is UNKNOWN:
         yield _unknown("`tenancyOcid`")
+    elif tenancy is None or (isinstance(tenancy, str) and not tenancy.strip()):
+        yield from _oci_unstated_tenancy(ctx)
     elif isinstance(tenancy, str) and tenancy.strip():
         trusted = pack_config.trusted_tenancy_ocids(ctx.config)
         ocid = parse_ocid(tenancy)

@@ -154,3 +154,42 @@ oci.objectstorage.Bucket(
     freeform_tags=NON_PERSONAL,
     opts=pulumi.ResourceOptions(provider=vendor_tenancy),
 )
+
+# --- OCI providers whose tenancy the credentials decide (red team 3).
+# A config-file profile, an instance principal: the tenancy is whoever's credentials those are.
+# violation: residency-provider-trust
+oci.Provider("partner-profile", region="us-ashburn-1", config_file_profile="PARTNER")
+
+# violation: residency-provider-trust
+oci.Provider("instance-principal", region="us-ashburn-1", auth="InstancePrincipal")
+
+# The same with the company's tenancy stated.
+# ok: residency-provider-trust
+oci.Provider(
+    "instance-principal-ours", region="us-ashburn-1", auth="InstancePrincipal", tenancy_ocid=TENANCY
+)
+
+# The deployment's own credentials, in the stack's tenancy (`oci:tenancyOcid`).
+# ok: residency-provider-trust
+oci.Provider("default-credentials", region="us-ashburn-1")
+
+# A token exchanged at a partner's identity domain.
+# violation: residency-provider-trust
+oci.Provider(
+    "partner-token-exchange",
+    region="us-ashburn-1",
+    tenancy_ocid=TENANCY,
+    auth="oci_token_exchange",
+    token_exchange_domain_url="https://idcs-partner.identity.partner.example",
+    token_exchange_client_id="fixture",
+)
+
+# ok: residency-provider-trust
+oci.Provider(
+    "own-token-exchange",
+    region="us-ashburn-1",
+    tenancy_ocid=TENANCY,
+    auth="oci_token_exchange",
+    token_exchange_domain_url="https://idcs-0123abcd.identity.oraclecloud.com",
+    token_exchange_client_id="fixture",
+)
