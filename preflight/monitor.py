@@ -109,6 +109,8 @@ class ProgramReport:
 
     calls: list[InvokeCall] = field(default_factory=list)
     error: str | None = None
+    outputs: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per resource type, its computed (output-only) properties, from the program's process."""
 
 
 class ReadFixtures:
@@ -418,7 +420,12 @@ def serving(monitor: RecordingMonitor) -> Iterator[ProgramServer]:
             InvokeCall(int(number), str(token), tuple([tuple(frame)] if frame else []))
             for number, token, frame in data.get("calls") or []
         ]
-        served.report = ProgramReport(calls, data.get("error"))
+        outputs = {
+            str(token): frozenset(str(n) for n in names)
+            for token, names in (data.get("outputs") or {}).items()
+            if isinstance(names, list)
+        }
+        served.report = ProgramReport(calls, data.get("error"), outputs)
         return b""
 
     server.add_generic_rpc_handlers(

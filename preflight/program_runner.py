@@ -133,6 +133,7 @@ def run_program(
         report = server.report
     if report is not None:
         answerer.saw_calls(report.calls)
+        _REPORTED_OUTPUTS.update(report.outputs)
     if monitor.errors:
         # What preflight could not answer (an invoke, a method call, a transform) is the cause,
         # whatever the program did with the error it got.
@@ -491,11 +492,23 @@ def _sdk_classes(type_: str) -> tuple[type, type | None] | None:
     return None
 
 
-@functools.cache
+# Output names the program's process computed from the SDK classes it had loaded (the same
+# installed SDK as this process): importing every subpackage again here cost 1.8 s of CPU on
+# the blueprint's 60 types.
+_REPORTED_OUTPUTS: dict[str, frozenset[str]] = {}
+
+
 def output_names(type_: str) -> frozenset[str]:
     """The output-only properties of a resource type (computed by the provider, not inputs),
     from its classes in the provider's Python SDK: ``aws:s3/bucket:Bucket`` -> outputs of
-    ``pulumi_aws.s3.Bucket`` minus the inputs of ``BucketArgs``. Empty if they are not found."""
+    ``pulumi_aws.s3.Bucket`` minus the inputs of ``BucketArgs``. Empty if they are not found.
+    As the program's process reported them when it did, else from the SDK here."""
+    reported = _REPORTED_OUTPUTS.get(type_)
+    return reported if reported is not None else _sdk_output_names(type_)
+
+
+@functools.cache
+def _sdk_output_names(type_: str) -> frozenset[str]:
     classes = _sdk_classes(type_)
     if classes is None:
         return frozenset()

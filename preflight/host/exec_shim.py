@@ -144,6 +144,43 @@ def _report(engine: str, report: dict[str, Any]) -> None:
         send(json.dumps(report).encode(), timeout=30)
 
 
+# Type token -> the class the program instantiated for it, recorded as resources are created.
+_resource_classes: dict[str, type] = {}
+
+
+def _record_resource_classes() -> None:
+    """Remember which class each custom resource type was created from, so that this process,
+    which has the SDK subpackages loaded already, can tell preflight each type's computed
+    outputs (preflight would otherwise import every subpackage again just to list them)."""
+    original = pulumi.CustomResource.__init__
+
+    def init(self: Any, t: str, *args: Any, **kwargs: Any) -> None:
+        if isinstance(t, str):
+            _resource_classes.setdefault(t, type(self))
+        original(self, t, *args, **kwargs)
+
+    pulumi.CustomResource.__init__ = init  # type: ignore[method-assign]
+
+
+def _computed_outputs() -> dict[str, list[str]]:
+    """Per recorded type, the output-only properties of its SDK class (its outputs minus the
+    inputs of its ``Args`` class), computed as preflight's ``program_runner.output_names`` does.
+    A type whose SDK class or ``Args`` class cannot be found is left out (preflight finds it)."""
+    from pulumi import _types
+
+    found: dict[str, list[str]] = {}
+    for token, cls in _resource_classes.items():
+        for base in cls.__mro__:  # a program's subclass of an SDK class: the SDK class
+            module = sys.modules.get(base.__module__)
+            args_cls = getattr(module, f"{base.__name__}Args", None) if module else None
+            if base.__module__.startswith("pulumi_") and isinstance(args_cls, type):
+                outputs = set(_types.resource_pulumi_to_py_names(base))
+                inputs = set(_types.input_type_py_to_pulumi_names(args_cls).values())
+                found[token] = sorted(outputs - inputs - {"id", "urn"})
+                break
+    return found
+
+
 def _die_with_preflight() -> None:
     """The kernel kills this process when preflight dies (Linux), so it never runs on alone."""
     if sys.platform.startswith("linux"):
@@ -190,6 +227,7 @@ def main() -> None:
     )
     pulumi.runtime.configure(settings)
     _watch_invokes()
+    _record_resource_classes()
 
     sys.argv = [args.PROGRAM, *args.ARGS]
     if args.pwd is not None:
@@ -223,6 +261,10 @@ def main() -> None:
         sys.stderr.flush()
 
     report: dict[str, Any] = {"calls": _calls, "error": None}
+    try:
+        report["outputs"] = _computed_outputs()
+    except Exception:  # an optimisation only: preflight computes what is missing itself
+        report["outputs"] = {}
     if failure is not None:
         try:
             report["error"] = _explain(failure, args, started_in)
