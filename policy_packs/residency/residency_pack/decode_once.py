@@ -167,6 +167,15 @@ class _StackEntry:
     scratch: RequestScratch
 
 
+def _stack_entries(request: Any) -> list[_StackEntry]:
+    """An ``AnalyzeStack`` request's resources, each decoded once, for every stack policy."""
+    providers = _Providers()
+    return [
+        _StackEntry(r, decode(r.properties), providers.of(r), RequestScratch())
+        for r in request.resources
+    ]
+
+
 def _run(result: Any) -> None:
     """As the SDK runs a validation that returned an awaitable."""
     if isawaitable(result):
@@ -275,11 +284,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
                 response, policy.name, policy.description, enforcement_level, policy.severity
             )
             if entries is None:
-                providers = _Providers()
-                entries = [
-                    _StackEntry(r, decode(r.properties), providers.of(r), RequestScratch())
-                    for r in request.resources
-                ]
+                entries = _stack_entries(request)
             args = StackValidationArgs(
                 self._stack_view(entries),
                 self._get_policy_config(policy.name),
@@ -306,11 +311,7 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
                 response, policy.name, policy.description, enforcement_level, policy.severity
             )
             if entries is None:
-                providers = _Providers()
-                entries = [
-                    _StackEntry(r, decode(r.properties), providers.of(r), RequestScratch())
-                    for r in request.resources
-                ]
+                entries = _stack_entries(request)
             args = StackValidationArgs(
                 self._stack_view(entries),
                 self._get_policy_config(policy.name),
