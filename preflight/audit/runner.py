@@ -26,11 +26,11 @@ from typing import TypeVar
 from preflight.analyzer_client import AnalyzerClient
 from preflight.audit.inventory import Store, stores_of
 from preflight.audit.reader import StackExport, UnreadableSecret, parse_export, read_export_file
-from preflight.audit.spawn import SpawnedPackProcess
 from preflight.errors import PreflightError
 from preflight.model import PackInfo, PolicyInfo, Report, Violation
 from preflight.pack_process import (
     ENGINE_ADDRESS_PLACEHOLDER,
+    PackProcess,
     PolicyProject,
     load_policy_project,
     pack_environment,
@@ -205,7 +205,7 @@ class Worker:
             configs = self.options.policy_pack_configs
             config_file = configs[index] if index < len(configs) else None
             given = load_policy_pack_config(config_file) if config_file is not None else None
-            loaded = _LoadedPack(project, config_file, given, SpawnedPackProcess(project, env))
+            loaded = _LoadedPack(project, config_file, given, PackProcess(project, env))
             with FORK_GATE.exclusive():
                 self.cleanup.enter_context(loaded.process)
             self.packs.append(loaded)
