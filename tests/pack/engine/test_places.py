@@ -292,6 +292,30 @@ def test_bare_external_hosts_count_only_in_address_fields() -> None:
     assert only({"anything": "sqs.eu-west-1.amazonaws.com"}).region == "eu-west-1"
 
 
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("hostInstanceType", "mq.m5.large"),  # Amazon MQ: a size field whose key says "host"
+        ("brokerNodeType", "kafka.m5.large"),
+        ("targetEngineVersion", "8.0.mysql_aurora.3.05.2"),
+        ("serverClass", "db.r6g.large.search"),
+        ("hostAddressTemplate", "mq.m5.large"),  # an address field, but no TLD resolves it
+        ("endpoint", "cache.r6g.large"),
+    ],
+)
+def test_catalog_names_in_address_looking_fields_are_no_hosts(key: str, value: str) -> None:
+    assert list(places_in(T, {key: value})) == []
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["collect.partner.example", "logs.partner.io", "db.corp", "nfs.partner.internal",
+     "203.0.113.10", "splunk.partner.cloud"],
+)  # fmt: skip
+def test_bare_hosts_on_a_resolvable_tld_stay_places(host: str) -> None:
+    assert only({"hostAddress": host}).host == host
+
+
 def test_accounts_and_regions_count_in_their_fields_only() -> None:
     props = {
         "sourceAccount": "999999999999",

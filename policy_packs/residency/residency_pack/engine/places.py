@@ -35,6 +35,8 @@ from functools import cache
 from typing import Any, Final, Literal
 from urllib.parse import unquote, urlsplit
 
+from publicsuffixlist import PublicSuffixList
+
 from residency_pack.engine import region_catalog, type_catalog
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.engine.region_catalog import Cloud
@@ -495,6 +497,23 @@ def parse_host(host: str, url: Url | None = None) -> Endpoint:
     return Endpoint(host, "external-host", None, None, None)
 
 
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList(only_icann=True)
+
+
+def can_be_host_name(host: str) -> bool:
+    """True if a normalised bare name can resolve as a host: an IP, or a name whose top-level
+    domain is in the Public Suffix List (ICANN section) or a special-use / private TLD. A dotted
+    catalog name (``mq.m5.large``, ``t3.micro``) is not."""
+    if is_ip(host):
+        return True
+    tld = host.rpartition(".")[2]
+    if tld in _PRIVATE_TLDS or tld.startswith("xn--"):
+        return True
+    return _public_suffixes().publicsuffix(host, accept_unknown=False) is not None
+
+
 def bare_host(text: str) -> str | None:
     """The normalised host if ``text`` is a bare host name or IP (an optional port), else None."""
     raw = text.strip()
@@ -626,6 +645,21 @@ _HOST_KEY: Final = re.compile(
     r"connection",
     re.IGNORECASE,
 )
+# ...except a field that says what kind or size of thing something is (``hostInstanceType``,
+# ``nodeClass``, ``engineVersion``): its dotted values are names of a cloud's catalog
+# (``mq.m5.large``, ``db.r6g.large``, ``8.0.mysql_aurora.3.05.2``), never an address.
+_KIND_OF_THING_KEY: Final = re.compile(
+    r"(?:type|types|class|size|version|family|shape|tier|sku|flavou?r|engine|edition|model)$",
+    re.IGNORECASE,
+)
+# Top-level domains that are no ICANN TLD yet name hosts: special-use names (RFC 6761, RFC 9476,
+# ``.internal`` reserved by ICANN for private use) and the private TLDs networks commonly use
+# (ICANN's name-collision list). A bare dotted word ending on anything else (``mq.m5.large``)
+# cannot be resolved as a host name, so it names no place.
+_PRIVATE_TLDS: Final = frozenset({
+    "example", "test", "invalid", "localhost", "local", "onion", "alt", "internal", "arpa",
+    "corp", "home", "lan", "intranet", "private", "localdomain", "domain",
+})  # fmt: skip
 # A nested ``domain``/``domainName`` is where something connects (a CloudFront origin's
 # ``domainName``); a top-level one is the resource's own name (a certificate's, an API
 # Gateway custom domain's), judged by the rules of that resource.
@@ -778,7 +812,7 @@ class _Walker:
 
     def host_field(self, key: str) -> bool:
         """A field whose value is an address something connects to."""
-        if _OWN_ADDRESS_KEY.match(key):
+        if _OWN_ADDRESS_KEY.match(key) or _KIND_OF_THING_KEY.search(key):
             return False
         return bool(_HOST_KEY.search(key)) or (
             len(self.steps) > 1 and bool(_NESTED_HOST_KEY.search(key))
@@ -888,7 +922,7 @@ class _Walker:
             if host is None:
                 continue
             endpoint = parse_host(host)
-            if endpoint.cloud is not None or self.host_field(key):
+            if endpoint.cloud is not None or (self.host_field(key) and can_be_host_name(host)):
                 self.add(endpoint_place(self.path(), text, endpoint))
 
     def service_name(self, text: str) -> None:

@@ -488,3 +488,36 @@ aws.cloudfront.Distribution("cdn-partner-origin", **distribution("upload.partner
 
 # ok: residency-named-places
 aws.cloudfront.Distribution("cdn-allowed-origin", **distribution("hooks.partner-approved.example"))
+
+
+# --- A size field is no address: an Amazon MQ broker's `hostInstanceType` (`mq.m5.large`) is a
+# catalog name that no DNS resolves, whatever its key says. Its LDAP servers are addresses.
+def broker(name: str, ldap_hosts: list[str] | None) -> None:
+    ldap = None
+    if ldap_hosts:
+        ldap = {
+            "hosts": ldap_hosts, "role_base": "ou=roles,dc=example",
+            "role_search_matching": "(member={0})",
+            "service_account_username": "mq", "service_account_password": "secret-from-config",
+            "user_base": "ou=users,dc=example", "user_search_matching": "(uid={0})",
+        }  # fmt: skip
+    aws.mq.Broker(
+        name,
+        broker_name=name,
+        engine_type="ActiveMQ",
+        engine_version="5.18",
+        host_instance_type="mq.m5.large",
+        publicly_accessible=False,
+        authentication_strategy="ldap" if ldap else "simple",
+        ldap_server_metadata=ldap,
+        users=[{"username": "app", "password": "secret-from-config"}],
+        tags=NON_PERSONAL,
+    )
+
+
+# ok: residency-named-places
+broker("mq-private", None)
+
+# A partner's LDAP server decides who reads the queues: a host outside the clouds.
+# violation: residency-named-places
+broker("mq-partner-ldap", ["ldap.partner.example"])
