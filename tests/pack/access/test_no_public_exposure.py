@@ -114,6 +114,64 @@ COMPLIANT: dict[str, tuple[str, dict[str, Any], Any]] = {
         {"functionName": "fn", "authorizationType": "AWS_IAM"},
         AWS,
     ),
+    # Network exposure of stores: found by the flag's name, whatever the type.
+    "rds-instance": (
+        "aws:rds/instance:Instance",
+        {
+            "engine": "postgres",
+            "instanceClass": "db.t4g.small",
+            "publiclyAccessible": False,
+            "tags": USER_DATA_TAGS,
+        },
+        AWS,
+    ),
+    "aurora-instance": (
+        "aws:rds/clusterInstance:ClusterInstance",
+        {"clusterIdentifier": "c", "instanceClass": "db.r6g.large", "tags": USER_DATA_TAGS},
+        AWS,
+    ),
+    "redshift-serverless": (
+        "aws:redshiftserverless/workgroup:Workgroup",
+        {"namespaceName": "users", "workgroupName": "w", "tags": USER_DATA_TAGS},
+        AWS,
+    ),
+    "msk": (
+        "aws:msk/cluster:Cluster",
+        {
+            "clusterName": "k",
+            "brokerNodeGroupInfo": {
+                "instanceType": "kafka.m5.large",
+                "connectivityInfo": {"publicAccess": {"type": "DISABLED"}},
+            },
+            "tags": USER_DATA_TAGS,
+        },
+        AWS,
+    ),
+    "imagebuilder-lifecycle": (  # a filter on public AMIs is not an endpoint
+        "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy",
+        {"policyDetails": [{"exclusionRules": {"amis": {"isPublic": True}}}]},
+        AWS,
+    ),
+    "oci-adb": (
+        "oci:Database/autonomousDatabase:AutonomousDatabase",
+        {
+            "compartmentId": "ocid1.compartment.oc1..x",
+            "dbName": "users",
+            "subnetId": "ocid1.subnet.oc1.iad.aaaaprivate",
+            "freeformTags": USER_DATA_TAGS,
+        },
+        OCI,
+    ),
+    "oci-fss-export": (
+        "oci:FileStorage/export:Export",
+        {
+            "exportSetId": "ocid1.exportset.oc1.iad.x",
+            "fileSystemId": "ocid1.filesystem.oc1.iad.x",
+            "path": "/users",
+            "exportOptions": [{"source": "10.0.0.0/16", "access": "READ_WRITE"}],
+        },
+        OCI,
+    ),
 }
 
 
@@ -188,7 +246,43 @@ VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("ebs-volume-permission", {"accountId": OTHER}, f"'{OTHER}'"),
     ("lambda-url", {"authorizationType": "NONE"}, "`authorizationType` is `NONE`"),
+    ("rds-instance", {"publiclyAccessible": True}, "`publiclyAccessible` gives"),
+    ("rds-instance", {"publiclyAccessible": "true"}, "reachable from the internet"),
+    ("rds-instance", {"publiclyAccessible": True, "tags": None}, "`unclassified`"),
+    ("aurora-instance", {"publiclyAccessible": True}, "`us-user-data`"),
+    ("redshift-serverless", {"publiclyAccessible": True}, "`publiclyAccessible`"),
+    (
+        "msk",
+        {
+            "brokerNodeGroupInfo": {
+                "instanceType": "kafka.m5.large",
+                "connectivityInfo": {"publicAccess": {"type": "SERVICE_PROVIDED_EIPS"}},
+            }
+        },
+        "publicAccess.type",
+    ),
+    ("oci-adb", {"whitelistedIps": ["0.0.0.0/0"]}, "the whole internet"),
+    ("oci-adb", {"subnetId": None}, "no access control list"),
+    ("oci-adb", {"subnetId": None, "whitelistedIps": []}, "no access control list"),
+    ("oci-fss-export", {"exportOptions": [{"source": "0.0.0.0/0"}]}, "held to US user data"),
+    ("oci-fss-export", {"exportOptions": None}, "OCI exports to 0.0.0.0/0"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "change"),
+    [
+        ("rds-instance", {"publiclyAccessible": True, "tags": {"data-classification": "public"}}),
+        ("rds-instance", {"publiclyAccessible": True,
+                          "tags": {"data-classification": "non-personal"}}),
+        ("rds-instance", {"publiclyAccessible": "false"}),
+        ("oci-adb", {"subnetId": None, "whitelistedIps": ["203.0.113.0/24"]}),
+    ],
+)  # fmt: skip
+def test_network_public_stores_of_non_personal_data_or_behind_an_acl_pass(
+    kind: str, change: dict[str, Any]
+) -> None:
+    assert run(resource(kind, change)) == []
 
 
 @pytest.mark.parametrize(

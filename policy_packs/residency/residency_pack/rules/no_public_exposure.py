@@ -25,6 +25,21 @@ Checked per resource (everything a single resource's inputs can show):
   servicer in ``AnalyzeStack``) judges it against every OCI bucket of the stack, so the verdict
   does not depend on the order.
 
+* network exposure of a store (:func:`_network_exposure`), found by the flag's name on every
+  type rather than a table of types: an input ``publiclyAccessible`` / ``isPubliclyAccessible``
+  / ``isPublic`` that is true (at any depth, outside filters and exclusion rules), or a
+  ``publicAccess.type`` other than ``DISABLED``, gives the store an internet endpoint. In the
+  installed SDKs that is RDS instances, cluster instances, clusters and shard groups, Neptune
+  cluster instances, Redshift clusters, Redshift Serverless workgroups, DMS replication instances
+  and instance profiles, Amazon MQ brokers, MSK public access, Lightsail databases, Timestream
+  for InfluxDB, Mainframe Modernization environments, OCI GoldenGate deployments and container
+  repositories. OCI says it in addresses: an Autonomous Database without a private endpoint
+  (``subnetId``) and without an access control list (``whitelistedIps``), or whose list has a
+  world CIDR, and a File Storage export whose ``exportOptions`` let a world CIDR in (or that
+  sets no export options: OCI then exports to ``0.0.0.0/0``). Only a store classified
+  ``non-personal`` or ``public`` may be reachable from the internet; US user data, an
+  unclassified store and a store whose classification cannot be seen (an export) fail closed.
+
 The other cross-resource part lives in the stack policy ``residency-public-access-block``
 (``rules/public_access_block.py``): a user-data S3 bucket needs a public access block.
 
@@ -126,7 +141,8 @@ SPEC = RuleSpec(
     description=(
         "No public OCI bucket, OCI pre-authenticated request on a bucket of user data, public "
         "S3 ACL, RDS snapshot shared with `all` or another account, AMI or EBS snapshot shared "
-        "outside the trusted accounts, or Lambda function URL without authentication."
+        "outside the trusted accounts, Lambda function URL without authentication, or store "
+        "of user data (or unclassified) reachable from the internet."
     ),
     severity=Severity.CRITICAL,
     remediation=(
@@ -473,7 +489,129 @@ def _lambda_function_url(ctx: ResourceContext) -> Iterator[Finding]:
         )
 
 
+# Input names whose true value gives a store an endpoint on the internet (any type, any depth).
+PUBLIC_FLAGS: Final = frozenset({"publiclyAccessible", "isPubliclyAccessible", "isPublic"})
+# Ancestors under which a flag selects or filters things rather than configuring this resource
+# (an Image Builder lifecycle rule that excludes public AMIs).
+_NOT_A_SETTING: Final = ("exclu", "filter", "selection", "condition", "match")
+_TRUE_STRINGS: Final = frozenset({"true", "1", "t", "yes"})
+NETWORK_PUBLIC_ALLOWED: Final = frozenset({NON_PERSONAL, PUBLIC})
+WORLD_CIDRS: Final = frozenset({"0.0.0.0/0", "::/0", "0.0.0.0", "::"})
+OCI_AUTONOMOUS_DATABASE: Final = "oci:Database/autonomousDatabase:AutonomousDatabase"
+OCI_FSS_EXPORT: Final = "oci:FileStorage/export:Export"
+NETWORK_FIX: Final = (
+    "keep the store on private networking: `publiclyAccessible: false` (or the type's own "
+    "private setting: an OCI Autonomous Database with a private endpoint `subnetId`, or an "
+    "access control list `whitelistedIps` of your networks; File Storage `exportOptions` with "
+    "your VCN's CIDR), and reach it through your VPC/VCN, a VPN or a bastion. Only a store "
+    "classified `non-personal` or `public` may have an internet endpoint."
+)
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE_STRINGS
+    return value is True or (type(value) is int and value != 0)
+
+
+def _public_flags(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, Any]]:
+    """(path, value) of every public-endpoint flag in ``value`` that is on or unknown."""
+    if depth > 6:
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _public_flags(item, f"{path}[{index}]", depth + 1)
+        return
+    if not isinstance(value, Mapping):
+        return
+    for key, item in value.items():
+        name = str(key)
+        where = f"{path}.{name}" if path else name
+        if any(word in name.lower() for word in _NOT_A_SETTING):
+            continue
+        if name in PUBLIC_FLAGS and (item is UNKNOWN or _truthy(item)):
+            yield where, item
+        elif name == "publicAccess" and isinstance(item, Mapping):
+            kind = item.get("type")
+            if kind is UNKNOWN or (isinstance(kind, str) and kind.upper() != "DISABLED"):
+                yield f"{where}.type", kind
+        elif isinstance(item, Mapping | list):
+            yield from _public_flags(item, where, depth + 1)
+
+
+def _world_cidrs(values: Any) -> list[str]:
+    items = values if isinstance(values, list) else [values]
+    return [str(v) for v in items if isinstance(v, str) and v.strip() in WORLD_CIDRS]
+
+
+def _oci_adb_exposure(props: Any) -> Iterator[tuple[str, Any]]:
+    for field in ("whitelistedIps", "standbyWhitelistedIps"):
+        listed = get(props, field)
+        if listed is UNKNOWN:
+            yield field, UNKNOWN
+        elif world := _world_cidrs(listed):
+            yield f"{field} {world[0]!r} (the whole internet)", True
+    if get(props, "subnetId") is not None or get(props, "privateEndpointIp") is not None:
+        return  # a private endpoint: reachable only from the VCN
+    listed = get(props, "whitelistedIps")
+    if listed is not UNKNOWN and not listed:
+        yield "subnetId and whitelistedIps (a public endpoint with no access control list)", True
+
+
+def _oci_export_exposure(props: Any) -> Iterator[tuple[str, Any]]:
+    options = get(props, "exportOptions")
+    if options is UNKNOWN:
+        yield "exportOptions", UNKNOWN
+        return
+    if not options:
+        yield "exportOptions (none set: OCI exports to 0.0.0.0/0 read-write)", True
+        return
+    for index, option in enumerate(options if isinstance(options, list) else [options]):
+        source = option.get("source") if isinstance(option, Mapping) else None
+        if source is UNKNOWN:
+            yield f"exportOptions[{index}].source", UNKNOWN
+        elif _world_cidrs(source):
+            yield f"exportOptions[{index}].source {source!r} (the whole internet)", True
+
+
+def _network_exposure(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.type == OCI_AUTONOMOUS_DATABASE:
+        exposed = list(_oci_adb_exposure(ctx.props))
+    elif ctx.type == OCI_FSS_EXPORT:
+        exposed = list(_oci_export_exposure(ctx.props))
+    else:
+        exposed = list(_public_flags(ctx.props, ""))
+    if not exposed:
+        return
+    known = [where for where, value in exposed if value is not UNKNOWN]
+    if not known:
+        yield unknown_finding(
+            f"Whether the store is reachable from the internet is unknown (`{exposed[0][0]}`).",
+            fix=NETWORK_FIX,
+        )
+        return
+    classification = ctx.classification
+    if classification in NETWORK_PUBLIC_ALLOWED:
+        return
+    what = f"`{known[0]}` gives {ctx.type} {ctx.name!r} an endpoint reachable from the internet"
+    if classification is UNKNOWN:
+        yield unknown_finding(f"{what}, and its `data-classification` is unknown.", fix=NETWORK_FIX)
+        return
+    shown = classification or "unclassified"
+    held = (
+        " (its classification cannot be seen here, so it is held to US user data)"
+        if (ctx.type == OCI_FSS_EXPORT)
+        else ""
+    )
+    yield Finding(
+        f"{what}; the store is `{shown}`{held}, and only `non-personal` or "
+        f"`public` data may be network-public.",
+        fix=NETWORK_FIX,
+    )
+
+
 def check(ctx: ResourceContext) -> Iterator[Finding]:
+    yield from _network_exposure(ctx)
     if ctx.type == OCI_BUCKET:
         STACK_OCI_BUCKETS.note(ctx)
         yield from _oci_bucket(ctx)
