@@ -12,7 +12,13 @@ Three kinds of grant are read:
   sharing, export and subscription inputs that name an account must name a trusted one.
 * Federated trust: an OIDC provider's issuer, and the ``sub`` (Cognito: ``aud``) that a role
   trusting it pins, must be declared by the platform team in ``trustedFederatedSubjects``; the
-  program cannot vouch for a repository, organization or identity pool.
+  program cannot vouch for a repository, organization or identity pool. The same holds for every
+  other resource that lets an identity provider decide who signs in (:data:`FEDERATION_TYPES`):
+  IAM SAML providers (the metadata's ``entityID``), Cognito user pool identity providers (OIDC
+  ``oidc_issuer``, SAML ``MetadataURL`` / ``MetadataFile`` entity id, the social providers'
+  issuers), identity pool ``supportedLoginProviders``, Verified Access trust providers, ALB
+  ``authenticate-oidc`` actions, and OCI identity-domain and IAM identity providers: each issuer
+  must be declared (any subject list) in ``trustedFederatedSubjects``.
 * OCI IAM policies: no ``define tenancy`` / ``endorse`` / ``admit`` naming a tenancy other than the
   trusted ones (``trustedTenancyOcids``, else the stack's ``oci:tenancyOcid``), and no
   ``allow any-user`` / ``allow any-group`` unless its ``where`` clause pins the caller to a
@@ -30,7 +36,8 @@ and a value that is somehow still unknown is a mandatory violation (fail closed)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -230,7 +237,10 @@ def trusted_federated_subjects_schema() -> dict[str, Any]:
         "`oidc.eks.us-east-1.amazonaws.com/id/<cluster id>`; `cognito-identity.amazonaws.com` "
         "for identity pools; a glob) -> the `sub` globs it may assert (GitHub "
         "`repo:<org>/<repo>:*`; Cognito: the `aud`, i.e. identity pool ids "
-        "`<region>:<pool id>`). An OIDC provider of another issuer, or a trust whose "
+        "`<region>:<pool id>`). Every identity provider (IAM OIDC and SAML providers, Cognito "
+        "user pool and identity pool providers, Verified Access trust providers, ALB "
+        "authenticate-oidc, OCI identity providers) needs its issuer or SAML entity id "
+        "declared here. An OIDC provider of another issuer, or a trust whose "
         "`sub`/`aud` no glob here covers, is a violation. Empty by default: nobody federates "
         "in until the platform team says so.",
         "propertyNames": {"pattern": _SUBJECT_GLOB},
@@ -518,7 +528,156 @@ def _oidc_provider_findings(ctx: ResourceContext) -> Iterator[Finding]:
     )
 
 
+# The issuers of the social sign-in providers as their tokens name them.
+SOCIAL_ISSUERS: Final[Mapping[str, str]] = {
+    "google": "accounts.google.com",
+    "facebook": "graph.facebook.com",
+    "loginwithamazon": "www.amazon.com",
+    "signinwithapple": "appleid.apple.com",
+}
+_ENTITY_ID: Final = re.compile(r"""entityID\s*=\s*["']([^"']+)["']""")
+_ALB_LISTENERS: Final = frozenset({
+    "aws:lb/listener:Listener", "aws:alb/listener:Listener",
+    "aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule",
+})  # fmt: skip
+Issuer = tuple[str, Any]  # (input path, issuer value or UNKNOWN; None: cannot be told)
+
+
+def _saml_entity_ids(path: str, metadata: Any) -> Iterator[Issuer]:
+    """The entity ids a SAML metadata document declares (None when it declares none)."""
+    if metadata is UNKNOWN:
+        yield path, UNKNOWN
+        return
+    found = _ENTITY_ID.findall(metadata) if isinstance(metadata, str) else []
+    yield from ((path, entity) for entity in found) if found else [(path, None)]
+
+
+def _cognito_idp_issuers(props: Any) -> Iterator[Issuer]:
+    kind = get(props, "providerType")
+    details = get(props, "providerDetails")
+    if kind is UNKNOWN or details is UNKNOWN:
+        yield "providerDetails", UNKNOWN
+        return
+    details = details if isinstance(details, Mapping) else {}
+    kind = str(kind or "").lower()
+    if kind in SOCIAL_ISSUERS:
+        yield "providerType", SOCIAL_ISSUERS[kind]
+    elif kind == "oidc":
+        yield "providerDetails.oidc_issuer", details.get("oidc_issuer")
+    elif kind == "saml":
+        if details.get("MetadataURL") is not None:
+            yield "providerDetails.MetadataURL", details.get("MetadataURL")
+        if details.get("MetadataFile") is not None or details.get("MetadataURL") is None:
+            yield from _saml_entity_ids("providerDetails.MetadataFile", details.get("MetadataFile"))
+    else:
+        yield "providerType", None  # a type nobody reviewed: its issuer cannot be told
+
+
+def _identity_pool_issuers(props: Any) -> Iterator[Issuer]:
+    providers = get(props, "supportedLoginProviders")
+    if providers is UNKNOWN:
+        yield "supportedLoginProviders", UNKNOWN
+    elif isinstance(providers, Mapping):
+        for issuer in providers:
+            yield f"supportedLoginProviders.{issuer}", str(issuer)
+
+
+def _verified_access_issuers(props: Any) -> Iterator[Issuer]:
+    for field in ("oidcOptions", "nativeApplicationOidcOptions"):
+        options = get(props, field)
+        if options is UNKNOWN:
+            yield field, UNKNOWN
+        elif isinstance(options, Mapping):
+            yield f"{field}.issuer", options.get("issuer")
+
+
+def _alb_issuers(props: Any) -> Iterator[Issuer]:
+    for field in ("defaultActions", "actions"):
+        actions = get(props, field)
+        if actions is UNKNOWN:
+            yield field, UNKNOWN
+            continue
+        for index, action in enumerate(actions if isinstance(actions, list) else []):
+            oidc = action.get("authenticateOidc") if isinstance(action, Mapping) else None
+            if oidc is UNKNOWN:
+                yield f"{field}[{index}].authenticateOidc", UNKNOWN
+            elif isinstance(oidc, Mapping):
+                yield f"{field}[{index}].authenticateOidc.issuer", oidc.get("issuer")
+
+
+def _oci_domain_idp_issuers(props: Any) -> Iterator[Issuer]:
+    kind = get(props, "type")
+    if kind is UNKNOWN:
+        yield "type", UNKNOWN
+        return
+    if str(kind or "SAML").upper() == "SOCIAL":
+        social = get(props, "socialIdentityProvider") or get(
+            props, "urnietfparamsscimschemasoracleidcsextensionsocialIdentityProvider"
+        )
+        name = get(social, "serviceProviderName") if isinstance(social, Mapping) else None
+        issuer = SOCIAL_ISSUERS.get(str(name).lower()) if isinstance(name, str) else name
+        yield "socialIdentityProvider.serviceProviderName", issuer
+        return
+    partner = get(props, "partnerProviderId")
+    if partner is not None:
+        yield "partnerProviderId", partner
+    if get(props, "metadata") is not None or partner is None:
+        yield from _saml_entity_ids("metadata", get(props, "metadata"))
+
+
+def _oci_iam_idp_issuers(props: Any) -> Iterator[Issuer]:
+    if get(props, "metadataUrl") is not None:
+        yield "metadataUrl", get(props, "metadataUrl")
+    yield from _saml_entity_ids("metadata", get(props, "metadata"))
+
+
+FEDERATION_TYPES: Final[Mapping[str, Callable[[Any], Iterator[Issuer]]]] = {
+    "aws:iam/samlProvider:SamlProvider": lambda props: _saml_entity_ids(
+        "samlMetadataDocument", get(props, "samlMetadataDocument")
+    ),
+    "aws:cognito/identityProvider:IdentityProvider": _cognito_idp_issuers,
+    "aws:cognito/identityPool:IdentityPool": _identity_pool_issuers,
+    "aws:verifiedaccess/trustProvider:TrustProvider": _verified_access_issuers,
+    **{token: _alb_issuers for token in _ALB_LISTENERS},
+    "oci:Identity/domainsIdentityProvider:DomainsIdentityProvider": _oci_domain_idp_issuers,
+    "oci:Identity/identityProvider:IdentityProvider": _oci_iam_idp_issuers,
+}
+IDP_FIX: Final = (
+    f"sign users in through an identity provider the platform team lists in `{NAME}`'s "
+    f"`{TRUSTED_FEDERATED_SUBJECTS}` (issuer or SAML entity id -> the subjects it may assert), "
+    "or ask them to review and add this one; the program itself cannot vouch for who decides "
+    "who gets in."
+)
+
+
+def _federation_findings(ctx: ResourceContext) -> Iterator[Finding]:
+    """An identity provider decides who signs in: its issuer must be declared."""
+    trust = trust_of(ctx)
+    for path, issuer in FEDERATION_TYPES[ctx.type](ctx.props):
+        if issuer is UNKNOWN:
+            yield unknown_finding(f"`{path}` (the identity provider's issuer) is unknown.",
+                                  fix=IDP_FIX)  # fmt: skip
+        elif not isinstance(issuer, str) or not issuer.strip():
+            yield Finding(
+                f"`{path}` does not tell which identity provider issues the identities this "
+                f"{ctx.type} lets in (no issuer or SAML entity id), so the pack cannot check "
+                "that the platform team declared it.",
+                fix=IDP_FIX,
+            )
+        elif not trust.trusts_issuer(issuer):
+            yield Finding(
+                f"`{path}` {issuer!r} is an identity provider the platform team has not declared "
+                f"in `{TRUSTED_FEDERATED_SUBJECTS}`: whoever runs it decides who signs in "
+                f"through {ctx.type} {ctx.name!r}.",
+                fix=IDP_FIX,
+            )
+
+
 def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.type in FEDERATION_TYPES:
+        yield from _federation_findings(ctx)
+        if ctx.type not in _ALB_LISTENERS:
+            return
     if ctx.type == OIDC_PROVIDER:
         yield from _oidc_provider_findings(ctx)
         return

@@ -476,6 +476,38 @@ aws.iam.OpenIdConnectProvider(
     "partner-idp", url="https://idp.partner.example.net", client_id_lists=["our-app"]
 )
 
+
+
+# Any identity provider decides who signs in, not only OIDC providers: a SAML provider's issuer
+# (its metadata's entityID) must be declared too.
+def saml_metadata(entity_id: str) -> str:
+    return (
+        f'<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity_id}">'
+        "<IDPSSODescriptor/></EntityDescriptor>"
+    )
+
+
+# ok: residency-no-foreign-principals
+aws.iam.SamlProvider(
+    "corp-sso", saml_metadata_document=saml_metadata("https://sso.fixture-corp.example/saml")
+)
+
+# violation: residency-no-foreign-principals
+aws.iam.SamlProvider(
+    "partner-sso", saml_metadata_document=saml_metadata("https://idp.partner.example.net/saml")
+)
+
+# A Cognito user pool that lets a partner's OIDC issuer sign its users in.
+# violation: residency-no-foreign-principals
+aws.cognito.IdentityProvider(
+    "pool-partner-oidc",
+    user_pool_id="us-east-1_fixture",
+    provider_name="partner",
+    provider_type="OIDC",
+    provider_details={"oidc_issuer": "https://idp.partner.example.net", "client_id": "app",
+                      "authorize_scopes": "openid", "attributes_request_method": "GET"},
+)  # fmt: skip
+
 # Every repository on GitHub.
 # violation: residency-no-foreign-principals
 github_role("deploy-any-repo", "repo:*")
