@@ -78,8 +78,8 @@ def test_evidence_holds_what_an_auditor_keeps(
     } in (pack["files"])
     config = document["policyConfig"]
     assert config["sha256"] == evidence.sha256_text(evidence.canonical(config["document"]))
-    declared = config["document"]["residency"]["residency-named-places"]["properties"]
-    assert declared["declaredPlaces"][0]["match"] == "*.kms.us-ashburn-1.oraclecloud.com"
+    named = config["document"]["residency"]["residency-named-places"]["properties"]
+    assert named["allowedEgressHosts"] == ["hooks.audit-fixture.example"]
     bucket = next(s for s in stack["stores"] if s["name"] == MOVED_BUCKET)
     assert bucket["region"] == "us-east-1" and bucket["account"] == "111122223333"
     assert bucket["key"].startswith("arn:aws:kms:us-east-1:111122223333:key/")

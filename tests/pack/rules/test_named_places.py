@@ -10,7 +10,12 @@ from typing import Any
 
 import pytest
 from residency_pack.rules import named_places
-from residency_pack.rules.named_places import PENDING_BUCKETS, POLICY, STACK_BUCKETS
+from residency_pack.rules.named_places import (
+    PENDING_BUCKETS,
+    PENDING_OUTPUTS,
+    POLICY,
+    STACK_BUCKETS,
+)
 from residency_pack.servicer import ConfigRejected
 from residency_pack.testing import (
     UNKNOWN_STRING,
@@ -103,9 +108,11 @@ ROLE_POLICY = Resource(
 def _fresh_stack_buckets() -> Iterator[None]:
     STACK_BUCKETS.clear()
     PENDING_BUCKETS.clear()
+    PENDING_OUTPUTS.clear()
     yield
     STACK_BUCKETS.clear()
     PENDING_BUCKETS.clear()
+    PENDING_OUTPUTS.clear()
 
 
 def change(resource: Resource, **props: Any) -> Resource:
@@ -207,7 +214,9 @@ def test_a_place_that_cannot_be_told_fails_closed_where_data_can_reach(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     reachable(monkeypatch, DMS.type)
-    found = messages(DMS)
+    # It may be an output of a resource of this stack: decided once the stack is known.
+    assert messages(DMS) == []
+    found = [message for _, message in stack_messages([DMS])]
     assert len(found) == 1 and "who owns it cannot be told" in found[0]
     assert "declaredPlaces" in found[0]
 
@@ -467,3 +476,96 @@ def test_an_account_in_a_sharing_field_is_judged_as_an_owner() -> None:
     [found] = messages(share)
     assert f"account id `{PARTNER}` at `target.id`" in found and "not a trusted account" in found
     assert messages(change(share, target={"id": OURS, "type": "ACCOUNT"})) == []
+
+
+# --- untold places that are outputs of a resource of this stack (decided by the stack follow-up)
+VAULT_HOST = "https://abcd1234-management.kms.us-ashburn-1.oraclecloud.com"
+OCI_ASHBURN = oci_provider("us-ashburn-1", tenancyOcid=TENANCY)
+VAULT = Resource(
+    "oci:Kms/vault:Vault", "vault",
+    # the stack follow-up sees a resource's outputs (what `pulumi up` hands AnalyzeStack)
+    {"compartmentId": TENANCY, "displayName": "v", "vaultType": "DEFAULT",
+     "managementEndpoint": VAULT_HOST, "cryptoEndpoint": VAULT_HOST.replace("management", "crypto"),
+     "freeformTags": USER_DATA},
+    OCI_ASHBURN,
+)  # fmt: skip
+KEY = Resource(
+    "oci:Kms/key:Key", "key",
+    {"compartmentId": TENANCY, "displayName": "k", "managementEndpoint": VAULT_HOST,
+     "keyShape": {"algorithm": "AES", "length": 32}, "freeformTags": USER_DATA},
+    OCI_ASHBURN,
+    property_dependencies={"managementEndpoint": [VAULT.resource_urn()]},
+)  # fmt: skip
+
+
+VAULT_INPUTS = change(VAULT, managementEndpoint=None, cryptoEndpoint=None)
+
+
+def test_a_value_produced_by_a_resource_of_this_stack_is_that_resources_place() -> None:
+    assert messages(VAULT_INPUTS) == []
+    assert messages(KEY) == []  # waits for the stack: the vault's outputs are known there
+    assert stack_messages([VAULT, KEY]) == []
+
+
+def test_an_untold_literal_with_no_producer_in_the_stack_fails_closed() -> None:
+    literal = dataclasses.replace(KEY, property_dependencies={})
+    assert messages(VAULT_INPUTS) == [] and messages(literal) == []
+    [(name, message)] = stack_messages([VAULT, literal])
+    assert name == "key" and "who owns it cannot be told" in message
+    assert "the output of the resource of this stack that created it" in message
+
+
+def test_a_producer_whose_outputs_name_another_host_decides_nothing() -> None:
+    messages(VAULT_INPUTS)
+    other = change(VAULT, managementEndpoint="https://ffff-management.kms.us-ashburn-1.oraclecloud.com",
+                   cryptoEndpoint=None)  # fmt: skip
+    assert messages(KEY) == []
+    assert [n for n, _ in stack_messages([other, KEY])] == ["key"]
+
+
+def test_a_resource_that_echoes_its_own_input_produces_no_place() -> None:
+    # A parameter holding someone's vault URL: its output is its input, judged where it is.
+    echo = Resource(
+        "aws:ssm/parameter:Parameter", "vault-url",
+        {"name": "vault-url", "type": "String", "value": VAULT_HOST, "tags": NON_PERSONAL},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+    key = dataclasses.replace(
+        KEY, property_dependencies={"managementEndpoint": [echo.resource_urn()]}
+    )
+    messages(echo)
+    assert messages(key) == []
+    assert sorted(n for n, _ in stack_messages([echo, key])) == ["key", "vault-url"]
+
+
+# An API gateway's JWT issuer and JWKS URL at an OCI identity domain: the host names no tenancy.
+DOMAIN_URL = "https://idcs-0123456789abcdef.identity.oraclecloud.com"
+DOMAIN = Resource(
+    "oci:Identity/domain:Domain", "users-domain",
+    {"compartmentId": TENANCY, "displayName": "users", "description": "d", "homeRegion":
+     "us-ashburn-1", "licenseType": "free", "url": DOMAIN_URL, "freeformTags": USER_DATA},
+    OCI_ASHBURN,
+)  # fmt: skip
+JWT_GATEWAY = Resource(
+    "oci:ApiGateway/deployment:Deployment", "api",
+    {"compartmentId": TENANCY, "gatewayId": "ocid1.apigateway.oc1.iad.aaaagw", "pathPrefix": "/v1",
+     "specification": {"requestPolicies": {"authentication": {
+         "type": "JWT_AUTHENTICATION", "issuers": [DOMAIN_URL], "audiences": ["app"],
+         "publicKeys": {"type": "REMOTE_JWKS", "uri": f"{DOMAIN_URL}/admin/v1/SigningCert/jwk"},
+     }}, "routes": []}},
+    OCI_ASHBURN,
+    property_dependencies={"specification": [DOMAIN.resource_urn()]},
+)  # fmt: skip
+
+
+def test_a_jwt_issuer_that_is_the_stacks_own_identity_domain_passes() -> None:
+    messages(change(DOMAIN, url=None))
+    assert messages(JWT_GATEWAY) == []
+    assert stack_messages([DOMAIN, JWT_GATEWAY]) == []
+
+
+def test_a_jwt_issuer_at_an_identity_domain_the_stack_did_not_create_is_judged() -> None:
+    partner = dataclasses.replace(JWT_GATEWAY, property_dependencies={})
+    assert messages(partner) == []
+    found = [message for name, message in stack_messages([DOMAIN, partner]) if name == "api"]
+    assert found and all("who owns it cannot be told" in message for message in found)

@@ -62,7 +62,14 @@ from residency_pack.engine import (
 )
 from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
 from residency_pack.engine.declared_places import DECLARED_PLACES, DeclaredPlace
-from residency_pack.engine.places import ACCOUNT_ITSELF, AWS_OWNED, OCI_OWNED, Place, scan
+from residency_pack.engine.places import (
+    ACCOUNT_ITSELF,
+    AWS_OWNED,
+    OCI_OWNED,
+    Place,
+    endpoint_of,
+    scan,
+)
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.engine.region_catalog import CLOUDS, Cloud
 from residency_pack.engine.rule import (
@@ -243,6 +250,90 @@ class _PendingBuckets:
 
 
 PENDING_BUCKETS: Final = _PendingBuckets()
+
+
+class _PendingOutputs:
+    """Findings on an untold place whose input is an output of another resource of this stack
+    (a property dependency): a key's ``managementEndpoint`` is its vault's host, an API
+    gateway's JWT issuer its identity domain's URL. The value names no owner, but the resource
+    that produced it is this stack's own, and its own inputs are judged where it is analysed.
+    The producer's outputs are known only to the stack follow-up (``pulumi up`` hands the
+    stack's outputs to ``AnalyzeStack``), so the finding waits for it. Alongside, the hosts each
+    resource's own inputs name: a resource that merely echoes an input (a parameter holding a
+    partner's URL) produces nothing of its own. Bounded per process."""
+
+    _LIMIT: Final = 100_000
+
+    def __init__(self) -> None:
+        # stack -> (urn, message) -> (top-level input, host, finding)
+        self._pending: dict[str, dict[tuple[str, str], tuple[str, str, Finding]]] = {}
+        self._input_hosts: dict[str, frozenset[str]] = {}
+
+    def note_inputs(self, urn: str, places: list[Place]) -> None:
+        hosts = frozenset(p.host for p in places if p.host)
+        if hosts and len(self._input_hosts) < self._LIMIT:
+            self._input_hosts[urn] = hosts
+        else:
+            self._input_hosts.pop(urn, None)
+
+    def input_hosts(self, urn: str) -> frozenset[str]:
+        return self._input_hosts.get(urn, frozenset())
+
+    def add(self, urn: str, field: str, host: str, finding: Finding) -> None:
+        pending = self._pending.setdefault(_StackBuckets._stack(urn), {})
+        if len(pending) < self._LIMIT:
+            pending[(urn, finding.message)] = (field, host, finding)
+
+    def discard(self, urn: str) -> None:
+        pending = self._pending.get(_StackBuckets._stack(urn))
+        if pending:
+            for key in [key for key in pending if key[0] == urn]:
+                del pending[key]
+
+    def take(self, stack: str) -> list[tuple[str, str, Finding]]:
+        pending = self._pending.pop(stack, {})
+        return [pending[key] for key in sorted(pending)]
+
+    def clear(self) -> None:
+        self._pending.clear()
+        self._input_hosts.clear()
+
+
+PENDING_OUTPUTS: Final = _PendingOutputs()
+
+
+def _hosts_in(value: Any, depth: int = 0) -> Iterator[str]:
+    """The hosts that the strings of an output bag name (URLs and bare host names)."""
+    if depth > 8:
+        return
+    if isinstance(value, str):
+        if "." in value and (endpoint := endpoint_of(value)) is not None:
+            yield endpoint.host
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _hosts_in(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _hosts_in(item, depth + 1)
+
+
+def _produced_by_the_stack(ctx: StackContext, urn: str, field: str, host: str) -> bool:
+    """True if the input ``field`` of ``urn`` depends on a cloud resource of this stack whose
+    outputs, and not its own inputs, name ``host``: the place is that resource's own."""
+    resource = ctx.by_urn(urn)
+    if resource is None:
+        return False
+    for dep_urn in dict.fromkeys(resource.property_dependencies.get(field, ())):
+        dep = ctx.by_urn(dep_urn)
+        if (
+            dep is None or dep_urn == urn or type_catalog.is_provider(dep.type)
+            or type_catalog.cloud_of(dep.type) is None
+            or host in PENDING_OUTPUTS.input_hosts(dep_urn)
+        ):  # fmt: skip
+            continue
+        if host in set(_hosts_in(dep.props)):
+            return True
+    return False
 
 
 # --- judging one place ----------------------------------------------------------------------------
@@ -489,7 +580,9 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         out.append((
             reached,
             "reference the place by a value that carries its owner (an ARN with the account, a "
-            "queue URL with the account), create it in this stack, or declare its region and "
+            "queue URL with the account), by the output of the resource of this stack that "
+            "created it (a vault's `managementEndpoint`, an identity domain's `url`), or declare "
+            "its region and "
             f"owner in `{NAME}`'s `{DECLARED_PLACES}` config.",
         ))  # fmt: skip
     return out
@@ -515,9 +608,11 @@ def _egress_allowed(j: _Context, host: str) -> bool:
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     STACK_BUCKETS.note(ctx)
     PENDING_BUCKETS.discard(ctx.urn)
+    PENDING_OUTPUTS.discard(ctx.urn)
     if type_catalog.is_provider(ctx.type):
         return  # residency-provider-trust judges providers
     found = scan(ctx.type, ctx.props)
+    PENDING_OUTPUTS.note_inputs(ctx.urn, found.places)
     if not found.places and not found.unknown:
         return
     judge = _judged_context(ctx)
@@ -536,6 +631,14 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             bucket = _bucket_name(place) if problem in (UNTOLD, UNTOLD_WRITTEN) else None
             if bucket is not None and stack_follow_up_active():
                 PENDING_BUCKETS.add(ctx.urn, bucket, finding)  # decided once the stack is known
+                continue
+            if (
+                bucket is None and problem in (UNTOLD, UNTOLD_WRITTEN) and place.host
+                and stack_follow_up_active()
+            ):  # fmt: skip
+                # Perhaps an output of a resource of this stack: decided once the stack is known.
+                field = re.split(r"[.\[]", place.path, maxsplit=1)[0]
+                PENDING_OUTPUTS.add(ctx.urn, field, place.host, finding)
                 continue
             yield finding
     if found.unknown and not is_preview():
@@ -562,6 +665,10 @@ def stack_check(ctx: StackContext) -> Iterator[Finding]:
     }
     for bucket, finding in PENDING_BUCKETS.take(stack):
         if bucket in names or STACK_BUCKETS.has(finding.urn or "", bucket):
+            continue
+        yield finding
+    for field, host, finding in PENDING_OUTPUTS.take(stack):
+        if finding.urn and _produced_by_the_stack(ctx, finding.urn, field, host):
             continue
         yield finding
 
