@@ -607,3 +607,54 @@ def test_an_unresolved_destination_names_every_field_that_hides_it():
     assert not opaque.unknown and opaque.reason == (
         "its far end is hidden in `secretsManagerArn`, `a`, which the pack cannot read"
     )
+
+
+def _table(name: str, tags: dict[str, str], **props: Any) -> Resource:
+    return Resource("aws:dynamodb/table:Table", name, {"name": name, "tags": tags, **props}, US)
+
+
+def test_a_dynamodb_restore_by_name_copies_the_source_table():
+    users = _table("users", USER)
+    # A table restored from `users` by name, labelled non-personal: the copy is user data.
+    restored = _table("users-copy", NON_PERSONAL, restoreSourceName="users")
+    [d] = run([users, restored])
+    assert d.urn == restored.resource_urn() and "laundering" in d.message
+    # The same restore of a non-personal table passes.
+    catalog = _table("catalog", NON_PERSONAL)
+    assert run([catalog, _table("catalog-copy", NON_PERSONAL, restoreSourceName="catalog")]) == []
+
+
+def _tag(resource_type: str, name: str, target: Resource, key: str, value: str) -> Resource:
+    field = "resourceId" if resource_type == "aws:ec2/tag:Tag" else "resourceArn"
+    return Resource(resource_type, name, {field: UNKNOWN_STRING, "key": key, "value": value}, US,
+                    property_dependencies={field: [target.resource_urn()]})  # fmt: skip
+
+
+def test_a_tag_writer_relabelling_a_store_keeps_its_strictest_label():
+    table = Resource("aws:dynamodb/table:Table", "users", {"name": "users", "tags": USER}, US)
+    plan = _plan_copying_to(IRELAND_VAULT)
+    label = {"type": "STRINGEQUALS", "key": "data-classification", "value": "non-personal"}
+    non_personal = _selection(plan, selectionTags=[label])
+    assert run([table, plan, non_personal]) == []
+    for writer in ("aws:dynamodb/tag:Tag", "aws:ecs/tag:Tag", "aws:ec2/tag:Tag"):
+        downgrade = _tag(writer, "relabel", table, "data-classification", "non-personal")
+        # The cloud now shows non-personal, so the selection takes the table; its data is
+        # still US user data.
+        [d] = run([table, downgrade, plan, non_personal])
+        assert d.urn == plan.resource_urn() and "users -[backup via sel" in d.message, writer
+    # An unrelated tag changes no classification.
+    cost = _tag("aws:dynamodb/tag:Tag", "cost", table, "cost-center", "42")
+    assert run([table, cost, plan, non_personal]) == []
+
+
+def test_a_tag_writer_upgrading_a_label_makes_the_store_user_data():
+    table = Resource("aws:dynamodb/table:Table", "catalog",
+                     {"name": "catalog", "tags": NON_PERSONAL}, US)  # fmt: skip
+    sink = bucket("catalog-sg", NON_PERSONAL, SG)
+    export = Resource("aws:dynamodb/table:Table", "catalog-copy",
+                      {"name": "catalog-copy", "tags": NON_PERSONAL, "restoreSourceName": "catalog",
+                       "replicas": [{"regionName": "ap-southeast-1"}]}, US)  # fmt: skip
+    assert run([table, sink, export]) == []
+    upgrade = _tag("aws:dynamodb/tag:Tag", "label", table, "data-classification", USER[
+        "data-classification"])  # fmt: skip
+    assert run([table, sink, export, upgrade])

@@ -224,6 +224,9 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        note="multi-Region strong consistency witness: holds replicated change data"),
     _f("aws:dynamodb/table:Table", "", RS, "restoreSourceTableArn", inbound=True,
        targets=_DYNAMODB),
+    # A restore by name copies the table of that name (of the same account and region).
+    _f("aws:dynamodb/table:Table", "", RS, "restoreSourceName", inbound=True,
+       targets=_DYNAMODB),
     _f("aws:dynamodb/table:Table", "importTable.s3BucketSource", RS, "bucket", inbound=True,
        targets=_S3_BUCKETS, copy_rule=False),
     _f("aws:dynamodb/globalTable:GlobalTable", "replicas[*]", R, "regionName"),
