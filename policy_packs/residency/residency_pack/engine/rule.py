@@ -504,7 +504,11 @@ def stack_resources(resources: Iterable[Any], config: Mapping[str, Any]) -> list
                 property_dependencies=property_dependencies,
             )
         )
-    return out
+    # A tag written by another resource of the stack relabels its target for every stack rule
+    # (the cloud shows the written tag; the data keeps its strictest label).
+    from residency_pack.engine import tag_writes  # here: tag_writes builds on this module
+
+    return tag_writes.relabelled(out)
 
 
 def stack_policy(

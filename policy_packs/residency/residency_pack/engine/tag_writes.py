@@ -4,7 +4,8 @@ AWS has tag-writing resources besides the tag inputs of a resource itself: ``aws
 ``aws.dynamodb.Tag``, ``aws.ecs.Tag``, ``aws.secretsmanager.Tag``, ``aws.transfer.Tag``,
 ``aws.organizations.Tag`` (``<module>/tag:Tag``: a ``key``, a ``value`` and the target's id or
 ARN) and ``aws.autoscaling.Tag`` (a nested ``tag``). Each one overwrites the key on the target in
-the cloud, after the target is created. Two consequences for the data-flow graph:
+the cloud, after the target is created. The wrapper applies them to the resources every stack
+rule sees (``rule.stack_resources``), with two consequences (the data-flow graph shows both):
 
 * the cloud shows the written value, so a selection by tag (a backup selection of
   ``non-personal`` resources) selects the target as written;
@@ -14,7 +15,8 @@ the cloud, after the target is created. Two consequences for the data-flow graph
 
 The target is found by property dependency on its field first, then by its identity (id, ARN or
 name) among the stack's resources. A tag writer whose target is outside the stack changes nothing
-the pack can see.
+the pack can see. Per-resource rules see one resource at a time and cannot see a later tag
+writer: the stack rules (data flow above all) judge the relabelled store.
 """
 
 from __future__ import annotations

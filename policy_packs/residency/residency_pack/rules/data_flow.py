@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import copy_fields, pack_config, tag_writes
+from residency_pack.engine import copy_fields, pack_config
 from residency_pack.engine.classification import US_USER_DATA
 from residency_pack.engine.dataflow import Breach, build_graph, user_data_breaches
 from residency_pack.engine.rule import Finding, RuleSpec, StackContext, stack_policy
@@ -106,10 +106,9 @@ def _unfollowed(ctx: StackContext) -> Iterator[Finding]:
 
 def check(ctx: StackContext) -> Iterator[Finding]:
     yield from _unfollowed(ctx)
-    # A tag written by another resource relabels its target (engine/tag_writes.py).
-    resources = tag_writes.relabelled(ctx.resources)
-    graph = build_graph(resources)
-    for breach in user_data_breaches(graph, resources, ctx.config):
+    # Tags written by tag resources are already applied (engine/tag_writes.py, by the wrapper).
+    graph = build_graph(ctx.resources)
+    for breach in user_data_breaches(graph, ctx.resources, ctx.config):
         yield _finding(breach, breach.describe_path(graph))
 
 
