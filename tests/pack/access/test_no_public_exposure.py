@@ -147,6 +147,11 @@ COMPLIANT: dict[str, tuple[str, dict[str, Any], Any]] = {
         },
         AWS,
     ),
+    "opensearch": (
+        "aws:opensearch/domain:Domain",
+        {"domainName": "search", "vpcOptions": {"subnetIds": ["subnet-1"]}, "tags": USER_DATA_TAGS},
+        AWS,
+    ),
     "imagebuilder-lifecycle": (  # a filter on public AMIs is not an endpoint
         "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy",
         {"policyDetails": [{"exclusionRules": {"amis": {"isPublic": True}}}]},
@@ -261,6 +266,8 @@ VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
         },
         "publicAccess.type",
     ),
+    ("opensearch", {"vpcOptions": None}, "public endpoint"),
+    ("opensearch", {"vpcOptions": {"subnetIds": []}}, "public endpoint"),
     ("oci-adb", {"whitelistedIps": ["0.0.0.0/0"]}, "the whole internet"),
     ("oci-adb", {"subnetId": None}, "no access control list"),
     ("oci-adb", {"subnetId": None, "whitelistedIps": []}, "no access control list"),

@@ -36,7 +36,8 @@ Checked per resource (everything a single resource's inputs can show):
   repositories. OCI says it in addresses: an Autonomous Database without a private endpoint
   (``subnetId``) and without an access control list (``whitelistedIps``), or whose list has a
   world CIDR, and a File Storage export whose ``exportOptions`` let a world CIDR in (or that
-  sets no export options: OCI then exports to ``0.0.0.0/0``). Only a store classified
+  sets no export options: OCI then exports to ``0.0.0.0/0``); an OpenSearch or Elasticsearch
+  domain without ``vpcOptions`` has a public endpoint. Only a store classified
   ``non-personal`` or ``public`` may be reachable from the internet; US user data, an
   unclassified store and a store whose classification cannot be seen (an export) fail closed.
 
@@ -499,6 +500,10 @@ NETWORK_PUBLIC_ALLOWED: Final = frozenset({NON_PERSONAL, PUBLIC})
 WORLD_CIDRS: Final = frozenset({"0.0.0.0/0", "::/0", "0.0.0.0", "::"})
 OCI_AUTONOMOUS_DATABASE: Final = "oci:Database/autonomousDatabase:AutonomousDatabase"
 OCI_FSS_EXPORT: Final = "oci:FileStorage/export:Export"
+# An OpenSearch / Elasticsearch domain without `vpcOptions` gets a public endpoint.
+SEARCH_DOMAINS: Final = frozenset(
+    {"aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"}
+)
 NETWORK_FIX: Final = (
     "keep the store on private networking: `publiclyAccessible: false` (or the type's own "
     "private setting: an OCI Autonomous Database with a private endpoint `subnetId`, or an "
@@ -574,8 +579,17 @@ def _oci_export_exposure(props: Any) -> Iterator[tuple[str, Any]]:
             yield f"exportOptions[{index}].source {source!r} (the whole internet)", True
 
 
+def _search_domain_exposure(props: Any) -> Iterator[tuple[str, Any]]:
+    vpc = get(props, "vpcOptions")
+    if vpc is UNKNOWN or (isinstance(vpc, Mapping) and get(vpc, "subnetIds")):
+        return  # placed in a VPC (or decided by values known at the update)
+    yield "vpcOptions (none: the domain has a public endpoint)", True
+
+
 def _network_exposure(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.type == OCI_AUTONOMOUS_DATABASE:
+    if ctx.type in SEARCH_DOMAINS:
+        exposed = list(_search_domain_exposure(ctx.props))
+    elif ctx.type == OCI_AUTONOMOUS_DATABASE:
         exposed = list(_oci_adb_exposure(ctx.props))
     elif ctx.type == OCI_FSS_EXPORT:
         exposed = list(_oci_export_exposure(ctx.props))
