@@ -675,9 +675,7 @@ def _federation_findings(ctx: ResourceContext) -> Iterator[Finding]:
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     if ctx.type in FEDERATION_TYPES:
-        yield from _federation_findings(ctx)
-        if ctx.type not in _ALB_LISTENERS:
-            return
+        yield from _federation_findings(ctx)  # and whatever grants the type carries, below
     if ctx.type == OIDC_PROVIDER:
         yield from _oidc_provider_findings(ctx)
         return
