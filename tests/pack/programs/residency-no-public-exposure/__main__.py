@@ -277,3 +277,22 @@ oci.objectstorage.Preauthrequest(
     access_type="AnyObjectRead",
     time_expires="2027-01-01T00:00:00Z",
 )
+
+
+# --- Network exposure: an OCI File Storage export open to the whole internet. An export carries no
+# classification of its own, so it is held to US user data.
+def export(name: str, source: str) -> None:
+    oci.filestorage.Export(
+        name,
+        export_set_id="ocid1.exportset.oc1.iad.aaaaaaaafixtureexportset",
+        file_system_id="ocid1.filesystem.oc1.iad.aaaaaaaafixturefilesystem",
+        path=f"/{name}",
+        export_options=[{"source": source, "access": "READ_WRITE", "identity_squash": "ROOT"}],
+    )
+
+
+# violation: residency-no-public-exposure
+export("media-world", "0.0.0.0/0")
+
+# ok: residency-no-public-exposure
+export("media-vcn", "10.0.0.0/16")
