@@ -81,6 +81,12 @@ from residency_pack.engine.rule import (
     resource_policy,
     stack_follow_up_active,
 )
+from residency_pack.engine.stack_buckets import (
+    S3_BUCKET_TYPES,
+    PendingBucketFindings,
+    bucket_names,
+    stack_of,
+)
 
 NAME: Final = "residency-named-places"
 
@@ -109,9 +115,6 @@ SPEC = RuleSpec(
 )
 
 _DATA_ROLES: Final = frozenset({"stores-data", "moves-data", "holds-keys"})
-_S3_BUCKET_TYPES: Final = frozenset(
-    {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
-)
 _MAX_VALUE: Final = 120
 _INDEX: Final = re.compile(r"\[\d+\]")
 
@@ -174,21 +177,17 @@ class _StackBuckets:
     def __init__(self) -> None:
         self._names: dict[str, set[str]] = {}
 
-    @staticmethod
-    def _stack(urn: str) -> str:
-        return "::".join(urn.split("::")[:2])
-
     def note(self, ctx: ResourceContext) -> None:
-        if ctx.type not in _S3_BUCKET_TYPES:
+        if ctx.type not in S3_BUCKET_TYPES:
             return
         name = ctx.props.get("bucket") if isinstance(ctx.props, dict) else None
         if isinstance(name, str) and name.strip():
-            names = self._names.setdefault(self._stack(ctx.urn), set())
+            names = self._names.setdefault(stack_of(ctx.urn), set())
             if len(names) < self._LIMIT:
                 names.add(name.strip())
 
     def has(self, urn: str, name: str) -> bool:
-        return name in self._names.get(self._stack(urn), ())
+        return name in self._names.get(stack_of(urn), ())
 
     def clear(self) -> None:
         self._names.clear()
@@ -216,40 +215,9 @@ def _bucket_name(place: Place) -> str | None:
     return None
 
 
-class _PendingBuckets:
-    """Findings on an account-less S3 bucket place whose bucket this process had not seen yet
-    when it analysed the resource. Which of two independent resources the engine analyses first
-    is not fixed (the SDK registers them concurrently), so the verdict waits for the whole
-    stack: the policy's stack follow-up reports the finding unless the stack has a bucket of
-    that name. Bounded per process, like :class:`_StackBuckets`."""
-
-    _LIMIT: Final = 100_000
-
-    def __init__(self) -> None:
-        self._pending: dict[str, dict[tuple[str, str], tuple[str, Finding]]] = {}
-
-    def add(self, urn: str, bucket: str, finding: Finding) -> None:
-        pending = self._pending.setdefault(_StackBuckets._stack(urn), {})
-        if len(pending) < self._LIMIT:
-            pending[(urn, finding.message)] = (bucket, finding)
-
-    def discard(self, urn: str) -> None:
-        """Forget a resource's pending findings: it is being analysed again."""
-        pending = self._pending.get(_StackBuckets._stack(urn))
-        if pending:
-            for key in [key for key in pending if key[0] == urn]:
-                del pending[key]
-
-    def take(self, stack: str) -> list[tuple[str, Finding]]:
-        """The stack's pending findings, in a fixed order (by URN, then message)."""
-        pending = self._pending.pop(stack, {})
-        return [pending[key] for key in sorted(pending)]
-
-    def clear(self) -> None:
-        self._pending.clear()
-
-
-PENDING_BUCKETS: Final = _PendingBuckets()
+# Findings on an account-less S3 bucket place whose bucket this process had not seen yet when it
+# analysed the resource: the stack follow-up reports them unless the stack has that bucket.
+PENDING_BUCKETS: Final = PendingBucketFindings()
 
 
 class _PendingOutputs:
@@ -280,12 +248,12 @@ class _PendingOutputs:
         return self._input_hosts.get(urn, frozenset())
 
     def add(self, urn: str, field: str, host: str, finding: Finding) -> None:
-        pending = self._pending.setdefault(_StackBuckets._stack(urn), {})
+        pending = self._pending.setdefault(stack_of(urn), {})
         if len(pending) < self._LIMIT:
             pending[(urn, finding.message)] = (field, host, finding)
 
     def discard(self, urn: str) -> None:
-        pending = self._pending.get(_StackBuckets._stack(urn))
+        pending = self._pending.get(stack_of(urn))
         if pending:
             for key in [key for key in pending if key[0] == urn]:
                 del pending[key]
@@ -630,7 +598,8 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             )
             bucket = _bucket_name(place) if problem in (UNTOLD, UNTOLD_WRITTEN) else None
             if bucket is not None and stack_follow_up_active():
-                PENDING_BUCKETS.add(ctx.urn, bucket, finding)  # decided once the stack is known
+                # Decided once the stack is known.
+                PENDING_BUCKETS.add(ctx.urn, finding.message, bucket, finding)
                 continue
             if (
                 bucket is None and problem in (UNTOLD, UNTOLD_WRITTEN) and place.host
@@ -657,12 +626,8 @@ def stack_check(ctx: StackContext) -> Iterator[Finding]:
     """The pending bucket findings of this stack whose bucket the stack does not have."""
     if not ctx.resources:
         return
-    stack = _StackBuckets._stack(ctx.resources[0].urn)
-    names = {
-        name.strip()
-        for r in ctx.resources
-        if r.type in _S3_BUCKET_TYPES and isinstance(name := r.props.get("bucket"), str)
-    }
+    stack = stack_of(ctx.resources[0].urn)
+    names = bucket_names(ctx.resources)
     for bucket, finding in PENDING_BUCKETS.take(stack):
         if bucket in names or STACK_BUCKETS.has(finding.urn or "", bucket):
             continue
