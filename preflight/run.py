@@ -238,39 +238,44 @@ def _configure_for_stack(
             secret_keys=secret_keys,
             dry_run=True,
         )
-        info = client.get_analyzer_info()
-        client.name = info.name
-        version = pack.project.version or info.version
-        source = str(pack.config_file) if pack.config_file else str(pack.project.file)
-        if info.supports_config:
-            reconciled = reconcile_policy_config(
-                info.policies,
-                info.initial_config,
-                pack.given_config,
-                pack=info.name,
-                version=version,
-                source=source,
+        configure_policies(pack, client, handshake)
+
+
+def configure_policies(pack: _LoadedPack, client: AnalyzerClient, handshake: bool) -> None:
+    """``GetAnalyzerInfo``, then ``Configure`` with the pack's defaults reconciled with the given
+    config file (as the CLI does); sets ``pack.info`` and ``pack.configured``."""
+    info = client.get_analyzer_info()
+    client.name = info.name
+    version = pack.project.version or info.version
+    source = str(pack.config_file) if pack.config_file else str(pack.project.file)
+    if info.supports_config:
+        reconciled = reconcile_policy_config(
+            info.policies,
+            info.initial_config,
+            pack.given_config,
+            pack=info.name,
+            version=version,
+            source=source,
+        )
+        client.configure(reconciled, source)
+        pack.configured = dict(reconciled)
+        policies = tuple(
+            PolicyInfo(
+                name=p.name,
+                description=p.description,
+                enforcement=reconciled[p.name].enforcement or p.enforcement,  # type: ignore[arg-type]
+                severity=p.severity,
+                remediation_steps=p.remediation_steps,
+                policy_type=p.policy_type,
+                config_schema=p.config_schema,
             )
-            client.configure(reconciled, source)
-            pack.configured = dict(reconciled)
-            policies = tuple(
-                PolicyInfo(
-                    name=p.name,
-                    description=p.description,
-                    enforcement=reconciled[p.name].enforcement or p.enforcement,  # type: ignore[arg-type]
-                    severity=p.severity,
-                    remediation_steps=p.remediation_steps,
-                    policy_type=p.policy_type,
-                    config_schema=p.config_schema,
-                )
-                for p in info.policies
-            )
-        else:
-            if pack.given_config:
-                raise PreflightError(f"{source}: policy pack {info.name!r} does not support config")
-            policies = tuple(info.policies)
-        client.name = info.name
-        pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
+            for p in info.policies
+        )
+    else:
+        if pack.given_config:
+            raise PreflightError(f"{source}: policy pack {info.name!r} does not support config")
+        policies = tuple(info.policies)
+    pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from preflight.analyzer_client import AnalyzerClient
 from preflight.audit.inventory import Store, stores_of
 from preflight.audit.reader import StackExport, UnreadableSecret, parse_export, read_export_file
 from preflight.errors import PreflightError
-from preflight.model import PackInfo, PolicyInfo, Report, Violation
+from preflight.model import PackInfo, Report, Violation
 from preflight.pack_process import (
     ENGINE_ADDRESS_PLACEHOLDER,
     PackProcess,
@@ -35,10 +35,10 @@ from preflight.pack_process import (
     load_policy_project,
     pack_environment,
 )
-from preflight.policy_config import PolicyConfig, load_policy_pack_config, reconcile_policy_config
+from preflight.policy_config import PolicyConfig, load_policy_pack_config
 from preflight.program_runner import ProgramRun
 from preflight.project import Project, StackConfig, load_project, load_stack_config
-from preflight.run import _analyze, _LoadedPack
+from preflight.run import _analyze, _LoadedPack, configure_policies
 
 STDIN = "-"
 EXPORT_SUFFIXES = (".json", ".json.gz")
@@ -238,37 +238,9 @@ class Worker:
         )
 
     def _configure_pack(self, pack: _LoadedPack, client: AnalyzerClient, handshake: bool) -> None:
-        info = client.get_analyzer_info()
-        client.name = info.name
-        version = pack.project.version or info.version
-        source = str(pack.config_file) if pack.config_file else str(pack.project.file)
-        policies: tuple[PolicyInfo, ...] = tuple(info.policies)
-        if info.supports_config:
-            reconciled = reconcile_policy_config(
-                info.policies,
-                info.initial_config,
-                pack.given_config,
-                pack=info.name,
-                version=version,
-                source=source,
-            )
-            client.configure(reconciled, source)
-            self.config[info.name] = reconciled
-            policies = tuple(
-                PolicyInfo(
-                    name=p.name,
-                    description=p.description,
-                    enforcement=reconciled[p.name].enforcement or p.enforcement,  # type: ignore[arg-type]
-                    severity=p.severity,
-                    remediation_steps=p.remediation_steps,
-                    policy_type=p.policy_type,
-                    config_schema=p.config_schema,
-                )
-                for p in info.policies
-            )
-        elif pack.given_config:
-            raise PreflightError(f"{source}: policy pack {info.name!r} does not support config")
-        pack.info = PackInfo(info.name, version, str(pack.project.dir), policies, handshake)
+        configure_policies(pack, client, handshake)
+        if pack.configured and pack.info is not None:
+            self.config[pack.info.name] = pack.configured
 
     def setup(self) -> PackSetup:
         return PackSetup(
