@@ -3,12 +3,9 @@ it with one message naming the key."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr
+from contextlib import redirect_stderr
 from pathlib import Path
 from typing import Any
 
@@ -24,27 +21,11 @@ PACK = ROOT / "policy_packs" / "residency"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-@contextmanager
-def restoring_event_loop() -> Iterator[None]:
-    """preflight runs the program on its own event loop; put the thread's loop back after."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
-        except RuntimeError:
-            previous = None
-    try:
-        yield
-    finally:
-        if previous is not None and not previous.is_closed():
-            asyncio.set_event_loop(previous)
-
-
 def run(program: Path, stack: str, out: Path) -> tuple[int, dict[str, Any] | None, str]:
     argv = ["--program", str(program), "--stack", stack, "--policy-pack", str(PACK),
             "--format", "json", "--output", str(out)]  # fmt: skip
     stderr = io.StringIO()
-    with redirect_stderr(stderr), restoring_event_loop():
+    with redirect_stderr(stderr):
         code = main(argv)
     report = json.loads(out.read_text()) if out.exists() else None
     return code, report, stderr.getvalue()

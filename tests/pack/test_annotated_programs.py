@@ -24,13 +24,10 @@ when there is one) and requires:
 from __future__ import annotations
 
 import ast
-import asyncio
 import io
 import json
 import re
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr
+from contextlib import redirect_stderr
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,29 +124,13 @@ def parse_annotations(source: str, file: str = "__main__.py") -> list[Annotation
     return found
 
 
-@contextmanager
-def restoring_event_loop() -> Iterator[None]:
-    """preflight runs the program on its own event loop; put the thread's loop back after."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
-        except RuntimeError:
-            previous = None
-    try:
-        yield
-    finally:
-        if previous is not None and not previous.is_closed():
-            asyncio.set_event_loop(previous)
-
-
 def run_preflight_json(program: Path, report_file: Path) -> tuple[int, dict[str, Any], str]:
     argv = ["--program", str(program), "--stack", STACK, "--policy-pack", str(PACK)]
     if (program / POLICY_CONFIG).is_file():
         argv += ["--policy-pack-config", str(program / POLICY_CONFIG)]
     argv += ["--format", "json", "--output", str(report_file)]
     stderr = io.StringIO()
-    with redirect_stderr(stderr), restoring_event_loop():
+    with redirect_stderr(stderr):
         code = main(argv)
     if not report_file.exists():
         pytest.fail(

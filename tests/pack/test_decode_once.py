@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -114,9 +112,7 @@ def _same(stock: Any, ours: Any, method: str, request: Any) -> Any:
 def _same_but_follow_ups(stock: Any, ours: Any, request: Any) -> Any:
     """``AnalyzeStack`` of both, equal once the resource policies' stack follow-ups (which only
     the pack's servicer runs, ``rule.ResourcePolicy``) are left out of ours."""
-    follow_ups = {
-        p.name for p in all_policies() if getattr(p, "stack_follow_up", None) is not None
-    }
+    follow_ups = {p.name for p in all_policies() if getattr(p, "stack_follow_up", None) is not None}
     expected = stock.AnalyzeStack(request, None)
     got = ours.AnalyzeStack(request, None)
     plain = proto.AnalyzeResponse()
@@ -131,22 +127,6 @@ def _same_but_follow_ups(stock: Any, ours: Any, request: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------------
 # Every policy of the pack on every annotated fixture program
-
-
-@contextmanager
-def _own_event_loop() -> Iterator[None]:
-    """The program runs on its own event loop; put the thread's loop back after."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
-        except RuntimeError:
-            previous = None
-    try:
-        yield
-    finally:
-        if previous is not None and not previous.is_closed():
-            asyncio.set_event_loop(previous)
 
 
 def program_dirs() -> list[Path]:
@@ -167,8 +147,7 @@ def test_every_policy_answers_as_under_the_stock_servicer(
     monkeypatch.setenv("PULUMI_DRY_RUN", "true" if preview else "false")
     project = load_project(program)
     config = load_stack_config(project, "test")
-    with _own_event_loop():
-        run = run_program(project, config)
+    run = run_program(project, config)
     policy_config_file = program / "policy-config.json"
     policy_config = (
         json.loads(policy_config_file.read_text()) if policy_config_file.is_file() else None
@@ -195,8 +174,7 @@ def test_the_corpus_has_unknowns_and_preview_deferrals(monkeypatch: pytest.Monke
     program = PROGRAMS / "residency-data-flow"
     project = load_project(program)
     config = load_stack_config(project, "test")
-    with _own_event_loop():
-        run = run_program(project, config)
+    run = run_program(project, config)
     unknowns = sum(
         UNKNOWN_STRING_VALUE in json.dumps(json_format.MessageToDict(r.properties))
         for r in run.resources
