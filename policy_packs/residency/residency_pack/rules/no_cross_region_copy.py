@@ -41,7 +41,7 @@ Unknowns and gaps:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Final
 
 from pulumi_policy import Severity
 
@@ -176,7 +176,8 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
                 yield _pending(ctx, destination)
             continue
         permitted = union if conduit else allowed
-        reasons = [r for place in places for r in problems(place, permitted, trust, classification)]
+        judged = [(place, problems(place, permitted, trust, classification)) for place in places]
+        reasons = [r for _, place_reasons in judged for r in place_reasons]
         if not reasons:
             continue
         whose = (
@@ -191,7 +192,7 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             urn=ctx.urn,
             fix=_FIX_PLACE,
         )
-        buckets = _stack_bucket_candidates(places, permitted, trust, classification)
+        buckets = _stack_bucket_candidates([place for place, at_fault in judged if at_fault])
         if buckets and stack_follow_up_active():
             for bucket in buckets:  # reported unless the stack has every one of them
                 PENDING_BUCKETS.add(ctx.urn, f"{where}\0{bucket}", bucket, finding)
@@ -202,16 +203,12 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
 PENDING_BUCKETS: Final = PendingBucketFindings()
 
 
-def _stack_bucket_candidates(
-    places: list[Named], permitted: Any, trust: Trust, classification: str
-) -> list[str]:
+def _stack_bucket_candidates(at_fault: list[Named]) -> list[str]:
     """The buckets named by account-less S3 ARNs or URLs when they are the only places at fault:
     each may be a bucket of this stack (bucket names are global), which residency-data-flow
     follows to its region. Empty when any other place is at fault."""
     buckets: list[str] = []
-    for place in places:
-        if not problems(place, permitted, trust, classification):
-            continue
+    for place in at_fault:
         bucket = bucket_name_of(place.value)
         if bucket is None or place.location is not None or place.account not in (None, OWN):
             return []
