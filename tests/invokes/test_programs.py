@@ -8,14 +8,11 @@ runner, which the CLI uses.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import os
 import sys
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr
+from contextlib import redirect_stderr
 from pathlib import Path
 from typing import Any
 
@@ -31,21 +28,6 @@ PROGRAMS = Path(__file__).resolve().parents[1] / "fixtures" / "programs"
 PACK = Path(__file__).resolve().parents[2] / "policy_packs" / "residency"
 
 
-@contextmanager
-def restoring_event_loop() -> Iterator[None]:
-    """preflight runs the program on its own event loop and leaves none set; tests that run
-    after these ones may rely on the thread's loop, so it is put back."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            previous: asyncio.AbstractEventLoop | None = asyncio.get_event_loop()
-        except RuntimeError:
-            previous = None
-    try:
-        yield
-    finally:
-        if previous is not None and not previous.is_closed():
-            asyncio.set_event_loop(previous)
 
 
 def preflight(tmp_path: Path, program: str, stack: str = "dev") -> tuple[int, Any, str]:
@@ -56,7 +38,7 @@ def preflight(tmp_path: Path, program: str, stack: str = "dev") -> tuple[int, An
         argv += ["--policy-pack-config", str(PROGRAMS / program / "policy-config.json")]
     argv += ["--format", "json", "--output", str(report_file)]
     stderr = io.StringIO()
-    with redirect_stderr(stderr), restoring_event_loop():
+    with redirect_stderr(stderr):
         code = main(argv)
     report = json.loads(report_file.read_text()) if report_file.exists() else None
     return code, report, stderr.getvalue()
@@ -64,8 +46,7 @@ def preflight(tmp_path: Path, program: str, stack: str = "dev") -> tuple[int, An
 
 def program_run(program: str, stack: str = "dev") -> ProgramRun:
     project = load_project(PROGRAMS / program)
-    with restoring_event_loop():
-        return run_program(project, load_stack_config(project, stack))
+    return run_program(project, load_stack_config(project, stack))
 
 
 def inputs(run: ProgramRun, name: str) -> dict[str, Any]:

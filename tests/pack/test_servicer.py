@@ -23,7 +23,7 @@ from residency_pack.testing import Resource, analyze, aws_provider, configure
 
 from preflight.cli import main
 
-from .test_annotated_programs import PACK, PROGRAMS, restoring_event_loop
+from .test_annotated_programs import PACK, PROGRAMS
 
 REGIONS = region_allowlist.SPEC.name
 TRUST = "residency-provider-trust"
@@ -204,7 +204,7 @@ def test_preflight_stops_with_exit_2_and_the_configure_message(tmp_path: Path) -
     argv = ["--program", str(PROGRAMS / TRUST), "--stack", "test", "--policy-pack", str(PACK)]
     argv += ["--policy-pack-config", str(config), "--output", str(tmp_path / "report.json")]
     stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr), restoring_event_loop():
+    with contextlib.redirect_stderr(stderr):
         code = main(argv)
     text = stderr.getvalue()
     assert code == 2, text
