@@ -22,6 +22,7 @@ RULE_MODULES: tuple[str, ...] = (
     "data_flow",
     "named_places",
     "guardrails",
+    "edge_caching",
 )
 
 
