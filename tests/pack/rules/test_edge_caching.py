@@ -12,7 +12,9 @@ import pytest
 from residency_pack.engine import pack_config
 from residency_pack.rules.edge_caching import CACHING_DISABLED, POLICY, SPEC
 from residency_pack.testing import (
+    UNKNOWN_ARRAY,
     UNKNOWN_NUMBER,
+    UNKNOWN_OBJECT,
     UNKNOWN_STRING,
     Diagnostic,
     Resource,
@@ -330,3 +332,65 @@ def test_an_exemption_silences_a_distribution() -> None:
     }]}}  # fmt: skip
     diagnostics = analyze_stack(POLICY, [USER_BUCKET, OAC, cdn], config, STACK_CONFIG)
     assert all(d.enforcement != "mandatory" for d in diagnostics)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "user-media.s3.us-east-1.amazonaws.com",
+        "user-media.s3.amazonaws.com",
+        "user-media.s3-website-us-east-1.amazonaws.com",
+    ],
+)
+def test_a_literal_s3_host_names_the_stack_bucket(host: str) -> None:
+    user_bucket = replace(USER_BUCKET, props={**USER_BUCKET.props, "bucket": "user-media"})
+    cdn = distribution(
+        default=behaviour(cachePolicyId=CACHING_OPTIMIZED), domain=host, label="public"
+    )
+    cdn = replace(cdn, property_dependencies={})
+    [d] = run(user_bucket, cdn)
+    assert "is `user-media`, which us-user-data reaches" in d.message
+
+
+def test_a_vpc_origin_is_followed_to_its_load_balancer() -> None:
+    lb = replace(LB, props={**LB.props, "tags": tags("us-user-data")})
+    vpc_origin = Resource(
+        "aws:cloudfront/vpcOrigin:VpcOrigin", "vpc-origin",
+        {"vpcOriginEndpointConfig": {"arn": UNKNOWN_STRING, "name": "api"}}, US,
+        property_dependencies={"vpcOriginEndpointConfig": [lb.resource_urn()]},
+    )  # fmt: skip
+    cdn = distribution(vpc_origin, default=behaviour(cachePolicyId=CACHING_OPTIMIZED))
+    [d] = run(lb, vpc_origin, OAC, cdn)
+    assert "is `api`, which us-user-data reaches" in d.message
+    uncached = distribution(vpc_origin)
+    assert run(lb, vpc_origin, OAC, uncached) == []
+
+
+def test_a_multitenant_distribution_is_judged_and_needs_a_cache_policy() -> None:
+    cdn = distribution()
+    props = {k: v for k, v in cdn.props.items() if k not in ("priceClass", "restrictions")}
+    ok = replace(
+        cdn,
+        type="aws:cloudfront/multitenantDistribution:MultitenantDistribution",
+        props={**props, "cacheBehaviors": [{**behaviour(), "pathPattern": "/a/*"}]},
+    )
+    assert stack(cdn=ok) == []
+    cached = replace(ok, props={**ok.props, "cacheBehaviors": [
+        {**behaviour(cachePolicyId=CACHING_OPTIMIZED), "pathPattern": "/a/*"}
+    ]})  # fmt: skip
+    [d] = stack(cdn=cached)
+    assert "cacheBehaviors[0]" in d.message
+    legacy = replace(ok, props={**ok.props, "defaultCacheBehavior": {
+        k: v for k, v in behaviour().items() if k != "cachePolicyId"
+    }})  # fmt: skip
+    [d] = stack(cdn=legacy)
+    assert "names no cache policy" in d.message
+
+
+def test_unknown_origins_and_behaviours_fail_closed() -> None:
+    cdn = distribution(default=behaviour(cachePolicyId=CACHING_OPTIMIZED))
+    unknown_origins = replace(cdn, props={**cdn.props, "origins": UNKNOWN_ARRAY})
+    assert len(stack(cdn=unknown_origins)) == 1
+    unknown_behaviour = replace(cdn, props={**cdn.props, "defaultCacheBehavior": UNKNOWN_OBJECT})
+    [d] = stack(cdn=unknown_behaviour)
+    assert "the behaviour is unknown" in d.message

@@ -56,6 +56,7 @@ policies (all of them must disable caching); any other unknown that decides is a
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,7 @@ EDGE_SAFE: Final = frozenset({NON_PERSONAL, PUBLIC})
 # (global), a Lambda function URL (grants-access). An origin access control names nothing.
 _FOLLOWED_ROLES: Final = frozenset({"global", "grants-access"})
 _MAX_HOPS: Final = 4
+_S3_HOST: Final = re.compile(r"^(.+?)\.s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
 
 SPEC = RuleSpec(
     name=NAME,
@@ -190,10 +192,10 @@ def _origins(ctx: StackContext, dist: StackResource, reached: frozenset[str]) ->
             origin_id = None
         domain = get(origin, "domainName")
         if isinstance(domain, str) and domain:
-            host = copy_fields.host_of(domain) or domain
-            candidates = _data_candidates(
-                ctx, by_value.get(domain, ()) or by_value.get(host, ()), dist.urn
-            )
+            named = [
+                urn for value in _domain_keys(domain) for urn in by_value.get(value, ())
+            ]  # fmt: skip
+            candidates = _data_candidates(ctx, named, dist.urn)
             what = f"`{domain}`"
         else:
             candidates = deps
@@ -201,6 +203,18 @@ def _origins(ctx: StackContext, dist: StackResource, reached: frozenset[str]) ->
         carries = _carries(ctx, what, candidates, reached, safe_label)
         found.append(_Origin(origin_id, carries or own))
     return found
+
+
+def _domain_keys(domain: str) -> list[str]:
+    """What an origin's domain may equal among the stack's values: itself, its host, and the
+    bucket of an S3 host (``<bucket>.s3.<region>.amazonaws.com``, ``<bucket>.s3.amazonaws.com``,
+    ``<bucket>.s3-website-<region>.amazonaws.com``, ``<bucket>.s3-website.<region>...``)."""
+    host = copy_fields.host_of(domain) or domain
+    keys = [domain, host]
+    match = _S3_HOST.match(host.lower())
+    if match:
+        keys.append(match.group(1))
+    return list(dict.fromkeys(keys))
 
 
 def _carries(
