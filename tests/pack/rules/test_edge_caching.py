@@ -37,7 +37,9 @@ def tags(classification: str) -> dict[str, str]:
 
 
 USER_BUCKET = Resource("aws:s3/bucket:Bucket", "user-media", {"tags": tags("us-user-data")}, US)
-PUBLIC_BUCKET = Resource("aws:s3/bucket:Bucket", "assets", {"tags": tags("public")}, US)
+PUBLIC_BUCKET = Resource(
+    "aws:s3/bucket:Bucket", "assets", {"bucket": "assets", "tags": tags("public")}, US
+)
 LB = Resource("aws:lb/loadBalancer:LoadBalancer", "api", {"loadBalancerType": "application"}, US)
 OAC = Resource(
     "aws:cloudfront/originAccessControl:OriginAccessControl", "oac",
@@ -369,6 +371,10 @@ def test_a_vpc_origin_is_followed_to_its_load_balancer() -> None:
 def test_a_multitenant_distribution_is_judged_and_needs_a_cache_policy() -> None:
     cdn = distribution()
     props = {k: v for k, v in cdn.props.items() if k not in ("priceClass", "restrictions")}
+    props["origins"] = [  # a multitenant distribution's origin is named by `id`
+        {"id": "origin", "domainName": UNKNOWN_STRING},
+        {"id": "static", "domainName": "assets.s3.us-east-1.amazonaws.com"},
+    ]
     ok = replace(
         cdn,
         type="aws:cloudfront/multitenantDistribution:MultitenantDistribution",
@@ -380,6 +386,10 @@ def test_a_multitenant_distribution_is_judged_and_needs_a_cache_policy() -> None
     ]})  # fmt: skip
     [d] = stack(cdn=cached)
     assert "cacheBehaviors[0]" in d.message
+    static = replace(ok, props={**ok.props, "cacheBehaviors": [
+        {**behaviour("static", cachePolicyId=CACHING_OPTIMIZED), "pathPattern": "/a/*"}
+    ]})  # fmt: skip
+    assert stack(cdn=static) == []  # `static` is the public bucket `assets`
     legacy = replace(ok, props={**ok.props, "defaultCacheBehavior": {
         k: v for k, v in behaviour().items() if k != "cachePolicyId"
     }})  # fmt: skip

@@ -76,7 +76,6 @@ DISTRIBUTION: Final = "aws:cloudfront/distribution:Distribution"
 MULTITENANT_DISTRIBUTION: Final = "aws:cloudfront/multitenantDistribution:MultitenantDistribution"
 DISTRIBUTIONS: Final = frozenset({DISTRIBUTION, MULTITENANT_DISTRIBUTION})
 CACHE_POLICY: Final = "aws:cloudfront/cachePolicy:CachePolicy"
-VPC_ORIGIN: Final = "aws:cloudfront/vpcOrigin:VpcOrigin"
 KEY_VALUE_STORE: Final = "aws:cloudfront/keyValueStore:KeyValueStore"
 KVS_KEYS: Final = frozenset({
     "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey",
@@ -130,12 +129,11 @@ def check(ctx: StackContext) -> Iterator[Finding]:
     ):
         return
     reached = _reached_by_user_data(ctx.resources)
-    cache_policies = {
-        r.urn: r for r in ctx.resources if r.type == CACHE_POLICY
-    }  # fmt: skip
+    cache_policies = {r.urn: r for r in ctx.resources if r.type == CACHE_POLICY}
+    by_value = _stack_values(ctx.resources)
     for resource in ctx.resources:
         if resource.type in DISTRIBUTIONS:
-            yield from _distribution(ctx, resource, reached, cache_policies)
+            yield from _distribution(ctx, resource, reached, by_value, cache_policies)
         elif resource.type == KEY_VALUE_STORE:
             yield from _key_value_store(resource)
         elif resource.type in KVS_KEYS:
@@ -172,7 +170,12 @@ class _Origin:
     carries: str | None  # why it carries user data; None: it does not
 
 
-def _origins(ctx: StackContext, dist: StackResource, reached: frozenset[str]) -> list[_Origin]:
+def _origins(
+    ctx: StackContext,
+    dist: StackResource,
+    reached: frozenset[str],
+    by_value: Mapping[str, Sequence[str]],
+) -> list[_Origin]:
     label = dist.classification
     own = (
         f"the distribution is labelled `{US_USER_DATA}`" if label == US_USER_DATA
@@ -183,11 +186,11 @@ def _origins(ctx: StackContext, dist: StackResource, reached: frozenset[str]) ->
     origins = get(dist.props, "origins")
     if not isinstance(origins, list):
         origins = [] if origins is None else [UNKNOWN]
-    by_value = _stack_values(ctx.resources)
     deps = _data_candidates(ctx, dist.property_dependencies.get("origins", ()), dist.urn)
     found: list[_Origin] = []
     for origin in origins:
-        origin_id = get(origin, "originId")
+        origin_id = get(origin, "originId")  # a multitenant distribution's origin: `id`
+        origin_id = origin_id if isinstance(origin_id, str) else get(origin, "id")
         if not isinstance(origin_id, str):
             origin_id = None
         domain = get(origin, "domainName")
@@ -404,9 +407,10 @@ def _distribution(
     ctx: StackContext,
     dist: StackResource,
     reached: frozenset[str],
+    by_value: Mapping[str, Sequence[str]],
     cache_policies: Mapping[str, StackResource],
 ) -> Iterator[Finding]:
-    origins = _origins(ctx, dist, reached)
+    origins = _origins(ctx, dist, reached, by_value)
     groups = _groups(dist)
     for field, path, behaviour in _behaviours(dist):
         routes = _targets_user_data(behaviour, origins, groups)
