@@ -102,7 +102,10 @@ COMPLIANT: dict[str, tuple[str, dict[str, Any], Any]] = {
             "name": "gql",
             "authenticationType": "AWS_IAM",
             "additionalAuthenticationProviders": [
-                {"authenticationType": "OPENID_CONNECT", "openidConnectConfig": {"issuer": OUR_OIDC}}
+                {
+                    "authenticationType": "OPENID_CONNECT",
+                    "openidConnectConfig": {"issuer": OUR_OIDC},
+                }
             ],
         },
         AWS,
@@ -196,14 +199,25 @@ VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "appsync-oidc",
-        {"additionalAuthenticationProviders": [{"authenticationType": "OPENID_CONNECT",
-         "openidConnectConfig": {"issuer": PARTNER_OIDC}}]},
+        {
+            "additionalAuthenticationProviders": [
+                {
+                    "authenticationType": "OPENID_CONNECT",
+                    "openidConnectConfig": {"issuer": PARTNER_OIDC},
+                }
+            ]
+        },
         "`additionalAuthenticationProviders[0].openidConnectConfig.issuer`",
     ),
     (
         "appsync-event-oidc",
-        {"eventConfig": {"authProviders": [{"authType": "OPENID_CONNECT",
-         "openidConnectConfig": {"issuer": PARTNER_OIDC}}]}},
+        {
+            "eventConfig": {
+                "authProviders": [
+                    {"authType": "OPENID_CONNECT", "openidConnectConfig": {"issuer": PARTNER_OIDC}}
+                ]
+            }
+        },
         "`eventConfig.authProviders[0].openidConnectConfig.issuer`",
     ),
     ("oci-domain-idp", {"partnerProviderId": PARTNER}, "partnerProviderId"),

@@ -41,6 +41,15 @@ Checked per resource (everything a single resource's inputs can show):
   ``non-personal`` or ``public`` may be reachable from the internet; US user data, an
   unclassified store and a store whose classification cannot be seen (an export) fail closed.
 
+* AppSync APIs that accept ``API_KEY`` (a GraphQL API's primary or additional provider, an Event
+  API's auth providers): the key is a bearer secret shipped in clients. Judged by the stack
+  follow-up against the API's data sources of the stack (by their ``apiId``'s property
+  dependency): one that reaches a store labelled ``us-user-data``, unlabelled, or not declared
+  by the stack makes the API a violation. ``AWS_IAM``, Cognito user pools and ``AWS_LAMBDA``
+  (the authorizer's ARN is judged for its owner by ``residency-named-places``) pass;
+  ``OPENID_CONNECT`` issuers are judged by ``residency-no-foreign-principals``. An HTTP data
+  source's far end is judged by the flow and place rules, not here.
+
 The other cross-resource part lives in the stack policy ``residency-public-access-block``
 (``rules/public_access_block.py``): a user-data S3 bucket needs a public access block.
 
