@@ -642,3 +642,23 @@ def test_a_declared_partner_layer_is_accepted_and_its_region_still_judged() -> N
     # A declaration of another owner does not vouch for this one.
     other = {**declared, "account": OURS}
     assert len(messages(partner, {"declaredPlaces": [other]})) == 1
+
+
+def test_an_aws_owned_registry_is_declared_by_its_host() -> None:
+    # SageMaker framework images live in AWS-owned registries no ARN marks as AWS's: the platform
+    # team declares the registry host with its owner after review.
+    host = "763104351884.dkr.ecr.us-east-1.amazonaws.com"
+    model = Resource(
+        "aws:sagemaker/model:Model",
+        "m",
+        {
+            "executionRoleArn": f"arn:aws:iam::{OURS}:role/sm",
+            "primaryContainer": {"image": f"{host}/pytorch-inference:2.1-cpu-py310"},
+            "tags": USER_DATA,
+        },
+        aws_provider("us-east-1"),
+    )
+    assert len(messages(model)) == 1
+    declared = {"match": host, "cloud": "aws", "region": "us-east-1", "account": "763104351884",
+                "reason": "AWS Deep Learning Containers registry (reviewed)"}  # fmt: skip
+    assert messages(model, {"declaredPlaces": [declared]}) == []
