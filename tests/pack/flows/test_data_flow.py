@@ -740,3 +740,10 @@ def test_an_oci_object_is_judged_by_the_bucket_it_is_written_to():
     assert run([users, table, obj(users)]) == []
     [d] = run([public, table, obj(public)])
     assert d.urn == public.resource_urn() and "classified `public`" in d.message
+
+
+def test_a_function_or_connector_output_in_an_object_carries_no_data():
+    function = Resource("aws:lambda/function:Function", "api", {"tags": USER}, US)
+    pointer = _object("pointer", NON_PERSONAL, {"content": [function.resource_urn()]},
+                      content=UNKNOWN_STRING)  # fmt: skip
+    assert run([function, pointer]) == []

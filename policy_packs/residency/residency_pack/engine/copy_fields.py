@@ -177,8 +177,8 @@ CONDUIT_TYPES: Final[frozenset[str]] = frozenset(
 
 # Data-bearing inputs: the inputs that are the body of an object or record (an S3 object's
 # `content`, a DynamoDB item, an OCI object's `content`), or, for a record, the store it is part
-# of. Data keeps its classification: a value built from an output of a store or connector of the
-# stack (a property dependency) carries that resource's data into this one, however the program
+# of. Data keeps its classification: a value built from an output of a store of the stack
+# (a property dependency) carries that resource's data into this one, however the program
 # composed it, so the resource receives a copy of it (`residency-data-flow` judges the copy by
 # the source's classification, whatever this resource's own label). Only these inputs taint: a
 # name or ARN used for configuration elsewhere (a role, a key, a log group) carries no data.

@@ -433,13 +433,15 @@ def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
 
 
 # Roles of the resources whose outputs carry data into a data-bearing input built from them: a
-# store or a connector (or a type nobody reviewed). A key, a role, a setting carries none.
-_DATA_SOURCE_ROLES: Final = frozenset({"stores-data", "moves-data", None})
+# store (or a type nobody reviewed). A key, a role, a setting carries none; nor does compute or a
+# connector (a function's ARN in a config object is a pointer: what a function reads reaches
+# the object only through a store, or a flow the catalog follows).
+_DATA_SOURCE_ROLES: Final = frozenset({"stores-data", None})
 
 
 def _add_derived(graph: FlowGraph, resolver: _Resolver, resource: FlowResource) -> None:
     """Data keeps its classification: a data-bearing input (:data:`copy_fields.DATA_INPUTS`) built
-    from an output of a store or connector of the stack is a copy of that resource's data."""
+    from an output of a store of the stack is a copy of that store's data."""
     for name in copy_fields.data_inputs(resource.type):
         for urn in dict.fromkeys(resource.property_dependencies.get(name, ())):
             source = resolver.by_urn.get(urn)

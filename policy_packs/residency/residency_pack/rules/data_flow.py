@@ -18,7 +18,7 @@ reach, transitively, and may not hold it:
 
 Data keeps its classification: an object or record whose body (an S3 object's ``content``, a
 DynamoDB item, an OCI object's ``content``: ``copy_fields.DATA_INPUTS``) is built from an output
-of a store or connector of the stack receives a copy of that resource's data, however the
+of a store of the stack receives a copy of that resource's data, however the
 program composed the value (a property dependency), so it is judged like any other copy.
 
 A store outside the stack that data is copied from (a read replica's source database, a
