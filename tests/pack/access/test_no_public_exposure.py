@@ -585,3 +585,22 @@ def test_an_api_key_api_fails_closed_on_a_store_it_cannot_see() -> None:
     assert len(api_findings(table(tags=None), api(), data_source(table(tags=None)))) == 1
     [message] = api_findings(api(), data_source(None, literal="elsewhere"))
     assert "does not declare" in message
+
+
+def test_an_api_key_api_with_a_lambda_resolver_is_judged_by_the_function_label() -> None:
+    def lambda_source(function: Resource) -> Resource:
+        return Resource(
+            "aws:appsync/dataSource:DataSource",
+            "fn-ds",
+            {"apiId": UNKNOWN_STRING, "name": "fn", "type": "AWS_LAMBDA",
+             "lambdaConfig": {"functionArn": UNKNOWN_STRING}},
+            AWS,
+            property_dependencies={"apiId": [api().resource_urn()],
+                                   "lambdaConfig": [function.resource_urn()]},
+        )  # fmt: skip
+
+    labelled = Resource("aws:lambda/function:Function", "fn", {"tags": PUBLIC_TAGS}, AWS)
+    assert api_findings(labelled, api(), lambda_source(labelled)) == []
+    unlabelled = Resource("aws:lambda/function:Function", "fn", {}, AWS)
+    [message] = api_findings(unlabelled, api(), lambda_source(unlabelled))
+    assert "`unclassified`" in message
