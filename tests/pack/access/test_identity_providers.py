@@ -96,6 +96,35 @@ COMPLIANT: dict[str, tuple[str, dict[str, Any], Any]] = {
         },
         AWS,
     ),
+    "appsync-oidc": (
+        "aws:appsync/graphQLApi:GraphQLApi",
+        {
+            "name": "gql",
+            "authenticationType": "AWS_IAM",
+            "additionalAuthenticationProviders": [
+                {
+                    "authenticationType": "OPENID_CONNECT",
+                    "openidConnectConfig": {"issuer": OUR_OIDC},
+                }
+            ],
+        },
+        AWS,
+    ),
+    "appsync-event-oidc": (
+        "aws:appsync/api:Api",
+        {
+            "name": "events",
+            "eventConfig": {
+                "authProviders": [
+                    {"authType": "OPENID_CONNECT", "openidConnectConfig": {"issuer": OUR_OIDC}}
+                ],
+                "connectionAuthModes": [{"authType": "OPENID_CONNECT"}],
+                "defaultPublishAuthModes": [{"authType": "OPENID_CONNECT"}],
+                "defaultSubscribeAuthModes": [{"authType": "OPENID_CONNECT"}],
+            },
+        },
+        AWS,
+    ),
     "oci-domain-idp": (
         "oci:Identity/domainsIdentityProvider:DomainsIdentityProvider",
         {
@@ -163,6 +192,34 @@ VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
         },
         "authenticateOidc.issuer",
     ),
+    (
+        "appsync-oidc",
+        {"authenticationType": "OPENID_CONNECT", "openidConnectConfig": {"issuer": PARTNER_OIDC}},
+        "`openidConnectConfig.issuer` 'https://login.partner",
+    ),
+    (
+        "appsync-oidc",
+        {
+            "additionalAuthenticationProviders": [
+                {
+                    "authenticationType": "OPENID_CONNECT",
+                    "openidConnectConfig": {"issuer": PARTNER_OIDC},
+                }
+            ]
+        },
+        "`additionalAuthenticationProviders[0].openidConnectConfig.issuer`",
+    ),
+    (
+        "appsync-event-oidc",
+        {
+            "eventConfig": {
+                "authProviders": [
+                    {"authType": "OPENID_CONNECT", "openidConnectConfig": {"issuer": PARTNER_OIDC}}
+                ]
+            }
+        },
+        "`eventConfig.authProviders[0].openidConnectConfig.issuer`",
+    ),
     ("oci-domain-idp", {"partnerProviderId": PARTNER}, "partnerProviderId"),
     ("oci-domain-idp", {"partnerProviderId": None}, "does not tell"),
     ("oci-iam-idp", {"metadataUrl": f"{PARTNER}/md"}, "metadataUrl"),
@@ -192,3 +249,9 @@ def test_alb_cognito_authentication_names_no_issuer() -> None:
 def test_unknown_issuer_fails_closed_outside_preview() -> None:
     [message] = run("verified-access", {"oidcOptions": {"issuer": UNKNOWN_STRING}})
     assert "`oidcOptions.issuer` (the identity provider's issuer) is unknown" in message
+
+
+def test_appsync_without_oidc_names_no_issuer() -> None:
+    for mode in ("AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "AWS_LAMBDA", "API_KEY"):
+        change = {"authenticationType": mode, "additionalAuthenticationProviders": None}
+        assert run("appsync-oidc", change, config={}) == []

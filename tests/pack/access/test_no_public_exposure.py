@@ -515,3 +515,92 @@ def test_par_with_an_unknown_bucket_is_decided_by_the_update() -> None:
     # Outside preview an unknown is a mandatory violation: fail closed.
     [message] = stack_run(oci_bucket(tags=PUBLIC_TAGS), par(UNKNOWN_STRING))
     assert "fail closed" in message
+
+
+# --- AppSync APIs opened with an API key -------------------------------------------------------
+
+GQL = "aws:appsync/graphQLApi:GraphQLApi"
+
+
+def table(name: str = "users", tags: Any = USER_DATA_TAGS) -> Resource:
+    props: dict[str, Any] = {"name": name, "hashKey": "id"}
+    if tags is not None:
+        props["tags"] = tags
+    return Resource("aws:dynamodb/table:Table", name, props, AWS)
+
+
+def api(mode: str = "API_KEY", **props: Any) -> Resource:
+    return Resource(GQL, "gql", {"name": "gql", "authenticationType": mode, **props}, AWS)
+
+
+def data_source(
+    target: Resource | None, api_resource: Resource | None = None, literal: str = "users"
+) -> Resource:
+    owner = api_resource or api()
+    deps: dict[str, list[str]] = {"apiId": [owner.resource_urn()]}
+    config: dict[str, Any] = {"tableName": UNKNOWN_STRING if target else literal}
+    if target is not None:
+        deps["dynamodbConfig"] = [target.resource_urn()]
+    props = {"apiId": UNKNOWN_STRING, "name": "users", "type": "AMAZON_DYNAMODB",
+             "dynamodbConfig": config}  # fmt: skip
+    return Resource("aws:appsync/dataSource:DataSource", "users-ds", props, AWS,
+                    property_dependencies=deps)  # fmt: skip
+
+
+def api_findings(*resources: Resource) -> list[str]:
+    diagnostics = analyze_stack(rule.POLICY, list(resources), None, STACK)
+    gql = next(r for r in resources if r.type == GQL).resource_urn()
+    return [d.message for d in diagnostics if d.urn == gql and d.enforcement == "mandatory"]
+
+
+def test_an_api_key_api_serving_a_user_table_is_public_exposure() -> None:
+    users = table()
+    [message] = api_findings(users, api(), data_source(users))
+    assert "accepts an API key (`authenticationType` = `API_KEY`)" in message
+    assert "`users` (aws:dynamodb/table:Table)" in message and "us-user-data" in message
+
+
+def test_an_api_key_as_an_additional_provider_counts() -> None:
+    users = table()
+    extra = api("AWS_IAM", additionalAuthenticationProviders=[{"authenticationType": "API_KEY"}])
+    [message] = api_findings(users, extra, data_source(users, extra))
+    assert "`additionalAuthenticationProviders[0].authenticationType`" in message
+
+
+@pytest.mark.parametrize("mode", ["AMAZON_COGNITO_USER_POOLS", "AWS_IAM", "AWS_LAMBDA"])
+def test_an_api_authenticated_as_company_identities_passes(mode: str) -> None:
+    users = table()
+    authenticated = api(mode)
+    assert api_findings(users, authenticated, data_source(users, authenticated)) == []
+
+
+def test_an_api_key_api_serving_only_non_personal_data_passes() -> None:
+    catalog = table("catalog", {"data-classification": "non-personal"})
+    assert api_findings(catalog, api(), data_source(catalog)) == []
+    # Named by a literal that is the stack's non-personal table.
+    assert api_findings(catalog, api(), data_source(None, literal="catalog")) == []
+
+
+def test_an_api_key_api_fails_closed_on_a_store_it_cannot_see() -> None:
+    assert len(api_findings(table(tags=None), api(), data_source(table(tags=None)))) == 1
+    [message] = api_findings(api(), data_source(None, literal="elsewhere"))
+    assert "does not declare" in message
+
+
+def test_an_api_key_api_with_a_lambda_resolver_is_judged_by_the_function_label() -> None:
+    def lambda_source(function: Resource) -> Resource:
+        return Resource(
+            "aws:appsync/dataSource:DataSource",
+            "fn-ds",
+            {"apiId": UNKNOWN_STRING, "name": "fn", "type": "AWS_LAMBDA",
+             "lambdaConfig": {"functionArn": UNKNOWN_STRING}},
+            AWS,
+            property_dependencies={"apiId": [api().resource_urn()],
+                                   "lambdaConfig": [function.resource_urn()]},
+        )  # fmt: skip
+
+    labelled = Resource("aws:lambda/function:Function", "fn", {"tags": PUBLIC_TAGS}, AWS)
+    assert api_findings(labelled, api(), lambda_source(labelled)) == []
+    unlabelled = Resource("aws:lambda/function:Function", "fn", {}, AWS)
+    [message] = api_findings(unlabelled, api(), lambda_source(unlabelled))
+    assert "`unclassified`" in message

@@ -658,3 +658,92 @@ def test_a_tag_writer_upgrading_a_label_makes_the_store_user_data():
     upgrade = _tag("aws:dynamodb/tag:Tag", "label", table, "data-classification", USER[
         "data-classification"])  # fmt: skip
     assert run([table, sink, export, upgrade])
+
+
+# --- data keeps its classification: objects and records built from a store's outputs ----------
+
+OCI_AS = oci_provider("us-ashburn-1", name="ashburn")
+PUBLIC = {"data-classification": "public"}
+
+
+def _object(name: str, tags: dict[str, str] | None, deps: dict[str, list[str]], provider=US,
+            **props: Any) -> Resource:  # fmt: skip
+    body: dict[str, Any] = {"bucket": "exports", "key": f"{name}.json", **props}
+    if tags is not None:
+        body["tags"] = tags
+    return Resource("aws:s3/bucketObjectv2:BucketObjectv2", name, body, provider,
+                    dependencies=[u for urns in deps.values() for u in urns],
+                    property_dependencies=deps)  # fmt: skip
+
+
+def _item(name: str, table: Resource, item_deps: list[str] | None = None) -> Resource:
+    deps = {"tableName": [table.resource_urn()], **({"item": item_deps} if item_deps else {})}
+    return Resource("aws:dynamodb/tableItem:TableItem", name,
+                    {"tableName": UNKNOWN_STRING, "hashKey": "id",
+                     "item": UNKNOWN_STRING if item_deps else '{"id": {"S": "1"}}'},
+                    US, property_dependencies=deps)  # fmt: skip
+
+
+def test_an_object_whose_content_is_built_from_a_user_table_is_user_data():
+    users = _table("users", USER)
+    dump = _object("dump", NON_PERSONAL, {"content": [users.resource_urn()]}, SG,
+                   content=UNKNOWN_STRING)  # fmt: skip
+    [d] = run([users, dump])
+    assert d.urn == dump.resource_urn()
+    assert "classified `non-personal`" in d.message and "ap-southeast-1" in d.message
+    assert "dump.content (built from an output of users)" in d.message
+    # In an allowed region, labelled us-user-data: the copy is held to its data, and passes.
+    assert run([users, _object("dump", USER, {"content": [users.resource_urn()]})]) == []
+
+
+def test_only_data_bearing_inputs_taint_and_only_from_stores_or_connectors():
+    users = _table("users", USER)
+    key = Resource("aws:kms/key:Key", "key", {"tags": USER}, US)
+    # A key's ARN in the object's content, the user table's name in its key or tags: no data.
+    inert = [
+        _object("a", NON_PERSONAL, {"content": [key.resource_urn()]}, content=UNKNOWN_STRING),
+        _object("b", NON_PERSONAL, {"key": [users.resource_urn()], "tags": [users.resource_urn()]},
+                content="static"),
+    ]  # fmt: skip
+    assert run([users, key, *inert]) == []
+
+
+def test_an_item_read_out_of_a_user_table_keeps_its_classification():
+    users, catalog = _table("users", USER), _table("catalog", NON_PERSONAL)
+    seed = _item("seed", users)  # a literal item written into the user table: fine
+    copied = _item("copied", catalog, [seed.resource_urn()])  # built from the user item
+    [d] = run([users, catalog, seed, copied])
+    assert d.urn == catalog.resource_urn() and "laundering" in d.message
+    # A literal item in a non-personal table, and an item built from one: nothing reaches them.
+    other = _item("other", catalog)
+    assert run([users, catalog, seed, other, _item("again", catalog, [other.resource_urn()])]) == []
+    # An object whose content is the user item.
+    dump = _object("dump", NON_PERSONAL, {"content": [seed.resource_urn()]}, content=UNKNOWN_STRING)
+    assert [d.urn for d in run([users, seed, dump])] == [dump.resource_urn()]
+
+
+def test_an_oci_object_is_judged_by_the_bucket_it_is_written_to():
+    def oci_bucket(name: str, tags: dict[str, str]) -> Resource:
+        return Resource("oci:ObjectStorage/bucket:Bucket", name,
+                        {"name": name, "namespace": "ns", "compartmentId": COMPARTMENT,
+                         "freeformTags": tags}, OCI_AS)  # fmt: skip
+
+    users, public = oci_bucket("users", USER), oci_bucket("press", PUBLIC)
+    table = _table("users-table", USER)
+
+    def obj(bucket_resource: Resource) -> Resource:
+        return Resource("oci:ObjectStorage/storageObject:StorageObject", "export",
+                        {"bucket": bucket_resource.props["name"], "namespace": "ns",
+                         "object": "x.json", "content": UNKNOWN_STRING}, OCI_AS,
+                        property_dependencies={"content": [table.resource_urn()]})  # fmt: skip
+
+    assert run([users, table, obj(users)]) == []
+    [d] = run([public, table, obj(public)])
+    assert d.urn == public.resource_urn() and "classified `public`" in d.message
+
+
+def test_a_function_or_connector_output_in_an_object_carries_no_data():
+    function = Resource("aws:lambda/function:Function", "api", {"tags": USER}, US)
+    pointer = _object("pointer", NON_PERSONAL, {"content": [function.resource_urn()]},
+                      content=UNKNOWN_STRING)  # fmt: skip
+    assert run([function, pointer]) == []

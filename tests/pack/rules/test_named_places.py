@@ -569,3 +569,96 @@ def test_a_jwt_issuer_at_an_identity_domain_the_stack_did_not_create_is_judged()
     assert messages(partner) == []
     found = [message for name, message in stack_messages([DOMAIN, partner]) if name == "api"]
     assert found and all("who owns it cannot be told" in message for message in found)
+
+
+# --- code supply: layers and images are judged for their owner ---------------------------------
+
+FUNCTION = Resource(
+    "aws:lambda/function:Function",
+    "proc",
+    {
+        "runtime": "python3.12",
+        "handler": "h.h",
+        "role": f"arn:aws:iam::{OURS}:role/fn",
+        "layers": [f"arn:aws:lambda:us-east-1:{OURS}:layer:shared:3"],
+        "tags": USER_DATA,
+    },
+    aws_provider("us-east-1"),
+)
+PARTNER_LAYER = f"arn:aws:lambda:us-east-1:{PARTNER}:layer:telemetry:7"
+AWS_LAYER = (
+    "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
+)
+
+
+def test_a_layer_of_a_trusted_account_or_published_by_aws_is_compliant() -> None:
+    assert messages(FUNCTION) == []
+    assert messages(change(FUNCTION, layers=[AWS_LAYER])) == []
+
+
+def test_a_partner_layer_in_an_allowed_region_is_a_violation() -> None:
+    [found] = messages(change(FUNCTION, layers=[PARTNER_LAYER]))
+    assert f"AWS account `{PARTNER}`" in found and "code or an image" in found
+    # AWS's reviewed publisher accounts cover only AWS's own layer names.
+    aws_account_other_name = "arn:aws:lambda:us-east-1:177933569100:layer:telemetry:1"
+    assert len(messages(change(FUNCTION, layers=[aws_account_other_name]))) == 1
+    # Also on a function labelled non-personal: code of a foreign party runs there too.
+    assert len(messages(change(FUNCTION, layers=[PARTNER_LAYER], tags=NON_PERSONAL))) == 1
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        ("aws:lambda/function:Function",
+         {"packageType": "Image", "imageUri": f"{PARTNER}.dkr.ecr.us-east-1.amazonaws.com/x:1"}),
+        ("aws:sagemaker/model:Model", {"executionRoleArn": f"arn:aws:iam::{OURS}:role/sm",
+         "primaryContainer": {"image": f"{PARTNER}.dkr.ecr.us-east-1.amazonaws.com/m:1"}}),
+        ("aws:sagemaker/model:Model", {"executionRoleArn": f"arn:aws:iam::{OURS}:role/sm",
+         "containers": [{"image": f"{PARTNER}.dkr.ecr.us-east-1.amazonaws.com/m:1"}]}),
+        ("aws:ecs/taskDefinition:TaskDefinition", {"family": "api", "containerDefinitions":
+         json.dumps([{"name": "a", "image": f"{PARTNER}.dkr.ecr.us-east-1.amazonaws.com/a:1"}])}),
+    ],
+)  # fmt: skip
+def test_a_partner_image_in_an_allowed_region_is_a_violation(
+    resource_type: str, props: dict[str, Any]
+) -> None:
+    resource = Resource(resource_type, "x", {**props, "tags": USER_DATA}, aws_provider("us-east-1"))
+    [found] = messages(resource)
+    assert f"AWS account `{PARTNER}`" in found and "code or an image" in found
+    own = json.loads(json.dumps(props).replace(PARTNER, OURS))
+    assert messages(Resource(resource_type, "x", {**own, "tags": USER_DATA},
+                             aws_provider("us-east-1"))) == []  # fmt: skip
+
+
+def test_a_declared_partner_layer_is_accepted_and_its_region_still_judged() -> None:
+    declared = {
+        "match": PARTNER_LAYER, "cloud": "aws", "region": "us-east-1", "account": PARTNER,
+        "reason": "the telemetry vendor's layer, reviewed (SEC-12)",
+    }  # fmt: skip
+    partner = change(FUNCTION, layers=[PARTNER_LAYER])
+    assert messages(partner, {"declaredPlaces": [declared]}) == []
+    [found] = messages(partner, {"declaredPlaces": [{**declared, "region": "eu-west-1"}]})
+    assert "declared in declaredPlaces" in found and "eu-west-1" in found
+    # A declaration of another owner does not vouch for this one.
+    other = {**declared, "account": OURS}
+    assert len(messages(partner, {"declaredPlaces": [other]})) == 1
+
+
+def test_an_aws_owned_registry_is_declared_by_its_host() -> None:
+    # SageMaker framework images live in AWS-owned registries no ARN marks as AWS's: the platform
+    # team declares the registry host with its owner after review.
+    host = "763104351884.dkr.ecr.us-east-1.amazonaws.com"
+    model = Resource(
+        "aws:sagemaker/model:Model",
+        "m",
+        {
+            "executionRoleArn": f"arn:aws:iam::{OURS}:role/sm",
+            "primaryContainer": {"image": f"{host}/pytorch-inference:2.1-cpu-py310"},
+            "tags": USER_DATA,
+        },
+        aws_provider("us-east-1"),
+    )
+    assert len(messages(model)) == 1
+    declared = {"match": host, "cloud": "aws", "region": "us-east-1", "account": "763104351884",
+                "reason": "AWS Deep Learning Containers registry (reviewed)"}  # fmt: skip
+    assert messages(model, {"declaredPlaces": [declared]}) == []

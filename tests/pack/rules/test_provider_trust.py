@@ -467,3 +467,52 @@ def test_a_token_exchange_domain_must_be_an_oci_identity_domain(url: str, violat
     found = mandatory(provider)
     assert len(found) == violations
     assert all("`tokenExchangeDomainUrl`" in m for m in found)
+
+
+# --- ignoreTags on the classification key: the provider stops managing the label ---------------
+
+
+@pytest.mark.parametrize(
+    "provider",
+    [
+        aws(ignoreTags={"keys": ["team", "cost-center"]}),
+        aws(ignoreTags={"keyPrefixes": ["kubernetes.io/", "data-classification-extra"]}),
+        aws(defaultTags={"tags": {"data-classification": "us-user-data"}}),
+        Resource(rule.AWS_PROVIDER, "default_7_0_0", {"region": "us-east-1",
+                 "ignoreTags": json.dumps({"keyPrefixes": ["aws-cdk:"]})}),
+    ],
+)  # fmt: skip
+def test_ignore_tags_that_leave_the_label_alone_are_compliant(provider: Resource) -> None:
+    assert findings(provider) == []
+
+
+@pytest.mark.parametrize(
+    ("ignore_tags", "shown"),
+    [
+        ({"keys": ["team", "data-classification"]}, "`ignoreTags.keys[1]`"),
+        ({"keyPrefixes": ["data-"]}, "`ignoreTags.keyPrefixes[0]`"),
+        ({"key_prefixes": ["data-class"]}, "`ignoreTags.keyPrefixes[0]`"),  # a Python dict
+        ({"keyPrefixes": [""]}, "`ignoreTags.keyPrefixes[0]`"),  # every key
+    ],
+)
+def test_ignore_tags_covering_the_classification_key_is_a_violation(
+    ignore_tags: dict[str, Any], shown: str
+) -> None:
+    [message] = mandatory(aws(ignoreTags=ignore_tags))
+    assert shown in message and "stops managing the label" in message
+
+
+def test_a_default_provider_ignoring_the_label_from_stack_config_is_a_violation() -> None:
+    # The engine sends a default provider with the stack's `aws:` config (`aws:ignoreTags`).
+    default = Resource(
+        rule.AWS_PROVIDER,
+        "default_7_0_0",
+        {"region": "us-east-1", "ignoreTags": json.dumps({"keys": ["data-classification"]})},
+    )
+    [message] = mandatory(default)
+    assert "`ignoreTags.keys[0]`" in message
+
+
+def test_unknown_ignore_tags_fail_closed() -> None:
+    [diagnostic] = findings(aws(ignoreTags=UNKNOWN_STRING))
+    assert "`ignoreTags`" in diagnostic.message

@@ -168,8 +168,31 @@ CONDUIT_TYPES: Final[frozenset[str]] = frozenset(
         "oci:DisasterRecovery/drProtectionGroup:DrProtectionGroup",
         "oci:Sch/connector:Connector",
         "oci:Ons/subscription:Subscription",
+        # Records that take no tags: what they hold is in the table or bucket they are written
+        # to, judged there (an item or object of a user-data store is that store's data).
+        "aws:dynamodb/tableItem:TableItem",
+        "oci:ObjectStorage/storageObject:StorageObject",
     }
 )
+
+# Data-bearing inputs: the inputs that are the body of an object or record (an S3 object's
+# `content`, a DynamoDB item, an OCI object's `content`), or, for a record, the store it is part
+# of. Data keeps its classification: a value built from an output of a store of the stack
+# (a property dependency) carries that resource's data into this one, however the program
+# composed it, so the resource receives a copy of it (`residency-data-flow` judges the copy by
+# the source's classification, whatever this resource's own label). Only these inputs taint: a
+# name or ARN used for configuration elsewhere (a role, a key, a log group) carries no data.
+DATA_INPUTS: Final[Mapping[str, tuple[str, ...]]] = {
+    "aws:s3/bucketObject:BucketObject": ("content", "contentBase64", "source"),
+    "aws:s3/bucketObjectv2:BucketObjectv2": ("content", "contentBase64", "source"),
+    "aws:dynamodb/tableItem:TableItem": ("item", "tableName"),
+    "oci:ObjectStorage/storageObject:StorageObject": ("content", "source", "bucket"),
+}
+
+
+def data_inputs(resource_type: str) -> tuple[str, ...]:
+    """The data-bearing inputs of ``resource_type`` (see :data:`DATA_INPUTS`); empty if none."""
+    return DATA_INPUTS.get(resource_type, ())
 
 
 def _f(resource_type: str, each: str, flow: FlowKind, *at: str, **kwargs: Any) -> CopyField:
@@ -230,6 +253,8 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("aws:dynamodb/table:Table", "importTable.s3BucketSource", RS, "bucket", inbound=True,
        targets=_S3_BUCKETS, copy_rule=False),
     _f("aws:dynamodb/globalTable:GlobalTable", "replicas[*]", R, "regionName"),
+    _f("aws:dynamodb/tableItem:TableItem", "", C, "tableName", targets=_DYNAMODB,
+       copy_rule=False, same_region=True, note="the item is written into its table"),
     _f("aws:dynamodb/tableReplica:TableReplica", "", R, "globalTableArn", inbound=True,
        targets=_DYNAMODB),
     _f("aws:dynamodb/kinesisStreamingDestination:KinesisStreamingDestination", "", EX,
@@ -512,6 +537,8 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        "destinationBucketName", source="bucket", targets=_OCI_BUCKETS),
     _f("oci:ObjectStorage/storageObject:StorageObject", "sourceUriDetails", C, "bucket",
        inbound=True, targets=_OCI_BUCKETS, copy_rule=False),
+    _f("oci:ObjectStorage/storageObject:StorageObject", "", C, "bucket", targets=_OCI_BUCKETS,
+       copy_rule=False, same_region=True, note="the object is written into its bucket"),
     # --- OCI databases -----------------------------------------------------------------------
     _f("oci:Database/autonomousDatabase:AutonomousDatabase", "", S, "sourceId", inbound=True,
        targets=_OCI_DB, note="source CROSS_REGION_DATAGUARD / clone / refreshable clone: the "

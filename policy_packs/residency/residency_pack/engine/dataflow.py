@@ -427,7 +427,36 @@ def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
             _add_flows(graph, resolver, resource, destination, uses, inbound=True)
         if used != {"source"}:
             _add_flows(graph, resolver, resource, destination, uses, inbound=False)
+    for resource in resources:
+        _add_derived(graph, resolver, resource)
     return graph
+
+
+# Roles of the resources whose outputs carry data into a data-bearing input built from them: a
+# store (or a type nobody reviewed). A key, a role, a setting carries none; nor does compute or a
+# connector (a function's ARN in a config object is a pointer: what a function reads reaches
+# the object only through a store, or a flow the catalog follows).
+_DATA_SOURCE_ROLES: Final = frozenset({"stores-data", None})
+
+
+def _add_derived(graph: FlowGraph, resolver: _Resolver, resource: FlowResource) -> None:
+    """Data keeps its classification: a data-bearing input (:data:`copy_fields.DATA_INPUTS`) built
+    from an output of a store of the stack is a copy of that store's data."""
+    for name in copy_fields.data_inputs(resource.type):
+        for urn in dict.fromkeys(resource.property_dependencies.get(name, ())):
+            source = resolver.by_urn.get(urn)
+            if (
+                source is None
+                or urn == resource.urn
+                or type_catalog.is_provider(source.type)
+                or type_catalog.cloud_of(source.type) is None
+                or type_catalog.role_of(source.type) not in _DATA_SOURCE_ROLES
+            ):
+                continue
+            graph.add_edge(
+                Edge(urn, resource.urn, FlowKind.COPY, resource.urn,
+                     f"{name} (built from an output of {_resource_label(source)})")
+            )  # fmt: skip
 
 
 def _top_level(path: str) -> str:

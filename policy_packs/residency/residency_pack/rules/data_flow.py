@@ -16,6 +16,11 @@ reach, transitively, and may not hold it:
   the egress allowlist does not name;
 * a destination that cannot be located, or whose owner cannot be told (fail closed).
 
+Data keeps its classification: an object or record whose body (an S3 object's ``content``, a
+DynamoDB item, an OCI object's ``content``: ``copy_fields.DATA_INPUTS``) is built from an output
+of a store of the stack receives a copy of that resource's data, however the
+program composed the value (a property dependency), so it is judged like any other copy.
+
 A store outside the stack that data is copied from (a read replica's source database, a
 snapshot or backup copied, a DMS source endpoint's server) cannot show its classification: it
 is held to ``us-user-data``.

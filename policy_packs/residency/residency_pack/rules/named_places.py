@@ -53,6 +53,7 @@ from typing import Any, Final
 from pulumi_policy import Severity
 
 from residency_pack.engine import (
+    code_publishers,
     copy_fields,
     declared_places,
     pack_config,
@@ -528,7 +529,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
     if place.region is not None and (problem := _region_problem(j, place.cloud, place.region)):
         out.append((problem, "point it at a place in a region allowed for the data."))
     if place.read_only:
-        return out
+        return out + _code_owner_problems(j, place)
     if place.account is not None:
         if problem := _owner_problem(j, place.cloud, place.account):
             out.append((problem, "point it at a place owned by a trusted account or tenancy."))
@@ -554,6 +555,32 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
             f"owner in `{NAME}`'s `{DECLARED_PLACES}` config.",
         ))  # fmt: skip
     return out
+
+
+def _code_owner_problems(j: _Context, place: Place) -> list[tuple[str, str]]:
+    """A place code or an image is pulled from (a Lambda layer version, a container or machine
+    image): it runs next to the data, so its owner must be trusted like a destination's. AWS's own
+    published layers (a reviewed list, :mod:`.code_publishers`) are AWS's; a partner's code is
+    accepted only when ``declaredPlaces`` declares it with its owner (the review), and the
+    declared region is still judged. An owner the value cannot tell is not judged (an AMI ARN
+    carries none)."""
+    if place.account is None or not j.reachable:
+        return []
+    problem = _owner_problem(j, place.cloud, place.account)
+    if problem is None or code_publishers.aws_published_layer(place.value) is not None:
+        return []
+    declared = j.declaration(place)
+    if declared is not None and declared.account == place.account:
+        found = _region_problem(j, declared.cloud, declared.region)
+        fix = f"correct the `{declared.setting}` entry `{declared.match}` or use other code."
+        return [] if found is None else [(f"{declared.describe()}: {found}", fix)]
+    return [(
+        f"{problem}: it is code or an image pulled into the resource, which runs next to the data "
+        "it processes",
+        "use code published by a trusted account (copy the layer or image into one), or have the "
+        f"platform team declare the publisher's place with its owner in `{NAME}`'s "
+        f"`{DECLARED_PLACES}` config after review.",
+    )]  # fmt: skip
 
 
 def _declared_problems(j: _Context, declared: DeclaredPlace) -> list[tuple[str, str]]:

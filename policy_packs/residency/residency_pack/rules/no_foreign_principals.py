@@ -605,6 +605,22 @@ def _alb_issuers(props: Any) -> Iterator[Issuer]:
                 yield f"{field}[{index}].authenticateOidc.issuer", oidc.get("issuer")
 
 
+def _appsync_issuers(props: Any) -> Iterator[Issuer]:
+    """An AppSync API's OIDC providers (primary and additional; an Event API's auth providers):
+    the issuer decides who calls the API."""
+    providers: list[tuple[str, Any, str]] = [("", props, "authenticationType")]
+    for field, key in (("additionalAuthenticationProviders", "authenticationType"),
+                       ("eventConfig.authProviders", "authType")):  # fmt: skip
+        items = get(props, *field.split("."))
+        if isinstance(items, list):
+            providers += [(f"{field}[{i}].", item, key) for i, item in enumerate(items)]
+    for prefix, provider, key in providers:
+        if not isinstance(provider, Mapping) or get(provider, key) != "OPENID_CONNECT":
+            continue
+        issuer = get(provider, "openidConnectConfig", "issuer")
+        yield f"{prefix}openidConnectConfig.issuer", issuer
+
+
 def _oci_domain_idp_issuers(props: Any) -> Iterator[Issuer]:
     kind = get(props, "type")
     if kind is UNKNOWN:
@@ -638,6 +654,8 @@ FEDERATION_TYPES: Final[Mapping[str, Callable[[Any], Iterator[Issuer]]]] = {
     "aws:cognito/identityProvider:IdentityProvider": _cognito_idp_issuers,
     "aws:cognito/identityPool:IdentityPool": _identity_pool_issuers,
     "aws:verifiedaccess/trustProvider:TrustProvider": _verified_access_issuers,
+    "aws:appsync/graphQLApi:GraphQLApi": _appsync_issuers,
+    "aws:appsync/api:Api": _appsync_issuers,
     **{token: _alb_issuers for token in _ALB_LISTENERS},
     "oci:Identity/domainsIdentityProvider:DomainsIdentityProvider": _oci_domain_idp_issuers,
     "oci:Identity/identityProvider:IdentityProvider": _oci_iam_idp_issuers,

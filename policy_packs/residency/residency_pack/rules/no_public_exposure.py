@@ -41,6 +41,15 @@ Checked per resource (everything a single resource's inputs can show):
   ``non-personal`` or ``public`` may be reachable from the internet; US user data, an
   unclassified store and a store whose classification cannot be seen (an export) fail closed.
 
+* AppSync APIs that accept ``API_KEY`` (a GraphQL API's primary or additional provider, an Event
+  API's auth providers): the key is a bearer secret shipped in clients. Judged by the stack
+  follow-up against the API's data sources of the stack (by their ``apiId``'s property
+  dependency): one that reaches a store labelled ``us-user-data``, unlabelled, or not declared
+  by the stack makes the API a violation. ``AWS_IAM``, Cognito user pools and ``AWS_LAMBDA``
+  (the authorizer's ARN is judged for its owner by ``residency-named-places``) pass;
+  ``OPENID_CONNECT`` issuers are judged by ``residency-no-foreign-principals``. An HTTP data
+  source's far end is judged by the flow and place rules, not here.
+
 The other cross-resource part lives in the stack policy ``residency-public-access-block``
 (``rules/public_access_block.py``): a user-data S3 bucket needs a public access block.
 
@@ -57,7 +66,7 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import pack_config
+from residency_pack.engine import pack_config, type_catalog
 from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
 from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
 from residency_pack.engine.props import UNKNOWN, get
@@ -298,10 +307,133 @@ class _PendingPars:
 PENDING_PARS: Final = _PendingPars()
 
 
+# --- AppSync APIs opened with an API key ---------------------------------------------------------
+
+APPSYNC_GRAPHQL_API: Final = "aws:appsync/graphQLApi:GraphQLApi"
+APPSYNC_EVENT_API: Final = "aws:appsync/api:Api"
+APPSYNC_DATA_SOURCE: Final = "aws:appsync/dataSource:DataSource"
+API_KEY: Final = "API_KEY"
+# The inputs of a data source that name what it reads and writes, and, for a literal value, the
+# input of a stack resource that holds the same name (a DynamoDB table's `name`).
+_DATA_SOURCE_TARGETS: Final[Mapping[str, tuple[str, ...]]] = {
+    "dynamodbConfig": ("tableName",),
+    "relationalDatabaseConfig": (),
+    "elasticsearchConfig": (),
+    "opensearchserviceConfig": (),
+    "lambdaConfig": (),
+}
+_TABLE_TYPES: Final = frozenset({"aws:dynamodb/table:Table"})
+APPSYNC_FIX: Final = (
+    "authenticate callers of an API that reaches US user data as identities of the company: "
+    "`AMAZON_COGNITO_USER_POOLS` (a user pool of this stack), `AWS_IAM`, `AWS_LAMBDA` (an "
+    "authorizer function of a trusted account), or `OPENID_CONNECT` with an issuer declared in "
+    "`residency-no-foreign-principals`' `trustedFederatedSubjects`; remove `API_KEY` from the "
+    "primary and the additional providers, or serve only `non-personal`/`public` data sources."
+)
+
+
+def appsync_auth_modes(resource_type: str, props: Any) -> Iterator[tuple[str, Any]]:
+    """(input path, authentication type) of every provider an AppSync API accepts: a GraphQL
+    API's primary and additional providers, an Event API's auth providers."""
+    if resource_type == APPSYNC_GRAPHQL_API:
+        yield "authenticationType", get(props, "authenticationType")
+        extra = get(props, "additionalAuthenticationProviders")
+        key = "authenticationType"
+        path = "additionalAuthenticationProviders"
+    elif resource_type == APPSYNC_EVENT_API:
+        extra = get(props, "eventConfig", "authProviders")
+        key = "authType"
+        path = "eventConfig.authProviders"
+    else:
+        return
+    if extra is UNKNOWN:
+        yield path, UNKNOWN
+    elif isinstance(extra, list):
+        for index, item in enumerate(extra):
+            yield f"{path}[{index}].{key}", get(item, key) if isinstance(item, Mapping) else None
+
+
+def _reached_by(source: Any, ctx: StackContext) -> list[tuple[str, str]]:
+    """(what, why) for each store a data source reaches that may hold US user data: a resource
+    of the stack its target inputs depend on that is labelled `us-user-data` or carries no known
+    label (fail closed), or a target named by a literal that no resource of the stack holds."""
+    out: list[tuple[str, str]] = []
+    for field, name_keys in _DATA_SOURCE_TARGETS.items():
+        config = get(source.props, field)
+        if config is None:
+            continue
+        urns = source.property_dependencies.get(field, ())
+        targets = [r for urn in urns if (r := ctx.by_urn(urn)) is not None]
+        if not urns:
+            for key in name_keys:
+                name = get(config, key) if isinstance(config, Mapping) else None
+                if isinstance(name, str):
+                    targets += [
+                        r for r in ctx.resources
+                        if r.type in _TABLE_TYPES and get(r.props, "name") == name
+                    ]  # fmt: skip
+            if not targets:
+                out.append((f"`{field}` of data source `{source.name}`",
+                            "a store this stack does not declare, whose label the pack cannot "
+                            "see: fail closed"))  # fmt: skip
+                continue
+        for target in targets:
+            role = type_catalog.role_of(target.type)
+            if role not in ("stores-data", "moves-data", None):
+                continue  # a role, a key, a configuration: not what the data source serves
+            label = target.classification
+            if label in (NON_PERSONAL, PUBLIC):
+                continue
+            shown = label if isinstance(label, str) else (
+                "unknown" if label is UNKNOWN else "unclassified")  # fmt: skip
+            out.append((f"`{target.name}` ({target.type}) through data source `{source.name}`",
+                        f"labelled `{shown}`"))  # fmt: skip
+    return out
+
+
+def _appsync_findings(ctx: StackContext) -> Iterator[Finding]:
+    """An AppSync API that accepts an API key: the key is a bearer secret, shipped in web and
+    mobile clients, that anyone holding it can use from anywhere, outside the company's accounts.
+    Judged against the data sources of the stack attached to the API (by property dependency of
+    their `apiId`): one that reaches a store that may hold US user data makes it public."""
+    sources: dict[str, list[Any]] = {}
+    for resource in ctx.resources:
+        if resource.type == APPSYNC_DATA_SOURCE:
+            for urn in resource.property_dependencies.get("apiId", ()):
+                sources.setdefault(urn, []).append(resource)
+    for api in ctx.resources:
+        if api.type not in (APPSYNC_GRAPHQL_API, APPSYNC_EVENT_API):
+            continue
+        keyed = [path for path, mode in appsync_auth_modes(api.type, api.props) if mode == API_KEY]
+        unknown = [p for p, mode in appsync_auth_modes(api.type, api.props) if mode is UNKNOWN]
+        reached = [item for source in sources.get(api.urn, ()) for item in _reached_by(source, ctx)]
+        if not reached:
+            continue
+        what, why = reached[0]
+        more = f" (and {len(reached) - 1} more)" if len(reached) > 1 else ""
+        if keyed:
+            yield Finding(
+                f"AppSync API `{api.name}` accepts an API key (`{keyed[0]}` = `API_KEY`): a "
+                "bearer secret anyone holding it can use, from outside the company's accounts; "
+                f"it serves {what} ({why}){more}, so US user data is open to whoever has the key.",
+                urn=api.urn,
+                fix=APPSYNC_FIX,
+            )
+        elif unknown:
+            yield unknown_finding(
+                f"AppSync API `{api.name}`: `{unknown[0]}` is unknown, and it serves {what} "
+                f"({why}).",
+                urn=api.urn,
+                fix=APPSYNC_FIX,
+            )
+
+
 def stack_check(ctx: StackContext) -> Iterator[Finding]:
-    """The PARs whose bucket was not analysed before them, judged against the whole stack."""
+    """The PARs whose bucket was not analysed before them, judged against the whole stack; the
+    AppSync APIs opened with an API key, judged against their data sources."""
     if not ctx.resources:
         return
+    yield from _appsync_findings(ctx)
     stack = _StackOciBuckets._stack(ctx.resources[0].urn)
     buckets = {
         (get(r.props, "namespace"), get(r.props, "name")): r.classification

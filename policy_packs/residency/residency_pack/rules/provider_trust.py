@@ -22,6 +22,13 @@ AWS provider, a violation when:
 * ``httpProxy`` / ``httpsProxy`` / ``ec2MetadataServiceEndpoint`` send the provider's traffic or
   take its credentials anywhere but the instance metadata service, unless the host is in
   ``allowedEgressHosts``.
+* ``ignoreTags`` ``keys`` or ``keyPrefixes`` cover the ``data-classification`` key (a prefix of
+  it, the empty prefix included): the provider stops managing the label after creating the
+  resource (it drops the key from what it reads back and from ``tagsAll``, which its updates are
+  computed from), so a relabel in code never reaches the cloud and a label changed in the cloud
+  is never shown or restored. ``defaultTags`` is fine: the provider merges it into every
+  resource's tags and applies it (the classification rules read it). The OCI provider's
+  ``ignoreDefinedTags`` covers defined tags only, never ``freeformTags``.
 
 OCI provider, a violation when ``tenancyOcid`` is not a trusted tenancy, or it or ``region`` is
 outside the trusted realms (``trustedRealms``, default ``oc1``), or ``region`` is not a known
@@ -49,7 +56,7 @@ from policyuniverse.arn import ARN
 from pulumi_policy import Severity
 
 from residency_pack.engine import pack_config, region_catalog
-from residency_pack.engine.classification import US_USER_DATA
+from residency_pack.engine.classification import CLASSIFICATION_TAG, US_USER_DATA
 from residency_pack.engine.places import AWS_OWNED, endpoint_of, parse_ocid
 from residency_pack.engine.props import UNKNOWN, as_string_list
 from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
@@ -312,6 +319,48 @@ def _host_findings(ctx: ResourceContext) -> Iterator[Finding]:
         )
 
 
+def _ignore_tags_findings(ctx: ResourceContext) -> Iterator[Finding]:
+    """``ignoreTags`` whose ``keys`` or ``keyPrefixes`` cover the classification tag key: the
+    provider stops managing the label. It still sends the label when it creates a resource, but
+    it removes the key from what it reads back and from ``tagsAll``, the map its updates are
+    computed from (terraform-provider-aws ``tags_interceptor.go``: ``IgnoreConfig`` on read and
+    in ``setTagsAll``, not on the create's ``TagsIn``). So a change of the label in code is never
+    applied to the cloud, and a label removed or changed in the cloud is neither shown nor
+    restored: tag-based guardrails (backup selections, SCP/RCP ``aws:ResourceTag`` conditions,
+    audits) see a label the pack did not judge."""
+    value = _decoded(ctx.props.get("ignoreTags"))
+    if value is UNKNOWN:
+        yield _unknown("`ignoreTags`")
+        return
+    if not isinstance(value, dict):
+        return
+    for camel, snake, covers in (
+        ("keys", "keys", lambda key: key == CLASSIFICATION_TAG),
+        ("keyPrefixes", "key_prefixes", lambda key: CLASSIFICATION_TAG.startswith(key)),
+    ):
+        entries = _decoded(_field(value, camel, snake))
+        if entries is UNKNOWN:
+            yield _unknown(f"`ignoreTags.{camel}`")
+            continue
+        if isinstance(entries, str):
+            entries = [entries]
+        if not isinstance(entries, list):
+            continue
+        for index, entry in enumerate(entries):
+            if entry is UNKNOWN:
+                yield _unknown(f"`ignoreTags.{camel}[{index}]`")
+            elif isinstance(entry, str) and covers(entry):
+                yield Finding(
+                    f"`ignoreTags.{camel}[{index}]` ({entry!r}) covers the "
+                    f"`{CLASSIFICATION_TAG}` tag: the provider stops managing the label, so a "
+                    "change of it in code never reaches the cloud and a label changed or removed "
+                    "in the cloud is neither shown nor restored; tag-based guardrails and audits "
+                    "then see a classification the pack did not judge.",
+                    fix=f"remove the entry from `ignoreTags` (or narrow the prefix so that it "
+                    f"does not match `{CLASSIFICATION_TAG}`); `defaultTags` is fine.",
+                )
+
+
 def _aws_findings(ctx: ResourceContext) -> Iterator[Finding]:
     trusted = pack_config.trusted_account_ids(ctx.config)
     yield from _allowed_account_findings(ctx, trusted)
@@ -319,6 +368,7 @@ def _aws_findings(ctx: ResourceContext) -> Iterator[Finding]:
     yield from _role_findings(ctx, trusted)
     yield from _endpoint_findings(ctx)
     yield from _host_findings(ctx)
+    yield from _ignore_tags_findings(ctx)
 
 
 def _realm_hint(realms: frozenset[str]) -> str:

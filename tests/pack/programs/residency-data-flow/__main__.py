@@ -538,3 +538,53 @@ oci.ons.Subscription(
     protocol="CUSTOM_HTTPS",
     endpoint="https://collector.partner.example/in?next=objectstorage.us-ashburn-1.oraclecloud.com",
 )
+
+# --- Data keeps its classification: an object or record whose body is built from an output of a
+# user-data store is a copy of that store's data, whatever its own label says.
+users_table = aws.dynamodb.Table(
+    "chat-users",
+    hash_key="id",
+    attributes=[{"name": "id", "type": "S"}],
+    billing_mode="PAY_PER_REQUEST",
+    deletion_protection_enabled=True,
+    server_side_encryption={"enabled": True, "kms_key_arn": key.arn},
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+export_sg = aws.s3.Bucket(
+    "chat-export-sg", tags=tags("non-personal"), opts=pulumi.ResourceOptions(provider=singapore)
+)
+
+# An object labelled non-personal in Singapore whose content is built from the user table.
+# violation: residency-data-flow
+aws.s3.BucketObjectv2(
+    "chat-users-dump",
+    bucket=export_sg.id,
+    key="users.json",
+    content=users_table.name.apply(lambda n: json.dumps({"table": n})),
+    tags=tags("non-personal"),
+    opts=pulumi.ResourceOptions(provider=singapore),
+)
+
+# The same object labelled us-user-data in a user-data bucket of us-east-1: held to its data.
+users_export = user_data_bucket("chat-users-export")
+# ok: residency-data-flow
+aws.s3.BucketObjectv2(
+    "chat-users-dump-us",
+    bucket=users_export.id,
+    key="users.json",
+    content=users_table.name.apply(lambda n: json.dumps({"table": n})),
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+
+# A key's ARN in a non-personal object is configuration, not data: a key holds no user data.
+# ok: residency-data-flow
+aws.s3.BucketObjectv2(
+    "chat-key-pointer",
+    bucket=export_sg.id,
+    key="key.json",
+    content=key.arn.apply(lambda arn: json.dumps({"key": arn})),
+    tags=tags("non-personal"),
+    opts=pulumi.ResourceOptions(provider=singapore),
+)

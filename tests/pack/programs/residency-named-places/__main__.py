@@ -521,3 +521,41 @@ broker("mq-private", None)
 # A partner's LDAP server decides who reads the queues: a host outside the clouds.
 # violation: residency-named-places
 broker("mq-partner-ldap", ["ldap.partner.example"])
+
+# --- Code supply: a layer version or an image is code that runs next to the data. Its owner is
+# judged like a destination's; AWS's own published layers are a reviewed list.
+# A partner's telemetry layer in an allowed region.
+# violation: residency-named-places
+aws.lambda_.Function(
+    "fn-partner-layer",
+    role=ROLE,
+    runtime="python3.12",
+    handler="h.h",
+    code=pulumi.AssetArchive({"h.py": pulumi.StringAsset("def h(e, c): pass")}),
+    layers=[f"arn:aws:lambda:us-east-1:{PARTNER}:layer:telemetry:7"],
+    tags=NON_PERSONAL,
+)
+
+# AWS's Parameters and Secrets extension (account 177933569100 publishes it in us-east-1).
+# ok: residency-named-places
+aws.lambda_.Function(
+    "fn-aws-extension-layer",
+    role=ROLE,
+    runtime="python3.12",
+    handler="h.h",
+    code=pulumi.AssetArchive({"h.py": pulumi.StringAsset("def h(e, c): pass")}),
+    layers=[
+        "arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension:12"
+    ],
+    tags=NON_PERSONAL,
+)
+
+# A container image from a partner's registry in an allowed region.
+# violation: residency-named-places
+aws.lambda_.Function(
+    "fn-partner-image",
+    role=ROLE,
+    package_type="Image",
+    image_uri=f"{PARTNER}.dkr.ecr.us-east-1.amazonaws.com/enricher:1",
+    tags=NON_PERSONAL,
+)

@@ -296,3 +296,53 @@ export("media-world", "0.0.0.0/0")
 
 # ok: residency-no-public-exposure
 export("media-vcn", "10.0.0.0/16")
+
+# --- AppSync: an API key is a bearer secret (shipped in web and mobile clients) that anyone
+# holding it can use from anywhere; an API that accepts one must not serve US user data.
+users_table = aws.dynamodb.Table(
+    "users-table",
+    hash_key="id",
+    attributes=[{"name": "id", "type": "S"}],
+    billing_mode="PAY_PER_REQUEST",
+    deletion_protection_enabled=True,
+    point_in_time_recovery={"enabled": True},
+    server_side_encryption={"enabled": True, "kms_key_arn": photos_key.arn},
+    tags=tags("us-user-data"),
+    opts=protected,
+)
+appsync_role = aws.iam.Role(
+    "appsync-users",
+    assume_role_policy=(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+        '"sts:AssumeRole", "Principal": {"Service": "appsync.amazonaws.com"}, "Condition": '
+        f'{{"StringEquals": {{"aws:SourceAccount": "{OURS}"}}}}}}]}}'
+    ),
+)
+SCHEMA = "type User { id: ID! email: String } type Query { user(id: ID!): User }"
+
+
+def users_api(name: str, mode: str, extra: list[dict[str, str]] | None = None) -> None:
+    api = aws.appsync.GraphQLApi(
+        name, name=name, authentication_type=mode, additional_authentication_providers=extra,
+        schema=SCHEMA, user_pool_config=None,
+    )  # fmt: skip
+    aws.appsync.DataSource(
+        f"{name}-users",
+        api_id=api.id,
+        name="users",
+        type="AMAZON_DYNAMODB",
+        dynamodb_config={"table_name": users_table.name},
+        service_role_arn=appsync_role.arn,
+    )
+
+
+# violation: residency-no-public-exposure
+users_api("web-api-key", "API_KEY")
+
+# An API key as an additional provider opens the API just the same.
+# violation: residency-no-public-exposure
+users_api("iam-plus-api-key", "AWS_IAM", [{"authentication_type": "API_KEY"}])
+
+# Callers signed by the company's own IAM: fine.
+# ok: residency-no-public-exposure
+users_api("iam-only", "AWS_IAM")

@@ -193,3 +193,24 @@ oci.Provider(
     token_exchange_domain_url="https://idcs-0123abcd.identity.oraclecloud.com",
     token_exchange_client_id="fixture",
 )
+
+# --- ignoreTags on the classification key: the provider stops managing the label after the
+# create (it drops the key from what it reads back and from tagsAll), so a relabel in code never
+# reaches the cloud and a label changed there is never shown. A prefix of the key counts.
+# violation: residency-provider-trust
+aws.Provider(
+    "ignores-classification",
+    region="us-east-1",
+    allowed_account_ids=[OURS],
+    ignore_tags={"key_prefixes": ["data-"]},
+)
+
+# Ignoring other keys is fine, and default tags are applied to every resource.
+# ok: residency-provider-trust
+aws.Provider(
+    "ignores-team-tags",
+    region="us-east-1",
+    allowed_account_ids=[OURS],
+    ignore_tags={"keys": ["team"], "key_prefixes": ["kubernetes.io/"]},
+    default_tags={"tags": {"data-classification": "non-personal"}},
+)
