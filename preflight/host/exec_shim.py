@@ -13,13 +13,16 @@ configures the SDK, changes to ``--pwd``, sets ``sys.argv`` to the entry point, 
 with ``runpy.run_path`` inside ``pulumi.runtime.run_in_stack`` on a fresh event loop whose
 default executor has ``4 * parallel`` threads, and silences asyncio's logger.
 
-Two things are preflight's own, and neither touches what the program can see through the SDK's
+Four things are preflight's own, and none touches what the program can see through the SDK's
 public API or its environment:
 
 * each data-source call's place in the program (for the report and for an unanswered invoke's
   message): the SDK's private ``pulumi.runtime.invoke._invoke`` and, for the ``*_output`` form,
   the ``_get_rpc_manager`` it calls when the program calls it, are wrapped; the call travels to
   the monitor as gRPC metadata of the ``Invoke`` request;
+* the garbage collector runs in larger batches (:data:`GC_THRESHOLDS`);
+* the SDK's debug messages (one per registered resource) are dropped in this process instead of
+  crossing to preflight's engine, which never shows them (:class:`_EngineWithoutDebug`);
 * after the program has finished, one report to preflight over the engine's channel (the calls
   seen, and why the program failed, explained by ``preflight.language_host``, which is imported
   only then).
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextvars
+import gc
 import importlib
 import itertools
 import json
@@ -49,7 +53,8 @@ from typing import Any
 import grpc
 import pulumi
 import pulumi.runtime
-from pulumi.runtime.proto import resource_pb2_grpc
+from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, resource_pb2_grpc
 
 REPORT_METHOD = "/preflight.ProgramHost/Report"
 INVOKE_CALL_METADATA = "preflight-invoke-call"
@@ -120,12 +125,35 @@ class _InvokeCallMetadata(grpc.UnaryUnaryClientInterceptor):
 
 
 def _monitor(address: str) -> Any:
-    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
-
     channel = grpc.intercept_channel(
         grpc.insecure_channel(address, options=_GRPC_CHANNEL_OPTIONS), _InvokeCallMetadata()
     )
     return resource_pb2_grpc.ResourceMonitorStub(channel)
+
+
+class _EngineWithoutDebug:
+    """The engine client, less the SDK's debug messages.
+
+    The SDK logs a debug line for every resource it registers, each a blocking ``Log`` call: in a
+    large program as many round trips as registrations, for lines the CLI shows only at high
+    verbosity and preflight never shows. Every other message and call goes to preflight's engine.
+    """
+
+    def __init__(self, stub: Any) -> None:
+        self._stub = stub
+
+    def Log(self, request: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (the gRPC name)
+        if request.severity == engine_pb2.DEBUG:
+            return None
+        return self._stub.Log(request, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stub, name)
+
+
+def _engine(address: str) -> _EngineWithoutDebug:
+    channel = grpc.insecure_channel(address, options=_GRPC_CHANNEL_OPTIONS)
+    return _EngineWithoutDebug(engine_pb2_grpc.EngineStub(channel))
 
 
 def _explain(error: BaseException, args: argparse.Namespace, cwd: str) -> str:
@@ -181,6 +209,23 @@ def _computed_outputs() -> dict[str, list[str]]:
     return found
 
 
+# CPython collects its youngest generation every 700 net allocations (``gc.get_threshold()``). The
+# SDK allocates an Output, four futures and a resolver per property of every resource, nearly all
+# alive until the program ends, so the default collector keeps re-walking a young generation of
+# survivors and, as the heap grows, the whole heap: measured on a 1,000-resource program, the
+# collector was 70 % of this process's main-thread time and the process's CPU fell from 9.7 s to
+# 4.3-5.0 s with the thresholds below. What is garbage is still collected, only in larger batches.
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def _collect_garbage_less_often() -> None:
+    """Larger collector batches for the program's run; the SDK and what it imported so far are
+    moved out of the collector's reach (``gc.freeze``), as they live until the process ends."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def _die_with_preflight() -> None:
     """The kernel kills this process when preflight dies (Linux), so it never runs on alone."""
     if sys.platform.startswith("linux"):
@@ -217,7 +262,7 @@ def main() -> None:
     )
     settings = pulumi.runtime.Settings(
         monitor=_monitor(args.monitor),
-        engine=args.engine,
+        engine=_engine(args.engine),
         project=args.project,
         stack=args.stack,
         parallel=int(args.parallel),
@@ -240,6 +285,7 @@ def main() -> None:
     # are not the user's to read.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
+    _collect_garbage_less_often()
     exit_code = 1
     failure: BaseException | None = None
     try:
