@@ -142,7 +142,7 @@ class _EngineWithoutDebug:
     def __init__(self, stub: Any) -> None:
         self._stub = stub
 
-    def Log(self, request: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (the gRPC name)
+    def Log(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         if request.severity == engine_pb2.DEBUG:
             return None
         return self._stub.Log(request, *args, **kwargs)
