@@ -3,6 +3,7 @@ the program cannot tell. (``preflight/host/exec_shim.py``)"""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import textwrap
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from google.protobuf import json_format
 from pulumi.runtime.proto import engine_pb2
+from pulumi.runtime.settings import SETTINGS, _get_rpc_manager
 
 from preflight import monitor as preflight_monitor
 from preflight import program_runner
@@ -82,3 +84,61 @@ def test_the_program_runs_with_larger_collector_batches_and_the_sdk_frozen(
     assert tuple(outputs["gc_threshold"]) == exec_shim.GC_THRESHOLDS
     assert exec_shim.GC_THRESHOLDS[0] > gc.get_threshold()[0]  # larger than CPython's default
     assert outputs["gc_frozen"] > 0
+
+
+def _tracked(loop: asyncio.AbstractEventLoop, count: int) -> list[asyncio.Future[Any]]:
+    futures: list[asyncio.Future[Any]] = [loop.create_future() for _ in range(count)]
+    with SETTINGS.lock:
+        SETTINGS.outputs.update(futures)
+    return futures
+
+
+def test_settling_waits_for_every_output_and_registration_and_takes_none_of_them() -> None:
+    loop = asyncio.new_event_loop()
+    outputs = _tracked(loop, 50)
+    registration: asyncio.Future[Any] = loop.create_future()
+    rpcs = _get_rpc_manager().rpcs
+    rpcs.append(registration)
+    try:
+        for i, future in enumerate(outputs):
+            loop.call_later(0.001 * (i % 7), future.set_result, i)
+        # A registration that finishes after the outputs, and one more output it starts.
+        late: list[asyncio.Future[Any]] = []
+
+        def finish_registration() -> None:
+            late.extend(_tracked(loop, 1))
+            loop.call_later(0.01, late[0].set_result, "late")
+            registration.set_result(None)
+
+        loop.call_later(0.02, finish_registration)
+        loop.run_until_complete(exec_shim._settle())
+
+        assert all(f.done() for f in [*outputs, registration, *late])
+        assert registration in rpcs  # the SDK's own wait still sees it
+        with SETTINGS.lock:
+            assert set(outputs + late) <= SETTINGS.outputs
+    finally:
+        with SETTINGS.lock:
+            SETTINGS.outputs.difference_update([*outputs])
+            SETTINGS.outputs.difference_update(late)
+        rpcs.remove(registration)
+        loop.close()
+
+
+def test_settling_hands_a_stalled_or_failed_output_to_the_sdk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(exec_shim, "SETTLE_STALL_SECONDS", 0.05)
+    loop = asyncio.new_event_loop()
+    stalled, failed = _tracked(loop, 2)
+    try:
+        failed.set_exception(RuntimeError("the program's apply failed"))
+        loop.run_until_complete(asyncio.wait_for(exec_shim._settle(), timeout=5))
+        assert not stalled.done()
+        with SETTINGS.lock:
+            assert {stalled, failed} <= SETTINGS.outputs
+        failed.exception()  # retrieved: no "never retrieved" warning
+    finally:
+        with SETTINGS.lock:
+            SETTINGS.outputs.difference_update([stalled, failed])
+        loop.close()
