@@ -15,7 +15,12 @@ from typing import Any
 from google.protobuf import json_format, struct_pb2
 from residency_pack.engine.exemption_log import parse_note
 
-from preflight.analyzer_client import AnalyzerClient, Diagnostic, analyze_request
+from preflight.analyzer_client import (
+    AnalyzerClient,
+    Diagnostic,
+    provider_message,
+    resource_options,
+)
 from preflight.errors import PreflightError
 from preflight.model import (
     DataFlow,
@@ -332,9 +337,17 @@ def _analyze_resource(clients: list[AnalyzerClient], resource: EngineResource) -
 def _same_request(streamed: EngineResource, final: EngineResource) -> bool:
     """Whether the resource analysed while the program ran is the one the run ended with, as
     far as ``Remediate`` / ``Analyze`` can tell (the same request, and the same source)."""
-    return streamed.source == final.source and analyze_request(
-        streamed, streamed.properties
-    ) == analyze_request(final, final.properties)
+    # The fields ``analyze_request`` sends, compared where they are (building both requests
+    # copies every property bag twice).
+    return (
+        streamed.source == final.source
+        and streamed.type == final.type
+        and streamed.urn == final.urn
+        and streamed.name == final.name
+        and streamed.properties == final.properties
+        and resource_options(streamed) == resource_options(final)
+        and provider_message(streamed) == provider_message(final)
+    )
 
 
 class _StreamingAnalysis:
@@ -449,27 +462,31 @@ def _analyze(
     stack_urn = make_urn(run.stack, run.project, "", STACK_TYPE, f"{run.project}-{run.stack}")
     stack_resources = [(r, _stack_outputs(r, properties.get(r.urn))) for r in run.resources]
     known = {r.urn for r in run.resources}
-    for client in clients:
-        for d in client.analyze_stack(stack_resources):
-            urn = d.urn if d.urn in known else stack_urn
-            note = _exemption_note(d, d.urn if d.urn in known else None, sources.get(urn))
-            if note is not None:
-                exemptions.append(note)
-            else:
-                violations.append(_violation(d, urn, sources.get(urn)))
-
     notes: list[str] = list(run.notes)
-    summaries = [_bare_summary(r) for r in run.resources]
-    flows: list[DataFlow] = []
-    if _residency_loaded(packs):
-        try:
-            from preflight.residency import summarize
-
-            summaries, flows = summarize(
-                run.resources, properties, {r.urn: outputs for r, outputs in stack_resources}
-            )
-        except Exception as exc:  # the inventory informs; the verdict is the pack's
-            notes.append(f"residency inventory unavailable ({type(exc).__name__}: {exc})")
+    # The inventory is built in this process while the packs' AnalyzeStack runs in theirs: it
+    # reads the same analysed properties and outputs, and nothing the packs answer.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="preflight-inventory") as pool:
+        inventory = (
+            pool.submit(_inventory, run.resources, properties, stack_resources)
+            if _residency_loaded(packs)
+            else None
+        )
+        for client in clients:
+            for d in client.analyze_stack(stack_resources):
+                urn = d.urn if d.urn in known else stack_urn
+                note = _exemption_note(d, d.urn if d.urn in known else None, sources.get(urn))
+                if note is not None:
+                    exemptions.append(note)
+                else:
+                    violations.append(_violation(d, urn, sources.get(urn)))
+        summaries = [_bare_summary(r) for r in run.resources]
+        flows: list[DataFlow] = []
+        if inventory is not None:
+            found = inventory.result()
+            if isinstance(found, str):
+                notes.append(found)
+            else:
+                summaries, flows = found
     return Report(
         stack=run.stack,
         project=run.project,
@@ -498,6 +515,21 @@ def _analyze(
             for r in run.invokes
         ],
     )
+
+
+def _inventory(
+    resources: list[EngineResource],
+    properties: dict[str, struct_pb2.Struct],
+    stack_resources: list[tuple[EngineResource, struct_pb2.Struct]],
+) -> tuple[list[ResourceSummary], list[DataFlow]] | str:
+    """The residency inventory and data flows, from the pack's engine; or, when that fails, the
+    note that says so (the inventory informs; the verdict is the pack's)."""
+    try:
+        from preflight.residency import summarize
+
+        return summarize(resources, properties, {r.urn: outputs for r, outputs in stack_resources})
+    except Exception as exc:
+        return f"residency inventory unavailable ({type(exc).__name__}: {exc})"
 
 
 def _stack_outputs(

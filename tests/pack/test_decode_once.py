@@ -157,7 +157,9 @@ def test_every_policy_answers_as_under_the_stock_servicer(
         stock, ours = _pair(all_policies(), ResidencyAnalyzerServicer, policy_config, stack)
         diagnostics = 0
         for resource in (r for r in run.resources if r.analyzed):
-            response = _same(stock, ours, "Analyze", analyze_request(resource, resource.properties))
+            request = analyze_request(resource, resource.properties)
+            _same(stock, ours, "Remediate", request)
+            response = _same(stock, ours, "Analyze", request)
             diagnostics += len(response.diagnostics)
         stack_request = proto.AnalyzeStackRequest(
             resources=[stack_resource(r, r.outputs) for r in run.resources]
@@ -340,6 +342,40 @@ def test_a_request_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     decoded.clear()
     servicer.AnalyzeStack(_stack_request(), None)
     assert len(decoded) == 4 + 2  # four resources, two distinct providers, for 3 stack policies
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        _PROBE_CONFIG,
+        {**_PROBE_CONFIG, "remediate-only": {"enforcementLevel": "remediate"}},
+        {},
+    ],
+    ids=["no-remediation-runs", "a-remediation-runs", "nothing-at-remediate"],
+)
+def test_remediate_answers_as_the_stock_servicer(config: dict[str, dict[str, Any]]) -> None:
+    stock, ours = _pair(_probe_resource_policies([]), decode_once.DecodeOnceServicer, config)
+    response = _same(stock, ours, "Remediate", _analyze_request(_PROPS))
+    remediating = sorted(n for n, c in config.items() if c.get("enforcementLevel") == "remediate")
+    answered = sorted(n.policy_name for n in response.not_applicable)
+    assert answered == [n for n in remediating if n != "remediate-only"]
+
+
+def test_remediate_decodes_nothing_when_no_policy_can_remediate() -> None:
+    """With a remediation to run, the request is decoded (the SDK's ``Remediate``) and one it
+    cannot decode fails; without one, it is answered without being decoded: the engine's
+    ``Analyze`` of the same resource, which decodes it, fails instead."""
+    bad = _analyze_request({"x": {SPECIAL_SIG_KEY: "not a signature"}})
+    policies = _probe_resource_policies([])
+    runs_one = {"remediate-only": {"enforcementLevel": "remediate"}}
+    _, ours = _pair(policies, decode_once.DecodeOnceServicer, runs_one)
+    with pytest.raises(AssertionError, match="Unrecognized signature"):
+        ours.Remediate(bad, None)
+    _, ours = _pair(policies, decode_once.DecodeOnceServicer, _PROBE_CONFIG)
+    response = ours.Remediate(bad, None)
+    assert [n.policy_name for n in response.not_applicable] == ["remediate-level"]
+    with pytest.raises(AssertionError, match="Unrecognized signature"):
+        ours.Analyze(bad, None)
 
 
 def test_nothing_is_decoded_when_no_policy_runs() -> None:

@@ -19,6 +19,11 @@ booleans, ``None``) are shared; a request holding assets or archives (mutable ob
 deep-copied per policy. A policy's proxy tree is built when it first reads ``props`` (the
 pack's rules read the request's shared plain view instead, see
 ``engine/rule.py``'s ``RequestScratch``, so only the first one builds a tree).
+``Remediate`` is taken over too: when no policy at the ``remediate`` level has a remediation, its
+answer is built without decoding the request (the SDK decodes it first, then finds nothing to
+run). The one difference: a request the SDK could not decode fails the SDK's ``Remediate``; here
+it fails the ``Analyze`` the engine sends next, which decodes it.
+
 ``tests/pack/test_decode_once.py`` runs the stock servicer and this one on the same requests and
 requires identical responses.
 
@@ -292,6 +297,32 @@ class DecodeOnceServicer(sdk_policy._PolicyAnalyzerServicer):
             )
             self._validate(response, policy, args, report)
         self._stack_follow_ups(request, response, entries)
+        return response
+
+    def Remediate(self, request: Any, context: Any) -> Any:
+        """The SDK's ``Remediate``, without decoding the request when no policy could use it.
+
+        The engine calls ``Remediate`` for every resource before ``Analyze``. The SDK decodes the
+        request's properties and provider first, then answers each resource policy at the
+        ``remediate`` level that has no remediation as not applicable, and runs the others. When
+        no such policy has a remediation (the residency pack's own policies have none), the
+        answer does not depend on the request: it is built without decoding it."""
+        remediating = [
+            policy
+            for policy in self._sdk("policies")
+            if isinstance(policy, ResourceValidationPolicy)
+            and self._get_enforcement_level(policy) == EnforcementLevel.REMEDIATE
+        ]
+        if any(policy.has_remediation() for policy in remediating):
+            return super().Remediate(request, context)
+        self._configure_runtime_settings()
+        response = proto.RemediateResponse()
+        response.not_applicable.extend(
+            proto.PolicyNotApplicable(
+                policy_name=policy.name, reason="Policy does not implement remediate"
+            )
+            for policy in remediating
+        )
         return response
 
     def _stack_follow_ups(

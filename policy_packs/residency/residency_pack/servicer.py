@@ -1,4 +1,4 @@
-"""The pack's analyzer servicer: the policy SDK's own, with four calls taken over.
+"""The pack's analyzer servicer: the policy SDK's own, with five calls taken over.
 
 ``PolicyPack`` builds ``pulumi_policy.policy._PolicyAnalyzerServicer`` by name, so
 ``policy_packs/residency/__main__.py`` calls :func:`install` before it builds the pack, and the
@@ -11,6 +11,10 @@ runs and a note on stderr says what is lost.
   once, not once per policy; every policy still gets its own proxies over the shared decode,
   and the responses are the stock servicer's (``tests/pack/test_decode_once.py``).
 
+* ``Remediate`` (``residency_pack/decode_once.py``): the engine calls it for every resource
+  before ``Analyze``; when no policy at the ``remediate`` level has a remediation (the pack's own
+  have none) the SDK's answer does not depend on the request, and it is given without decoding
+  the request.
 * ``ConfigureStack``: the engine sends the stack's own config (``"ns:key"`` -> string). The SDK
   keeps only the stack's tags; the pack keeps the config too (``engine/stack_config.py``), as the
   source of trust when the policy config does not name trusted accounts and tenancies.
