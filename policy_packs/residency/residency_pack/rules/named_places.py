@@ -68,6 +68,7 @@ from residency_pack.engine.places import (
     OCI_OWNED,
     Place,
     endpoint_of,
+    is_private_address,
     scan,
 )
 from residency_pack.engine.props import UNKNOWN
@@ -212,6 +213,8 @@ def _bucket_name(place: Place) -> str | None:
     for marker in (".s3.", ".s3-", ".s3-website"):
         if marker in place.host:
             return place.host.split(marker, 1)[0]
+    if place.value.strip().startswith(f"{place.host}/"):
+        return place.host  # an S3 location ``bucket/prefix``
     return None
 
 
@@ -310,10 +313,16 @@ UNTOLD: Final = (
     "who owns it cannot be told from the value (no account or tenancy in it), and data can "
     "reach this resource"
 )
+UNTOLD_ROUTED: Final = (
+    "who owns it cannot be told from the value (no account or tenancy in it), and the requests "
+    "or logs this resource routes go there"
+)
 UNTOLD_WRITTEN: Final = (
     "who owns it cannot be told from the value (no account or tenancy in it), and an identity "
     "policy lets its holder write there"
 )
+
+_UNTOLD_PROBLEMS: Final = frozenset({UNTOLD, UNTOLD_ROUTED, UNTOLD_WRITTEN})
 
 
 @dataclass(frozen=True)
@@ -469,6 +478,12 @@ def _shown(place: Place) -> str:
     }[place.kind]  # fmt: skip
     if place.service == "s3" and place.host == value:
         what = "S3 bucket name"
+    elif (
+        place.service == "s3"
+        and place.kind == "aws-endpoint"
+        and value.startswith(f"{place.host}/")
+    ):
+        what = "S3 location"
     host = f" (host `{place.host}`)" if place.host and place.host != value else ""
     return f"{what} `{value}`{host} at `{place.path}`"
 
@@ -507,7 +522,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         declared = j.declaration(place)
         if declared is not None:
             return _declared_problems(j, declared)
-        if j.reachable:
+        if j.reachable or place.reached:
             out.append((
                 "it is a host outside AWS and OCI that is not in `allowedEgressHosts`",
                 "send the data only to AWS/OCI endpoints in allowed regions, or have the "
@@ -537,14 +552,18 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         return out  # an OCID cannot tell its tenancy; a region has no owner
     if place.kind == "ip" and _egress_allowed(j, place.host or ""):
         return out
+    if place.reached and place.kind == "ip" and is_private_address(place.host or ""):
+        # Routed to a private address (RFC 1918 / unique local): a host of the private network
+        # the resource is in (a target in the VPC, a backend in the VCN), never the internet.
+        return out
     declared = j.declaration(place)
     if declared is not None:
         return out + _declared_problems(j, declared)
     bucket = _bucket_name(place)
     if bucket is not None and STACK_BUCKETS.has(j.urn, bucket):
         return out  # a bucket of this stack: its own rules judge it
-    if j.reachable or (place.written and bucket is not None):
-        reached = UNTOLD_WRITTEN if place.written and not j.reachable else UNTOLD
+    if j.reachable or place.reached or (place.written and bucket is not None):
+        reached = UNTOLD if j.reachable else UNTOLD_ROUTED if place.reached else UNTOLD_WRITTEN
         out.append((
             reached,
             "reference the place by a value that carries its owner (an ARN with the account, a "
@@ -596,13 +615,13 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             finding = Finding(
                 f"{ctx.type} `{ctx.name}` names {_shown(place)}: {problem}.", urn=ctx.urn, fix=fix
             )
-            bucket = _bucket_name(place) if problem in (UNTOLD, UNTOLD_WRITTEN) else None
+            bucket = _bucket_name(place) if problem in _UNTOLD_PROBLEMS else None
             if bucket is not None and stack_follow_up_active():
                 # Decided once the stack is known.
                 PENDING_BUCKETS.add(ctx.urn, finding.message, bucket, finding)
                 continue
             if (
-                bucket is None and problem in (UNTOLD, UNTOLD_WRITTEN) and place.host
+                bucket is None and problem in _UNTOLD_PROBLEMS and place.host
                 and stack_follow_up_active()
             ):  # fmt: skip
                 # Perhaps an output of a resource of this stack: decided once the stack is known.
