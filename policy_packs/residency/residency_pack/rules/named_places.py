@@ -23,7 +23,12 @@ config-only, global or access-granting resource is held to the union of allowed 
 A place that cannot be told (an account-less S3 bucket ARN or ``s3://`` URL that is not a bucket
 of this stack, a customer host of an AWS or OCI service without an account, a raw IP) fails
 closed on a resource that data can reach, unless ``declaredPlaces`` declares it; elsewhere only
-what the place tells is judged. A bucket of this stack is known by name: when the bucket has not
+what the place tells is judged. A place in a field where the resource routes requests or
+delivers logs (the type catalog's ``reached_fields``: an ALB's access-log bucket, a listener's
+redirect host, a target's or backend's IP, a container's log driver) is reached by the data it
+routes whatever the type's role: an untold place or a host outside the clouds fails there too,
+except a canonical private address (RFC 1918, IPv6 unique local), a host of the private network
+the resource is in. A bucket of this stack is known by name: when the bucket has not
 been analysed yet (two independent resources come in either order), the finding waits for the
 policy's stack follow-up (:func:`stack_check`), which keeps it only if the stack has no bucket
 of that name, so the verdict does not depend on the order. An OCID other than a tenancy's
