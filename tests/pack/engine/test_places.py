@@ -737,7 +737,7 @@ def test_a_place_in_or_under_a_reached_field_is_marked_reached(
     _routed(monkeypatch, ("accessLogs", "actions[].redirect", "doc.Statement[].Out"))
     props = {
         "accessLogs": {"bucket": "partner-logs"},
-        "accessLogsExtra": {"bucket": "other-logs"},  # shares a prefix, is another field
+        "accessLogsXtra": {"bucket": "other-logs"},  # shares a prefix, is another field
         "actions": [
             {"redirect": {"host": "collect.partner.example"}},
             {"forward": {"targetHost": "api.partner.example"}},
@@ -747,7 +747,7 @@ def test_a_place_in_or_under_a_reached_field_is_marked_reached(
     found = {p.path: p.reached for p in places_in(ROUTER, props)}
     assert found == {
         "accessLogs.bucket": True,
-        "accessLogsExtra.bucket": False,
+        "accessLogsXtra.bucket": False,
         "actions[0].redirect.host": True,
         "actions[1].forward.targetHost": False,
         "doc.Statement[0].Out.S3.Bucket": True,
@@ -792,12 +792,32 @@ def test_an_s3_location_field_names_its_bucket(
         assert [p for p in found if p.region is None and p.account is None] == []
     else:
         [place] = found
-        assert (place.host, place.value, place.kind, place.account) == (
+        assert (place.host, place.value, place.kind, place.cloud, place.account) == (
             bucket,
             value,
             "aws-endpoint",
+            "aws",
             None,
         )
+
+
+def test_an_endpoint_in_an_s3_location_field_is_read_as_an_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _routed(monkeypatch, (), ("logs.location",))
+    place = only({"logs": {"location": "logs.s3.us-east-1.amazonaws.com/x"}}, ROUTER)
+    assert (place.host, place.region) == ("logs.s3.us-east-1.amazonaws.com", "us-east-1")
+
+
+def test_an_s3_location_is_one_place_and_the_other_fields_are_still_scanned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A host-like key: read as a bucket location only, not again as a host.
+    _routed(monkeypatch, (), ("logs.target",))
+    place = only({"logs": {"target": "partner-logs.example/acme"}}, ROUTER)
+    assert (place.service, place.host) == ("s3", "partner-logs.example")
+    props = {"logs": {"target": "x"}, "source": {"url": "https://evil.example/a"}}
+    assert only(props, ROUTER).host == "evil.example"
 
 
 def test_an_s3_location_is_read_only_in_its_field(monkeypatch: pytest.MonkeyPatch) -> None:
