@@ -351,8 +351,10 @@ def schema_facts(schema: TypeSchema) -> dict[str, Any]:
 
 # --- the data files ---------------------------------------------------------------------------
 
-FIELD_ORDER = ("role", "reason", "tags_at", "takes_key", "location_fields", "harmless_fields",
-               "personal_by_nature", "unreviewed")  # fmt: skip
+FIELD_ORDER = (
+    "role", "reason", "tags_at", "takes_key", "location_fields", "harmless_fields",
+    "reached_fields", "s3_location_fields", "personal_by_nature", "unreviewed",
+)  # fmt: skip
 
 
 def file_for(token: str) -> str:
@@ -373,6 +375,9 @@ ABOUT = (
     "reason (one line, why), tags_at (input paths of the resource's own tags; absent: none), "
     "takes_key (accepts a customer-managed encryption key), location_fields (inputs that place the "
     "resource itself), harmless_fields (input path -> why a place named there is harmless), "
+    "reached_fields (input path -> why the requests or logs the resource routes reach the place "
+    "named there, whatever its role: judged as reached by data), s3_location_fields (input paths "
+    "whose value is an S3 location `bucket[/prefix]`), "
     "personal_by_nature (why every store of the type holds personal data whatever its "
     "data-classification tag says: held to us-user-data's regions; reviewed per type), "
     "unreviewed (a generated proposal nobody reviewed yet: the pack fails closed on it; review the "

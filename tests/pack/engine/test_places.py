@@ -720,3 +720,131 @@ def test_a_resource_policy_statement_marks_nothing_written() -> None:
         ).places
         == []
     )
+
+
+# --- fields where the data a resource routes or logs goes (the catalog's reached_fields) ----------
+
+ROUTER = "aws:test/router:Router"
+
+
+def _routed(monkeypatch: pytest.MonkeyPatch, reached: tuple[str, ...], locations=()) -> None:
+    monkeypatch.setitem(places._ROUTED_BY_TYPE, ROUTER, (reached, frozenset(locations)))
+
+
+def test_a_place_in_or_under_a_reached_field_is_marked_reached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _routed(monkeypatch, ("accessLogs", "actions[].redirect", "doc.Statement[].Out"))
+    props = {
+        "accessLogs": {"bucket": "partner-logs"},
+        "accessLogsXtra": {"bucket": "other-logs"},  # shares a prefix, is another field
+        "actions": [
+            {"redirect": {"host": "collect.partner.example"}},
+            {"forward": {"targetHost": "api.partner.example"}},
+        ],
+        "doc": json.dumps({"Statement": [{"Out": {"S3": {"Bucket": "dlp-findings"}}}]}),
+    }
+    found = {p.path: p.reached for p in places_in(ROUTER, props)}
+    assert found == {
+        "accessLogs.bucket": True,
+        "accessLogsXtra.bucket": False,
+        "actions[0].redirect.host": True,
+        "actions[1].forward.targetHost": False,
+        "doc.Statement[0].Out.S3.Bucket": True,
+    }
+
+
+def test_a_reached_field_itself_holding_a_value_is_reached(monkeypatch: pytest.MonkeyPatch) -> None:
+    _routed(monkeypatch, ("targetId",))
+    place = only({"targetId": "203.0.113.50"}, ROUTER)
+    assert place.kind == "ip" and place.reached
+
+
+def test_without_reached_fields_nothing_is_reached() -> None:
+    assert not any(p.reached for p in places_in(ROUTER, {"targetId": "203.0.113.50"}))
+
+
+def test_catalog_reached_and_s3_location_fields_are_read_from_the_catalog() -> None:
+    reached, locations = places.routed_fields("aws:lb/loadBalancer:LoadBalancer")
+    assert "accessLogs" in reached and locations == frozenset()
+    reached, locations = places.routed_fields("aws:codebuild/project:Project")
+    assert "logsConfig.s3Logs.location" in locations
+    assert places.routed_fields("aws:no/such:Type") == ((), frozenset())
+
+
+@pytest.mark.parametrize(
+    ("value", "bucket"),
+    [
+        ("partner-build-logs/acme", "partner-build-logs"),
+        ("partner-build-logs", "partner-build-logs"),
+        ("partner.build.logs/a/b", "partner.build.logs"),
+        ("logs.s3.us-east-1.amazonaws.com/x", None),  # a host: read as such
+        ("10.0.0.1/x", None),  # an address
+        ("Not_A_Bucket/x", None),
+    ],
+)
+def test_an_s3_location_field_names_its_bucket(
+    monkeypatch: pytest.MonkeyPatch, value: str, bucket: str | None
+) -> None:
+    _routed(monkeypatch, (), ("logs.location",))
+    found = [p for p in places_in(ROUTER, {"logs": {"location": value}}) if p.service == "s3"]
+    if bucket is None:  # no bucket of S3's global namespace (an endpoint tells its region)
+        assert [p for p in found if p.region is None and p.account is None] == []
+    else:
+        [place] = found
+        assert (place.host, place.value, place.kind, place.cloud, place.account) == (
+            bucket,
+            value,
+            "aws-endpoint",
+            "aws",
+            None,
+        )
+
+
+def test_an_endpoint_in_an_s3_location_field_is_read_as_an_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _routed(monkeypatch, (), ("logs.location",))
+    place = only({"logs": {"location": "logs.s3.us-east-1.amazonaws.com/x"}}, ROUTER)
+    assert (place.host, place.region) == ("logs.s3.us-east-1.amazonaws.com", "us-east-1")
+
+
+def test_an_s3_location_is_one_place_and_the_other_fields_are_still_scanned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A host-like key: read as a bucket location only, not again as a host.
+    _routed(monkeypatch, (), ("logs.target",))
+    place = only({"logs": {"target": "partner-logs.example/acme"}}, ROUTER)
+    assert (place.service, place.host) == ("s3", "partner-logs.example")
+    props = {"logs": {"target": "x"}, "source": {"url": "https://evil.example/a"}}
+    assert only(props, ROUTER).host == "evil.example"
+
+
+def test_an_s3_location_is_read_only_in_its_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    _routed(monkeypatch, (), ("logs.location",))
+    assert list(places_in(ROUTER, {"source": {"location": "partner-build-logs/acme"}})) == []
+    assert list(places_in(ROUTER, {"logs": {"other": "partner-build-logs/acme"}})) == []
+
+
+@pytest.mark.parametrize(
+    ("host", "private"),
+    [
+        ("10.0.1.25", True),
+        ("172.16.0.1", True),
+        ("172.31.255.255", True),
+        ("192.168.1.1", True),
+        ("fd00::1", True),
+        ("[fd12:3456::1]", True),
+        ("172.32.0.1", False),
+        ("203.0.113.50", False),  # documentation (TEST-NET-3): not a private network
+        ("198.51.100.20", False),
+        ("100.64.0.1", False),  # shared address space (CGNAT)
+        ("127.0.0.1", False),
+        ("169.254.169.254", False),
+        ("0xa.1", False),  # a shorthand form: not canonical
+        ("2001:db8::1", False),
+        ("not-an-ip", False),
+    ],
+)
+def test_is_private_address(host: str, private: bool) -> None:
+    assert places.is_private_address(host) is private

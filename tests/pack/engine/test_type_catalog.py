@@ -86,6 +86,10 @@ def test_every_entry_uses_only_known_fields_of_the_right_shape():
         assert all(isinstance(p, str) and p for p in row.get("location_fields", [])), resource_type
         for path, why in row.get("harmless_fields", {}).items():
             assert path and why.strip(), resource_type
+        for path, why in row.get("reached_fields", {}).items():
+            assert path and isinstance(why, str) and why.strip(), resource_type
+        locations = row.get("s3_location_fields", [])
+        assert all(isinstance(p, str) and p for p in locations), resource_type
         assert isinstance(row.get("takes_key", False), bool), resource_type
 
 
@@ -335,3 +339,150 @@ def test_personal_by_nature_is_reviewed_per_type_with_a_reason():
         assert tc.personal_by_nature(resource_type) == row["personal_by_nature"]
     assert tc.personal_by_nature("aws:s3/bucket:Bucket") is None
     assert tc.personal_by_nature("aws:nosuch/type:Type") is None
+
+
+# --- routing and log delivery: the fields where data reaches a place whatever the role ----------
+
+# Leaf names of inputs that route requests or deliver logs (``accessLogs``, ``logConfiguration``,
+# ``redirect``, ``backends``, ``deliveryS3Bucket``...); not levels or switches.
+_ROUTING_LEAF = re.compile(
+    r"^(?:logs?|logging\w*|\w*Logs?|\w*LogSettings|\w*LogDelivery|\w*[lL]ogConfig(?:uration)?|"
+    r"redirect\w*|\w*Redirect|backends?|dataDelivery|exportConfig|\w*S3Bucket|"
+    r"findingsDestination)$"
+)
+_NOT_A_ROUTING_LEAF = re.compile(
+    r"(?:^(?:enable|disable|apply|is)|(?:Level|Enabled|Status|Type)$)", re.IGNORECASE
+)
+# Inputs of non-data types that match the leaf names and deliver nothing there, each with why.
+_NOT_ROUTING: dict[str, str] = {
+    "aws:appfabric/appAuthorizationConnection:AppAuthorizationConnection authRequest.redirectUri": (
+        "an OAuth sign-in redirect (identity federation), not request routing or log delivery"
+    ),
+    "aws:appflow/connectorProfile:ConnectorProfile connectorProfileConfig": (
+        "OAuth sign-in redirects of connector profiles (identity federation)"
+    ),
+    "aws:appmesh/virtualGateway:VirtualGateway spec.logging": (
+        "an Envoy access-log file path inside the gateway's own container"
+    ),
+    "aws:appmesh/virtualNode:VirtualNode spec.backends": (
+        "virtual services of the same mesh by name (judged as the mesh's own resources)"
+    ),
+    "aws:appmesh/virtualNode:VirtualNode spec.logging": (
+        "an Envoy access-log file path inside the node's own container"
+    ),
+    "aws:bedrock/agentcoreOnlineEvaluationConfig:AgentcoreOnlineEvaluationConfig "
+    "dataSourceConfig.cloudwatchLogs": "the log groups it reads (a source, not a destination)",
+    "aws:codegurureviewer/repositoryAssociation:RepositoryAssociation repository.s3Bucket": (
+        "the repository bucket it reads"
+    ),
+    "aws:guardduty/detector:Detector datasources": "switches for the data sources GuardDuty reads",
+    "aws:guardduty/organizationConfiguration:OrganizationConfiguration datasources": (
+        "switches for the data sources GuardDuty reads"
+    ),
+    "aws:guardduty/malwareProtectionPlan:MalwareProtectionPlan protectedResource.s3Bucket": (
+        "the bucket GuardDuty scans (reads), in the plan's own account"
+    ),
+    "aws:lambda/layerVersion:LayerVersion s3Bucket": "the layer's code is read from there",
+    "aws:lb/trustStore:TrustStore caCertificatesBundleS3Bucket": (
+        "CA certificates are read from there"
+    ),
+    "aws:lb/trustStoreRevocation:TrustStoreRevocation revocationsS3Bucket": (
+        "revocation lists are read from there"
+    ),
+    "oci:CloudGuard/cloudGuardDataSource:CloudGuardDataSource dataSourceDetails": (
+        "a logging query Cloud Guard reads (a source)"
+    ),
+    "oci:Identity/domainsApp:DomainsApp redirectUris": (
+        "OAuth sign-in redirects (identity federation)"
+    ),
+    "oci:Identity/domainsIdentityProvider:DomainsIdentityProvider "
+    "urnietfparamsscimschemasoracleidcsextensionsocialIdentityProvider": (
+        "OAuth sign-in redirects (identity federation)"
+    ),
+    "oci:Identity/domainsSelfRegistrationProfile:DomainsSelfRegistrationProfile redirectUrl": (
+        "where the browser goes after self-registration (identity federation)"
+    ),
+    "oci:Identity/domainsSocialIdentityProvider:DomainsSocialIdentityProvider redirectUrl": (
+        "OAuth sign-in redirects (identity federation)"
+    ),
+}
+
+
+def _covers(fields: object, path: str) -> bool:
+    plain = {str(f).replace("[]", "") for f in fields}  # type: ignore[attr-defined]
+    parts = path.split(".")
+    return any(".".join(parts[:i]) in plain for i in range(1, len(parts) + 1))
+
+
+def test_every_routing_or_log_field_of_a_non_data_type_is_reviewed():
+    """A config-only, global or access-granting type whose input routes requests or delivers logs
+    lists it in ``reached_fields`` (or ``harmless_fields``, or here with why it delivers nothing):
+    the data it routes reaches the place named there."""
+    types = generator.sdk_types()
+    missing = []
+    for token in sorted(sdk_tokens()):
+        found = tc.entry(token)
+        if found is None or found.role in ("stores-data", "moves-data", "holds-keys"):
+            continue
+        for item in types[token].inputs:
+            leaf = item.path.rsplit(".", 1)[-1]
+            if not _ROUTING_LEAF.match(leaf) or _NOT_A_ROUTING_LEAF.search(leaf):
+                continue
+            reviewed = [*found.reached_fields, *found.harmless_fields]
+            excluded = [p.split(" ", 1)[1] for p in _NOT_ROUTING if p.split(" ", 1)[0] == token]
+            if not _covers(reviewed, item.path) and not _covers(excluded, item.path):
+                missing.append(f"{token} {item.path}")
+    assert missing == []
+
+
+def test_the_not_routing_list_names_inputs_the_sdks_define():
+    types = generator.sdk_types()
+    for key in _NOT_ROUTING:
+        token, path = key.split(" ", 1)
+        assert any(i.path == path or i.path.startswith(f"{path}.") for i in types[token].inputs), (
+            key
+        )
+
+
+def test_reached_and_s3_location_fields_name_inputs_of_the_type():
+    types = generator.sdk_types()
+    checked = 0
+    for token in sorted(sdk_tokens()):
+        found = tc.entry(token)
+        if found is None:
+            continue
+        for path in [*found.reached_fields, *found.s3_location_fields]:
+            top = path.split(".", 1)[0].removesuffix("[]")
+            assert top in types[token].top_level, f"{token}: {path}"
+            checked += 1
+    assert checked > 40
+
+
+@pytest.mark.parametrize(
+    ("token", "path"),
+    [
+        ("aws:lb/loadBalancer:LoadBalancer", "accessLogs"),
+        ("aws:alb/loadBalancer:LoadBalancer", "connectionLogs"),
+        ("aws:elb/loadBalancer:LoadBalancer", "accessLogs"),
+        ("aws:lb/listener:Listener", "defaultActions[].redirect"),
+        ("aws:lb/listenerRule:ListenerRule", "actions[].redirect"),
+        ("aws:lb/targetGroupAttachment:TargetGroupAttachment", "targetId"),
+        ("aws:globalaccelerator/accelerator:Accelerator", "attributes"),
+        ("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions[].logConfiguration"),
+        (
+            "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy",
+            "policyDocument.Statement[].Operation.Audit.FindingsDestination",
+        ),
+        ("oci:LoadBalancer/backend:Backend", "ipAddress"),
+        ("oci:NetworkLoadBalancer/backend:Backend", "ipAddress"),
+        ("oci:LoadBalancer/ruleSet:RuleSet", "items[].redirectUri"),
+    ],
+)
+def test_routing_and_log_delivery_fields_are_reached(token, path):
+    assert path in tc.reached_fields(token)
+
+
+def test_codebuild_log_and_artifact_locations_are_s3_locations():
+    assert "logsConfig.s3Logs.location" in tc.s3_location_fields("aws:codebuild/project:Project")
+    assert tc.s3_location_fields("aws:s3/bucket:Bucket") == ()
+    assert tc.reached_fields("aws:no/such:Type") == {}

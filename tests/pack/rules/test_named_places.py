@@ -662,3 +662,273 @@ def test_an_aws_owned_registry_is_declared_by_its_host() -> None:
     declared = {"match": host, "cloud": "aws", "region": "us-east-1", "account": "763104351884",
                 "reason": "AWS Deep Learning Containers registry (reviewed)"}  # fmt: skip
     assert messages(model, {"declaredPlaces": [declared]}) == []
+# --- routing and log delivery of config-only resources (the catalog's reached_fields) -----------
+
+LB_ARN = f"arn:aws:elasticloadbalancing:us-east-1:{OURS}:loadbalancer/app/web/0123456789abcdef"
+TG_ARN = f"arn:aws:elasticloadbalancing:us-east-1:{OURS}:targetgroup/api/0123456789abcdef"
+ALB = Resource(
+    "aws:lb/loadBalancer:LoadBalancer",
+    "web",
+    {
+        "loadBalancerType": "application",
+        "accessLogs": {"bucket": "partner-alb-logs", "enabled": True},
+    },
+    aws_provider("us-east-1"),
+)
+LISTENER = Resource(
+    "aws:lb/listener:Listener",
+    "http",
+    {
+        "loadBalancerArn": LB_ARN,
+        "port": 80,
+        "defaultActions": [
+            {
+                "type": "redirect",
+                "redirect": {
+                    "host": "collect.partner.example",
+                    "protocol": "HTTPS",
+                    "port": "443",
+                    "statusCode": "HTTP_302",
+                },
+            }
+        ],
+    },
+    aws_provider("us-east-1"),
+)
+ATTACHMENT = Resource(
+    "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    "ext",
+    {"targetGroupArn": TG_ARN, "targetId": "203.0.113.50", "availabilityZone": "all"},
+    aws_provider("us-east-1"),
+)
+OCI_BACKEND = Resource(
+    "oci:LoadBalancer/backend:Backend",
+    "ext",
+    {
+        "loadBalancerId": "ocid1.loadbalancer.oc1.iad.aaaaexample",
+        "backendsetName": "app",
+        "ipAddress": "203.0.113.77",
+        "port": 8080,
+    },
+    oci_provider("us-ashburn-1"),
+)
+NLB_BACKEND = Resource(
+    "oci:NetworkLoadBalancer/backend:Backend",
+    "ext",
+    {
+        "networkLoadBalancerId": "ocid1.networkloadbalancer.oc1.iad.aaaaexample",
+        "backendSetName": "app",
+        "ipAddress": "198.51.100.20",
+        "port": 8443,
+    },
+    oci_provider("us-ashburn-1"),
+)
+ACCELERATOR = Resource(
+    "aws:globalaccelerator/accelerator:Accelerator",
+    "edge",
+    {
+        "name": "edge",
+        "attributes": {"flowLogsEnabled": True, "flowLogsS3Bucket": "partner-ga-logs"},
+    },
+    aws_provider("us-west-2"),
+)
+DLP = Resource(
+    "aws:cloudwatch/logDataProtectionPolicy:LogDataProtectionPolicy",
+    "pii",
+    {
+        "logGroupName": "app",
+        "policyDocument": json.dumps(
+            {
+                "Name": "pii",
+                "Statement": [
+                    {
+                        "Sid": "audit",
+                        "DataIdentifier": [
+                            "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
+                        ],
+                        "Operation": {
+                            "Audit": {
+                                "FindingsDestination": {"S3": {"Bucket": "partner-dlp-findings"}}
+                            }
+                        },
+                    }
+                ],
+            }
+        ),
+    },
+    aws_provider("us-east-1"),
+)
+CODEBUILD = Resource(
+    "aws:codebuild/project:Project",
+    "migrate",
+    {
+        "serviceRole": f"arn:aws:iam::{OURS}:role/cb",
+        "tags": NON_PERSONAL,
+        "logsConfig": {"s3Logs": {"status": "ENABLED", "location": "partner-build-logs/acme"}},
+    },
+    aws_provider("us-east-1"),
+)
+
+
+def task_definition(log_configuration: dict[str, Any]) -> Resource:
+    return Resource(
+        "aws:ecs/taskDefinition:TaskDefinition",
+        "api",
+        {
+            "family": "api",
+            "containerDefinitions": json.dumps(
+                [
+                    {
+                        "name": "api",
+                        "image": f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2",
+                        "logConfiguration": log_configuration,
+                    }
+                ]
+            ),
+        },
+        aws_provider("us-east-1"),
+    )
+
+
+def verdict(resource: Resource, config: dict[str, Any] | None = None) -> list[str]:
+    """What the resource check says at once and what the stack follow-up adds."""
+    now = messages(resource, config)
+    return now + [m for _, m in stack_messages([resource])]
+
+
+@pytest.mark.parametrize(
+    ("resource", "shown"),
+    [
+        (ALB, "S3 bucket name `partner-alb-logs` at `accessLogs.bucket`"),
+        (LISTENER, "host `collect.partner.example` at `defaultActions[0].redirect.host`"),
+        (ATTACHMENT, "IP address `203.0.113.50` at `targetId`"),
+        (OCI_BACKEND, "IP address `203.0.113.77` at `ipAddress`"),
+        (NLB_BACKEND, "IP address `198.51.100.20` at `ipAddress`"),
+        (ACCELERATOR, "S3 bucket name `partner-ga-logs` at `attributes.flowLogsS3Bucket`"),
+        (DLP, "`partner-dlp-findings` at `policyDocument.Statement[0].Operation.Audit."),
+        (CODEBUILD, "S3 location `partner-build-logs/acme` (host `partner-build-logs`) at"),
+        (
+            task_definition(
+                {
+                    "logDriver": "splunk",
+                    "options": {"splunk-url": "https://http-inputs-partner.splunkcloud.com"},
+                }
+            ),
+            "at `containerDefinitions[0].logConfiguration.options.splunk-url`",
+        ),
+        (
+            task_definition(
+                {"logDriver": "syslog", "options": {"syslog-address": "tcp://203.0.113.10:514"}}
+            ),
+            "IP address `tcp://203.0.113.10:514`",
+        ),
+    ],
+)
+def test_an_untold_or_foreign_place_a_resource_routes_or_logs_to_is_a_violation(
+    resource: Resource, shown: str
+) -> None:
+    [found] = verdict(resource)
+    assert shown in found, found
+    assert (
+        "the requests or logs this resource routes go there" in found
+        or "not in `allowedEgressHosts`" in found
+        or "data can reach this resource" in found  # CodeBuild moves data anyway
+    ), found
+
+
+def test_the_same_fields_elsewhere_on_the_resource_stay_unjudged() -> None:
+    # A host that is not in a routing field of a config-only type is not reached by data.
+    other = change(
+        LISTENER,
+        defaultActions=[{"type": "forward", "targetGroupArn": TG_ARN}],
+        tags={"owner": "collect.partner.example"},
+        name="collect.partner.example",
+    )
+    assert verdict(other) == []
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        change(ATTACHMENT, targetId="10.0.1.25"),
+        change(ATTACHMENT, targetId="i-0123456789abcdef0"),
+        change(OCI_BACKEND, ipAddress="10.10.1.15"),
+        change(NLB_BACKEND, ipAddress="192.168.4.2"),
+        change(
+            LISTENER,
+            defaultActions=[
+                {
+                    "type": "redirect",
+                    "redirect": {
+                        "host": "#{host}",
+                        "protocol": "HTTPS",
+                        "port": "443",
+                        "statusCode": "HTTP_301",
+                    },
+                }
+            ],
+        ),
+        change(
+            LISTENER,
+            defaultActions=[
+                {
+                    "type": "redirect",
+                    "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"},
+                }
+            ],
+        ),
+        change(ALB, accessLogs={"enabled": False}),
+        task_definition(
+            {
+                "logDriver": "awslogs",
+                "options": {"awslogs-group": "/ecs/api", "awslogs-region": "us-east-1"},
+            }
+        ),
+        change(ACCELERATOR, attributes={"flowLogsEnabled": False}),
+    ],
+)
+def test_routing_to_our_own_network_or_nowhere_passes(resource: Resource) -> None:
+    assert verdict(resource) == []
+
+
+def test_a_log_bucket_of_this_stack_passes() -> None:
+    bucket = Resource(
+        "aws:s3/bucket:Bucket",
+        "alb-logs",
+        {"bucket": "partner-alb-logs", "tags": NON_PERSONAL},
+        aws_provider("us-east-1"),
+    )
+    assert messages(bucket) == [] and messages(ALB) == []
+    assert stack_messages([bucket, ALB]) == []
+
+
+def test_a_routed_place_can_be_allowed_or_declared() -> None:
+    assert verdict(LISTENER, {"allowedEgressHosts": ["collect.partner.example"]}) == []
+    declared = {
+        "declaredPlaces": [
+            {
+                "match": "arn:aws:s3:::partner-alb-logs",
+                "cloud": "aws",
+                "region": "us-east-1",
+                "account": OURS,
+                "reason": "our log archive bucket (test)",
+            }
+        ]
+    }
+    assert verdict(ALB, declared) == []
+    assert verdict(ATTACHMENT, {"allowedEgressHosts": ["203.0.113.50"]}) == []
+
+
+@pytest.mark.parametrize("address", ["100.64.0.1", "0xa.1", "169.254.169.254", "8.8.8.8"])
+def test_only_a_canonical_private_address_is_our_own_network(address: str) -> None:
+    [found] = verdict(change(ATTACHMENT, targetId=address))
+    assert "the requests or logs this resource routes go there" in found
+
+
+def test_a_private_address_outside_a_routing_field_is_still_untold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A data-reached resource (a tagged DMS endpoint) at a private address: nothing says whose
+    # network it is in, as before.
+    [found] = verdict(change(DMS, serverName="10.0.0.5"))
+    assert "data can reach this resource" in found

@@ -73,6 +73,10 @@ class Place:
     # (``s3:PutObject`` on ``arn:aws:s3:::bucket/*``): data can go there whatever the policy is
     # attached to.
     written: bool = False
+    # Named in a field where the data the resource routes or logs goes (the type catalog's
+    # ``reached_fields``: an ALB's access-log bucket, a redirect's host, a backend's IP): data
+    # reaches the place whatever the resource's own role.
+    reached: bool = False
 
 
 # --- ARNs -------------------------------------------------------------------------------------
@@ -290,6 +294,26 @@ def is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Private networks (RFC 1918, RFC 4193 unique local): such an address is routed only inside the
+# private network it is used in (a VPC, a VCN, what they are peered or connected to), never to
+# a host on the internet. Written only in the canonical dotted / colon forms.
+_PRIVATE_NETWORKS: Final = tuple(
+    ipaddress.ip_network(block)
+    for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
+
+
+def is_private_address(host: str) -> bool:
+    """True for an IPv4 address of RFC 1918's private blocks or an IPv6 unique local address
+    (RFC 4193), written canonically (``10.0.1.25``, ``fd00::1``). Documentation, shared
+    (100.64/10), loopback, link-local and shorthand or hex forms are not."""
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:
+        return False
+    return any(address in network for network in _PRIVATE_NETWORKS)
 
 
 _CIDR_SHAPE: Final = re.compile(r"^\s*[0-9A-Fa-f:.]+/\d{1,3}\s*$")
@@ -706,6 +730,37 @@ def _harmless_split(resource_type: str) -> tuple[frozenset[str], frozenset[str]]
     return split
 
 
+_ROUTED_BY_TYPE: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
+def routed_fields(resource_type: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(the type catalog's ``reached_fields``, its ``s3_location_fields``) of the type, looked
+    up once per type; a type without a reviewed entry has neither."""
+    found = _ROUTED_BY_TYPE.get(resource_type)
+    if found is None:
+        entry_of = getattr(type_catalog, "entry", None)
+        entry = entry_of(resource_type) if entry_of is not None else None
+        reached = getattr(entry, "reached_fields", None) or {}
+        locations = getattr(entry, "s3_location_fields", None) or ()
+        found = (tuple(sorted(str(p) for p in reached)), frozenset(str(p) for p in locations))
+        _ROUTED_BY_TYPE[resource_type] = found
+    return found
+
+
+def _under(pattern: str, fields: tuple[str, ...]) -> bool:
+    """True if the input path pattern ``pattern`` is one of ``fields`` or inside one."""
+    for name in fields:
+        if pattern == name or (
+            pattern.startswith(name) and pattern[len(name)] in ".["
+        ):  # fmt: skip
+            return True
+    return False
+
+
+# An S3 location ``bucket[/prefix]``: a bare bucket name, then an optional key prefix.
+_S3_LOCATION: Final = re.compile(r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/[^\s]*)?$")
+
+
 @dataclass
 class Scan:
     """What one walk over one bag found: places, and the paths of unknown values."""
@@ -724,13 +779,18 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("buckets", "found", "harmless_nested", "harmless_top", "own_bucket", "steps",
-                 "written")  # fmt: skip
+    __slots__ = ("buckets", "found", "harmless_nested", "harmless_top", "own_bucket", "reached",
+                 "s3_locations", "steps", "written")  # fmt: skip
 
     def __init__(
-        self, harmless: tuple[frozenset[str], frozenset[str]], buckets: bool, own_bucket: bool
+        self,
+        harmless: tuple[frozenset[str], frozenset[str]],
+        buckets: bool,
+        own_bucket: bool,
+        routed: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset()),
     ) -> None:
         self.harmless_top, self.harmless_nested = harmless
+        self.reached, self.s3_locations = routed  # the type's reached and S3 location fields
         self.buckets = buckets  # bare S3 bucket names are places (an AWS type)
         self.own_bucket = own_bucket  # the top-level ``bucket`` is the resource's own name
         self.written = False  # inside the Resource of an identity statement that can write
@@ -798,6 +858,8 @@ class _Walker:
     def add(self, place: Place) -> None:
         if self.written:
             place = replace(place, written=True)
+        if self.reached and _under(self.pattern(), self.reached):
+            place = replace(place, reached=True)
         self.found.places.append(place)
 
     def account_field(self, key: str) -> bool:
@@ -832,8 +894,22 @@ class _Walker:
         self.add(Place(self.path(), text, "aws-endpoint", "aws", None, None, name, None, "s3"))
         return True
 
+    def s3_location(self, text: str) -> bool:
+        """Add the bucket of an S3 location ``bucket[/prefix]`` in one of the type's S3 location
+        fields; True if ``text`` was one."""
+        match = _S3_LOCATION.match(text.strip())
+        if match is None or self.pattern() not in self.s3_locations:
+            return False
+        name = match.group(1)
+        if is_ip(name) or name.endswith(_domains().ends):
+            return False  # an address or an endpoint host: read as such
+        self.add(Place(self.path(), text, "aws-endpoint", "aws", None, None, name, None, "s3"))
+        return True
+
     def string(self, text: str, key: str, depth: int) -> None:
         if self.buckets and self.bucket(text, key):
+            return
+        if self.s3_locations and self.s3_location(text):
             return
         if _HINT_CHARS.isdisjoint(text):
             # No URL, host, ARN, OCID or document: at most a region or an account id.
@@ -1033,6 +1109,7 @@ def scan(resource_type: str, props: Any) -> Scan:
         _harmless_split(resource_type),
         _is_aws_type(resource_type) and resource_type not in _NOT_AN_S3_BUCKET,
         resource_type in _OWN_BUCKET_NAME_TYPES,
+        routed_fields(resource_type),
     )
     walker.value(props, "", 0)
     return walker.found

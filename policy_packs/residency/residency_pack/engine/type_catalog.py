@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Literal, get_args
@@ -56,6 +56,13 @@ class CatalogEntry:
     # input path (camelCase, dotted, `[]` for lists) -> why a place named there is harmless
     harmless_fields: Mapping[str, str]
     location_fields: tuple[str, ...]  # inputs that say where THIS resource is
+    # input path -> why data (requests, logs) reaches the place named there: a place at or under
+    # it is judged as reached by data whatever the type's role (an ALB's access-log bucket, a
+    # listener's redirect host, a load balancer backend's IP, a container's log driver)
+    reached_fields: Mapping[str, str] = field(default_factory=lambda: _NO_FIELDS)
+    # input paths whose value is an S3 location ``bucket[/prefix]`` (a bucket of S3's global
+    # namespace by its bare name, then a key prefix): CodeBuild's ``logsConfig.s3Logs.location``
+    s3_location_fields: tuple[str, ...] = ()
     tags_at: tuple[str, ...] = ()  # input paths of the resource's own tags, top level first
     # Why every store of the type holds personal data whatever its tag says (a user directory);
     # None for the others. Such a store is held to us-user-data's regions.
@@ -70,6 +77,7 @@ class CatalogError(ValueError):
 def _entry(resource_type: str, row: Mapping[str, Any]) -> CatalogEntry:
     tags_at = tuple(row.get("tags_at", ()))
     harmless = row.get("harmless_fields")
+    reached = row.get("reached_fields")
     return CatalogEntry(
         type=resource_type,
         role=row["role"],
@@ -78,6 +86,8 @@ def _entry(resource_type: str, row: Mapping[str, Any]) -> CatalogEntry:
         takes_key=bool(row.get("takes_key", False)),
         harmless_fields=MappingProxyType(dict(harmless)) if harmless else _NO_FIELDS,
         location_fields=tuple(row.get("location_fields", ())),
+        reached_fields=MappingProxyType(dict(reached)) if reached else _NO_FIELDS,
+        s3_location_fields=tuple(row.get("s3_location_fields", ())),
         tags_at=tags_at,
         personal_by_nature=row.get("personal_by_nature") or None,
         reviewed=not row.get("unreviewed", False),
@@ -204,6 +214,18 @@ def location_fields(resource_type: str) -> tuple[str, ...]:
     """The inputs that say where a resource of this type is (``homeRegion``)."""
     found = entry(resource_type)
     return found.location_fields if found is not None else ()
+
+
+def reached_fields(resource_type: str) -> Mapping[str, str]:
+    """Input paths of a reviewed type where data reaches the place named (path -> why)."""
+    found = entry(resource_type)
+    return found.reached_fields if found is not None else _NO_FIELDS
+
+
+def s3_location_fields(resource_type: str) -> tuple[str, ...]:
+    """Input paths of a reviewed type whose value is an S3 ``bucket[/prefix]`` location."""
+    found = entry(resource_type)
+    return found.s3_location_fields if found is not None else ()
 
 
 def personal_by_nature(resource_type: str) -> str | None:

@@ -23,7 +23,12 @@ config-only, global or access-granting resource is held to the union of allowed 
 A place that cannot be told (an account-less S3 bucket ARN or ``s3://`` URL that is not a bucket
 of this stack, a customer host of an AWS or OCI service without an account, a raw IP) fails
 closed on a resource that data can reach, unless ``declaredPlaces`` declares it; elsewhere only
-what the place tells is judged. A bucket of this stack is known by name: when the bucket has not
+what the place tells is judged. A place in a field where the resource routes requests or
+delivers logs (the type catalog's ``reached_fields``: an ALB's access-log bucket, a listener's
+redirect host, a target's or backend's IP, a container's log driver) is reached by the data it
+routes whatever the type's role: an untold place or a host outside the clouds fails there too,
+except a canonical private address (RFC 1918, IPv6 unique local), a host of the private network
+the resource is in. A bucket of this stack is known by name: when the bucket has not
 been analysed yet (two independent resources come in either order), the finding waits for the
 policy's stack follow-up (:func:`stack_check`), which keeps it only if the stack has no bucket
 of that name, so the verdict does not depend on the order. An OCID other than a tenancy's
@@ -69,6 +74,7 @@ from residency_pack.engine.places import (
     OCI_OWNED,
     Place,
     endpoint_of,
+    is_private_address,
     scan,
 )
 from residency_pack.engine.props import UNKNOWN
@@ -213,6 +219,8 @@ def _bucket_name(place: Place) -> str | None:
     for marker in (".s3.", ".s3-", ".s3-website"):
         if marker in place.host:
             return place.host.split(marker, 1)[0]
+    if place.value.strip().startswith(f"{place.host}/"):
+        return place.host  # an S3 location ``bucket/prefix``
     return None
 
 
@@ -311,10 +319,16 @@ UNTOLD: Final = (
     "who owns it cannot be told from the value (no account or tenancy in it), and data can "
     "reach this resource"
 )
+UNTOLD_ROUTED: Final = (
+    "who owns it cannot be told from the value (no account or tenancy in it), and the requests "
+    "or logs this resource routes go there"
+)
 UNTOLD_WRITTEN: Final = (
     "who owns it cannot be told from the value (no account or tenancy in it), and an identity "
     "policy lets its holder write there"
 )
+
+_UNTOLD_PROBLEMS: Final = frozenset({UNTOLD, UNTOLD_ROUTED, UNTOLD_WRITTEN})
 
 
 @dataclass(frozen=True)
@@ -470,6 +484,12 @@ def _shown(place: Place) -> str:
     }[place.kind]  # fmt: skip
     if place.service == "s3" and place.host == value:
         what = "S3 bucket name"
+    elif (
+        place.service == "s3"
+        and place.kind == "aws-endpoint"
+        and value.startswith(f"{place.host}/")
+    ):
+        what = "S3 location"
     host = f" (host `{place.host}`)" if place.host and place.host != value else ""
     return f"{what} `{value}`{host} at `{place.path}`"
 
@@ -508,7 +528,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         declared = j.declaration(place)
         if declared is not None:
             return _declared_problems(j, declared)
-        if j.reachable:
+        if j.reachable or place.reached:
             out.append((
                 "it is a host outside AWS and OCI that is not in `allowedEgressHosts`",
                 "send the data only to AWS/OCI endpoints in allowed regions, or have the "
@@ -538,14 +558,18 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         return out  # an OCID cannot tell its tenancy; a region has no owner
     if place.kind == "ip" and _egress_allowed(j, place.host or ""):
         return out
+    if place.reached and place.kind == "ip" and is_private_address(place.host or ""):
+        # Routed to a private address (RFC 1918 / unique local): a host of the private network
+        # the resource is in (a target in the VPC, a backend in the VCN), never the internet.
+        return out
     declared = j.declaration(place)
     if declared is not None:
         return out + _declared_problems(j, declared)
     bucket = _bucket_name(place)
     if bucket is not None and STACK_BUCKETS.has(j.urn, bucket):
         return out  # a bucket of this stack: its own rules judge it
-    if j.reachable or (place.written and bucket is not None):
-        reached = UNTOLD_WRITTEN if place.written and not j.reachable else UNTOLD
+    if j.reachable or place.reached or (place.written and bucket is not None):
+        reached = UNTOLD if j.reachable else UNTOLD_ROUTED if place.reached else UNTOLD_WRITTEN
         out.append((
             reached,
             "reference the place by a value that carries its owner (an ARN with the account, a "
@@ -623,13 +647,13 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             finding = Finding(
                 f"{ctx.type} `{ctx.name}` names {_shown(place)}: {problem}.", urn=ctx.urn, fix=fix
             )
-            bucket = _bucket_name(place) if problem in (UNTOLD, UNTOLD_WRITTEN) else None
+            bucket = _bucket_name(place) if problem in _UNTOLD_PROBLEMS else None
             if bucket is not None and stack_follow_up_active():
                 # Decided once the stack is known.
                 PENDING_BUCKETS.add(ctx.urn, finding.message, bucket, finding)
                 continue
             if (
-                bucket is None and problem in (UNTOLD, UNTOLD_WRITTEN) and place.host
+                bucket is None and problem in _UNTOLD_PROBLEMS and place.host
                 and stack_follow_up_active()
             ):  # fmt: skip
                 # Perhaps an output of a resource of this stack: decided once the stack is known.

@@ -559,3 +559,124 @@ aws.lambda_.Function(
     image_uri=f"{PARTNER}.dkr.ecr.us-east-1.amazonaws.com/enricher:1",
     tags=NON_PERSONAL,
 )
+# --- Routing and log delivery of config-only resources (the catalog's `reached_fields`): a load
+# balancer, listener, target, backend, accelerator or log driver holds no data, but the requests
+# and logs it routes go to the places these fields name, so they count as reached by data.
+LB_ARN = (
+    f"arn:aws:elasticloadbalancing:us-east-1:{OURS}:loadbalancer/app/fixture-web/0123456789abcdef"
+)
+TG_ARN = f"arn:aws:elasticloadbalancing:us-east-1:{OURS}:targetgroup/fixture-api/0123456789abcdef"
+SUBNETS = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+
+# ALB access logs (client IPs, URLs with tokens) to a partner's bucket by its bare name.
+# violation: residency-named-places
+aws.lb.LoadBalancer(
+    "alb-logs-partner",
+    load_balancer_type="application",
+    subnets=SUBNETS,
+    access_logs={"bucket": "partner-alb-logs", "enabled": True},
+)
+
+# The same logs to a bucket of this stack.
+# ok: residency-named-places
+aws.lb.LoadBalancer(
+    "alb-logs-own",
+    load_balancer_type="application",
+    subnets=SUBNETS,
+    access_logs={"bucket": "fixture-audit-logs", "enabled": True},
+)
+
+# A redirect sends every request, path and query included, to the host it names.
+# violation: residency-named-places
+aws.lb.Listener(
+    "redirect-partner",
+    load_balancer_arn=LB_ARN,
+    port=80,
+    protocol="HTTP",
+    default_actions=[{
+        "type": "redirect",
+        "redirect": {"host": "collect.partner.example", "protocol": "HTTPS", "port": "443",
+                     "status_code": "HTTP_302"},
+    }],
+)  # fmt: skip
+
+# The standard HTTP -> HTTPS redirect keeps the request's own host (`#{host}`).
+# ok: residency-named-places
+aws.lb.Listener(
+    "redirect-https",
+    load_balancer_arn=LB_ARN,
+    port=81,
+    protocol="HTTP",
+    default_actions=[{
+        "type": "redirect",
+        "redirect": {"host": "#{host}", "protocol": "HTTPS", "port": "443",
+                     "status_code": "HTTP_301"},
+    }],
+)  # fmt: skip
+
+# An IP target on the internet gets every forwarded request; a private one is in the VPC.
+# violation: residency-named-places
+aws.lb.TargetGroupAttachment("target-public-ip", target_group_arn=TG_ARN, target_id="203.0.113.50",
+                             availability_zone="all")  # fmt: skip
+# ok: residency-named-places
+aws.lb.TargetGroupAttachment("target-private-ip", target_group_arn=TG_ARN, target_id="10.0.1.25")
+
+
+def task(name: str, log_configuration: dict[str, object]) -> None:
+    aws.ecs.TaskDefinition(
+        name,
+        family=name,
+        container_definitions=json.dumps([{
+            "name": "api", "image": f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2",
+            "essential": True, "memory": 512, "logConfiguration": log_configuration,
+        }]),
+        tags=NON_PERSONAL,
+    )  # fmt: skip
+
+
+# A container log driver ships what the containers log to the host its options name.
+# violation: residency-named-places
+task("ecs-logs-splunk-partner", {"logDriver": "splunk", "options": {
+    "splunk-url": "https://http-inputs-partner.splunkcloud.com", "splunk-token": "x"}})  # fmt: skip
+# violation: residency-named-places
+task(
+    "ecs-logs-syslog-ip",
+    {"logDriver": "syslog", "options": {"syslog-address": "tcp://203.0.113.10:514"}},
+)
+# ok: residency-named-places
+task("ecs-logs-awslogs", {"logDriver": "awslogs", "options": {
+    "awslogs-group": "/ecs/api", "awslogs-region": "us-east-1"}})  # fmt: skip
+
+# Global Accelerator flow logs (client IPs) to a partner's bucket by its bare name.
+# violation: residency-named-places
+aws.globalaccelerator.Accelerator(
+    "ga-flowlogs-partner",
+    name="ga-flowlogs-partner",
+    attributes={"flow_logs_enabled": True, "flow_logs_s3_bucket": "partner-ga-logs",
+                "flow_logs_s3_prefix": "acme/"},
+    tags=NON_PERSONAL,
+)  # fmt: skip
+
+# CloudWatch Logs data-protection findings (the matched data's context) to a partner's bucket.
+EMAIL = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
+DLP_BUCKET = "partner-dlp-findings"
+# violation: residency-named-places
+aws.cloudwatch.LogDataProtectionPolicy(
+    "dlp-findings-partner",
+    log_group_name="/fixture/app",
+    policy_document=json.dumps({"Name": "pii", "Version": "2021-06-01", "Statement": [
+        {"Sid": "audit", "DataIdentifier": [EMAIL],
+         "Operation": {"Audit": {"FindingsDestination": {"S3": {"Bucket": DLP_BUCKET}}}}},
+        {"Sid": "redact", "DataIdentifier": [EMAIL],
+         "Operation": {"Deidentify": {"MaskConfig": {}}}},
+    ]}),
+)  # fmt: skip
+
+# OCI load balancer backends: a public address outside the VCN, and a private one inside it.
+OCI_LB = "ocid1.loadbalancer.oc1.iad.aaaaaaaafixturelb"
+# violation: residency-named-places
+oci.loadbalancer.Backend("lb-backend-public", load_balancer_id=OCI_LB, backendset_name="app",
+                         ip_address="203.0.113.77", port=8080)  # fmt: skip
+# ok: residency-named-places
+oci.loadbalancer.Backend("lb-backend-private", load_balancer_id=OCI_LB, backendset_name="app",
+                         ip_address="10.10.1.15", port=8080)  # fmt: skip
