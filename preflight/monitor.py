@@ -24,7 +24,7 @@ import contextlib
 import json
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -147,7 +147,12 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
         project: str,
         answerer: InvokeAnswerer,
         read_fixtures: ReadFixtures | None = None,
+        program_frame: Callable[[Any], bool] | None = None,
     ) -> None:
+        """``program_frame`` tells whether a source position is in the program's own files:
+        a registration's stack trace is kept only up to its first such frame, the one the report
+        shows (the SDK sends the whole stack, most of a registration's size)."""
+        self.program_frame = program_frame
         self.stack = stack
         self.project = project
         self.answerer = answerer
@@ -238,14 +243,17 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
                 apply_transforms(request, chain, self.channel)
             except PreflightError as error:
                 self._fail(context, error)
-        self._record("register", urn, request)
+        if self.program_frame is not None:
+            _keep_first_program_frame(request, self.program_frame)
+        recorded = self._record("register", urn, request)
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         if request.remote:
             # Its provider's Construct would register the children and return the outputs.
             self._keep_state(urn, "", struct_pb2.Struct())
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        self._keep_state(urn, "", request.object)
+        with self._lock:  # the recorded copy's inputs: nothing changes a recorded request
+            self._states[urn] = ("", recorded.object)
         # Preview: no ID yet (the SDK reads an empty ID as unknown) and the inputs come back as the
         # outputs; an output that is not an input stays unknown, as a provider's preview leaves it.
         return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
@@ -278,11 +286,12 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
             self.registered_outputs[request.urn] = _copy(request.outputs)
         return empty_pb2.Empty()
 
-    def _record(self, kind: str, urn: str, request: Any) -> None:
+    def _record(self, kind: str, urn: str, request: Any) -> Any:
         copy = _copy(request)
         with self._lock:
             self.registrations.append(Registration(kind, urn, copy))
             self._recorded.notify_all()
+        return copy
 
     def registrations_after(self, seen: int, timeout: float) -> list[Registration]:
         """The registrations recorded after the first ``seen``, waiting up to ``timeout``
@@ -450,6 +459,21 @@ def _copy(message: Any) -> Any:
     copy = type(message)()
     copy.CopyFrom(message)
     return copy
+
+
+def _keep_first_program_frame(request: Any, program_frame: Callable[[Any], bool]) -> None:
+    """Cut a registration's stack trace (SDK frames, the program's, the runtime's: half of a
+    typical registration's bytes) to the first frame in the program's own files, the only one
+    the source of a resource is read from after ``sourcePosition``; none: no stack trace."""
+    if not request.HasField("stackTrace"):
+        return
+    first = next(
+        (f for f in request.stackTrace.frames if f.HasField("pc") and program_frame(f.pc)), None
+    )
+    kept = _copy(first) if first is not None else None
+    request.ClearField("stackTrace")
+    if kept is not None:
+        request.stackTrace.frames.add().CopyFrom(kept)
 
 
 def _invoke_call(context: Any) -> InvokeCall | None:

@@ -117,6 +117,7 @@ def run_program(
         project.name,
         answerer,
         ReadFixtures(fixtures.reads, fixtures.stack_references, "preflight.yaml"),
+        program_frame=lambda position: _position(position, project.root) is not None,
     )
     if watch is not None:
         watch(monitor)

@@ -3,6 +3,7 @@ analyzer calls in the engine's order, and the report."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -285,13 +286,42 @@ def configure_policies(pack: _LoadedPack, client: AnalyzerClient, handshake: boo
 
 @dataclass
 class _ResourceAnalysis:
-    """What the packs said about one resource: ``Remediate`` then ``Analyze``, in that order."""
+    """What the packs said about one resource: ``Remediate`` then ``Analyze``, in that order.
 
-    resource: EngineResource
-    properties: struct_pb2.Struct  # after remediation: what was analysed
+    The resource itself is not kept (a streamed analysis lives as long as the program runs, next
+    to the program's own process): only its URN, the digest of what the packs were sent
+    (:func:`request_digest`), and the properties a remediation changed."""
+
+    urn: str
+    digest: bytes
+    remediated: struct_pb2.Struct | None  # None: the resource's own properties were analysed
     violations: list[Violation]
     remediations: list[RemediationRecord]
     exemptions: list[ExemptionNote]
+
+    def properties(self, resource: EngineResource) -> struct_pb2.Struct:
+        """What was analysed for ``resource`` (the one this analysis is of)."""
+        return self.remediated if self.remediated is not None else resource.properties
+
+
+def request_digest(resource: EngineResource) -> bytes:
+    """A digest of what ``Remediate`` / ``Analyze`` are sent for the resource, and of its
+    source: two resources with the same digest get the same answers and the same report lines."""
+    digest = hashlib.sha256()
+    provider = provider_message(resource)
+    for part in (
+        (resource.source or "").encode(),
+        resource.type.encode(),
+        resource.urn.encode(),
+        resource.name.encode(),
+        resource.properties.SerializeToString(deterministic=True),
+        resource_options(resource).SerializeToString(deterministic=True),
+        provider.SerializeToString(deterministic=True) if provider is not None else b"",
+        b"provider" if provider is not None else b"",
+    ):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.digest()
 
 
 def _analyze_resource(clients: list[AnalyzerClient], resource: EngineResource) -> _ResourceAnalysis:
@@ -331,22 +361,13 @@ def _analyze_resource(clients: list[AnalyzerClient], resource: EngineResource) -
                 exemptions.append(note)
             else:
                 violations.append(_violation(d, resource.urn, resource.source))
-    return _ResourceAnalysis(resource, props, violations, remediations, exemptions)
-
-
-def _same_request(streamed: EngineResource, final: EngineResource) -> bool:
-    """Whether the resource analysed while the program ran is the one the run ended with, as
-    far as ``Remediate`` / ``Analyze`` can tell (the same request, and the same source)."""
-    # The fields ``analyze_request`` sends, compared where they are (building both requests
-    # copies every property bag twice).
-    return (
-        streamed.source == final.source
-        and streamed.type == final.type
-        and streamed.urn == final.urn
-        and streamed.name == final.name
-        and streamed.properties == final.properties
-        and resource_options(streamed) == resource_options(final)
-        and provider_message(streamed) == provider_message(final)
+    return _ResourceAnalysis(
+        resource.urn,
+        request_digest(resource),
+        props if props is not resource.properties else None,
+        violations,
+        remediations,
+        exemptions,
     )
 
 
@@ -450,11 +471,11 @@ def _analyze(
         if progress is not None:
             progress(index, total)
         earlier = streamed[index - 1] if index <= len(streamed) else None
-        if earlier is not None and _same_request(earlier.resource, resource):
+        if earlier is not None and earlier.digest == request_digest(resource):
             done = earlier
         else:
             done = _analyze_resource(clients, resource)
-        properties[resource.urn] = done.properties
+        properties[resource.urn] = done.properties(resource)
         violations.extend(done.violations)
         remediations.extend(done.remediations)
         exemptions.extend(done.exemptions)

@@ -142,3 +142,22 @@ def test_settling_hands_a_stalled_or_failed_output_to_the_sdk(
         with SETTINGS.lock:
             SETTINGS.outputs.difference_update([stalled, failed])
         loop.close()
+
+
+def test_a_registration_keeps_only_the_stack_frame_its_source_is_read_from(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: frames\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    (tmp_path / "lib.py").write_text(
+        "import pulumi_aws as aws\n\n\ndef queue(name):\n    return aws.sqs.Queue(name)\n"
+    )
+    (tmp_path / "__main__.py").write_text("import lib\n\nlib.queue('q')\n")
+    project = load_project(tmp_path)
+    run = program_runner.run_program(project, load_stack_config(project, "dev"))
+
+    [queue] = [r for r in run.resources if r.type == "aws:sqs/queue:Queue"]
+    assert queue.source == "lib.py:5"  # the innermost frame in the program's files
+    [registration] = [r for r in run.registrations if r.urn == queue.urn]
+    frames = registration.request.stackTrace.frames
+    assert [f.pc.uri.rsplit("/", 1)[-1] for f in frames] == ["lib.py"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 from google.protobuf import struct_pb2
@@ -51,7 +52,7 @@ def test_streamed_analysis_makes_the_same_calls_and_report_as_after_the_end(tmp_
     during, during_report, run, streamed = _run(tmp_path, streamed=True)
     assert none == []
     # Every analysed resource was analysed while streaming, none again at the end.
-    assert [s.resource.urn for s in streamed] == [r.urn for r in run.resources if r.analyzed]
+    assert [s.urn for s in streamed] == [r.urn for r in run.resources if r.analyzed]
     # The program registers in whatever order its event loop runs, so compare per resource.
     assert [name for name, _ in during] == [name for name, _ in after]
     assert _per_resource(during) == _per_resource(after)
@@ -155,7 +156,7 @@ def test_a_resource_is_analysed_while_the_program_still_runs():
         ("Remediate", bucket + "second"),
         ("Analyze", bucket + "second"),
     ]
-    assert [r.resource.urn for r in stream.results()] == [c[1] for c in client.calls[1::2]]
+    assert [r.urn for r in stream.results()] == [c[1] for c in client.calls[1::2]]
 
 
 def test_a_failed_program_stops_the_analysis():
@@ -170,3 +171,45 @@ def test_a_failed_program_stops_the_analysis():
     stream.program_ended(cancel=True)
     setup.set_result(None)
     assert client.calls == []
+
+
+def test_a_streamed_analysis_is_reused_only_for_the_same_request_and_source() -> None:
+    from google.protobuf import struct_pb2
+
+    from preflight.model import EngineResource, ProviderResource
+    from preflight.run import request_digest
+
+    def resource(**changes: Any) -> EngineResource:
+        props = struct_pb2.Struct()
+        props.update(changes.pop("props", {"bucket": "b", "tags": {"data-classification": "x"}}))
+        fields: dict[str, Any] = {
+            "urn": "urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::b",
+            "type": "aws:s3/bucketV2:BucketV2",
+            "name": "b",
+            "custom": True,
+            "parent": "",
+            "properties": props,
+            "outputs": props,
+            "provider": None,
+            "source": "__main__.py:3",
+        }
+        fields.update(changes)
+        return EngineResource(**fields)
+
+    same = request_digest(resource())
+    assert request_digest(resource()) == same
+    assert (
+        request_digest(resource(props={"bucket": "b", "tags": {"data-classification": "y"}}))
+        != same
+    )
+    assert request_digest(resource(source="__main__.py:4")) != same
+    assert request_digest(resource(protect=True)) != same
+    assert request_digest(resource(parent="urn:pulumi:s::p::c:C::x")) != same
+    region = struct_pb2.Struct()
+    region.update({"region": "eu-west-1"})
+    provider = ProviderResource("urn:pulumi:s::p::pulumi:providers:aws::eu", "pulumi:providers:aws",
+                                "eu", region)  # fmt: skip
+    with_provider = request_digest(resource(provider=provider))
+    assert with_provider != same
+    region.update({"region": "us-east-1"})
+    assert request_digest(resource(provider=provider)) != with_provider
