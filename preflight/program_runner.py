@@ -369,7 +369,7 @@ def engine_resource_builder(
     left as its inputs (what ``Remediate`` / ``Analyze`` need), so the provider SDK modules
     that tell its output names are not imported while the program's own process holds them."""
     with_outputs = outputs
-    by_urn: dict[str, EngineResource] = {}
+    by_urn: dict[str, EngineResource] = {}  # providers only: see _remember_provider
     default_providers: dict[tuple[str, str, str], EngineResource] = {}
     out: list[EngineResource] = []
 
@@ -429,7 +429,7 @@ def engine_resource_builder(
                 source=_source(req, program_root),
                 origin="read",
             )
-            by_urn[reg.urn] = resource
+            _remember_provider(by_urn, resource)
             out.append(resource)
             return list(out)
 
@@ -466,11 +466,19 @@ def engine_resource_builder(
             property_dependencies={k: list(v.urns) for k, v in req.propertyDependencies.items()},
             source=_source(req, program_root),
         )
-        by_urn[reg.urn] = resource
+        _remember_provider(by_urn, resource)
         out.append(resource)
         return list(out)
 
     return add
+
+
+def _remember_provider(providers: dict[str, EngineResource], resource: EngineResource) -> None:
+    """Keep ``resource`` for the resources that name it as their provider; only providers are
+    kept (a resource's provider reference names a provider resource), so that a builder that
+    follows a long program holds no other resource it built."""
+    if is_provider_type(resource.type):
+        providers[resource.urn] = resource
 
 
 @functools.cache

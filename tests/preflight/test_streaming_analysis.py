@@ -213,3 +213,42 @@ def test_a_streamed_analysis_is_reused_only_for_the_same_request_and_source() ->
     assert with_provider != same
     region.update({"region": "us-east-1"})
     assert request_digest(resource(provider=provider)) != with_provider
+
+
+def test_the_streaming_builder_keeps_providers_and_nothing_else_it_built(tmp_path) -> None:
+    import gc
+    import weakref
+
+    from pulumi.runtime.proto import resource_pb2
+
+    from preflight.program_runner import engine_resource_builder
+    from preflight.project import load_project, load_stack_config
+
+    (tmp_path / "Pulumi.yaml").write_text("name: p\nruntime: python\n")
+    (tmp_path / "Pulumi.s.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    project = load_project(tmp_path)
+    add = engine_resource_builder(load_stack_config(project, "s"), "p", tmp_path, outputs=False)
+    provider_urn = "urn:pulumi:s::p::pulumi:providers:aws::eu"
+    provider = resource_pb2.RegisterResourceRequest(
+        type="pulumi:providers:aws", name="eu", custom=True
+    )
+    provider.object.update({"region": "eu-west-1"})
+    add(Registration("register", provider_urn, provider))
+
+    def bucket(name: str) -> Registration:
+        request = resource_pb2.RegisterResourceRequest(
+            type="aws:s3/bucketV2:BucketV2", name=name, custom=True,
+            provider=f"{provider_urn}::04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        )  # fmt: skip
+        return Registration(
+            "register", f"urn:pulumi:s::p::aws:s3/bucketV2:BucketV2::{name}", request
+        )
+
+    [first] = add(bucket("first"))
+    assert first.provider is not None and first.provider.urn == provider_urn
+    built = weakref.ref(first)
+    del first
+    [second] = add(bucket("second"))
+    gc.collect()
+    assert built() is None  # the builder let go of the first bucket once it was handed out
+    assert second.provider is not None and second.provider.urn == provider_urn
