@@ -265,6 +265,59 @@ def test_ram_share_with_trusted_organization() -> None:
     assert run(share, {"trustedOrganizationIds": [ORG]}) == []
 
 
+def event_permission(principal: Any, condition: Any = None, **props: Any) -> Resource:
+    inputs = {"principal": principal, "statementId": "OrgPut", "eventBusName": "default", **props}
+    if condition is not None:
+        inputs["condition"] = condition
+    return Resource("aws:cloudwatch/eventPermission:EventPermission", "org-put", inputs, AWS)
+
+
+def org_condition(org: Any, key: str = "aws:PrincipalOrgID", kind: str = "StringEquals") -> Any:
+    return {"key": key, "type": kind, "value": org}
+
+
+def test_event_permission_to_everyone_in_a_trusted_organization_passes() -> None:
+    """The documented org-wide grant: its condition is read as the bus policy's condition."""
+    grant = event_permission("*", org_condition(ORG))
+    assert run(grant, {"trustedOrganizationIds": [ORG]}) == []
+
+
+@pytest.mark.parametrize(
+    ("grant", "config"),
+    [
+        # The organization the program names is not trusted by that alone.
+        (event_permission("*", org_condition(ORG)), None),
+        (event_permission("*", org_condition("o-zzzzzzzzzz")), {"trustedOrganizationIds": [ORG]}),
+        (
+            event_permission("*", org_condition(ORG, kind="StringNotEquals")),
+            {"trustedOrganizationIds": [ORG]},
+        ),
+        (
+            event_permission("*", org_condition(ORG, key="aws:ResourceOrgID")),
+            {"trustedOrganizationIds": [ORG]},
+        ),
+        (event_permission("*"), {"trustedOrganizationIds": [ORG]}),
+    ],
+)
+def test_event_permission_with_an_untrusted_or_missing_pin_is_a_violation(
+    grant: Resource, config: Any
+) -> None:
+    [message] = run(grant, config)
+    assert "`principal`" in message
+
+
+def test_event_permission_with_an_unknown_organization_fails_closed_outside_preview() -> None:
+    from residency_pack.engine.props import UNKNOWN
+
+    grant = event_permission("*", org_condition(UNKNOWN_STRING))
+    assert len(run(grant, {"trustedOrganizationIds": [ORG]})) == 1
+    assert rule.event_permission_statement({"principal": "*", "condition": UNKNOWN}) is UNKNOWN
+    props = {"principal": OURS, "condition": org_condition(ORG)}
+    statement = rule.event_permission_statement(props)
+    assert statement["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{OURS}:root"}
+    assert statement["Statement"][0]["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ORG}}
+
+
 # OCI IAM policies.
 def oci_policy(*statements: Any, provider: Any = OCI) -> Resource:
     props = {

@@ -201,3 +201,66 @@ def test_a_place_of_the_scan_as_a_far_end():
     sqs = Place("s", "https://sqs.us-east-1.amazonaws.com/", "aws-endpoint", "aws", "us-east-1",
                 AWS_OWNED, "sqs.us-east-1.amazonaws.com")  # fmt: skip
     assert _from_place(sqs) is None
+
+
+# --- artifact inputs: where a resource's code, image or template comes from -------------------
+
+
+def test_every_artifact_path_exists_in_the_sdk_schemas_and_is_an_input():
+    problems = []
+    for entry in copy_fields.ARTIFACT_FIELDS:
+        path = entry.path.split("#", 1)[0].replace("[*]", "")
+        if path.rsplit(".", 1)[-1].startswith("--"):  # a key of a map input (Glue arguments)
+            path = path.rsplit(".", 1)[0]
+        paths = [path, *([entry.when[0]] if entry.when else [])]
+        try:
+            inputs = set(input_paths(entry.resource_type))
+        except KeyError:
+            problems.append(f"{entry.resource_type}: no such resource")
+            continue
+        for path in paths:
+            if why := resolve_path(entry.resource_type, tuple(path.split("."))):
+                problems.append(f"{entry.resource_type} {path}: {why}")
+            elif path not in inputs:
+                problems.append(f"{entry.resource_type} {path}: not an input")
+    assert problems == []
+
+
+LAMBDA = "aws:lambda/function:Function"
+OCI_INSTANCE = "oci:Core/instance:Instance"
+
+
+def test_artifact_inputs_are_no_far_ends_of_a_scanned_type():
+    props = {
+        "s3Bucket": "artifacts-111122223333",
+        "s3Key": "fn/1.zip",
+        "role": "r",
+        "environment": {"variables": {"OUT": "arn:aws:sqs:eu-west-1:111122223333:q"}},
+    }
+    [destination] = destinations(LAMBDA, props)
+    assert [path for path, _ in destination.values] == ["environment.variables.OUT"]
+    assert destination.references == ()  # the bucket name is where the code comes from
+    assert copy_fields.artifact_path(LAMBDA, props, "s3Bucket")
+    assert not copy_fields.artifact_path(LAMBDA, props, "environment.variables.OUT")
+
+
+def test_artifact_values_read_strings_unknowns_and_json_documents():
+    props = {"s3Bucket": UNKNOWN, "layers": ["a", "b"]}
+    assert list(copy_fields.artifact_values(LAMBDA, props)) == [
+        ("s3Bucket", UNKNOWN), ("layers[0]", "a"), ("layers[1]", "b")]  # fmt: skip
+    assert list(copy_fields.artifact_values(
+        "aws:ec2/instance:Instance", {"launchTemplate": {"id": UNKNOWN, "version": "$Latest"}}
+    )) == [("launchTemplate.id", UNKNOWN), ("launchTemplate.version", "$Latest")]  # fmt: skip
+    ecs = {"containerDefinitions": '[{"name": "a", "image": "repo/app:1"}]'}
+    assert list(copy_fields.artifact_values("aws:ecs/taskDefinition:TaskDefinition", ecs)) == [
+        ("containerDefinitions[0].image", "repo/app:1")]  # fmt: skip
+
+
+def test_an_oci_instance_image_is_an_artifact_but_its_boot_volume_is_its_own_disk():
+    image = {"sourceDetails": {"sourceType": "image", "sourceId": UNKNOWN}}
+    volume = {"sourceDetails": {"sourceType": "bootVolume", "sourceId": UNKNOWN}}
+    assert copy_fields.artifact_path(OCI_INSTANCE, image, "sourceDetails.sourceId")
+    assert not copy_fields.artifact_path(OCI_INSTANCE, volume, "sourceDetails.sourceId")
+    assert list(destinations(OCI_INSTANCE, image)) == []
+    [destination] = destinations(OCI_INSTANCE, volume)
+    assert destination.unknown == ("sourceDetails.sourceId",)

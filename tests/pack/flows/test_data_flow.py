@@ -747,3 +747,94 @@ def test_a_function_or_connector_output_in_an_object_carries_no_data():
     pointer = _object("pointer", NON_PERSONAL, {"content": [function.resource_urn()]},
                       content=UNKNOWN_STRING)  # fmt: skip
     assert run([function, pointer]) == []
+
+
+# --- where code and images come from: inbound, never a copy of the workload's data -------------
+
+LAMBDA = "aws:lambda/function:Function"
+ROLE_ARN = "arn:aws:iam::111122223333:role/fn"
+
+
+def code_lambda(name: str, code_bucket: Resource, tags: dict[str, str], **props: Any) -> Resource:
+    """A function whose code package is in ``code_bucket`` (its name an output, in preview)."""
+    return Resource(
+        LAMBDA, name,
+        {"role": ROLE_ARN, "runtime": "python3.12", "handler": "h.h", "s3Bucket": UNKNOWN_STRING,
+         "s3Key": "fn/1.0.zip", "tags": tags, **props},
+        US, dependencies=[code_bucket.resource_urn()],
+        property_dependencies={"s3Bucket": [code_bucket.resource_urn()]},
+    )  # fmt: skip
+
+
+def test_a_user_data_function_whose_code_is_in_a_non_personal_bucket_of_the_stack_passes():
+    artifacts = bucket("artifacts", NON_PERSONAL)
+    function = code_lambda("export-users", artifacts, USER)
+    assert run([artifacts, function]) == []
+    us = EffectiveRegion("aws", "us-east-1", "test", regions=("us-east-1",))
+    graph = build_graph([
+        Node(artifacts.type, "a", "artifacts", artifacts.props, us, "non-personal"),
+        Node(LAMBDA, "f", "export-users", function.props, us, "us-user-data", {"s3Bucket": ("a",)}),
+    ])  # fmt: skip
+    [edge] = graph.edges()  # the code flows in: bucket -> function, never function -> bucket
+    flow = (edge.source, edge.target, edge.flow.value, edge.field)
+    assert flow == ("a", "f", "artifact", "s3Bucket")
+
+
+def test_a_function_that_also_writes_to_its_code_bucket_launders_user_data_into_it():
+    artifacts = bucket("artifacts", NON_PERSONAL)
+    function = code_lambda(
+        "export-users",
+        artifacts,
+        USER,
+        environment={"variables": {"EXPORT_BUCKET": artifacts.props["bucket"]}},
+    )
+    [d] = run([artifacts, function])
+    assert d.urn == artifacts.resource_urn() and "laundering" in d.message
+    assert "environment.variables.EXPORT_BUCKET" in d.message
+
+
+def test_code_read_from_a_user_data_bucket_carries_user_data_into_the_function():
+    users = bucket("users", USER)
+    sink = bucket("analytics-sg", NON_PERSONAL, SG)
+    function = code_lambda(
+        "copier",
+        users,
+        NON_PERSONAL,
+        environment={"variables": {"OUT_BUCKET": f"arn:aws:s3:::{sink.props['bucket']}"}},
+    )
+    [d] = run([users, sink, function])
+    assert d.urn == sink.resource_urn()
+    assert "users -[artifact via copier.s3Bucket]-> copier" in d.message
+
+
+def oci_instance(image: Resource, source_type: str) -> Resource:
+    return Resource(
+        "oci:Core/instance:Instance", "etl",
+        {"availabilityDomain": "Uocm:US-ASHBURN-AD-1", "compartmentId": COMPARTMENT,
+         "shape": "VM.Standard.E5.Flex", "freeformTags": USER,
+         "sourceDetails": {"sourceType": source_type, "sourceId": UNKNOWN_STRING}},
+        oci_provider("us-ashburn-1"), dependencies=[image.resource_urn()],
+        property_dependencies={"sourceDetails": [image.resource_urn()]},
+    )  # fmt: skip
+
+
+def test_a_user_data_instance_booted_from_a_non_personal_image_of_the_stack_passes():
+    image = Resource(
+        "oci:Core/image:Image", "etl-image",
+        {"compartmentId": COMPARTMENT, "instanceId": "ocid1.instance.oc1.iad.aaaaaaaabuilder",
+         "freeformTags": NON_PERSONAL},
+        oci_provider("us-ashburn-1"),
+    )  # fmt: skip
+    assert run([image, oci_instance(image, "image")]) == []
+
+
+def test_a_user_data_instance_on_a_non_personal_boot_volume_launders_into_the_volume():
+    volume = Resource(
+        "oci:Core/bootVolume:BootVolume", "etl-boot",
+        {"availabilityDomain": "Uocm:US-ASHBURN-AD-1", "compartmentId": COMPARTMENT,
+         "sourceDetails": {"type": "bootVolume", "id": "ocid1.bootvolume.oc1.iad.aaaaaaaaother"},
+         "freeformTags": NON_PERSONAL},
+        oci_provider("us-ashburn-1"),
+    )  # fmt: skip
+    [d] = run([volume, oci_instance(volume, "bootVolume")])
+    assert d.urn == volume.resource_urn() and "laundering" in d.message

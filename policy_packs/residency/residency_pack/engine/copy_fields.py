@@ -78,6 +78,7 @@ class FlowKind(StrEnum):
     SUBSCRIPTION = "subscription"
     DELIVERY = "delivery"
     SHARE = "share"
+    ARTIFACT = "artifact"  # code, an image, a template or configuration the resource reads
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,162 @@ DATA_INPUTS: Final[Mapping[str, tuple[str, ...]]] = {
 def data_inputs(resource_type: str) -> tuple[str, ...]:
     """The data-bearing inputs of ``resource_type`` (see :data:`DATA_INPUTS`); empty if none."""
     return DATA_INPUTS.get(resource_type, ())
+
+
+@dataclass(frozen=True)
+class ArtifactField:
+    """One input of one resource type that says where the resource's code, image, template or
+    configuration comes from (a Lambda function's ``s3Bucket``, an instance's image, a Glue job's
+    script location, an EMR bootstrap action). The artifact flows *into* the resource, never
+    the resource's data into the artifact: ``residency-data-flow`` follows such an input as an
+    inbound edge from the stack resource it names (a store of the stack a workload reads its code
+    from is read by it), never as a far end the resource sends data to; whose and where the
+    artifact is (it must be readable by the resource) is ``residency-named-places``'s to judge."""
+
+    resource_type: str
+    path: str  # input path (``[*]`` every list element, ``#`` into a JSON document)
+    when: tuple[str, tuple[str, ...]] | None = None  # (field, values): applies only then
+    note: str = ""
+
+
+def _a(resource_type: str, *paths: str, **kwargs: Any) -> tuple[ArtifactField, ...]:
+    return tuple(ArtifactField(resource_type, path, **kwargs) for path in paths)
+
+
+_GLUE_ARTIFACT_ARGS: Final = ("--extra-py-files", "--extra-jars", "--extra-files",
+                              "--additional-python-modules")  # fmt: skip
+_SAGEMAKER_CONTAINER: Final = ("image", "modelDataUrl", "modelDataSource", "modelPackageName")
+
+# fmt: off
+ARTIFACT_FIELDS: Final[tuple[ArtifactField, ...]] = (
+    # --- AWS compute: code packages, images, launch templates --------------------------------
+    *_a("aws:lambda/function:Function", "s3Bucket", "s3Key", "s3ObjectVersion", "imageUri",
+        "layers"),
+    *_a("aws:lambda/layerVersion:LayerVersion", "s3Bucket", "s3Key", "s3ObjectVersion"),
+    *_a("aws:ec2/instance:Instance", "ami", "launchTemplate"),
+    *_a("aws:ec2/spotInstanceRequest:SpotInstanceRequest", "ami", "launchTemplate"),
+    *_a("aws:ec2/launchTemplate:LaunchTemplate", "imageId"),
+    *_a("aws:ec2/launchConfiguration:LaunchConfiguration", "imageId"),
+    *_a("aws:autoscaling/group:Group", "launchTemplate", "launchConfiguration",
+        "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification"),
+    *_a("aws:ec2/fleet:Fleet", "launchTemplateConfigs[*].launchTemplateSpecification"),
+    *_a("aws:ec2/spotFleetRequest:SpotFleetRequest",
+        "launchTemplateConfigs[*].launchTemplateSpecification", "launchSpecifications[*].ami"),
+    *_a("aws:eks/nodeGroup:NodeGroup", "launchTemplate"),
+    *_a("aws:batch/computeEnvironment:ComputeEnvironment", "computeResources.launchTemplate",
+        "computeResources.imageId", "computeResources.ec2Configurations[*].imageIdOverride"),
+    *_a("aws:batch/jobDefinition:JobDefinition", "containerProperties#image",
+        "ecsProperties#taskProperties[*].containers[*].image",
+        "eksProperties.podProperties.containers[*].image",
+        "eksProperties.podProperties.initContainers[*].image"),
+    *_a("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions#[*].image"),
+    *_a("aws:apprunner/service:Service", "sourceConfiguration.imageRepository.imageIdentifier",
+        "sourceConfiguration.codeRepository.repositoryUrl"),
+    *_a("aws:elasticbeanstalk/applicationVersion:ApplicationVersion", "bucket", "key"),
+    *_a("aws:synthetics/canary:Canary", "s3Bucket", "s3Key", "s3Version"),
+    *_a("aws:cloudformation/stack:Stack", "templateUrl"),
+    *_a("aws:cloudformation/stackSet:StackSet", "templateUrl"),
+    *_a("aws:imagebuilder/imageRecipe:ImageRecipe", "parentImage", "components[*].componentArn"),
+    *_a("aws:imagebuilder/component:Component", "uri"),
+    *_a("aws:appconfig/configurationProfile:ConfigurationProfile", "locationUri"),
+    # --- AWS analytics and ML: scripts, libraries, bootstrap actions, models -----------------
+    *_a("aws:glue/job:Job", "command.scriptLocation",
+        *(f"{args}.{name}" for args in ("defaultArguments", "nonOverridableArguments")
+          for name in _GLUE_ARTIFACT_ARGS)),
+    *_a("aws:glue/devEndpoint:DevEndpoint", "extraPythonLibsS3Path", "extraJarsS3Path"),
+    *_a("aws:emr/cluster:Cluster", "bootstrapActions[*].path", "customAmiId",
+        "steps[*].hadoopJarStep.jar"),
+    *_a("aws:emrserverless/application:Application", "imageConfiguration.imageUri"),
+    *_a("aws:sagemaker/model:Model", *(f"{where}.{name}" for where in
+        ("primaryContainer", "containers[*]") for name in _SAGEMAKER_CONTAINER)),
+    *_a("aws:sagemaker/notebookInstance:NotebookInstance", "defaultCodeRepository",
+        "additionalCodeRepositories"),
+    *_a("aws:codebuild/project:Project", "source.location", "secondarySources[*].location",
+        "environment.image"),
+    *_a("aws:kinesisanalyticsv2/application:Application",
+        "applicationConfiguration.applicationCodeConfiguration.codeContent.s3ContentLocation"),
+    *_a("aws:mwaa/environment:Environment", "sourceBucketArn", "dagS3Path", "pluginsS3Path",
+        "requirementsS3Path", "startupScriptS3Path"),
+    # --- OCI compute: images, instance configurations, functions, containers -----------------
+    *_a("oci:Core/instance:Instance", "sourceDetails.sourceId",
+        when=("sourceDetails.sourceType", ("image",)),
+        note="booted from an image; a boot volume source is the instance's own disk"),
+    *_a("oci:Core/instanceConfiguration:InstanceConfiguration",
+        "instanceDetails.launchDetails.sourceDetails.imageId",
+        "instanceDetails.options[*].launchDetails.sourceDetails.imageId"),
+    *_a("oci:Core/instancePool:InstancePool", "instanceConfigurationId"),
+    *_a("oci:ContainerEngine/nodePool:NodePool", "nodeSourceDetails.imageId", "nodeImageId",
+        "nodeImageName"),
+    *_a("oci:Functions/function:Function", "image", "sourceDetails.pbfListingId"),
+    *_a("oci:ContainerEngine/containerInstance:ContainerInstance", "containers[*].imageUrl"),
+    *_a("oci:DataFlow/application:Application", "fileUri", "archiveUri"),
+    *_a("oci:DataFlow/invokeRun:InvokeRun", "archiveUri"),
+)
+# fmt: on
+
+
+@cache
+def _artifacts_by_type() -> Mapping[str, tuple[ArtifactField, ...]]:
+    index: dict[str, list[ArtifactField]] = {}
+    for entry in ARTIFACT_FIELDS:
+        index.setdefault(entry.resource_type, []).append(entry)
+    return {t: tuple(entries) for t, entries in index.items()}
+
+
+def artifact_fields(resource_type: str, props: Any = None) -> tuple[ArtifactField, ...]:
+    """The artifact inputs of ``resource_type`` (:data:`ARTIFACT_FIELDS`) that apply to ``props``
+    (an entry's ``when``; an unknown value applies it); every entry when ``props`` is None."""
+    found = _artifacts_by_type().get(resource_type, ())
+    if props is None:
+        return found
+    return tuple(entry for entry in found if applies(entry, props))
+
+
+_DISPLAY_STEP: Final = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def _names(display_path: str) -> tuple[str, ...]:
+    """The property names of a display path (``containers[0].image`` -> containers, image)."""
+    return tuple(name for _, name in _DISPLAY_STEP.findall(display_path) if name)
+
+
+def artifact_path(resource_type: str, props: Any, display_path: str) -> bool:
+    """True if ``display_path`` of a bag of ``resource_type`` is (or is inside) an artifact input
+    (:data:`ARTIFACT_FIELDS`): what is named there flows into the resource, it is not a place the
+    resource sends data to."""
+    names = _names(display_path)
+    for entry in artifact_fields(resource_type, props):
+        pattern = tuple(s for s in split_path(entry.path) if s not in ("*", "#"))
+        if names[: len(pattern)] == pattern:
+            return True
+    return False
+
+
+def artifact_values(resource_type: str, props: Any) -> Iterator[tuple[str, Any]]:
+    """``(display path, value)`` of every string of the artifact inputs the bag sets (unknowns as
+    :data:`UNKNOWN`; a launch-template specification gives each of its strings)."""
+    if not isinstance(props, dict):
+        props = unwrap(props)
+    for entry in artifact_fields(resource_type, props):
+        for path, value in walk(props, split_path(entry.path)):
+            if value is UNKNOWN or isinstance(value, str):
+                yield _display(path), value
+            elif isinstance(value, list | Mapping):
+                yield from _leaves(value, path)
+
+
+def _leaves(value: Any, prefix: tuple[str | int, ...]) -> Iterator[tuple[str, Any]]:
+    """``(display path, value)`` of every string (or unknown) inside a structured input."""
+    if is_unknown(value):
+        yield _display(prefix), UNKNOWN
+    elif isinstance(value, str):
+        yield _display(prefix), value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*prefix, index))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _leaves(item, (*prefix, str(key)))
 
 
 def _f(resource_type: str, each: str, flow: FlowKind, *at: str, **kwargs: Any) -> CopyField:
@@ -1008,7 +1165,7 @@ class Destination:
         return tuple((n.path, n.value) for n in self.named if n.location is None)
 
 
-def applies(entry: CopyField, props: Any) -> bool:
+def applies(entry: CopyField | ArtifactField, props: Any) -> bool:
     """False when the entry's ``when`` field has a known value outside its values."""
     if entry.when is None:
         return True
@@ -1150,12 +1307,16 @@ def _scan(entry: CopyField, props: Any) -> Destination:
     accounts in account fields, JSON documents), outside the fields that are not far ends, and
     every unknown input (resolved through property dependencies to the stack's resources)."""
     found = places.scan(entry.resource_type, props)
-    named = [n for p in found.places if _far_end_path(p.path) and (n := _from_place(p))]
-    unknown = tuple(path for path in found.unknown if _far_end_path(path))
+
+    def far_end(path: str) -> bool:
+        return _far_end_path(path) and not artifact_path(entry.resource_type, props, path)
+
+    named = [n for p in found.places if far_end(p.path) and (n := _from_place(p))]
+    unknown = tuple(path for path in found.unknown if far_end(path))
     values = tuple(dict.fromkeys((n.path, n.value) for n in named))
     references = tuple(
         (_display(path), text) for path, text in _reference_leaves(props, ())
-        if _far_end_path(_display(path))
+        if far_end(_display(path))
     )  # fmt: skip
     return Destination(entry, "", values, tuple(named), unknown, references=references)
 

@@ -429,7 +429,24 @@ def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
             _add_flows(graph, resolver, resource, destination, uses, inbound=False)
     for resource in resources:
         _add_derived(graph, resolver, resource)
+        _add_artifacts(graph, resolver, resource)
     return graph
+
+
+def _add_artifacts(graph: FlowGraph, resolver: _Resolver, resource: FlowResource) -> None:
+    """Where a resource's code, image, template or configuration comes from
+    (:data:`copy_fields.ARTIFACT_FIELDS`) flows into it: a resource of the stack named there is
+    read by it (an edge from that resource), never written with its data. A source outside the
+    stack is no origin of data here: whose and where it is, is `residency-named-places`'s."""
+    if not copy_fields.artifact_fields(resource.type):
+        return
+    for path, value in copy_fields.artifact_values(resource.type, resource.props):
+        if value is UNKNOWN:
+            found = resolver.by_dependency(_ANY_SOURCE, resource, path)
+        else:
+            found = resolver.by_reference(_ANY_SOURCE, value, resource.urn)
+        for urn in found:
+            graph.add_edge(Edge(urn, resource.urn, FlowKind.ARTIFACT, resource.urn, path))
 
 
 # Roles of the resources whose outputs carry data into a data-bearing input built from them: a

@@ -328,8 +328,14 @@ def _document_findings(ctx: ResourceContext, field: str, trust: Trust) -> Iterat
     # A dotted field is a path into a nested input (details.policy).
     document = get(ctx.props, *field.split("."))
     trust_policy = (ctx.type, field) in TRUST_POLICY_FIELDS
+    yield from _judged_document(document, f"`{field}`", trust, trust_policy=trust_policy)
+
+
+def _judged_document(
+    document: Any, label: str, trust: Trust, *, trust_policy: bool = False
+) -> Iterator[Finding]:
     for finding in foreign_access(document, trust, trust_policy=trust_policy):
-        what = f"`{field}` {finding.message}."
+        what = f"{label} {finding.message}."
         if finding.kind is Kind.UNKNOWN:
             yield unknown_finding(what)
         elif finding.kind in (Kind.FOREIGN, Kind.UNVERIFIABLE):
@@ -691,6 +697,43 @@ def _federation_findings(ctx: ResourceContext) -> Iterator[Finding]:
             )
 
 
+EVENT_PERMISSION: Final = "aws:cloudwatch/eventPermission:EventPermission"
+_ACCOUNT_PRINCIPAL: Final = re.compile(r"^\d{12}$")
+
+
+def event_permission_statement(props: Any) -> Any:
+    """The policy document an EventBridge permission stands for (``PutPermission`` writes it
+    into the bus's resource policy): ``principal`` (an account id, or ``*``) allowed ``action``
+    (``events:PutEvents`` by default) under ``condition`` (``{type: {key: value}}``; EventBridge
+    accepts only ``aws:PrincipalOrgID`` with ``StringEquals``, and the document judges any other
+    key or type as it would in a policy). Unknown (preview) when a value that decides is."""
+    principal, condition = props.get("principal"), props.get("condition")
+    action = props.get("action")
+    if principal is UNKNOWN or condition is UNKNOWN or action is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(condition, Mapping):
+        return UNKNOWN
+    key, kind, value = (condition.get(name) for name in ("key", "type", "value"))
+    if UNKNOWN in (key, kind, value):
+        return UNKNOWN
+    if isinstance(principal, str) and _ACCOUNT_PRINCIPAL.match(principal):
+        principal = {"AWS": f"arn:aws:iam::{principal}:root"}
+    elif principal != "*":
+        principal = {"AWS": principal}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": action if isinstance(action, str) and action else "events:PutEvents",
+                "Resource": "*",
+                "Condition": {str(kind): {str(key): value}},
+            }
+        ],
+    }
+
+
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     if ctx.type in FEDERATION_TYPES:
         yield from _federation_findings(ctx)  # and whatever grants the type carries, below
@@ -708,7 +751,12 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
     trust = trust_of(ctx)
     for field in fields:
         yield from _document_findings(ctx, field, trust)
-    if grant is not None:
+    if ctx.type == EVENT_PERMISSION and ctx.props.get("condition") is not None:
+        # The grant with its condition is the statement EventBridge writes into the bus's
+        # policy: judged as that document, as an EventBusPolicy's would be.
+        document = event_permission_statement(ctx.props)
+        yield from _judged_document(document, "`principal` with its `condition`", trust)
+    elif grant is not None:
         yield from _grant_findings(ctx, grant, trust)
     yield from _destination_findings(ctx, destinations, trust)
 

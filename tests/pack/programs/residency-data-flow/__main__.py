@@ -588,3 +588,90 @@ aws.s3.BucketObjectv2(
     tags=tags("non-personal"),
     opts=pulumi.ResourceOptions(provider=singapore),
 )
+
+# --- where code and images come from: they flow into the workload, its data never out to them ---
+
+function_role = aws.iam.Role(
+    "chat-function",
+    assume_role_policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+                }
+            ],
+        }
+    ),
+)
+# The code package of a user-data function, in a non-personal artifact bucket of the stack: the
+# code is read by the function; no user data goes into the bucket.
+# ok: residency-data-flow
+artifacts = aws.s3.Bucket("chat-artifacts", tags=tags("non-personal"))
+# ok: residency-data-flow
+aws.lambda_.Function(
+    "chat-export",
+    role=function_role.arn,
+    runtime="python3.12",
+    handler="export.handler",
+    s3_bucket=artifacts.bucket,
+    s3_key="export/1.0.zip",
+    tags=tags("us-user-data"),
+)
+
+# The same function told to write its exports into its non-personal code bucket: laundering.
+# violation: residency-data-flow
+drop = aws.s3.Bucket("chat-drop", tags=tags("non-personal"))
+aws.lambda_.Function(
+    "chat-export-drop",
+    role=function_role.arn,
+    runtime="python3.12",
+    handler="export.handler",
+    s3_bucket=drop.bucket,
+    s3_key="export/1.0.zip",
+    environment={"variables": {"EXPORT_BUCKET": drop.bucket}},
+    tags=tags("us-user-data"),
+)
+
+# A user-data OCI instance booted from a non-personal image of the stack (imported from a
+# non-personal bucket of the stack): the image flows into the instance.
+images = oci.objectstorage.Bucket(
+    "chat-images",
+    compartment_id=compartment,
+    name="chat-images",
+    namespace=namespace,
+    access_type="NoPublicAccess",
+    freeform_tags=tags("non-personal"),
+)
+# ok: residency-data-flow
+worker_image = oci.core.Image(
+    "chat-worker-image",
+    compartment_id=compartment,
+    display_name="chat-worker",
+    freeform_tags=tags("non-personal"),
+    image_source_details={
+        "source_type": "objectStorageTuple",
+        "namespace_name": namespace,
+        "bucket_name": images.name,
+        "object_name": "worker.qcow2",
+        "source_image_type": "QCOW2",
+    },
+)
+# ok: residency-data-flow
+oci.core.Instance(
+    "chat-worker",
+    availability_domain="Uocm:US-ASHBURN-AD-1",
+    compartment_id=compartment,
+    shape="VM.Standard.E5.Flex",
+    shape_config={"ocpus": 1, "memory_in_gbs": 8},
+    create_vnic_details={
+        "subnet_id": "ocid1.subnet.oc1.iad.aaaaaaaafixturedatasubnet",
+        "assign_public_ip": "false",
+    },
+    source_details={"source_type": "image", "source_id": worker_image.id},
+    freeform_tags=tags("us-user-data"),
+    opts=protected,
+)

@@ -565,3 +565,24 @@ aws.iam.Role(
         }
     ),
 )
+
+# --- EventBridge permissions: the condition block is the bus policy's condition.
+# Every account of the trusted organization may put events on the default bus.
+# ok: residency-no-foreign-principals
+aws.cloudwatch.EventPermission(
+    "org-put-events",
+    principal="*",
+    statement_id="OrgPutEvents",
+    event_bus_name="default",
+    condition={"key": "aws:PrincipalOrgID", "type": "StringEquals", "value": ORG},
+)
+
+# The same grant pinned to an organization the policy config does not trust.
+# violation: residency-no-foreign-principals
+aws.cloudwatch.EventPermission(
+    "partner-org-put-events",
+    principal="*",
+    statement_id="PartnerOrgPutEvents",
+    event_bus_name="default",
+    condition={"key": "aws:PrincipalOrgID", "type": "StringEquals", "value": "o-partnerorg99"},
+)
