@@ -94,3 +94,66 @@ def test_data_bearing_types_without_a_tags_input_are_not_asked_for_one():
         oci_provider(),
     )
     assert messages(policy) == []
+
+
+# --- a cluster instance without a tag of its own inherits its cluster's classification --------
+
+from residency_pack.testing import analyze_stack  # noqa: E402
+
+US_EAST = aws_provider("us-east-1")
+AURORA = Resource(
+    "aws:rds/cluster:Cluster",
+    "users",
+    {"clusterIdentifier": "users", "engine": "aurora-postgresql",
+     "tags": {"data-classification": "us-user-data"}},
+    US_EAST,
+)  # fmt: skip
+
+
+def cluster_instance(cluster_id, *, depends_on=None, tags=None):
+    props = {"clusterIdentifier": cluster_id, "instanceClass": "db.r6g.large",
+             "engine": "aurora-postgresql"}  # fmt: skip
+    if tags is not None:
+        props["tags"] = tags
+    deps = {"clusterIdentifier": [depends_on.resource_urn()]} if depends_on else {}
+    return Resource(
+        "aws:rds/clusterInstance:ClusterInstance", "users-1", props, US_EAST,
+        property_dependencies=deps,
+    )  # fmt: skip
+
+
+def whole_stack(*resources):
+    """Each resource analysed alone, then the stack (the follow-up): every mandatory message."""
+    found = [d for r in resources for d in analyze(POLICY, r)]
+    found += analyze_stack(POLICY, list(resources))
+    assert all(d.enforcement == "mandatory" for d in found)
+    return [d.message for d in found]
+
+
+def test_an_untagged_cluster_instance_inherits_its_classified_cluster():
+    assert whole_stack(AURORA, cluster_instance(UNKNOWN_STRING, depends_on=AURORA)) == []
+    assert whole_stack(AURORA, cluster_instance("users")) == []  # named by its identifier
+
+
+def test_an_untagged_cluster_instance_of_a_cluster_outside_the_stack_is_a_violation():
+    [message] = whole_stack(cluster_instance("someone-elses-cluster"))
+    assert "users-1" in message and "inherits no classification" in message
+    untagged = dataclasses.replace(AURORA, props={**AURORA.props, "tags": {}})
+    found = whole_stack(untagged, cluster_instance(UNKNOWN_STRING, depends_on=untagged))
+    assert len(found) == 2  # the cluster, and the instance that has nothing to inherit
+
+
+def test_a_cluster_instance_with_its_own_bad_label_is_judged_by_it():
+    instance = cluster_instance(UNKNOWN_STRING, depends_on=AURORA,
+                                tags={"data-classification": "secret"})  # fmt: skip
+    [message] = whole_stack(AURORA, instance)
+    assert "`secret`" in message
+
+
+def test_without_stack_follow_ups_an_untagged_cluster_instance_is_reported_at_once(monkeypatch):
+    from residency_pack.engine import rule
+
+    monkeypatch.setattr(rule._FollowUp, "active", False)  # the SDK's stock servicer runs none
+    instance = cluster_instance(UNKNOWN_STRING, depends_on=AURORA)
+    [d] = analyze(POLICY, instance, sdk_servicer=True)
+    assert "no `data-classification` tag" in d.message

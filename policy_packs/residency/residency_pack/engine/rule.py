@@ -506,9 +506,10 @@ def stack_resources(resources: Iterable[Any], config: Mapping[str, Any]) -> list
         )
     # A tag written by another resource of the stack relabels its target for every stack rule
     # (the cloud shows the written tag; the data keeps its strictest label).
-    from residency_pack.engine import tag_writes  # here: tag_writes builds on this module
+    # A part without a label of its own (a cluster instance) holds its cluster's data.
+    from residency_pack.engine import inheritance, tag_writes  # both build on this module
 
-    return tag_writes.relabelled(out)
+    return inheritance.inherited(tag_writes.relabelled(out))
 
 
 def stack_policy(

@@ -8,6 +8,13 @@ message says so.
 Data-bearing types that take no tags at all (replication policies, snapshot copies, table items)
 inherit their source's classification and are left to the copy and data-flow rules.
 
+A part that holds another resource's data (an Aurora, DocumentDB or Neptune cluster instance,
+:mod:`residency_pack.engine.inheritance`) and has no tag of its own inherits the classification of
+the cluster it names, when that cluster is a resource of the stack: one resource at a time the
+cluster cannot be seen, so the rule decides an untagged part in its stack follow-up (the cluster
+is analysed by then, in either order), and reports it only when no classified cluster of the
+stack is found. With a pulumi-policy outside the tested range (no follow-ups) it reports at once.
+
 Unknowns: tags computed from another resource's output are unknown in preview. A residency
 decision cannot wait for them, so an unknown classification is a violation: set the tag as a
 literal.
@@ -19,10 +26,17 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import type_catalog
+from residency_pack.engine import inheritance, type_catalog
 from residency_pack.engine.classification import CLASSIFICATION_TAG, CLASSIFICATIONS, tag_field
 from residency_pack.engine.props import UNKNOWN
-from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+from residency_pack.engine.rule import (
+    Finding,
+    ResourceContext,
+    RuleSpec,
+    StackContext,
+    resource_policy,
+    stack_follow_up_active,
+)
 
 SPEC = RuleSpec(
     name="residency-classification-required",
@@ -62,6 +76,8 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             fix=f"set `{field}` {{'{CLASSIFICATION_TAG}': ...}} to a literal value.",
         )
     elif value is None:
+        if inheritance.names_parent(ctx.type, ctx.props) and stack_follow_up_active():
+            return  # it may inherit its cluster's label: decided on the whole stack
         yield Finding(f"`{ctx.name}` has no `{CLASSIFICATION_TAG}` tag in `{field}` ({why}).")
     elif value not in CLASSIFICATIONS:
         yield Finding(
@@ -70,4 +86,23 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         )
 
 
-POLICY = resource_policy(SPEC, check)
+def stack_check(ctx: StackContext) -> Iterator[Finding]:
+    """An untagged part (a cluster instance) whose cluster is not a classified resource of the
+    stack: it inherits nothing (the stack's resources already carry what parts inherit)."""
+    for resource in ctx.resources:
+        if (
+            inheritance.inherits(resource.type)
+            and resource.classification is None
+            and inheritance.names_parent(resource.type, resource.props)
+        ):
+            field = inheritance.INHERITS[resource.type].field
+            yield Finding(
+                f"`{resource.name}` has no `{CLASSIFICATION_TAG}` tag in "
+                f"`{tag_field(resource.type)}` ({resource.type} holds data), and the cluster its "
+                f"`{field}` names is not a classified resource of this stack, so it inherits no "
+                "classification.",
+                urn=resource.urn,
+            )
+
+
+POLICY = resource_policy(SPEC, check, stack_check)

@@ -8,6 +8,8 @@ Three kinds of grant are read:
   ``*`` pinned by a condition to a trusted organization / account. See ``engine/iam_policy.py``.
 * Single-principal grants (:data:`PRINCIPAL_FIELDS`): Lambda and EventBridge permissions, KMS
   grants, RAM shares, endpoint-service allow lists, cross-account attachments...
+  An EventBridge permission with a ``condition`` is judged as the bus-policy statement it
+  writes (:func:`event_permission_statement`), like an ``EventBusPolicy`` document.
 * Data destinations (:data:`DATA_DESTINATION_FIELDS`): replication, backup copy, snapshot
   sharing, export and subscription inputs that name an account must name a trusted one.
 * Federated trust: an OIDC provider's issuer, and the ``sub`` (Cognito: ``aud``) that a role

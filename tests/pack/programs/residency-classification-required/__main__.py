@@ -124,3 +124,37 @@ oci.database.Database(
 # (the "delegate access control to access points" pattern does not tag access points).
 # ok: residency-classification-required
 aws.s3.AccessPoint("scratch-reader", bucket=untagged.id, opts=on_virginia)
+
+# An Aurora instance holds its cluster's data: without a tag of its own it inherits the label of
+# the cluster of the stack it names.
+# ok: residency-classification-required
+reports_cluster = aws.rds.Cluster(
+    "reports-aurora",
+    engine="aurora-postgresql",
+    master_username="reporter",
+    manage_master_user_password=True,
+    storage_encrypted=True,
+    skip_final_snapshot=True,
+    tags={"data-classification": "non-personal"},
+    opts=on_virginia,
+)
+# ok: residency-classification-required
+aws.rds.ClusterInstance(
+    "reports-aurora-1",
+    cluster_identifier=reports_cluster.id,
+    instance_class="db.r6g.large",
+    engine="aurora-postgresql",
+    publicly_accessible=False,
+    opts=on_virginia,
+)
+
+# An untagged instance of a cluster this stack does not declare has nothing to inherit.
+# violation: residency-classification-required
+aws.rds.ClusterInstance(
+    "borrowed-aurora-1",
+    cluster_identifier="someone-elses-cluster",
+    instance_class="db.r6g.large",
+    engine="aurora-postgresql",
+    publicly_accessible=False,
+    opts=on_virginia,
+)
