@@ -50,6 +50,24 @@ Checked per resource (everything a single resource's inputs can show):
   ``OPENID_CONNECT`` issuers are judged by ``residency-no-foreign-principals``. An HTTP data
   source's far end is judged by the flow and place rules, not here.
 
+* access lists judged by what they admit (:func:`acl_entry_problem`): an ADB's
+  ``whitelistedIps``/``standbyWhitelistedIps`` and an export's ``source`` entries are read with
+  :mod:`ipaddress`; an entry covering any address outside RFC 1918 / RFC 4193 / loopback is
+  public unless ``declaredPlaces`` declares it for a trusted owner; an unreadable entry fails
+  closed; a VCN OCID must be a VCN of the stack (stack follow-up, :func:`_foreign_vcn_entries`)
+  or be declared for a trusted tenancy.
+* compute with a public address (:func:`_compute_public_ip`, :func:`_eip_findings`): EC2
+  ``associatePublicIpAddress`` (unset without a subnet: a default subnet), launch-template
+  interfaces, Elastic IPs on an instance of the stack, OCI ``assignPublicIp`` unless explicitly
+  false; RDS's default-VPC default (:func:`_rds_default_exposure`,
+  :func:`_cluster_instance_defaults`).
+* sharing with every account: SSM document ``permissions`` ``All``, Image Builder
+  ``launchPermission.userGroups`` ``all``.
+* stack follow-up: OpenSearch Serverless network policies with ``AllowFromPublic``
+  (:func:`_aoss_findings`) and CloudFront behaviours that route to a user-data store of the
+  stack without ``trustedKeyGroups``/``trustedSigners`` (:func:`_cloudfront_findings`, origins
+  resolved by ``residency-edge-caching``'s own functions).
+
 The other cross-resource part lives in the stack policy ``residency-public-access-block``
 (``rules/public_access_block.py``): a user-data S3 bucket needs a public access block.
 
