@@ -868,3 +868,25 @@ def test_cloudfront_with_signed_urls_or_over_public_data_passes() -> None:
     assert stack_findings(s3_bucket(), signed, urn_of=signed) == []
     public = s3_bucket({"data-classification": "public"})
     assert stack_findings(public, distribution(), urn_of=distribution()) == []
+
+
+def subnet(maps: Any) -> Resource:
+    return Resource("aws:ec2/subnet:Subnet", "a", {"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24",
+                    "mapPublicIpOnLaunch": maps}, AWS)  # fmt: skip
+
+
+def instance_in(net: Resource) -> Resource:
+    props = {"ami": "ami-1", "subnetId": UNKNOWN_STRING, "tags": USER_DATA_TAGS}
+    return Resource("aws:ec2/instance:Instance", "db", props, AWS,
+                    property_dependencies={"subnetId": [net.resource_urn()]})  # fmt: skip
+
+
+def test_an_instance_left_to_a_public_subnets_default_is_public() -> None:
+    net = subnet(True)
+    [message] = stack_findings(net, instance_in(net), urn_of=instance_in(net))
+    assert "`mapPublicIpOnLaunch`" in message
+
+
+def test_an_instance_left_to_a_private_subnets_default_passes() -> None:
+    net = subnet(False)
+    assert stack_findings(net, instance_in(net), urn_of=instance_in(net)) == []

@@ -501,6 +501,34 @@ def _eip_findings(ctx: StackContext) -> Iterator[Finding]:
                     )
 
 
+EC2_SUBNET: Final = "aws:ec2/subnet:Subnet"
+
+
+def _public_subnet_instances(ctx: StackContext) -> Iterator[Finding]:
+    """An EC2 instance that leaves `associatePublicIpAddress` unset in a subnet of the stack
+    whose `mapPublicIpOnLaunch` is on (or unknown) gets a public IPv4 address at launch."""
+    for instance in ctx.resources:
+        if instance.type != EC2_INSTANCE or not _exposed_label(instance):
+            continue
+        if get(instance.props, "associatePublicIpAddress") is not None:
+            continue  # judged per resource
+        for urn in instance.property_dependencies.get("subnetId", ()):
+            subnet = ctx.by_urn(urn)
+            if subnet is None or subnet.type != EC2_SUBNET:
+                continue
+            maps = get(subnet.props, "mapPublicIpOnLaunch")
+            if maps is UNKNOWN or _truthy(maps):
+                yield Finding(
+                    f"EC2 instance `{instance.name}` leaves `associatePublicIpAddress` unset in "
+                    f"subnet `{subnet.name}`, which maps a public IPv4 address on launch "
+                    "(`mapPublicIpOnLaunch`): the instance is reachable from the internet.",
+                    urn=instance.urn,
+                    fix="set `associate_public_ip_address=False` and place the instance in a "
+                    "private subnet.",
+                )
+                break
+
+
 def _aoss_public_rules(document: Any) -> Iterator[list[str]]:
     """The `Resource` patterns of every rule set of an OpenSearch Serverless network policy
     with `AllowFromPublic` true."""
@@ -679,6 +707,7 @@ def stack_check(ctx: StackContext) -> Iterator[Finding]:
     yield from _appsync_findings(ctx)
     yield from _foreign_vcn_entries(ctx)
     yield from _eip_findings(ctx)
+    yield from _public_subnet_instances(ctx)
     yield from _cluster_instance_defaults(ctx)
     yield from _aoss_findings(ctx)
     yield from _cloudfront_findings(ctx)

@@ -395,6 +395,22 @@ aws.ec2.Instance(
     tags=tags("us-user-data"),
 )
 
+# No flag, in a subnet that maps public IPs on launch: public by the subnet's default.
+public_subnet = aws.ec2.Subnet(
+    "public-a",
+    vpc_id="vpc-0123456789abcdef0",
+    cidr_block="10.0.1.0/24",
+    map_public_ip_on_launch=True,
+)
+# violation: residency-no-public-exposure
+aws.ec2.Instance(
+    "self-run-db-subnet-default",
+    ami="ami-0123456789abcdef0",
+    instance_type="m6i.large",
+    subnet_id=public_subnet.id,
+    tags=tags("us-user-data"),
+)
+
 # ok: residency-no-public-exposure
 aws.ec2.Instance(
     "self-run-db-private",
