@@ -121,6 +121,7 @@ COMPLIANT: dict[str, tuple[str, dict[str, Any], Any]] = {
             "engine": "postgres",
             "instanceClass": "db.t4g.small",
             "publiclyAccessible": False,
+            "dbSubnetGroupName": "private-subnets",
             "tags": USER_DATA_TAGS,
         },
         AWS,
@@ -166,6 +167,51 @@ COMPLIANT: dict[str, tuple[str, dict[str, Any], Any]] = {
             "freeformTags": USER_DATA_TAGS,
         },
         OCI,
+    ),
+    "ec2-instance": (
+        "aws:ec2/instance:Instance",
+        {
+            "ami": "ami-1",
+            "subnetId": "subnet-1",
+            "associatePublicIpAddress": False,
+            "tags": USER_DATA_TAGS,
+        },
+        AWS,
+    ),
+    "launch-template": (
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        {"networkInterfaces": [{"associatePublicIpAddress": "false"}], "tags": USER_DATA_TAGS},
+        AWS,
+    ),
+    "oci-instance": (
+        "oci:Core/instance:Instance",
+        {
+            "compartmentId": "c",
+            "createVnicDetails": {"subnetId": "s", "assignPublicIp": "false"},
+            "freeformTags": USER_DATA_TAGS,
+        },
+        OCI,
+    ),
+    "ssm-document": (
+        "aws:ssm/document:Document",
+        {
+            "documentType": "Command",
+            "content": "{}",
+            "permissions": {"type": "Share", "account_ids": OURS},
+        },
+        AWS,
+    ),
+    "imagebuilder-distribution": (
+        "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+        {
+            "distributions": [
+                {
+                    "region": "us-east-1",
+                    "amiDistributionConfiguration": {"launchPermission": {"userIds": [OURS]}},
+                }
+            ]
+        },
+        AWS,
     ),
     "oci-fss-export": (
         "oci:FileStorage/export:Export",
@@ -273,7 +319,38 @@ VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
     ("oci-adb", {"subnetId": None, "whitelistedIps": []}, "no access control list"),
     ("oci-fss-export", {"exportOptions": [{"source": "0.0.0.0/0"}]}, "held to US user data"),
     ("oci-fss-export", {"exportOptions": None}, "OCI exports to 0.0.0.0/0"),
-]
+    # Access lists are judged by what they admit, not by spelling the world.
+    ("oci-adb", {"subnetId": None, "whitelistedIps": ["0.0.0.0/1", "128.0.0.0/1"]},
+     "admits public addresses"),
+    ("oci-adb", {"subnetId": None, "whitelistedIps": ["203.0.113.7"]}, "admits public"),
+    ("oci-adb", {"subnetId": None, "whitelistedIps": ["203.0.113.0/24"]}, "admits public"),
+    ("oci-adb", {"standbyWhitelistedIps": ["10.0.0.0/8", "::ffff:0:0/96"]}, "standbyWhitelist"),
+    ("oci-adb", {"subnetId": None, "whitelistedIps": ["my-office"]}, "pack can read"),
+    ("oci-fss-export", {"exportOptions": [{"source": "0.0.0.0/1"}, {"source": "128.0.0.0/1"}]},
+     "admits public addresses"),
+    ("oci-fss-export", {"exportOptions": [{"source": "2000::/3"}]}, "admits public"),
+    # Compute with a public address.
+    ("ec2-instance", {"associatePublicIpAddress": True}, "`associatePublicIpAddress`"),
+    ("ec2-instance", {"associatePublicIpAddress": True, "tags": None}, "`unclassified`"),
+    ("ec2-instance", {"associatePublicIpAddress": None, "subnetId": None}, "default subnet"),
+    ("launch-template", {"networkInterfaces": [{"associatePublicIpAddress": "true"}]},
+     "networkInterfaces[0].associatePublicIpAddress"),
+    ("oci-instance", {"createVnicDetails": {"subnetId": "s"}}, "assignPublicIp (unset"),
+    ("oci-instance", {"createVnicDetails": {"subnetId": "s", "assignPublicIp": "true"}},
+     "assignPublicIp"),
+    # RDS's own default: no subnet group and no flag is the default VPC, public.
+    ("rds-instance", {"publiclyAccessible": None, "dbSubnetGroupName": None},
+     "no `dbSubnetGroupName`"),
+    ("rds-instance", {"publiclyAccessible": None, "dbSubnetGroupName": "default"},
+     "the `default` DB subnet group"),
+    # Shared with everyone.
+    ("ssm-document", {"permissions": {"type": "Share", "account_ids": "All"}}, "is `All`"),
+    ("ssm-document", {"permissions": {"type": "Share", "accountIds": f"{OURS},{OTHER}"}},
+     f"'{OTHER}'"),
+    ("imagebuilder-distribution",
+     {"distributions": [{"region": "us-east-1", "amiDistributionConfiguration": {
+         "launchPermission": {"userGroups": ["all"]}}}]}, "has `all`"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -283,7 +360,14 @@ VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
         ("rds-instance", {"publiclyAccessible": True,
                           "tags": {"data-classification": "non-personal"}}),
         ("rds-instance", {"publiclyAccessible": "false"}),
-        ("oci-adb", {"subnetId": None, "whitelistedIps": ["203.0.113.0/24"]}),
+        ("oci-adb", {"subnetId": None, "whitelistedIps": ["10.0.0.0/16", "fd00::/8"]}),
+        ("oci-fss-export", {"exportOptions": [{"source": "10.0.0.0/8"},
+                                              {"source": "127.0.0.1"}]}),
+        ("ec2-instance", {"associatePublicIpAddress": True,
+                          "tags": {"data-classification": "non-personal"}}),
+        ("oci-instance", {"createVnicDetails": {"subnetId": "s", "assignPublicIp": False}}),
+        ("rds-instance", {"publiclyAccessible": None, "dbSubnetGroupName": "private-subnets"}),
+        ("rds-instance", {"publiclyAccessible": None, "dbSubnetGroupName": UNKNOWN_STRING}),
     ],
 )  # fmt: skip
 def test_network_public_stores_of_non_personal_data_or_behind_an_acl_pass(
@@ -604,3 +688,205 @@ def test_an_api_key_api_with_a_lambda_resolver_is_judged_by_the_function_label()
     unlabelled = Resource("aws:lambda/function:Function", "fn", {}, AWS)
     [message] = api_findings(unlabelled, api(), lambda_source(unlabelled))
     assert "`unclassified`" in message
+
+
+# --- access lists judged by what they admit; places the config declares --------------------------
+
+DECLARED = {
+    "declaredPlaces": [
+        {"match": "203.0.113.7", "cloud": "oci", "region": "us-ashburn-1",
+         "account": "ocid1.tenancy.oc1..aaaaours", "reason": "our Ashburn office NAT (NET-7)"}
+    ],
+    "trustedTenancyOcids": ["ocid1.tenancy.oc1..aaaaours"],
+}  # fmt: skip
+
+
+def test_a_public_address_the_config_declares_as_ours_passes() -> None:
+    adb = resource("oci-adb", {"subnetId": None, "whitelistedIps": ["203.0.113.7"]})
+    assert run(adb, DECLARED) == []
+    [message] = run(resource("oci-adb", {"subnetId": None, "whitelistedIps": ["203.0.113.8"]}),
+                    DECLARED)  # fmt: skip
+    assert "admits public addresses" in message
+
+
+def test_admits_public_is_network_coverage() -> None:
+    import ipaddress
+
+    assert rule.admits_public(ipaddress.ip_network("128.0.0.0/1"))
+    assert rule.admits_public(ipaddress.ip_network("10.0.0.0/7"))  # 11.0.0.0/8 is public
+    assert not rule.admits_public(ipaddress.ip_network("10.1.0.0/16"))
+    assert not rule.admits_public(ipaddress.ip_network("fd12::/16"))
+
+
+VCN = "oci:Core/vcn:Vcn"
+ADB = "oci:Database/autonomousDatabase:AutonomousDatabase"
+PARTNER_VCN = "ocid1.vcn.oc1.iad.amaaaaaapartner"
+OUR_VCN = "ocid1.vcn.oc1.iad.amaaaaaaours"
+
+
+def adb_with_acl(*entries: str, deps: tuple[Resource, ...] = ()) -> Resource:
+    props = {"compartmentId": "c", "dbName": "users", "whitelistedIps": list(entries),
+             "freeformTags": USER_DATA_TAGS}  # fmt: skip
+    urns = [d.resource_urn() for d in deps]
+    return Resource(ADB, "users", props, OCI, property_dependencies={"whitelistedIps": urns})
+
+
+def test_a_vcn_of_another_tenancy_in_an_access_list_is_foreign() -> None:
+    vcn = Resource(VCN, "vcn", {"compartmentId": "c", "id": OUR_VCN}, OCI)
+    [message] = stack_run(vcn, adb_with_acl(PARTNER_VCN))
+    assert "no VCN of this stack" in message
+
+
+def test_a_vcn_of_the_stack_in_an_access_list_passes() -> None:
+    vcn = Resource(VCN, "vcn", {"compartmentId": "c", "id": OUR_VCN}, OCI)
+    assert stack_run(vcn, adb_with_acl(f"{OUR_VCN};10.0.1.0/24")) == []
+    unnamed = Resource(VCN, "vcn", {"compartmentId": "c"}, OCI)
+    assert stack_run(unnamed, adb_with_acl(OUR_VCN, deps=(unnamed,))) == []
+    # One stack VCN vouches for one entry, not for a partner's next to it.
+    assert len(stack_run(unnamed, adb_with_acl(OUR_VCN, PARTNER_VCN, deps=(unnamed,)))) == 1
+
+
+# --- cross-resource exposure: Elastic IPs, Aurora defaults, OpenSearch Serverless, CloudFront ----
+
+
+def stack_findings(*resources: Resource, urn_of: Resource) -> list[str]:
+    diagnostics = analyze_stack(rule.POLICY, list(resources), None, STACK)
+    return [d.message for d in diagnostics
+            if d.urn == urn_of.resource_urn() and d.enforcement == "mandatory"]  # fmt: skip
+
+
+def instance(tags: Any = USER_DATA_TAGS) -> Resource:
+    props: dict[str, Any] = {"ami": "ami-1", "subnetId": "subnet-1",
+                             "associatePublicIpAddress": False}  # fmt: skip
+    if tags is not None:
+        props["tags"] = tags
+    return Resource("aws:ec2/instance:Instance", "db", props, AWS)
+
+
+def eip(target: Resource | None, value: str = UNKNOWN_STRING) -> Resource:
+    deps = {"instance": [target.resource_urn()]} if target is not None else {}
+    return Resource("aws:ec2/eip:Eip", "ip", {"instance": value, "domain": "vpc"}, AWS,
+                    property_dependencies=deps)  # fmt: skip
+
+
+def test_an_elastic_ip_on_a_user_data_or_unknown_instance_is_public() -> None:
+    db = instance()
+    [message] = stack_findings(db, eip(db), urn_of=eip(db))
+    assert "`db` (aws:ec2/instance:Instance, `us-user-data`) a public address" in message
+    [message] = stack_findings(eip(None, "i-0123456789abcdef0"), urn_of=eip(None))
+    assert "not a resource of this stack" in message
+
+
+def test_an_elastic_ip_on_a_non_personal_instance_passes() -> None:
+    web = instance({"data-classification": "non-personal"})
+    assert stack_findings(web, eip(web), urn_of=eip(web)) == []
+
+
+def cluster(group: str | None) -> Resource:
+    props: dict[str, Any] = {"engine": "aurora-postgresql", "tags": USER_DATA_TAGS}
+    if group is not None:
+        props["dbSubnetGroupName"] = group
+    return Resource("aws:rds/cluster:Cluster", "users", props, AWS)
+
+
+def cluster_instance(owner: Resource) -> Resource:
+    return Resource(
+        "aws:rds/clusterInstance:ClusterInstance", "users-1",
+        {"clusterIdentifier": UNKNOWN_STRING, "instanceClass": "db.r6g.large",
+         "tags": USER_DATA_TAGS}, AWS,
+        property_dependencies={"clusterIdentifier": [owner.resource_urn()]},
+    )  # fmt: skip
+
+
+def test_an_aurora_instance_in_the_default_vpc_fails_closed() -> None:
+    c = cluster(None)
+    [message] = stack_findings(c, cluster_instance(c), urn_of=cluster_instance(c))
+    assert "default VPC" in message
+
+
+def test_an_aurora_instance_of_a_cluster_in_a_subnet_group_passes() -> None:
+    c = cluster("private-subnets")
+    assert stack_findings(c, cluster_instance(c), urn_of=cluster_instance(c)) == []
+
+
+AOSS_POLICY = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"
+
+
+def collection(name: str = "users", tags: Any = USER_DATA_TAGS) -> Resource:
+    return Resource("aws:opensearch/serverlessCollection:ServerlessCollection", name,
+                    {"name": name, "type": "SEARCH", "tags": tags}, AWS)  # fmt: skip
+
+
+def network_policy(pattern: str, public: bool = True) -> Resource:
+    document = [{"Rules": [{"ResourceType": "collection", "Resource": [pattern]}],
+                 "AllowFromPublic": public}]  # fmt: skip
+    return Resource(AOSS_POLICY, "net", {"name": "net", "type": "network",
+                                         "policy": json.dumps(document)}, AWS)  # fmt: skip
+
+
+def test_an_aoss_network_policy_public_on_user_data_is_public_exposure() -> None:
+    [message] = stack_findings(collection(), network_policy("collection/users"),
+                               urn_of=network_policy("x"))  # fmt: skip
+    assert "`AllowFromPublic` true" in message and "`users`" in message
+    [message] = stack_findings(network_policy("collection/elsewhere"), urn_of=network_policy("x"))
+    assert "does not declare" in message
+
+
+def test_an_aoss_network_policy_private_or_over_non_personal_data_passes() -> None:
+    catalog = collection("catalog", {"data-classification": "non-personal"})
+    assert stack_findings(catalog, network_policy("collection/cat*"),
+                          urn_of=network_policy("x")) == []  # fmt: skip
+    assert stack_findings(collection(), network_policy("collection/users", public=False),
+                          urn_of=network_policy("x")) == []  # fmt: skip
+
+
+def s3_bucket(tags: Any = USER_DATA_TAGS) -> Resource:
+    host = "uploads.s3.us-east-1.amazonaws.com"
+    props = {"bucket": "uploads", "tags": tags, "bucketRegionalDomainName": host}
+    return Resource("aws:s3/bucket:Bucket", "uploads", props, AWS)
+
+
+def distribution(**behaviour: Any) -> Resource:
+    return Resource(
+        "aws:cloudfront/distribution:Distribution", "cdn",
+        {"enabled": True,
+         "origins": [{"domainName": "uploads.s3.us-east-1.amazonaws.com", "originId": "u"}],
+         "defaultCacheBehavior": {"targetOriginId": "u", "viewerProtocolPolicy": "https-only",
+                                  "cachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+                                  **behaviour}},
+        AWS,
+    )  # fmt: skip
+
+
+def test_cloudfront_open_over_a_user_data_bucket_is_public_exposure() -> None:
+    [message] = stack_findings(s3_bucket(), distribution(), urn_of=distribution())
+    assert "serves a store of US user data to anyone" in message and "`uploads`" in message
+
+
+def test_cloudfront_with_signed_urls_or_over_public_data_passes() -> None:
+    signed = distribution(trustedKeyGroups=["kg-1"])
+    assert stack_findings(s3_bucket(), signed, urn_of=signed) == []
+    public = s3_bucket({"data-classification": "public"})
+    assert stack_findings(public, distribution(), urn_of=distribution()) == []
+
+
+def subnet(maps: Any) -> Resource:
+    return Resource("aws:ec2/subnet:Subnet", "a", {"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24",
+                    "mapPublicIpOnLaunch": maps}, AWS)  # fmt: skip
+
+
+def instance_in(net: Resource) -> Resource:
+    props = {"ami": "ami-1", "subnetId": UNKNOWN_STRING, "tags": USER_DATA_TAGS}
+    return Resource("aws:ec2/instance:Instance", "db", props, AWS,
+                    property_dependencies={"subnetId": [net.resource_urn()]})  # fmt: skip
+
+
+def test_an_instance_left_to_a_public_subnets_default_is_public() -> None:
+    net = subnet(True)
+    [message] = stack_findings(net, instance_in(net), urn_of=instance_in(net))
+    assert "`mapPublicIpOnLaunch`" in message
+
+
+def test_an_instance_left_to_a_private_subnets_default_passes() -> None:
+    net = subnet(False)
+    assert stack_findings(net, instance_in(net), urn_of=instance_in(net)) == []

@@ -50,6 +50,24 @@ Checked per resource (everything a single resource's inputs can show):
   ``OPENID_CONNECT`` issuers are judged by ``residency-no-foreign-principals``. An HTTP data
   source's far end is judged by the flow and place rules, not here.
 
+* access lists judged by what they admit (:func:`acl_entry_problem`): an ADB's
+  ``whitelistedIps``/``standbyWhitelistedIps`` and an export's ``source`` entries are read with
+  :mod:`ipaddress`; an entry covering any address outside RFC 1918 / RFC 4193 / loopback is
+  public unless ``declaredPlaces`` declares it for a trusted owner; an unreadable entry fails
+  closed; a VCN OCID must be a VCN of the stack (stack follow-up, :func:`_foreign_vcn_entries`)
+  or be declared for a trusted tenancy.
+* compute with a public address (:func:`_compute_public_ip`, :func:`_eip_findings`): EC2
+  ``associatePublicIpAddress`` (unset without a subnet: a default subnet), launch-template
+  interfaces, Elastic IPs on an instance of the stack, OCI ``assignPublicIp`` unless explicitly
+  false; RDS's default-VPC default (:func:`_rds_default_exposure`,
+  :func:`_cluster_instance_defaults`).
+* sharing with every account: SSM document ``permissions`` ``All``, Image Builder
+  ``launchPermission.userGroups`` ``all``.
+* stack follow-up: OpenSearch Serverless network policies with ``AllowFromPublic``
+  (:func:`_aoss_findings`) and CloudFront behaviours that route to a user-data store of the
+  stack without ``trustedKeyGroups``/``trustedSigners`` (:func:`_cloudfront_findings`, origins
+  resolved by ``residency-edge-caching``'s own functions).
+
 The other cross-resource part lives in the stack policy ``residency-public-access-block``
 (``rules/public_access_block.py``): a user-data S3 bucket needs a public access block.
 
@@ -61,12 +79,16 @@ before the resource is created, and a violation if still unknown then.
 
 from __future__ import annotations
 
+import ipaddress
+import json
+import re
 from collections.abc import Iterator, Mapping
+from fnmatch import fnmatchcase
 from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import pack_config, type_catalog
+from residency_pack.engine import declared_places, pack_config, type_catalog
 from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
 from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
 from residency_pack.engine.props import UNKNOWN, get
@@ -75,9 +97,11 @@ from residency_pack.engine.rule import (
     ResourceContext,
     RuleSpec,
     StackContext,
+    StackResource,
     resource_policy,
     stack_follow_up_active,
 )
+from residency_pack.rules import edge_caching
 from residency_pack.rules.no_foreign_principals import trust_of, unknown_finding
 
 NAME: Final = "residency-no-public-exposure"
@@ -167,6 +191,7 @@ SPEC = RuleSpec(
     config_properties={
         **pack_config.trust_config_properties(),
         TRUSTED_CANONICAL_USER_IDS: trusted_canonical_user_ids_schema(),
+        declared_places.DECLARED_PLACES: declared_places.declared_places_schema(),
     },
 )
 
@@ -428,12 +453,264 @@ def _appsync_findings(ctx: StackContext) -> Iterator[Finding]:
             )
 
 
+# --- cross-resource network exposure -------------------------------------------------------------
+
+AOSS_SECURITY_POLICY: Final = "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"
+AOSS_COLLECTION: Final = "aws:opensearch/serverlessCollection:ServerlessCollection"
+
+
+def _exposed_label(resource: StackResource) -> bool:
+    return resource.classification not in NETWORK_PUBLIC_ALLOWED
+
+
+def _eip_findings(ctx: StackContext) -> Iterator[Finding]:
+    """An Elastic IP attached to an instance or network interface gives it a public address: a
+    violation when the instance is unlabelled or `us-user-data`, or is not of the stack."""
+    for eip in ctx.resources:
+        if eip.type not in EC2_EIPS:
+            continue
+        for field in ("instance", "instanceId", "networkInterface", "networkInterfaceId"):
+            value = get(eip.props, field)
+            if value is None:
+                continue
+            targets = [
+                r for u in eip.property_dependencies.get(field, ())
+                if (r := ctx.by_urn(u)) is not None and type_catalog.cloud_of(r.type) == "aws"
+            ]  # fmt: skip
+            if not targets:
+                if value is UNKNOWN:
+                    continue
+                yield Finding(
+                    f"Elastic IP `{eip.name}` gives {field} {value!r}, which is not a resource "
+                    "of this stack (its label cannot be seen), a public address (fail closed).",
+                    urn=eip.urn,
+                    fix=NETWORK_FIX,
+                )
+                continue
+            for target in targets:
+                if _exposed_label(target):
+                    shown = target.classification or "unclassified"
+                    if shown is UNKNOWN:
+                        shown = "of unknown classification"
+                    yield Finding(
+                        f"Elastic IP `{eip.name}` gives `{target.name}` ({target.type}, "
+                        f"`{shown}`) a public address reachable from the internet; only "
+                        "`non-personal` or `public` compute and stores may be network-public.",
+                        urn=eip.urn,
+                        fix=NETWORK_FIX,
+                    )
+
+
+EC2_SUBNET: Final = "aws:ec2/subnet:Subnet"
+
+
+def _public_subnet_instances(ctx: StackContext) -> Iterator[Finding]:
+    """An EC2 instance that leaves `associatePublicIpAddress` unset in a subnet of the stack
+    whose `mapPublicIpOnLaunch` is on (or unknown) gets a public IPv4 address at launch."""
+    for instance in ctx.resources:
+        if instance.type != EC2_INSTANCE or not _exposed_label(instance):
+            continue
+        if get(instance.props, "associatePublicIpAddress") is not None:
+            continue  # judged per resource
+        for urn in instance.property_dependencies.get("subnetId", ()):
+            subnet = ctx.by_urn(urn)
+            if subnet is None or subnet.type != EC2_SUBNET:
+                continue
+            maps = get(subnet.props, "mapPublicIpOnLaunch")
+            if maps is UNKNOWN or _truthy(maps):
+                yield Finding(
+                    f"EC2 instance `{instance.name}` leaves `associatePublicIpAddress` unset in "
+                    f"subnet `{subnet.name}`, which maps a public IPv4 address on launch "
+                    "(`mapPublicIpOnLaunch`): the instance is reachable from the internet.",
+                    urn=instance.urn,
+                    fix="set `associate_public_ip_address=False` and place the instance in a "
+                    "private subnet.",
+                )
+                break
+
+
+def _aoss_public_rules(document: Any) -> Iterator[list[str]]:
+    """The `Resource` patterns of every rule set of an OpenSearch Serverless network policy
+    with `AllowFromPublic` true."""
+    for rule_set in document if isinstance(document, list) else [document]:
+        if not isinstance(rule_set, Mapping) or not _truthy(rule_set.get("AllowFromPublic")):
+            continue
+        patterns: list[str] = []
+        for item in rule_set.get("Rules") or []:
+            resources = item.get("Resource") if isinstance(item, Mapping) else None
+            for pattern in resources if isinstance(resources, list) else [resources]:
+                patterns.append(str(pattern))
+        yield patterns
+
+
+def _aoss_findings(ctx: StackContext) -> Iterator[Finding]:
+    """An OpenSearch Serverless network policy with `AllowFromPublic` true opens the collections
+    its rules name to the internet: a violation when one is an unlabelled or `us-user-data`
+    collection, or when a pattern matches no collection of the stack (fail closed)."""
+    collections = [r for r in ctx.resources if r.type == AOSS_COLLECTION]
+    for policy in ctx.resources:
+        if policy.type != AOSS_SECURITY_POLICY:
+            continue
+        kind = get(policy.props, "type")
+        if isinstance(kind, str) and kind.lower() != "network":
+            continue
+        text = get(policy.props, "policy")
+        if kind is UNKNOWN or text is UNKNOWN:
+            yield unknown_finding(
+                f"OpenSearch Serverless security policy `{policy.name}`: its `type` or "
+                "`policy` is unknown.",
+                urn=policy.urn,
+                fix=NETWORK_FIX,
+            )
+            continue
+        try:
+            document = json.loads(text) if isinstance(text, str) else text
+        except ValueError:
+            yield Finding(
+                f"OpenSearch Serverless network policy `{policy.name}` is not JSON the pack can "
+                "read (fail closed).",
+                urn=policy.urn,
+                fix=NETWORK_FIX,
+            )
+            continue
+        for patterns in _aoss_public_rules(document):
+            for pattern in patterns:
+                kind_, _, name_glob = pattern.partition("/")
+                matched = [
+                    c for c in collections
+                    if isinstance(n := get(c.props, "name"), str) and fnmatchcase(n, name_glob)
+                ]  # fmt: skip
+                exposed = [c for c in matched if _exposed_label(c)]
+                if matched and not exposed:
+                    continue
+                why = (
+                    f"collection `{exposed[0].name}` ("
+                    f"{exposed[0].classification or 'unclassified'})"
+                    if exposed
+                    else "a collection this stack does not declare (its label cannot be seen: "
+                    "fail closed)"
+                )
+                yield Finding(
+                    f"OpenSearch Serverless network policy `{policy.name}` has `AllowFromPublic` "
+                    f"true for {pattern!r} ({kind_}): {why} is reachable from the internet.",
+                    urn=policy.urn,
+                    fix="set `AllowFromPublic` false and list `SourceVPCEs` (VPC endpoints of "
+                    "the stack) for collections of US user data; only `non-personal` or "
+                    "`public` collections may be public.",
+                )
+                break
+
+
+VIEWER_FIX: Final = (
+    "require signed URLs or cookies on every cache behaviour that routes to a store of US user "
+    "data (`trusted_key_groups` with a key group of the stack; legacy `trusted_signers`), or "
+    "serve the store through an authenticated API instead of CloudFront."
+)
+
+
+def _cloudfront_findings(ctx: StackContext) -> Iterator[Finding]:
+    """A CloudFront distribution in front of a store of the stack that may hold US user data
+    (labelled so, unlabelled, or reached by user data in the data-flow graph): the origin
+    access control/identity lets CloudFront read every object, so a behaviour that routes to it
+    without a viewer restriction (`trustedKeyGroups`/`trustedSigners`) serves the store to
+    anyone. Origins are resolved as `residency-edge-caching` resolves them; an origin outside
+    the stack is left to `residency-named-places` and `residency-edge-caching`."""
+    distributions = [r for r in ctx.resources if r.type in edge_caching.DISTRIBUTIONS]
+    if not distributions:
+        return
+    reached = edge_caching._reached_by_user_data(ctx.resources)
+    by_value = edge_caching._stack_values(ctx.resources)
+    for dist in distributions:
+        origins = _store_origins(ctx, dist, reached, by_value)
+        groups = edge_caching._groups(dist)
+        for _field, path, behaviour in edge_caching._behaviours(dist):
+            routes = edge_caching._targets_user_data(behaviour, origins, groups)
+            if routes is None:
+                continue
+            restricted = _viewer_restricted(behaviour)
+            if restricted is True:
+                continue
+            if restricted is UNKNOWN:
+                yield unknown_finding(
+                    f"`{dist.name}`.{path}: whether viewers must be signed is unknown; {routes}.",
+                    urn=dist.urn,
+                    fix=VIEWER_FIX,
+                )
+                continue
+            yield Finding(
+                f"`{dist.name}`.{path} serves a store of US user data to anyone on the internet "
+                f"(no `trustedKeyGroups` or `trustedSigners`); {routes}.",
+                urn=dist.urn,
+                fix=VIEWER_FIX,
+            )
+
+
+def _viewer_restricted(behaviour: Any) -> bool | Any:
+    if behaviour is UNKNOWN or not isinstance(behaviour, Mapping):
+        return UNKNOWN
+    seen_unknown = False
+    for field in ("trustedKeyGroups", "trustedSigners"):
+        value = get(behaviour, field)
+        if value is UNKNOWN:
+            seen_unknown = True
+        elif isinstance(value, list) and value:
+            return True
+    return UNKNOWN if seen_unknown else False
+
+
+def _store_origins(
+    ctx: StackContext,
+    dist: StackResource,
+    reached: frozenset[str],
+    by_value: Mapping[str, Any],
+) -> list[Any]:
+    """The distribution's origins (edge_caching's `_Origin`), `carries` set when the origin is a
+    store of the stack that may hold US user data."""
+    origins = get(dist.props, "origins")
+    if not isinstance(origins, list):
+        origins = [] if origins is None else [UNKNOWN]
+    deps = edge_caching._data_candidates(
+        ctx, dist.property_dependencies.get("origins", ()), dist.urn
+    )
+    found = []
+    for origin in origins:
+        origin_id = get(origin, "originId")
+        origin_id = origin_id if isinstance(origin_id, str) else get(origin, "id")
+        domain = get(origin, "domainName")
+        if isinstance(domain, str) and domain:
+            named = [u for v in edge_caching._domain_keys(domain) for u in by_value.get(v, ())]
+            candidates = edge_caching._data_candidates(ctx, named, dist.urn)
+        else:
+            candidates = deps
+        carries = None
+        for urn in candidates:
+            store = ctx.by_urn(urn)
+            if store is None or type_catalog.role_of(store.type) != "stores-data":
+                continue
+            if urn in reached or store.classification not in NETWORK_PUBLIC_ALLOWED:
+                shown = store.classification or "unclassified"
+                if shown is UNKNOWN:
+                    shown = "of unknown classification"
+                carries = f"`{store.name}` ({store.type}, `{shown}`)"
+                break
+        found.append(
+            edge_caching._Origin(origin_id if isinstance(origin_id, str) else None, carries)
+        )
+    return found
+
+
 def stack_check(ctx: StackContext) -> Iterator[Finding]:
     """The PARs whose bucket was not analysed before them, judged against the whole stack; the
     AppSync APIs opened with an API key, judged against their data sources."""
     if not ctx.resources:
         return
     yield from _appsync_findings(ctx)
+    yield from _foreign_vcn_entries(ctx)
+    yield from _eip_findings(ctx)
+    yield from _public_subnet_instances(ctx)
+    yield from _cluster_instance_defaults(ctx)
+    yield from _aoss_findings(ctx)
+    yield from _cloudfront_findings(ctx)
     stack = _StackOciBuckets._stack(ctx.resources[0].urn)
     buckets = {
         (get(r.props, "namespace"), get(r.props, "name")): r.classification
@@ -611,6 +888,53 @@ def _ebs_volume_permission(ctx: ResourceContext) -> Iterator[Finding]:
         yield finding
 
 
+def _ssm_document(ctx: ResourceContext) -> Iterator[Finding]:
+    """An SSM document's `permissions` (`type: Share`, `accountIds`: comma-separated account ids,
+    or `All`, which makes the document public; AWS SSM API ModifyDocumentPermission)."""
+    permissions = get(ctx.props, "permissions")
+    if permissions is None:
+        return
+    if not isinstance(permissions, Mapping):
+        yield unknown_finding("`permissions` is unknown.")
+        return
+    # A plain string map: the engine keeps the program's own keys (`account_ids` from Python).
+    accounts = next(
+        (permissions[k] for k in ("accountIds", "account_ids") if k in permissions), None
+    )
+    if accounts is UNKNOWN:
+        yield unknown_finding("`permissions.accountIds` is unknown.")
+        return
+    listed = accounts if isinstance(accounts, list) else str(accounts or "").split(",")
+    trust = trust_of(ctx)
+    for account in (str(a).strip() for a in listed):
+        if not account:
+            continue
+        if account.lower() == "all":
+            yield Finding(
+                "`permissions.accountIds` is `All`: the document is public, every AWS account "
+                "can read and run it."
+            )
+        elif (finding := _untrusted(account, trust, "permissions.accountIds")) is not None:
+            yield finding
+
+
+def _launch_permission_groups(ctx: ResourceContext) -> Iterator[Finding]:
+    """An Image Builder distribution's `launchPermission.userGroups` with `all`: public AMIs."""
+    distributions = get(ctx.props, "distributions")
+    for index, item in enumerate(distributions if isinstance(distributions, list) else []):
+        permission = get(item, "amiDistributionConfiguration", "launchPermission")
+        groups = get(permission, "userGroups") if isinstance(permission, Mapping) else None
+        if groups is UNKNOWN:
+            yield unknown_finding(
+                f"`distributions[{index}]...launchPermission.userGroups` is unknown."
+            )
+        elif isinstance(groups, list) and any(str(g).strip().lower() == "all" for g in groups):
+            yield Finding(
+                f"`distributions[{index}].amiDistributionConfiguration.launchPermission."
+                "userGroups` has `all`: every image it distributes is public."
+            )
+
+
 def _lambda_function_url(ctx: ResourceContext) -> Iterator[Finding]:
     auth = get(ctx.props, "authorizationType")
     if auth is UNKNOWN:
@@ -629,7 +953,6 @@ PUBLIC_FLAGS: Final = frozenset({"publiclyAccessible", "isPubliclyAccessible", "
 _NOT_A_SETTING: Final = ("exclu", "filter", "selection", "condition", "match")
 _TRUE_STRINGS: Final = frozenset({"true", "1", "t", "yes"})
 NETWORK_PUBLIC_ALLOWED: Final = frozenset({NON_PERSONAL, PUBLIC})
-WORLD_CIDRS: Final = frozenset({"0.0.0.0/0", "::/0", "0.0.0.0", "::"})
 OCI_AUTONOMOUS_DATABASE: Final = "oci:Database/autonomousDatabase:AutonomousDatabase"
 OCI_FSS_EXPORT: Final = "oci:FileStorage/export:Export"
 # An OpenSearch / Elasticsearch domain without `vpcOptions` gets a public endpoint.
@@ -676,18 +999,134 @@ def _public_flags(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, 
             yield from _public_flags(item, where, depth + 1)
 
 
-def _world_cidrs(values: Any) -> list[str]:
+# Networks whose addresses no host on the internet has: RFC 1918, RFC 4193 unique local,
+# loopback. An allow-list entry that admits any address outside them admits the internet.
+_NON_PUBLIC_NETWORKS: Final = tuple(
+    ipaddress.ip_network(block)
+    for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",
+                  "fc00::/7", "::1/128")
+)  # fmt: skip
+OCI_VCN: Final = "oci:Core/vcn:Vcn"
+_VCN_OCID: Final = re.compile(r"^ocid1\.vcn\.", re.IGNORECASE)
+
+
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def admits_public(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    """True when ``network`` covers any address outside the private, unique-local and loopback
+    networks: judged by coverage, so ``0.0.0.0/1`` + ``128.0.0.0/1`` (the world, split) and a
+    single partner IP are public just like ``0.0.0.0/0``."""
+    return not any(
+        network.version == private.version and network.subnet_of(private)  # type: ignore[arg-type]
+        for private in _NON_PUBLIC_NETWORKS
+    )
+
+
+def _declared_owner(ctx: ResourceContext, value: str) -> str | None:
+    """How `declaredPlaces` vouches for ``value`` (a trusted owner), or None."""
+    place = declared_places.find(declared_places.declared_places(ctx.config), value.strip())
+    if place is None:
+        return None
+    trusted = pack_config.trusted_account_ids(ctx.config) | pack_config.trusted_tenancy_ocids(
+        ctx.config
+    )
+    if place.account != declared_places.VOUCHED and place.account not in trusted:
+        return None
+    return place.describe()
+
+
+def acl_entry_problem(ctx: ResourceContext, entry: Any) -> str | None:
+    """Why an allow-list entry (a CIDR, an IP, an OCI VCN OCID with optional `;`-separated
+    addresses inside it) admits someone outside the company, or None. A CIDR or IP is judged by
+    what it covers (:func:`admits_public`); a public one passes only when `declaredPlaces`
+    declares it with a trusted owner. A VCN OCID is another tenancy's unless it is a VCN of this
+    stack (decided by the stack follow-up, see :func:`_foreign_vcn_entries`) or declared.
+    Anything else cannot be read and fails closed."""
+    if not isinstance(entry, str):
+        return f"{entry!r} is not an address the pack can read (fail closed)"
+    text = entry.strip()
+    head = text.split(";", 1)[0].strip()
+    if _VCN_OCID.match(head):
+        if stack_follow_up_active() or _declared_owner(ctx, head) is not None:
+            return None  # judged against the stack's VCNs (`_foreign_vcn_entries`)
+        return f"{entry!r} names a VCN the pack cannot attribute to this stack (fail closed)"
+    network = _network(head)
+    if network is None:
+        return f"{entry!r} is not an address the pack can read (fail closed)"
+    if not admits_public(network):
+        return None
+    if _declared_owner(ctx, head) is not None:
+        return None
+    if network.prefixlen == 0:
+        return f"{entry!r} is the whole internet"
+    return (
+        f"{entry!r} admits public addresses ({network.num_addresses} of them) that no "
+        f"`{declared_places.DECLARED_PLACES}` entry declares as a trusted owner's"
+    )
+
+
+def _acl_problems(ctx: ResourceContext, field: str, values: Any) -> Iterator[tuple[str, Any]]:
     items = values if isinstance(values, list) else [values]
-    return [str(v) for v in items if isinstance(v, str) and v.strip() in WORLD_CIDRS]
+    for index, item in enumerate(items):
+        if item is UNKNOWN:
+            yield f"{field}[{index}]", UNKNOWN
+        elif (problem := acl_entry_problem(ctx, item)) is not None:
+            yield f"{field}[{index}] {problem}", True
 
 
-def _oci_adb_exposure(props: Any) -> Iterator[tuple[str, Any]]:
+ACL_FIELDS: Final[Mapping[str, tuple[str, ...]]] = {
+    OCI_AUTONOMOUS_DATABASE: ("whitelistedIps", "standbyWhitelistedIps"),
+}
+
+
+def _foreign_vcn_entries(ctx: StackContext) -> Iterator[Finding]:
+    """The VCN OCIDs of an allow list that are no VCN of this stack (by its `id`, or by the
+    list's property dependencies on the stack's VCNs, one VCN each) and that `declaredPlaces`
+    does not declare as a trusted tenancy's: another tenancy's network, a foreign principal."""
+    vcn_ids = {
+        vid for r in ctx.resources if r.type == OCI_VCN
+        if isinstance(vid := get(r.props, "id"), str) and vid
+    }  # fmt: skip
+    vcn_urns = {r.urn for r in ctx.resources if r.type == OCI_VCN}
+    for resource in ctx.resources:
+        for field in ACL_FIELDS.get(resource.type, ()):
+            listed = get(resource.props, field)
+            if not isinstance(listed, list):
+                continue
+            heads = [
+                head for item in listed
+                if isinstance(item, str) and _VCN_OCID.match(head := item.split(";", 1)[0].strip())
+            ]  # fmt: skip
+            unresolved = [
+                h for h in heads if h not in vcn_ids and _declared_owner(resource, h) is None
+            ]
+            budget = len(vcn_urns.intersection(resource.property_dependencies.get(field, ())))
+            for head in unresolved[budget:]:
+                if resource.classification in NETWORK_PUBLIC_ALLOWED:
+                    break
+                yield Finding(
+                    f"`{field}` of {resource.type} {resource.name!r} admits VCN {head!r}, which "
+                    "is no VCN of this stack and is not declared in "
+                    f"`{declared_places.DECLARED_PLACES}` as a trusted tenancy's: another "
+                    "tenancy's network can reach the store.",
+                    urn=resource.urn,
+                    fix=NETWORK_FIX,
+                )
+
+
+def _oci_adb_exposure(ctx: ResourceContext) -> Iterator[tuple[str, Any]]:
+    props = ctx.props
     for field in ("whitelistedIps", "standbyWhitelistedIps"):
         listed = get(props, field)
         if listed is UNKNOWN:
             yield field, UNKNOWN
-        elif world := _world_cidrs(listed):
-            yield f"{field} {world[0]!r} (the whole internet)", True
+        elif listed:
+            yield from _acl_problems(ctx, field, listed)
     if get(props, "subnetId") is not None or get(props, "privateEndpointIp") is not None:
         return  # a private endpoint: reachable only from the VCN
     listed = get(props, "whitelistedIps")
@@ -695,8 +1134,8 @@ def _oci_adb_exposure(props: Any) -> Iterator[tuple[str, Any]]:
         yield "subnetId and whitelistedIps (a public endpoint with no access control list)", True
 
 
-def _oci_export_exposure(props: Any) -> Iterator[tuple[str, Any]]:
-    options = get(props, "exportOptions")
+def _oci_export_exposure(ctx: ResourceContext) -> Iterator[tuple[str, Any]]:
+    options = get(ctx.props, "exportOptions")
     if options is UNKNOWN:
         yield "exportOptions", UNKNOWN
         return
@@ -707,8 +1146,8 @@ def _oci_export_exposure(props: Any) -> Iterator[tuple[str, Any]]:
         source = option.get("source") if isinstance(option, Mapping) else None
         if source is UNKNOWN:
             yield f"exportOptions[{index}].source", UNKNOWN
-        elif _world_cidrs(source):
-            yield f"exportOptions[{index}].source {source!r} (the whole internet)", True
+        else:
+            yield from _acl_problems(ctx, f"exportOptions[{index}].source", source)
 
 
 def _search_domain_exposure(props: Any) -> Iterator[tuple[str, Any]]:
@@ -718,15 +1157,131 @@ def _search_domain_exposure(props: Any) -> Iterator[tuple[str, Any]]:
     yield "vpcOptions (none: the domain has a public endpoint)", True
 
 
+# RDS: "If DBSubnetGroupName isn't specified, and PubliclyAccessible isn't specified ... If the
+# default VPC in the target Region has an internet gateway attached to it, the DB instance is
+# public" (RDS API Reference, CreateDBInstance `PubliclyAccessible`; the default VPC has one), and
+# a DB subnet group named `default` is the default VPC's. Multi-AZ DB clusters
+# (`dbClusterInstanceClass` set) follow the same default (CreateDBCluster).
+RDS_INSTANCE: Final = "aws:rds/instance:Instance"
+RDS_CLUSTER_INSTANCE: Final = "aws:rds/clusterInstance:ClusterInstance"
+RDS_CLUSTER: Final = "aws:rds/cluster:Cluster"
+EC2_INSTANCE: Final = "aws:ec2/instance:Instance"
+EC2_LAUNCH_TEMPLATE: Final = "aws:ec2/launchTemplate:LaunchTemplate"
+OCI_INSTANCE: Final = "oci:Core/instance:Instance"
+EC2_EIPS: Final = frozenset({"aws:ec2/eip:Eip", "aws:ec2/eipAssociation:EipAssociation"})
+SSM_DOCUMENT: Final = "aws:ssm/document:Document"
+IMAGEBUILDER_DISTRIBUTION: Final = (
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration"
+)
+_FALSE_STRINGS: Final = frozenset({"false", "0", "f", "no"})
+
+
+def _explicitly_false(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in _FALSE_STRINGS
+    return value is False or (type(value) is int and value == 0)
+
+
+def _rds_default_exposure(ctx: ResourceContext) -> Iterator[tuple[str, Any]]:
+    if ctx.type == RDS_CLUSTER and get(ctx.props, "dbClusterInstanceClass") is None:
+        return  # an Aurora cluster: its instances say whether they are public
+    if ctx.type not in (RDS_INSTANCE, RDS_CLUSTER):
+        return  # a cluster instance is in its cluster's subnet group: `_cluster_instance_defaults`
+    if get(ctx.props, "publiclyAccessible") is not None:
+        return  # judged by the flag itself
+    group = get(ctx.props, "dbSubnetGroupName")
+    if _default_vpc_group(group):
+        yield (
+            "publiclyAccessible (unset, with "
+            + ("no `dbSubnetGroupName`" if group is None else "the `default` DB subnet group")
+            + ": the default VPC, where AWS makes the database publicly accessible by default)",
+            True,
+        )
+
+
+def _default_vpc_group(group: Any) -> bool:
+    """No DB subnet group, or the one named `default`: the default VPC's (an unknown value is an
+    output of a subnet group of the stack)."""
+    return group is None or (isinstance(group, str) and group.strip().lower() == "default")
+
+
+def _cluster_instance_defaults(ctx: StackContext) -> Iterator[Finding]:
+    """An Aurora cluster instance with `publiclyAccessible` unset, in no DB subnet group of its
+    own, whose cluster (of the stack, by `clusterIdentifier`) is in none either: the default
+    VPC. Fail closed (a cluster the stack does not declare cannot show its subnet group)."""
+    for instance in ctx.resources:
+        if instance.type != RDS_CLUSTER_INSTANCE or not _exposed_label(instance):
+            continue
+        if get(instance.props, "publiclyAccessible") is not None:
+            continue
+        if not _default_vpc_group(get(instance.props, "dbSubnetGroupName")):
+            continue
+        clusters = [
+            r for u in instance.property_dependencies.get("clusterIdentifier", ())
+            if (r := ctx.by_urn(u)) is not None and r.type == RDS_CLUSTER
+        ]  # fmt: skip
+        if clusters and not all(
+            _default_vpc_group(get(c.props, "dbSubnetGroupName")) for c in clusters
+        ):
+            continue
+        where = "its cluster is in no DB subnet group either" if clusters else (
+            "its cluster is not a cluster of this stack, so its subnet group cannot be seen"
+        )  # fmt: skip
+        yield Finding(
+            f"Cluster instance `{instance.name}` leaves `publiclyAccessible` unset with no "
+            f"`dbSubnetGroupName`, and {where}: in the default VPC AWS may make it publicly "
+            "accessible (fail closed).",
+            urn=instance.urn,
+            fix="set `publicly_accessible=False` and place the cluster in a DB subnet group of "
+            "private subnets.",
+        )
+
+
+def _compute_public_ip(ctx: ResourceContext) -> Iterator[tuple[str, Any]]:
+    """A compute instance's public address: AWS `associatePublicIpAddress` on an instance or a
+    launch template's network interfaces, OCI `createVnicDetails.assignPublicIp`, which OCI
+    defaults to true (in a public subnet): only an explicit false keeps it private."""
+    if ctx.type == EC2_INSTANCE:
+        flag = get(ctx.props, "associatePublicIpAddress")
+        if flag is UNKNOWN or _truthy(flag):
+            yield "associatePublicIpAddress", flag
+        elif (
+            flag is None
+            and get(ctx.props, "subnetId") is None
+            and not get(ctx.props, "networkInterfaces")
+        ):
+            # No subnet: a default subnet of the default VPC, which maps a public IPv4 address
+            # on launch (VPC User Guide, "Default subnets").
+            yield "associatePublicIpAddress (unset, in a default subnet: a public IP)", True
+    elif ctx.type == EC2_LAUNCH_TEMPLATE:
+        interfaces = get(ctx.props, "networkInterfaces")
+        if interfaces is UNKNOWN:
+            yield "networkInterfaces", UNKNOWN
+        for index, nic in enumerate(interfaces if isinstance(interfaces, list) else []):
+            flag = get(nic, "associatePublicIpAddress") if isinstance(nic, Mapping) else UNKNOWN
+            if flag is UNKNOWN or _truthy(flag):
+                yield f"networkInterfaces[{index}].associatePublicIpAddress", flag
+    elif ctx.type == OCI_INSTANCE:
+        vnic = get(ctx.props, "createVnicDetails")
+        flag = get(vnic, "assignPublicIp") if isinstance(vnic, Mapping) else vnic
+        if flag is UNKNOWN:
+            yield "createVnicDetails.assignPublicIp", UNKNOWN
+        elif not _explicitly_false(flag):
+            shown = "unset: OCI assigns one in a public subnet" if flag is None else repr(flag)
+            yield f"createVnicDetails.assignPublicIp ({shown})", True
+
+
 def _network_exposure(ctx: ResourceContext) -> Iterator[Finding]:
     if ctx.type in SEARCH_DOMAINS:
         exposed = list(_search_domain_exposure(ctx.props))
     elif ctx.type == OCI_AUTONOMOUS_DATABASE:
-        exposed = list(_oci_adb_exposure(ctx.props))
+        exposed = list(_oci_adb_exposure(ctx))
     elif ctx.type == OCI_FSS_EXPORT:
-        exposed = list(_oci_export_exposure(ctx.props))
+        exposed = list(_oci_export_exposure(ctx))
+    elif ctx.type in (EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, OCI_INSTANCE):
+        exposed = list(_compute_public_ip(ctx))
     else:
-        exposed = list(_public_flags(ctx.props, ""))
+        exposed = list(_public_flags(ctx.props, "")) + list(_rds_default_exposure(ctx))
     if not exposed:
         return
     known = [where for where, value in exposed if value is not UNKNOWN]
@@ -773,6 +1328,10 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         yield from _ebs_volume_permission(ctx)
     elif ctx.type == LAMBDA_FUNCTION_URL:
         yield from _lambda_function_url(ctx)
+    elif ctx.type == SSM_DOCUMENT:
+        yield from _ssm_document(ctx)
+    elif ctx.type == IMAGEBUILDER_DISTRIBUTION:
+        yield from _launch_permission_groups(ctx)
 
 
 POLICY = resource_policy(SPEC, check, stack_check)

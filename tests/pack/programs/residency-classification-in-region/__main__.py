@@ -74,6 +74,7 @@ aws.s3.BucketPublicAccessBlock(
 aws.ec2.Instance(
     "sg-profile-api",
     ami="ami-0123456789abcdef0",
+    associate_public_ip_address=False,
     instance_type="t3.small",
     tags=tags("us-user-data"),
     opts=on_singapore,

@@ -69,10 +69,22 @@ def s3_origin(origin_id: str, source: aws.s3.Bucket) -> dict[str, object]:
 
 OACS: list[aws.cloudfront.OriginAccessControl] = []
 
+# Viewers need signed URLs (residency-no-public-exposure: a user-data origin is not served to
+# anyone); this program is about what the edges cache.
+signer = aws.cloudfront.PublicKey(
+    "viewer-signer",
+    encoded_key=(
+        "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
+        "-----END PUBLIC KEY-----\n"
+    ),
+)
+signers = aws.cloudfront.KeyGroup("viewer-signers", items=[signer.id])
+
 
 def behaviour(origin_id: str, **caching: object) -> dict[str, object]:
     return {
         "target_origin_id": origin_id,
+        "trusted_key_groups": [signers.id],
         "viewer_protocol_policy": "redirect-to-https",
         "allowed_methods": ["GET", "HEAD"],
         "cached_methods": ["GET", "HEAD"],

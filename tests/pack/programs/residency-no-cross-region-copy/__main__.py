@@ -48,6 +48,7 @@ aws.kms.ReplicaKey(
 aws.rds.Instance(
     "photos-db-singapore",
     replicate_source_db=f"arn:aws:rds:us-east-1:{ACCOUNT}:db:photos-db",
+    publicly_accessible=False,
     instance_class="db.t4g.medium",
     storage_encrypted=True,
     kms_key_id=f"arn:aws:kms:ap-southeast-1:{ACCOUNT}:key/6a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",

@@ -297,6 +297,14 @@ export("media-world", "0.0.0.0/0")
 # ok: residency-no-public-exposure
 export("media-vcn", "10.0.0.0/16")
 
+# An access list is judged by what it admits, not by how it is spelled: half the internet, or
+# one partner's address, is public as surely as 0.0.0.0/0.
+# violation: residency-no-public-exposure
+export("media-half-world", "128.0.0.0/1")
+
+# violation: residency-no-public-exposure
+export("media-partner-office", "203.0.113.7/32")
+
 # --- AppSync: an API key is a bearer secret (shipped in web and mobile clients) that anyone
 # holding it can use from anywhere; an API that accepts one must not serve US user data.
 users_table = aws.dynamodb.Table(
@@ -346,3 +354,218 @@ users_api("iam-plus-api-key", "AWS_IAM", [{"authentication_type": "API_KEY"}])
 # Callers signed by the company's own IAM: fine.
 # ok: residency-no-public-exposure
 users_api("iam-only", "AWS_IAM")
+
+
+# --- Access lists of an Autonomous Database on a public endpoint.
+def user_database(name: str, acl: list[str]) -> None:
+    oci.database.AutonomousDatabase(
+        name,
+        compartment_id=compartment,
+        db_name=name.replace("-", ""),
+        display_name=name,
+        compute_model="ECPU",
+        compute_count=2,
+        data_storage_size_in_tbs=1,
+        is_mtls_connection_required=True,
+        whitelisted_ips=acl,
+        kms_key_id=ashburn_key,
+        freeform_tags=tags("us-user-data"),
+        opts=protected,
+    )
+
+
+# violation: residency-no-public-exposure
+user_database("users-world-split", ["0.0.0.0/1", "128.0.0.0/1"])
+
+# A VCN that is not one of this stack's: another tenancy's network.
+# violation: residency-no-public-exposure
+user_database("users-partner-vcn", ["ocid1.vcn.oc1.iad.amaaaaaapartnervcnfixture"])
+
+# ok: residency-no-public-exposure
+user_database("users-private-acl", ["10.20.0.0/16"])
+
+# --- Compute holding user data with a public address.
+# violation: residency-no-public-exposure
+aws.ec2.Instance(
+    "self-run-db",
+    ami="ami-0123456789abcdef0",
+    instance_type="m6i.large",
+    subnet_id="subnet-0123456789abcdef0",
+    associate_public_ip_address=True,
+    tags=tags("us-user-data"),
+)
+
+# No flag, in a subnet that maps public IPs on launch: public by the subnet's default.
+public_subnet = aws.ec2.Subnet(
+    "public-a",
+    vpc_id="vpc-0123456789abcdef0",
+    cidr_block="10.0.1.0/24",
+    map_public_ip_on_launch=True,
+)
+# violation: residency-no-public-exposure
+aws.ec2.Instance(
+    "self-run-db-subnet-default",
+    ami="ami-0123456789abcdef0",
+    instance_type="m6i.large",
+    subnet_id=public_subnet.id,
+    tags=tags("us-user-data"),
+)
+
+# ok: residency-no-public-exposure
+aws.ec2.Instance(
+    "self-run-db-private",
+    ami="ami-0123456789abcdef0",
+    instance_type="m6i.large",
+    subnet_id="subnet-0123456789abcdef0",
+    associate_public_ip_address=False,
+    tags=tags("us-user-data"),
+)
+
+# OCI assigns a public IP in a public subnet unless told not to: fail closed.
+# violation: residency-no-public-exposure
+oci.core.Instance(
+    "oci-self-run-db",
+    availability_domain="Uocm:US-ASHBURN-AD-1",
+    compartment_id=compartment,
+    shape="VM.Standard.E5.Flex",
+    create_vnic_details={"subnet_id": "ocid1.subnet.oc1.iad.aaaaaaaafixturesubnet"},
+    source_details={"source_type": "image", "source_id": "ocid1.image.oc1.iad.aaaaaaaaoracle"},
+    freeform_tags=tags("us-user-data"),
+)
+
+# ok: residency-no-public-exposure
+oci.core.Instance(
+    "oci-self-run-db-private",
+    availability_domain="Uocm:US-ASHBURN-AD-1",
+    compartment_id=compartment,
+    shape="VM.Standard.E5.Flex",
+    create_vnic_details={
+        "subnet_id": "ocid1.subnet.oc1.iad.aaaaaaaafixturesubnet",
+        "assign_public_ip": "false",
+    },
+    source_details={"source_type": "image", "source_id": "ocid1.image.oc1.iad.aaaaaaaaoracle"},
+    freeform_tags=tags("us-user-data"),
+)
+
+
+# --- RDS's own default: no DB subnet group and no `publicly_accessible` is the default VPC,
+# where AWS makes the instance public.
+def postgres(name: str, **placement: object) -> None:
+    aws.rds.Instance(
+        name,
+        engine="postgres",
+        instance_class="db.t4g.medium",
+        allocated_storage=20,
+        username="app",
+        manage_master_user_password=True,
+        storage_encrypted=True,
+        kms_key_id=photos_key.arn,
+        deletion_protection=True,
+        skip_final_snapshot=False,
+        final_snapshot_identifier=f"{name}-final",
+        tags=tags("us-user-data"),
+        opts=protected,
+        **placement,
+    )
+
+
+# violation: residency-no-public-exposure
+postgres("profiles-db-default-vpc")
+
+# ok: residency-no-public-exposure
+postgres("profiles-db", db_subnet_group_name="private-db-subnets")
+
+# --- Shared with every AWS account.
+SCRIPT = (
+    '{"schemaVersion": "2.2", "description": "rotate", "mainSteps": [{"action": '
+    '"aws:runShellScript", "name": "x", "inputs": {"runCommand": ["true"]}}]}'
+)
+# violation: residency-no-public-exposure
+aws.ssm.Document(
+    "rotate-logs-public",
+    document_type="Command",
+    content=SCRIPT,
+    permissions={"type": "Share", "account_ids": "All"},
+)
+
+# ok: residency-no-public-exposure
+aws.ssm.Document(
+    "rotate-logs",
+    document_type="Command",
+    content=SCRIPT,
+    permissions={"type": "Share", "account_ids": OURS},
+)
+
+# --- OpenSearch Serverless: a network policy open to the public over a user collection.
+search = aws.opensearch.ServerlessCollection(
+    "user-search", name="user-search", type="SEARCH", tags=tags("us-user-data"), opts=protected
+)
+aws.opensearch.ServerlessCollection(
+    "catalog-search", name="catalog-search", type="SEARCH", tags=tags("non-personal")
+)
+
+
+def network_policy(name: str, collection: str) -> None:
+    rules = [{"ResourceType": "collection", "Resource": [f"collection/{collection}"]}]
+    aws.opensearch.ServerlessSecurityPolicy(
+        name,
+        name=name,
+        type="network",
+        policy=f'[{{"Rules": {str(rules).replace(chr(39), chr(34))}, "AllowFromPublic": true}}]',
+    )
+
+
+# violation: residency-no-public-exposure
+network_policy("user-search-public", "user-search")
+
+# ok: residency-no-public-exposure
+network_policy("catalog-search-public", "catalog-search")
+
+# --- CloudFront in front of the user-data bucket: the origin access control lets CloudFront read
+# every object, so viewers must be signed.
+oac = aws.cloudfront.OriginAccessControl(
+    "photos-oac",
+    origin_access_control_origin_type="s3",
+    signing_behavior="always",
+    signing_protocol="sigv4",
+)
+viewer_key = aws.cloudfront.PublicKey(
+    "photos-viewer-key",
+    encoded_key=(
+        "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
+        "-----END PUBLIC KEY-----\n"
+    ),
+)
+viewers = aws.cloudfront.KeyGroup("photos-viewers", items=[viewer_key.id])
+
+
+def photos_cdn(name: str, **signed: object) -> None:
+    aws.cloudfront.Distribution(
+        name,
+        enabled=True,
+        origins=[
+            {
+                "domain_name": photos.bucket_regional_domain_name,
+                "origin_id": "photos",
+                "origin_access_control_id": oac.id,
+            }
+        ],
+        default_cache_behavior={
+            "target_origin_id": "photos",
+            "viewer_protocol_policy": "https-only",
+            "allowed_methods": ["GET", "HEAD"],
+            "cached_methods": ["GET", "HEAD"],
+            "cache_policy_id": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            **signed,
+        },
+        restrictions={"geo_restriction": {"restriction_type": "none"}},
+        viewer_certificate={"cloudfront_default_certificate": True},
+        tags=tags("us-user-data"),
+    )
+
+
+# violation: residency-no-public-exposure
+photos_cdn("photos-cdn-open")
+
+# ok: residency-no-public-exposure
+photos_cdn("photos-cdn-signed", trusted_key_groups=[viewers.id])

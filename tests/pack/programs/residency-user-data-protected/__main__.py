@@ -56,6 +56,7 @@ aws.rds.Instance(
     allocated_storage=50,
     username="accounts",
     manage_master_user_password=True,
+    publicly_accessible=False,
     storage_encrypted=True,
     kms_key_id=key.arn,
     deletion_protection=True,
