@@ -44,6 +44,10 @@ them), principals and conditions of policy documents (``residency-no-foreign-pri
 
 Unknowns: during a preview an unknown input is an output of a resource of this stack; its value
 is known when ``pulumi up`` analyses this resource again before creating it, and judged then.
+A single reference (``kmsKeyId``, ``role``: see ``_REFERENCE_KEY``) is resolved through the stack
+graph by the stack rules and shows nothing; any other unknown input on a resource data can reach
+(a string built with ``apply``/``Output.format`` around an output is unknown as a whole, and may
+embed any place) is a visible pending notice in preview (``Finding(unknown=True)``), never silent.
 Outside a preview an unknown input cannot be judged: a violation (``Finding(unknown=True)``).
 """
 
@@ -661,6 +665,21 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
                 PENDING_OUTPUTS.add(ctx.urn, field, place.host, finding)
                 continue
             yield finding
+    if found.unknown and is_preview():
+        composed = [path for path in found.unknown if not _resolved_reference(path)]
+        if composed and judge.reachable:
+            shown = ", ".join(f"`{path}`" for path in composed[:5])
+            more = f" and {len(composed) - 5} more" if len(composed) > 5 else ""
+            yield Finding(
+                f"{ctx.type} `{ctx.name}` has inputs that can name a place and are unknown during "
+                f"preview ({shown}{more}), and data can reach it: a value built with `apply` or "
+                "`Output.format` around another resource's output is unknown as a whole, so the "
+                "places it names cannot be checked yet.",
+                fix="nothing now if the value names only allowed places; it is judged during "
+                "`pulumi up`, when the value is known. To see the verdict in preview, write the "
+                "place as a literal or from stack config.",
+                unknown=True,
+            )
     if found.unknown and not is_preview():
         shown = ", ".join(f"`{path}`" for path in found.unknown[:5])
         more = f" and {len(found.unknown) - 5} more" if len(found.unknown) > 5 else ""
@@ -671,6 +690,30 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             "this one).",
             unknown=True,
         )
+
+
+# An unknown input that holds one reference to a resource of the stack (an SDK input name, never
+# a key a program chooses, ending in what it references: ``kmsKeyId``, ``roleArn``, ``nsgIds``,
+# ``bucket``, ``role``): during preview it is an id, ARN or name of a stack resource, which the
+# pack resolves through the engine's property dependencies (key locality, data flow, stack
+# buckets), and its own rules judge that resource. Everything else unknown that the place scan
+# would read (a string built with ``apply``/``Output.format``, an environment variable, a
+# definition, a command line, SQL, a document, a URL) can embed any place around the output.
+_REFERENCE_KEY: Final = re.compile(
+    r"^(?:[a-z][A-Za-z0-9]*(?:Id|Ids|Arn|Arns|Ocid|Ocids|Name|Names|Role|Bucket)|"
+    r"id|ids|arn|arns|name|names|role|bucket|destination)$"
+)
+# Fields whose value the provider takes from another resource of the stack and a stack rule
+# resolves through the property dependency: an OCI key's vault endpoints (residency-key-locality
+# follows ``managementEndpoint`` to the vault).
+_RESOLVED_ENDPOINTS: Final = frozenset({"managementEndpoint", "cryptoEndpoint"})
+
+
+def _resolved_reference(path: str) -> bool:
+    """True if the unknown at ``path`` (``a.b[0].c``) is a single reference to a stack resource
+    (see ``_REFERENCE_KEY``), not a value that can embed a place."""
+    key = _INDEX.sub("", path).rsplit(".", 1)[-1]
+    return bool(_REFERENCE_KEY.match(key)) or key in _RESOLVED_ENDPOINTS
 
 
 def stack_check(ctx: StackContext) -> Iterator[Finding]:
