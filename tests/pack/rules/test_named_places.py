@@ -455,6 +455,15 @@ def test_unknown_references_to_stack_resources_give_no_notice(
 ) -> None:
     monkeypatch.setenv("PULUMI_DRY_RUN", "true")
     assert preview_diagnostics(LAMBDA) == []  # role, kmsKeyArn: ARNs of the stack's resources
+    references = change(
+        LAMBDA,
+        vpcConfig={"subnetIds": [UNKNOWN_STRING], "securityGroupIds": [UNKNOWN_STRING]},
+        deadLetterConfig={"targetArn": UNKNOWN_STRING},
+    )
+    assert preview_diagnostics(references) == []
+    # ...but a lower-case environment variable is still a key the program chose.
+    [notice] = preview_diagnostics(change(LAMBDA, environment={"variables": {"t": UNKNOWN_STRING}}))
+    assert notice.enforcement == "advisory"
     key = Resource(
         "oci:Kms/key:Key", "k",
         {"compartmentId": UNKNOWN_STRING, "managementEndpoint": UNKNOWN_STRING,
