@@ -838,3 +838,42 @@ def test_a_user_data_instance_on_a_non_personal_boot_volume_launders_into_the_vo
     )  # fmt: skip
     [d] = run([volume, oci_instance(volume, "bootVolume")])
     assert d.urn == volume.resource_urn() and "laundering" in d.message
+
+
+# --- A Glue catalog table takes no tags: it holds (and queries read, in its region) the data at
+# its S3 location.
+def glue_table(name: str, over: Resource | None, provider=SG, *, preview: bool = False) -> Resource:
+    location = (
+        UNKNOWN_STRING if preview and over is not None
+        else f"s3://{over.props['bucket'] if over is not None else 'partner-lake'}/exports/"
+    )  # fmt: skip
+    deps = {"storageDescriptor": [over.resource_urn()]} if over is not None else {}
+    return Resource(
+        "aws:glue/catalogTable:CatalogTable", name,
+        {"databaseName": "lake", "name": name, "tableType": "EXTERNAL_TABLE",
+         "storageDescriptor": {"location": location, "columns": [{"name": "email"}]}},
+        provider,
+        dependencies=list(deps.get("storageDescriptor", [])),
+        property_dependencies=deps,
+    )  # fmt: skip
+
+
+def test_a_glue_table_abroad_over_a_user_data_bucket_is_a_flow():
+    users = bucket("users-content", USER)
+    for preview in (False, True):
+        [d] = run([users, glue_table("users-ext", users, preview=preview)])
+        assert "users-ext" in d.message and "ap-southeast-1" in d.message
+        assert "laundering" not in d.message
+
+
+def test_a_glue_table_over_a_location_outside_the_stack_is_held_to_user_data():
+    [d] = run([glue_table("partner-ext", None)])
+    assert "partner-ext" in d.message and "ap-southeast-1" in d.message
+
+
+def test_a_glue_table_over_non_personal_data_or_at_home_passes():
+    metrics = bucket("sg-metrics", NON_PERSONAL, SG)
+    assert run([metrics, glue_table("build-metrics", metrics)]) == []
+    users = bucket("users-content", USER)
+    # In an allowed region, a tagless table over user data is no laundering: it has no label.
+    assert run([users, glue_table("users-us", users, US)]) == []

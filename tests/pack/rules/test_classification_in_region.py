@@ -123,3 +123,30 @@ def test_an_oci_identity_domain_is_placed_by_its_home_region_and_held_to_user_da
 
 def test_a_store_not_personal_by_nature_keeps_its_tag():
     assert messages(ARTIFACTS_SG) == []
+
+
+# A Glue catalog table takes no tags: it has the classification of the data at its location,
+# which residency-data-flow follows; with no location it is held to us-user-data.
+def glue_table(location):
+    descriptor = {"columns": [{"name": "duration_ms"}]}
+    if location is not None:
+        descriptor["location"] = location
+    return Resource(
+        "aws:glue/catalogTable:CatalogTable",
+        "build-metrics",
+        {"databaseName": "lake", "name": "build_metrics", "storageDescriptor": descriptor},
+        aws_provider("ap-southeast-1"),
+    )
+
+
+def test_a_tagless_table_over_a_location_is_left_to_the_data_flow(monkeypatch):
+    assert messages(glue_table("s3://sg-metrics/metrics/")) == []
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    assert messages(glue_table(UNKNOWN_STRING)) == []
+
+
+def test_a_tagless_table_without_a_known_location_is_held_to_user_data(monkeypatch):
+    [message] = messages(glue_table(None))
+    assert "build-metrics" in message and "us-user-data" in message
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    assert len(messages(glue_table(UNKNOWN_STRING))) == 1

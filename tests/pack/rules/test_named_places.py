@@ -393,6 +393,88 @@ def test_unknown_inputs_wait_for_the_update(monkeypatch: pytest.MonkeyPatch) -> 
     assert "destinationConfig.onFailure.destination" in found[0]
 
 
+LAMBDA = Resource(
+    "aws:lambda/function:Function",
+    "sync",
+    {
+        "role": UNKNOWN_STRING,
+        "kmsKeyArn": UNKNOWN_STRING,
+        "environment": {"variables": {"MODE": "full"}},
+        "tags": USER_DATA,
+    },
+    aws_provider("us-east-1"),
+)
+
+
+def preview_diagnostics(resource: Resource) -> list[Any]:
+    diags = analyze(POLICY, resource, None, STACK_CONFIG)
+    assert all(d.policy == NAME for d in diags), diags
+    return diags
+
+
+def test_a_composed_value_unknown_in_preview_is_a_visible_pending_notice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `Output.format("https://{0}.ingest.partner.example/", table.name)`: unknown as a whole.
+    composed = change(LAMBDA, environment={"variables": {"SINK": UNKNOWN_STRING}})
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    [notice] = preview_diagnostics(composed)
+    assert notice.enforcement == "advisory" and "during preview" in notice.message
+    assert "`environment.variables.SINK`" in notice.message and "`role`" not in notice.message
+    # During the update the value is known and judged.
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    known = change(
+        LAMBDA,
+        role=f"arn:aws:iam::{OURS}:role/sync",
+        kmsKeyArn=f"arn:aws:kms:us-east-1:{OURS}:key/k",
+        environment={"variables": {"SINK": "https://users.ingest.partner.example/"}},
+    )
+    [violation] = messages(known)
+    assert "users.ingest.partner.example" in violation
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        ("aws:sfn/stateMachine:StateMachine", {"definition": UNKNOWN_STRING}),
+        ("aws:redshiftdata/statement:Statement", {"sql": UNKNOWN_STRING}),
+        ("aws:emr/cluster:Cluster", {"steps": [{"hadoopJarStep": {"args": UNKNOWN_STRING}}]}),
+    ],
+)
+def test_unknown_definitions_commands_and_sql_are_pending_in_preview(
+    resource_type: str, props: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    resource = Resource(resource_type, "r", {**props, "tags": USER_DATA}, aws_provider("us-east-1"))
+    [notice] = preview_diagnostics(resource)
+    assert notice.enforcement == "advisory"
+
+
+def test_unknown_references_to_stack_resources_give_no_notice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    assert preview_diagnostics(LAMBDA) == []  # role, kmsKeyArn: ARNs of the stack's resources
+    references = change(
+        LAMBDA,
+        vpcConfig={"subnetIds": [UNKNOWN_STRING], "securityGroupIds": [UNKNOWN_STRING]},
+        deadLetterConfig={"targetArn": UNKNOWN_STRING},
+    )
+    assert preview_diagnostics(references) == []
+    # ...but a lower-case environment variable is still a key the program chose.
+    [notice] = preview_diagnostics(change(LAMBDA, environment={"variables": {"t": UNKNOWN_STRING}}))
+    assert notice.enforcement == "advisory"
+    key = Resource(
+        "oci:Kms/key:Key", "k",
+        {"compartmentId": UNKNOWN_STRING, "managementEndpoint": UNKNOWN_STRING,
+         "freeformTags": USER_DATA},
+        oci_provider("us-ashburn-1"),
+    )  # fmt: skip
+    assert preview_diagnostics(key) == []
+    # Not reachable by data (an identity policy built around a key ARN): no notice either.
+    assert preview_diagnostics(change(ROLE_POLICY, policy=UNKNOWN_STRING)) == []
+
+
 def test_providers_are_left_to_the_provider_trust_rule() -> None:
     provider = Resource(
         "pulumi:providers:aws", "partner",

@@ -390,6 +390,15 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
        copy_rule=False, note="`bucket/key` (or an access point ARN) the object is copied from"),
     _f("aws:s3/objectCopy:ObjectCopy", "", C, "bucket", targets=_S3_BUCKETS, copy_rule=False,
        note="the bucket the copy is written to"),
+    # A Glue Data Catalog table or partition takes no tags: it describes (and Athena, Spark or
+    # Redshift Spectrum read through it, in the table's region) the data at its S3 location,
+    # which is where its data comes from. A location outside the stack is held to us-user-data.
+    _f("aws:glue/catalogTable:CatalogTable", "storageDescriptor", C, "location", inbound=True,
+       targets=_S3_BUCKETS, copy_rule=False,
+       note="the S3 location of the data the table describes; queries read it in its region"),
+    _f("aws:glue/partition:Partition", "storageDescriptor", C, "location", inbound=True,
+       targets=_S3_BUCKETS, copy_rule=False,
+       note="the S3 location of the data the partition describes; queries read it in its region"),
     _f("aws:s3/inventory:Inventory", "destination.bucket", EX, "bucketArn", owner=("accountId",),
        source="bucket",
        targets=_S3_BUCKETS, copy_rule=False, same_region=True,

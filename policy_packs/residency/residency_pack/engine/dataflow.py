@@ -624,7 +624,10 @@ def _judge_resource(
                 f"{US_USER_DATA} (allowed: {', '.join(sorted(allowed[region.cloud])) or 'none'})"
             )
     tag = resource.classification
-    if data_bearing and tag is not UNKNOWN and tag != US_USER_DATA:
+    # A type that takes no tags has no label to launder with: it holds the data it receives,
+    # judged by its region above (a Glue table over a user-data bucket).
+    labelled = tag is not None or type_catalog.takes_classification_tag(resource.type)
+    if data_bearing and labelled and tag is not UNKNOWN and tag != US_USER_DATA:
         shown = f"classified `{tag}`" if tag else "not classified"
         reasons.append(
             f"it is {shown} but receives {US_USER_DATA}: classification laundering (the "

@@ -9,6 +9,14 @@ Unknowns and gaps (fail closed, strictest reading):
 * a resource that is not data-bearing is checked only if it carries a known classification;
 * an undetermined region is left to ``residency-region-allowlist``, which reports it.
 
+Inherited classification: a type that takes no tags and whose data comes from a source the copy
+table names (an inbound entry of ``engine/copy_fields.py``: a Glue catalog table's or partition's
+S3 location, a table replica's global table) has the classification of that source, which one
+resource cannot see: when the source is set (known, or unknown during preview) it is left to
+``residency-data-flow``, which follows the source to its store (a store of the stack: its label;
+outside the stack or unresolvable: ``us-user-data``) and judges this resource's region for that
+data. With no source set it is held to ``us-user-data`` as above.
+
 Label trust: a store of a type that holds personal data by nature (the type catalog's
 ``personal_by_nature``, reviewed per type: user pools, identity domains, directories, contact
 lists) is held to ``us-user-data`` whatever its tag says. A tag is the program's claim; a user
@@ -21,10 +29,16 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import pack_config, type_catalog
+from residency_pack.engine import copy_fields, pack_config, type_catalog
 from residency_pack.engine.classification import CLASSIFICATIONS, US_USER_DATA
 from residency_pack.engine.props import UNKNOWN
-from residency_pack.engine.rule import Finding, ResourceContext, RuleSpec, resource_policy
+from residency_pack.engine.rule import (
+    Finding,
+    ResourceContext,
+    RuleSpec,
+    is_preview,
+    resource_policy,
+)
 
 SPEC = RuleSpec(
     name="residency-classification-in-region",
@@ -56,7 +70,7 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         return
     if isinstance(value, str) and value in CLASSIFICATIONS:
         classification, assumed = value, ""
-    elif not data_bearing:
+    elif not data_bearing or _inherits_from_its_source(ctx):
         return
     else:
         shown = "unknown during preview" if value is UNKNOWN else (
@@ -72,6 +86,18 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
                 f"{region.cloud} region `{name}` ({region.source}); {classification} is "
                 f"allowed only in {', '.join(sorted(allowed)) or 'no region'} on {region.cloud}."
             )
+
+
+def _inherits_from_its_source(ctx: ResourceContext) -> bool:
+    """True if the resource takes no tags and names the source of its data (see the module
+    docstring): ``residency-data-flow`` judges it with the source's classification. An unknown
+    source defers only during preview; outside it, it is held to ``us-user-data``."""
+    if ctx.classification is not None or type_catalog.takes_classification_tag(ctx.type):
+        return False
+    for found in copy_fields.destinations(ctx.type, ctx.props):
+        if found.field.inbound and (found.values or (found.unknown and is_preview())):
+            return True
+    return False
 
 
 def _personal_by_nature(ctx: ResourceContext, value: object, why: str) -> Iterator[Finding]:

@@ -44,6 +44,11 @@ them), principals and conditions of policy documents (``residency-no-foreign-pri
 
 Unknowns: during a preview an unknown input is an output of a resource of this stack; its value
 is known when ``pulumi up`` analyses this resource again before creating it, and judged then.
+A single reference (``kmsKeyId``, ``role``: see ``_resolved_reference``) is resolved through
+the stack graph by the stack rules and shows nothing; any other unknown input on a resource data
+can reach (a string built with ``apply``/``Output.format`` around an output is unknown as a
+whole, and may embed any place) is a visible pending notice in preview
+(``Finding(unknown=True)``), never silent.
 Outside a preview an unknown input cannot be judged: a violation (``Finding(unknown=True)``).
 """
 
@@ -661,6 +666,21 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
                 PENDING_OUTPUTS.add(ctx.urn, field, place.host, finding)
                 continue
             yield finding
+    if found.unknown and is_preview():
+        composed = [path for path in found.unknown if not _resolved_reference(path)]
+        if composed and judge.reachable:
+            shown = ", ".join(f"`{path}`" for path in composed[:5])
+            more = f" and {len(composed) - 5} more" if len(composed) > 5 else ""
+            yield Finding(
+                f"{ctx.type} `{ctx.name}` has inputs that can name a place and are unknown during "
+                f"preview ({shown}{more}), and data can reach it: a value built with `apply` or "
+                "`Output.format` around another resource's output is unknown as a whole, so the "
+                "places it names cannot be checked yet.",
+                fix="nothing now if the value names only allowed places; it is judged during "
+                "`pulumi up`, when the value is known. To see the verdict in preview, write the "
+                "place as a literal or from stack config.",
+                unknown=True,
+            )
     if found.unknown and not is_preview():
         shown = ", ".join(f"`{path}`" for path in found.unknown[:5])
         more = f" and {len(found.unknown) - 5} more" if len(found.unknown) > 5 else ""
@@ -671,6 +691,55 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
             "this one).",
             unknown=True,
         )
+
+
+# Which unknown inputs can embed a place. During preview an unknown is an output of a resource
+# of the stack, or a string built around one with ``apply``/``Output.format`` (unknown as a
+# whole). An SDK input that holds one reference to a resource (``kmsKeyId``, ``roleArn``,
+# ``subnets``, ``cluster``, ``restApi``: any camelCase input that is not free text or an
+# address) is that resource's id, ARN or name, which the stack rules resolve through the
+# engine's property dependencies: no notice. A value under a key the program chooses (an
+# environment variable, a parameter or metadata map) and an input that is free text, a
+# document or an address (``definition``, ``sql``, ``args``, ``userData``, ``uri``, ``location``)
+# can carry any place around the output: a visible notice in preview.
+_SDK_KEY: Final = re.compile(r"^[a-z][A-Za-z0-9]*$")
+_REFERENCE_SUFFIX: Final = re.compile(
+    r"(?:^(?:id|ids|arn|arns|ocid|name|names)|(?:Id|Ids|Arn|Arns|Ocid|Ocids|Identifier|"
+    r"Identifiers|Name|Names))$"
+)
+# Maps whose keys the program chooses: their values are free-form configuration.
+_FREE_FORM_MAP: Final = re.compile(
+    r"(?:variables|environment|metadata|parameters|properties|arguments|overrides|propertymap|"
+    r"^config)$",
+    re.IGNORECASE,
+)
+# Inputs that hold free text, a document or an address (the place scan reads places there).
+_FREE_TEXT_OR_ADDRESS: Final = re.compile(
+    r"definition|document|policy|sql|query|statement|script|command|args|argument|userdata|"
+    r"content|body|template|value|parameter|config|metadata|location|path|environment|"
+    r"variable|code|expression|rule|url|uri|host|endpoint|server|address|fqdn|origin|webhook|"
+    r"broker|connection|domain|dns|rdata|text|json|yaml",
+    re.IGNORECASE,
+)
+# Addresses the provider takes from another resource of the stack and a stack rule resolves
+# through the property dependency: an OCI key's vault endpoints (residency-key-locality follows
+# ``managementEndpoint`` to the vault).
+_RESOLVED_ENDPOINTS: Final = frozenset({"managementEndpoint", "cryptoEndpoint"})
+_STEP: Final = re.compile(r"[^.\[\]]+")
+
+
+def _resolved_reference(path: str) -> bool:
+    """True if the unknown at ``path`` (``a.b[0].c``) is a single reference to a resource of the
+    stack, not a value that can embed a place (see above)."""
+    steps = [step for step in _STEP.findall(path) if not step.isdigit()]
+    if not steps:
+        return False
+    leaf = steps[-1]
+    if any(_FREE_FORM_MAP.search(step) for step in steps[:-1]) or not _SDK_KEY.match(leaf):
+        return False  # a value under a key the program chose
+    if leaf in _RESOLVED_ENDPOINTS or _REFERENCE_SUFFIX.search(leaf):
+        return True
+    return not _FREE_TEXT_OR_ADDRESS.search(leaf)
 
 
 def stack_check(ctx: StackContext) -> Iterator[Finding]:

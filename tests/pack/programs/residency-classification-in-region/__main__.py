@@ -197,3 +197,30 @@ aws.cognito.UserPool(
 # In a user-data region the same pool passes (its tag does not matter here).
 # ok: residency-classification-in-region
 aws.cognito.UserPool("us-members", name="us-members", tags=tags("non-personal"))
+
+# --- A Glue catalog table takes no tags: it has the classification of the data at its location
+# (residency-data-flow follows the location to its bucket). Over a non-personal bucket it may
+# live in Singapore; with no location it is held to us-user-data.
+sg_metrics = aws.s3.Bucket("sg-metrics", tags=tags("non-personal"), opts=on_singapore)
+# ok: residency-classification-in-region
+aws.glue.CatalogTable(
+    "sg-build-metrics",
+    database_name="sg_lake",
+    name="build_metrics",
+    table_type="EXTERNAL_TABLE",
+    storage_descriptor={
+        "location": sg_metrics.bucket.apply(lambda name: f"s3://{name}/metrics/"),
+        "columns": [{"name": "duration_ms", "type": "bigint"}],
+    },
+    opts=on_singapore,
+)
+
+# violation: residency-classification-in-region
+aws.glue.CatalogTable(
+    "sg-unlocated",
+    database_name="sg_lake",
+    name="unlocated",
+    table_type="EXTERNAL_TABLE",
+    storage_descriptor={"columns": [{"name": "email", "type": "string"}]},
+    opts=on_singapore,
+)

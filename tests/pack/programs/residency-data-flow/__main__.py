@@ -676,3 +676,32 @@ oci.core.Instance(
     freeform_tags=tags("us-user-data"),
     opts=protected,
 )
+
+# A Glue catalog table takes no tags: it holds (and Athena queries read, in its region) the data
+# at its S3 location. In Singapore over a user-data bucket, user data is read abroad.
+# violation: residency-data-flow
+aws.glue.CatalogTable(
+    "attachments-sg-table",
+    database_name="sg_lake",
+    name="attachments",
+    table_type="EXTERNAL_TABLE",
+    storage_descriptor={
+        "location": attachments.bucket.apply(lambda name: f"s3://{name}/exports/"),
+        "columns": [{"name": "email", "type": "string"}],
+    },
+    opts=pulumi.ResourceOptions(provider=singapore),
+)
+
+# Over non-personal data it may live in Singapore.
+# ok: residency-data-flow
+aws.glue.CatalogTable(
+    "stickers-sg-table",
+    database_name="sg_lake",
+    name="stickers",
+    table_type="EXTERNAL_TABLE",
+    storage_descriptor={
+        "location": stickers_sg.bucket.apply(lambda name: f"s3://{name}/"),
+        "columns": [{"name": "sticker", "type": "string"}],
+    },
+    opts=pulumi.ResourceOptions(provider=singapore),
+)

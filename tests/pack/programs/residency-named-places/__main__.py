@@ -680,3 +680,37 @@ oci.loadbalancer.Backend("lb-backend-public", load_balancer_id=OCI_LB, backendse
 # ok: residency-named-places
 oci.loadbalancer.Backend("lb-backend-private", load_balancer_id=OCI_LB, backendset_name="app",
                          ip_address="10.10.1.15", port=8080)  # fmt: skip
+
+# --- Values unknown during preview. A reference to a resource of the stack (`role.arn`) is
+# resolved through the stack graph: no notice. A string built with `apply`/`Output.format` around
+# an output is unknown as a whole in preview; on a resource data can reach the policy shows the
+# SDK's "can't run policy during preview" notice (advisory, not annotated: not a violation yet)
+# and judges the known value during `pulumi up`, before the create.
+fn_role = aws.iam.Role(
+    "fn-role",
+    assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "sts:AssumeRole",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Condition": {"StringEquals": {"aws:SourceAccount": OURS}}}]}),
+)  # fmt: skip
+# ok: residency-named-places
+aws.lambda_.Function(
+    "fn-role-from-output",
+    role=fn_role.arn,
+    runtime="python3.12",
+    handler="h.h",
+    code=pulumi.AssetArchive({"h.py": pulumi.StringAsset("def h(e, c): pass")}),
+    environment={"variables": {"MODE": "full"}},
+    tags=NON_PERSONAL,
+)
+# Pending in preview (notice), a violation during `pulumi up` (a host outside the clouds).
+aws.lambda_.Function(
+    "fn-sink-from-output",
+    role=fn_role.arn,
+    runtime="python3.12",
+    handler="h.h",
+    code=pulumi.AssetArchive({"h.py": pulumi.StringAsset("def h(e, c): pass")}),
+    environment={"variables": {
+        "SINK": pulumi.Output.format("https://{0}.ingest.partner.example/", fn_role.name)}},
+    tags=NON_PERSONAL,
+)  # fmt: skip
