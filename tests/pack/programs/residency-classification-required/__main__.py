@@ -124,3 +124,13 @@ oci.database.Database(
 # (the "delegate access control to access points" pattern does not tag access points).
 # ok: residency-classification-required
 aws.s3.AccessPoint("scratch-reader", bucket=untagged.id, opts=on_virginia)
+
+# A key that differs from `data-classification` only in case is another tag (keys are
+# case-sensitive): the pack would read the provider's default `non-personal` here while the
+# author meant `us-user-data`. The label is ambiguous, so it fails closed.
+# violation: residency-classification-required
+aws.sqs.Queue(
+    "report-user-exports",
+    tags={"Data-Classification": "us-user-data"},
+    opts=pulumi.ResourceOptions(provider=tagged),
+)
