@@ -867,6 +867,8 @@ def test_is_private_address(host: str, private: bool) -> None:
         ("111122223333.dkr.ecr.us-east-1.amazonaws.com/etl:1@sha256:" + "a" * 64,
          "111122223333.dkr.ecr.us-east-1.amazonaws.com", "etl"),
         ("iad.ocir.io/ournamespace/etl:1.0", "iad.ocir.io", "ournamespace/etl"),
+        # A placeholder in the tag hides nothing.
+        ("partnerco/etl:${TAG}", "docker.io", "partnerco/etl"),
     ],
 )  # fmt: skip
 def test_image_references_are_parsed_as_a_container_runtime_resolves_them(text, registry, path):

@@ -611,8 +611,10 @@ def region_of_place(value: str) -> tuple[Cloud, str] | None:
 
 DOCKER_HUB: Final = "docker.io"
 _DOCKER_HUB_ALIASES: Final = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
-# ``[registry/]path[:tag][@algorithm:digest]`` (the distribution reference grammar, loosely).
-_IMAGE_CHARS: Final = re.compile(r"^[A-Za-z0-9._:/@+-]+$")
+# ``[registry/]path[:tag][@algorithm:digest]`` (the distribution reference grammar, loosely:
+# any text without spaces is read as one, so that an odd character, such as a template
+# placeholder in a tag, cannot hide the registry).
+_IMAGE_CHARS: Final = re.compile(r"^\S+$")
 
 
 @dataclass(frozen=True, slots=True)
