@@ -353,7 +353,7 @@ def schema_facts(schema: TypeSchema) -> dict[str, Any]:
 
 FIELD_ORDER = (
     "role", "reason", "tags_at", "takes_key", "location_fields", "harmless_fields",
-    "reached_fields", "s3_location_fields", "personal_by_nature", "unreviewed",
+    "reached_fields", "s3_location_fields", "image_fields", "personal_by_nature", "unreviewed",
 )  # fmt: skip
 
 
@@ -377,7 +377,9 @@ ABOUT = (
     "resource itself), harmless_fields (input path -> why a place named there is harmless), "
     "reached_fields (input path -> why the requests or logs the resource routes reach the place "
     "named there, whatever its role: judged as reached by data), s3_location_fields (input paths "
-    "whose value is an S3 location `bucket[/prefix]`), "
+    "whose value is an S3 location `bucket[/prefix]`), image_fields (input path -> why the value "
+    "there is a container image reference the resource runs: its registry is judged as the place "
+    "the code comes from), "
     "personal_by_nature (why every store of the type holds personal data whatever its "
     "data-classification tag says: held to us-user-data's regions; reviewed per type), "
     "unreviewed (a generated proposal nobody reviewed yet: the pack fails closed on it; review the "

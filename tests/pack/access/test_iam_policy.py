@@ -619,15 +619,44 @@ CASES: list[tuple[str, Any, list[Kind]]] = [
         doc(allow({"Federated": "cognito-identity.amazonaws.com"})),
         [Kind.FOREIGN],
     ),
+    # A declared pool without an amr condition admits its guests too: anyone on the internet.
     (
-        "cognito-with-aud",
+        "cognito-with-aud-and-no-amr",
         doc(
             allow(
                 {"Federated": "cognito-identity.amazonaws.com"},
                 {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"}},
             )
         ),
-        [],
+        [Kind.PUBLIC],
+    ),
+    *(
+        (
+            f"cognito-amr-{operator}-{amr}",
+            doc(
+                allow(
+                    {"Federated": "cognito-identity.amazonaws.com"},
+                    {
+                        "StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"},
+                        operator: {"cognito-identity.amazonaws.com:amr": amr},
+                    },
+                )
+            ),
+            expected,
+        )
+        for operator, amr, expected in (
+            ("ForAnyValue:StringLike", "authenticated", []),
+            (
+                "ForAnyValue:StringLike",
+                ["authenticated", "cognito-idp.us-east-1.amazonaws.com"],
+                [],
+            ),
+            ("ForAnyValue:StringLike", "unauthenticated", [Kind.PUBLIC]),
+            ("ForAnyValue:StringLike", "*", [Kind.PUBLIC]),
+            ("ForAnyValue:StringLike", "*authenticated", [Kind.PUBLIC]),
+            ("ForAnyValue:StringLike", ["authenticated", "unauthenticated"], [Kind.PUBLIC]),
+            ("StringNotEquals", "authenticated", [Kind.PUBLIC]),  # a negation pins nothing
+        )
     ),
     (
         "two-statements-two-findings",
@@ -836,3 +865,17 @@ def test_federated_provider_of_another_partition_is_foreign() -> None:
     principal = {"Federated": f"arn:aws-cn:iam::{OURS}:saml-provider/corp"}
     [finding] = foreign_access(doc(allow(principal, Action="sts:AssumeRoleWithSAML")), TRUST)
     assert finding.kind is Kind.FOREIGN and "aws-cn" in finding.detail
+
+
+def test_a_cognito_guest_role_reads_as_anyone_on_the_internet() -> None:
+    document = doc(
+        allow(
+            {"Federated": "cognito-identity.amazonaws.com"},
+            {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "unauthenticated"},
+            },
+        )
+    )
+    [finding] = foreign_access(document, TRUST)
+    assert finding.kind is Kind.PUBLIC and "unauthenticated (guest) identities" in finding.detail

@@ -97,3 +97,17 @@ def test_unknown_provider_default_tags_are_unknown():
     assert classification_with_provider_defaults(queue, {}, unknown_value) is UNKNOWN
     untagged = {"defaultTags": {"tags": {"team": "data"}}}
     assert classification_with_provider_defaults(queue, {}, untagged) is None
+
+
+def test_case_variants_of_the_key_are_found_in_own_tags_and_provider_defaults():
+    from residency_pack.engine.classification import case_variant_keys
+
+    assert case_variant_keys("aws:s3/bucket:Bucket", {"tags": {"Data-Classification": "x"}}) == [
+        "Data-Classification"
+    ]
+    provider = {"defaultTags": '{"tags": {"DATA-CLASSIFICATION": "public"}}'}
+    assert case_variant_keys("aws:sqs/queue:Queue", {}, provider) == ["DATA-CLASSIFICATION"]
+    # The exact key, other keys and OCI freeform tags of the exact key are no variants.
+    exact = {"freeformTags": {"data-classification": "public", "owner": "x"}}
+    assert case_variant_keys("oci:Objectstorage/bucket:Bucket", exact) == []
+    assert case_variant_keys("aws:s3/bucket:Bucket", {"tags": None}) == []

@@ -848,3 +848,54 @@ def test_an_s3_location_is_read_only_in_its_field(monkeypatch: pytest.MonkeyPatc
 )
 def test_is_private_address(host: str, private: bool) -> None:
     assert places.is_private_address(host) is private
+
+
+# --- container image references (the catalog's image_fields) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "registry", "path"),
+    [
+        ("nginx:latest", "docker.io", "library/nginx"),
+        ("partnerco/etl:latest", "docker.io", "partnerco/etl"),
+        ("docker.io/partnerco/etl:latest", "docker.io", "partnerco/etl"),
+        ("index.docker.io/partnerco/etl", "docker.io", "partnerco/etl"),
+        ("public.ecr.aws/partnerco/etl:1.4", "public.ecr.aws", "partnerco/etl"),
+        ("ghcr.io/org/app@sha256:" + "b" * 64, "ghcr.io", "org/app"),
+        ("localhost/app", "localhost", "app"),
+        ("registry.partner.example:5000/etl/job:2", "registry.partner.example:5000", "etl/job"),
+        ("111122223333.dkr.ecr.us-east-1.amazonaws.com/etl:1@sha256:" + "a" * 64,
+         "111122223333.dkr.ecr.us-east-1.amazonaws.com", "etl"),
+        ("iad.ocir.io/ournamespace/etl:1.0", "iad.ocir.io", "ournamespace/etl"),
+        # A placeholder in the tag hides nothing.
+        ("partnerco/etl:${TAG}", "docker.io", "partnerco/etl"),
+    ],
+)  # fmt: skip
+def test_image_references_are_parsed_as_a_container_runtime_resolves_them(text, registry, path):
+    image = places.parse_image_reference(text)
+    assert image is not None and (image.registry, image.path) == (registry, path)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "https://example.com/x", "two words"])
+def test_text_that_is_no_image_reference_is_none(text):
+    assert places.parse_image_reference(text) is None
+
+
+def test_an_image_field_names_its_registry_with_the_owner_it_tells():
+    def image_places(props):
+        return places.scan("aws:ecs/taskDefinition:TaskDefinition", props).places
+
+    hub = image_places({"containerDefinitions": json.dumps([{"name": "a", "image": "nginx"}])})
+    assert [(p.host, p.account, p.image, p.read_only) for p in hub] == [
+        ("docker.io", None, "docker.io/library/nginx", True)
+    ]
+    partner = "444455556666.dkr.ecr.us-east-1.amazonaws.com/etl:1"
+    ecr = image_places({"containerDefinitions": json.dumps([{"name": "a", "image": partner}])})
+    assert [(p.account, p.region) for p in ecr] == [("444455556666", "us-east-1")]
+    # OCIR answers for the namespace's tenancy, which the value cannot tell; ECR Public and any
+    # other AWS host is no private registry of an account.
+    ocir = places.scan("oci:Functions/function:Function", {"image": "iad.ocir.io/ns/etl:1"})
+    assert [(p.region, p.account) for p in ocir.places] == [("us-ashburn-1", None)]
+    public = image_places({"containerDefinitions": json.dumps(
+        [{"name": "a", "image": "public.ecr.aws/partnerco/etl:1"}])})  # fmt: skip
+    assert [p.account for p in public] == [None]

@@ -90,6 +90,8 @@ def test_every_entry_uses_only_known_fields_of_the_right_shape():
             assert path and isinstance(why, str) and why.strip(), resource_type
         locations = row.get("s3_location_fields", [])
         assert all(isinstance(p, str) and p for p in locations), resource_type
+        for path, why in row.get("image_fields", {}).items():
+            assert path and isinstance(why, str) and why.strip(), resource_type
         assert isinstance(row.get("takes_key", False), bool), resource_type
 
 
@@ -451,7 +453,7 @@ def test_reached_and_s3_location_fields_name_inputs_of_the_type():
         found = tc.entry(token)
         if found is None:
             continue
-        for path in [*found.reached_fields, *found.s3_location_fields]:
+        for path in [*found.reached_fields, *found.s3_location_fields, *found.image_fields]:
             top = path.split(".", 1)[0].removesuffix("[]")
             assert top in types[token].top_level, f"{token}: {path}"
             checked += 1
@@ -486,3 +488,21 @@ def test_codebuild_log_and_artifact_locations_are_s3_locations():
     assert "logsConfig.s3Logs.location" in tc.s3_location_fields("aws:codebuild/project:Project")
     assert tc.s3_location_fields("aws:s3/bucket:Bucket") == ()
     assert tc.reached_fields("aws:no/such:Type") == {}
+
+
+@pytest.mark.parametrize(
+    ("token", "path"),
+    [
+        ("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions[].image"),
+        ("aws:apprunner/service:Service", "sourceConfiguration.imageRepository.imageIdentifier"),
+        ("aws:lambda/function:Function", "imageUri"),
+        ("aws:batch/jobDefinition:JobDefinition", "containerProperties.image"),
+        ("aws:batch/jobDefinition:JobDefinition", "eksProperties.podProperties.containers[].image"),
+        ("aws:sagemaker/model:Model", "primaryContainer.image"),
+        ("oci:Functions/function:Function", "image"),
+        ("oci:ContainerEngine/containerInstance:ContainerInstance", "containers[].imageUrl"),
+    ],
+)
+def test_container_image_fields_are_catalogued(token, path):
+    assert path in tc.image_fields(token)
+    assert tc.image_fields("aws:s3/bucket:Bucket") == {}

@@ -157,3 +157,55 @@ def test_without_stack_follow_ups_an_untagged_cluster_instance_is_reported_at_on
     instance = cluster_instance(UNKNOWN_STRING, depends_on=AURORA)
     [d] = analyze(POLICY, instance, sdk_servicer=True)
     assert "no `data-classification` tag" in d.message
+
+
+# --- a case variant of the tag key is an ambiguous label -------------------------------------
+
+
+def test_case_variant_key_next_to_a_provider_default_is_a_violation():
+    bucket = Resource(
+        "aws:s3/bucket:Bucket",
+        "user-exports-sg",
+        {"tags": {"Data-Classification": "us-user-data"}},
+        aws_provider(
+            "ap-southeast-1", "sg", defaultTags={"tags": {"data-classification": "non-personal"}}
+        ),
+    )
+    [d] = analyze(POLICY, bucket)
+    assert d.enforcement == "mandatory"
+    assert "`Data-Classification`" in d.message and "only in case" in d.message
+    assert "rename the key to exactly `data-classification`" in d.message
+
+
+def test_case_variant_key_on_a_type_that_is_not_data_bearing_is_a_violation():
+    role = Resource(
+        "aws:iam/role:Role", "app", {"tags": {"DATA-CLASSIFICATION": "public"}}, aws_provider()
+    )
+    [d] = analyze(POLICY, role)
+    assert "`DATA-CLASSIFICATION`" in d.message
+
+
+def test_case_variant_key_in_provider_default_tags_is_a_violation():
+    queue = Resource(
+        "aws:sqs/queue:Queue",
+        "jobs",
+        {"tags": {"data-classification": "non-personal"}},
+        aws_provider(defaultTags='{"tags": {"Data-classification": "us-user-data"}}'),
+    )
+    [d] = analyze(POLICY, queue)
+    assert "`Data-classification`" in d.message
+
+
+def test_case_variant_key_in_oci_freeform_tags_is_a_violation():
+    adb = dataclasses.replace(
+        OCI_ADB,
+        props={**OCI_ADB.props, "freeformTags": {"data-classification": "non-personal",
+                                                 "Data-Classification": "us-user-data"}},
+    )  # fmt: skip
+    [d] = analyze(POLICY, adb)
+    assert "only in case" in d.message
+
+
+def test_exact_key_alone_is_compliant():
+    tags = {"data-classification": "us-user-data", "classification-owner": "platform"}
+    assert messages(dataclasses.replace(AWS_TABLE, props={**AWS_TABLE.props, "tags": tags})) == []

@@ -744,6 +744,153 @@ def test_an_aws_owned_registry_is_declared_by_its_host() -> None:
     declared = {"match": host, "cloud": "aws", "region": "us-east-1", "account": "763104351884",
                 "reason": "AWS Deep Learning Containers registry (reviewed)"}  # fmt: skip
     assert messages(model, {"declaredPlaces": [declared]}) == []
+
+
+# --- container images from any registry (the catalog's image_fields) ---------------------------
+
+
+def _task(image: str, tags: dict[str, str] | None = None) -> Resource:
+    props: dict[str, Any] = {
+        "family": "etl",
+        "containerDefinitions": json.dumps([{"name": "etl", "image": image, "essential": True}]),
+    }
+    if tags is not None:
+        props["tags"] = tags
+    return Resource("aws:ecs/taskDefinition:TaskDefinition", "etl", props, aws_provider())
+
+
+@pytest.mark.parametrize(
+    ("image", "registry"),
+    [
+        ("nginx:latest", "docker.io"),
+        ("partnerco/etl:latest", "docker.io"),
+        ("docker.io/partnerco/etl:latest", "docker.io"),
+        ("public.ecr.aws/partnerco/etl:1.4", "public.ecr.aws"),
+        ("ghcr.io/partnerco/etl:1", "ghcr.io"),
+        ("quay.io/partnerco/etl:1", "quay.io"),
+        ("gcr.io/partner-project/etl:1", "gcr.io"),
+        ("iad.ocir.io/partnerns/etl:1.0", "iad.ocir.io"),
+    ],
+)
+def test_an_image_from_a_registry_outside_our_accounts_is_a_violation(image, registry):
+    # Untagged (fail closed) and labelled us-user-data alike.
+    for tags in (None, USER_DATA):
+        [found] = messages(_task(image, tags))
+        assert f"container image from `{registry}`" in found, found
+
+
+def test_images_in_every_catalogued_image_field_are_judged():
+    hub = "partnerco/etl:latest"
+    cases = [
+        ("aws:apprunner/service:Service",
+         {"sourceConfiguration": {"imageRepository": {"imageIdentifier": f"public.ecr.aws/{hub}",
+                                                      "imageRepositoryType": "ECR_PUBLIC"}}}),
+        ("aws:lambda/function:Function", {"packageType": "Image", "imageUri": f"ghcr.io/{hub}"}),
+        ("aws:batch/jobDefinition:JobDefinition",
+         {"type": "container", "containerProperties": json.dumps({"image": hub})}),
+        ("aws:sagemaker/model:Model", {"primaryContainer": {"image": hub}}),
+    ]  # fmt: skip
+    for resource_type, props in cases:
+        resource = Resource(resource_type, "x", props, aws_provider())
+        assert any("container image from" in m for m in messages(resource)), resource_type
+    oci = Resource(
+        "oci:ContainerEngine/containerInstance:ContainerInstance",
+        "x",
+        {"containers": [{"imageUrl": "docker.io/library/busybox:latest"}]},
+        oci_provider(),
+    )
+    assert any("container image from `docker.io`" in m for m in messages(oci))
+
+
+def test_an_image_of_our_private_ecr_is_compliant():
+    own = f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/etl@sha256:" + "a" * 64
+    assert messages(_task(own)) == []
+    assert messages(_task(own, USER_DATA)) == []
+
+
+def test_an_image_on_a_config_only_resource_labelled_non_personal_is_not_judged():
+    assert messages(_task("nginx:latest", NON_PERSONAL)) == []
+    # A compute type runs next to whatever data it reaches: judged whatever its label.
+    function = Resource(
+        "aws:lambda/function:Function",
+        "x",
+        {"packageType": "Image", "imageUri": "nginx:latest", "tags": NON_PERSONAL},
+        aws_provider(),
+    )
+    assert len(messages(function)) == 1
+
+
+def test_a_declared_repository_with_a_trusted_owner_is_accepted():
+    declared = {
+        "match": "docker.io/partnerco/*", "cloud": "aws", "region": "us-east-1", "account": OURS,
+        "reason": "partnerco's ETL image, reviewed and vouched for by the platform team (SEC-7)",
+    }  # fmt: skip
+    assert messages(_task("partnerco/etl:latest"), {"declaredPlaces": [declared]}) == []
+    # The declaration covers that repository only, and its owner must be trusted.
+    assert len(messages(_task("otherco/etl:1"), {"declaredPlaces": [declared]})) == 1
+    [found] = messages(
+        _task("partnerco/etl:latest"), {"declaredPlaces": [{**declared, "account": PARTNER}]}
+    )
+    assert "not a trusted account" in found
+
+
+def test_an_ocir_image_is_declared_by_namespace_with_the_tenancy():
+    declared = {
+        "match": "iad.ocir.io/ournamespace/*", "cloud": "oci", "region": "us-ashburn-1",
+        "account": TENANCY, "reason": "the tenancy's own OCIR namespace",
+    }  # fmt: skip
+    function = Resource(
+        "oci:Functions/function:Function",
+        "export",
+        {"image": "iad.ocir.io/ournamespace/etl:1.0", "freeformTags": USER_DATA},
+        oci_provider(),
+    )
+    assert messages(function, {"declaredPlaces": [declared]}) == []
+    partner = dataclasses.replace(
+        function, props={**function.props, "image": "iad.ocir.io/partnerns/etl:1.0"}
+    )
+    assert len(messages(partner, {"declaredPlaces": [declared]})) == 1
+    # The registry host alone vouches for no namespace.
+    by_host = {**declared, "match": "iad.ocir.io"}
+    assert len(messages(partner, {"declaredPlaces": [by_host]})) == 1
+
+
+@pytest.mark.parametrize("match", ["*.io/partnerco/*", "docker.io/*", "docker.io/partner*/etl"])
+def test_a_repository_declaration_must_name_one_publisher(match):
+    declared = {
+        "match": match, "cloud": "aws", "region": "us-east-1", "account": OURS, "reason": "r",
+    }  # fmt: skip
+    with pytest.raises(ConfigRejected):
+        messages(_task("partnerco/etl:latest"), {"declaredPlaces": [declared]})
+
+
+def test_allowed_egress_hosts_do_not_admit_an_image():
+    assert len(messages(_task("partnerco/etl:1"), {"allowedEgressHosts": ["docker.io"]})) == 1
+
+
+def test_a_marketplace_subscriptions_terms_links_are_harmless():
+    subscription = Resource(
+        "oci:Core/appCatalogSubscription:AppCatalogSubscription",
+        "tools-listing",
+        {
+            "compartmentId": "ocid1.compartment.oc1..aaaaaaaaourcompartment",
+            "listingId": "ocid1.appcataloglisting.oc1..aaaaaaaaoraclelisting",
+            "listingResourceVersion": "1.0",
+            "oracleTermsOfUseLink": "https://cloudmarketplace.oracle.com/marketplace/content?x=1",
+            "eulaLink": "https://partner.example/eula",
+            "signature": "sig",
+            "timeRetrieved": "2026-11-01T00:00:00Z",
+        },
+        oci_provider(),
+    )
+    assert messages(subscription) == []
+    # Any other field of it is still read.
+    other = dataclasses.replace(
+        subscription, props={**subscription.props, "listingResourceVersion": "https://x.example/"}
+    )
+    assert len(messages(other)) == 1
+
+
 # --- routing and log delivery of config-only resources (the catalog's reached_fields) -----------
 
 LB_ARN = f"arn:aws:elasticloadbalancing:us-east-1:{OURS}:loadbalancer/app/web/0123456789abcdef"

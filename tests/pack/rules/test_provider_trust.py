@@ -19,7 +19,10 @@ STACK = {"aws:allowedAccountIds": json.dumps([OURS]), "oci:tenancyOcid": TENANCY
 
 
 def aws(name: str = "east", **inputs: Any) -> Resource:
-    props = {"region": "us-east-1", **inputs}
+    """An explicit AWS provider; it lists our account unless ``allowedAccountIds`` is given
+    (``None``: left out)."""
+    props = {"region": "us-east-1", "allowedAccountIds": [OURS], **inputs}
+    props = {k: v for k, v in props.items() if v is not None}
     # The engine sends a provider's nested inputs JSON-encoded.
     encoded = {k: v if isinstance(v, str) else json.dumps(v) for k, v in props.items()}
     return Resource(rule.AWS_PROVIDER, name, encoded)
@@ -154,7 +157,10 @@ def test_an_endpoint_without_a_provider_region_must_be_in_a_user_data_region() -
     us_west = Resource(
         rule.AWS_PROVIDER,
         "p",
-        {"endpoints": json.dumps([{"s3": "https://s3.us-west-2.amazonaws.com"}])},
+        {
+            "allowedAccountIds": json.dumps([OURS]),
+            "endpoints": json.dumps([{"s3": "https://s3.us-west-2.amazonaws.com"}]),
+        },
     )
     [message] = mandatory(us_west)
     assert "not allowed for `us-user-data`" in message
@@ -217,7 +223,8 @@ def test_unknown_values_fail_closed(
     inputs: dict[str, Any], field: str, preview: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PULUMI_DRY_RUN", "true" if preview else "false")
-    [diagnostic] = findings(Resource(rule.AWS_PROVIDER, "p", inputs))
+    listed = {"allowedAccountIds": json.dumps([OURS])}
+    [diagnostic] = findings(Resource(rule.AWS_PROVIDER, "p", {**listed, **inputs}))
     assert field in diagnostic.message
     assert diagnostic.enforcement == ("advisory" if preview else "mandatory")
 
@@ -353,7 +360,8 @@ def test_an_unknown_reads_which_input_and_the_rules_fix(
     inputs: dict[str, Any], field: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PULUMI_DRY_RUN", "false")
-    assert only_message(Resource(rule.AWS_PROVIDER, "p", inputs)) == (
+    listed = {"allowedAccountIds": json.dumps([OURS])}
+    assert only_message(Resource(rule.AWS_PROVIDER, "p", {**listed, **inputs})) == (
         f"{field} is unknown, so the provider's account, tenancy or endpoint cannot be told. "
         f"(The value is still unknown outside preview: fail closed.) {UNKNOWN_FIX}"
     )
@@ -479,6 +487,7 @@ def test_a_token_exchange_domain_must_be_an_oci_identity_domain(url: str, violat
         aws(ignoreTags={"keyPrefixes": ["kubernetes.io/", "data-classification-extra"]}),
         aws(defaultTags={"tags": {"data-classification": "us-user-data"}}),
         Resource(rule.AWS_PROVIDER, "default_7_0_0", {"region": "us-east-1",
+                 "allowedAccountIds": json.dumps([OURS]),
                  "ignoreTags": json.dumps({"keyPrefixes": ["aws-cdk:"]})}),
     ],
 )  # fmt: skip
@@ -507,7 +516,11 @@ def test_a_default_provider_ignoring_the_label_from_stack_config_is_a_violation(
     default = Resource(
         rule.AWS_PROVIDER,
         "default_7_0_0",
-        {"region": "us-east-1", "ignoreTags": json.dumps({"keys": ["data-classification"]})},
+        {
+            "region": "us-east-1",
+            "allowedAccountIds": json.dumps([OURS]),
+            "ignoreTags": json.dumps({"keys": ["data-classification"]}),
+        },
     )
     [message] = mandatory(default)
     assert "`ignoreTags.keys[0]`" in message
@@ -516,3 +529,35 @@ def test_a_default_provider_ignoring_the_label_from_stack_config_is_a_violation(
 def test_unknown_ignore_tags_fail_closed() -> None:
     [diagnostic] = findings(aws(ignoreTags=UNKNOWN_STRING))
     assert "`ignoreTags`" in diagnostic.message
+
+
+# --- a provider must pin its account: allowedAccountIds ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "provider",
+    [
+        # Static keys of whoever: the account is the keys' (red team 5b t02).
+        aws("vendor", allowedAccountIds=None, accessKey="AKIAEXAMPLE", secretKey="x",
+            skipRequestingAccountId="true"),
+        # A profile with only a deny list (t08).
+        aws("ops", allowedAccountIds=None, profile="contractor",
+            forbiddenAccountIds=["999988887777"]),
+        aws("empty", allowedAccountIds=[]),
+        aws("blank", allowedAccountIds=[" "]),
+        # A role in our account, assumed with credentials of any account: still no pin.
+        aws("roled", allowedAccountIds=None,
+            assumeRoles=[{"roleArn": f"arn:aws:iam::{OURS}:role/deploy"}]),
+        # A default provider of a stack without `aws:allowedAccountIds`.
+        Resource(rule.AWS_PROVIDER, "default_7_0_0", {"region": "us-east-1"}),
+    ],
+    ids=lambda r: r.name,
+)  # fmt: skip
+def test_a_provider_that_pins_no_account_is_a_violation(provider: Resource) -> None:
+    messages = mandatory(provider)
+    assert any("sets no `allowedAccountIds`" in m for m in messages), messages
+    assert any("set `allowed_account_ids`" in m for m in messages)
+
+
+def test_a_provider_that_lists_only_trusted_accounts_passes() -> None:
+    assert findings(aws("ours", profile="deploy", forbiddenAccountIds=[PARTNER])) == []

@@ -76,6 +76,34 @@ def classification_with_provider_defaults(
     return None
 
 
+def case_variant_keys(resource_type: str, props: Any, provider_props: Any = None) -> list[str]:
+    """Tag keys that equal ``data-classification`` case-insensitively but not exactly
+    (``Data-Classification``), in the resource's own tags and, for AWS, its provider's
+    ``defaultTags``. Tag keys are case-sensitive in both clouds, so such a key is another tag
+    that the pack (and every reader of the label) ignores: an ambiguous label."""
+    found: list[str] = []
+    fields = (
+        ("tags", "freeformTags")
+        if cloud_of(resource_type) is None
+        else (tag_paths(resource_type) or (tag_field(resource_type),))
+    )
+    bags = [get(props, *path.split(".")) for path in fields]
+    if cloud_of(resource_type) == "aws" and provider_props is not None:
+        bags.append(get(_decoded(get(provider_props, "defaultTags")), "tags"))
+    for tags in bags:
+        if not isinstance(tags, dict):
+            continue
+        for key in tags:
+            if (
+                isinstance(key, str)
+                and key != CLASSIFICATION_TAG
+                and key.strip().lower() == CLASSIFICATION_TAG
+                and key not in found
+            ):
+                found.append(key)
+    return found
+
+
 def _decoded(value: Any) -> Any:
     """A JSON-encoded object decoded; anything else (an object, UNKNOWN, None) as it is."""
     if isinstance(value, str) and value.strip().startswith("{"):

@@ -132,6 +132,9 @@ def match_problem(match: str, cloud: str) -> str | None:
                 return "it covers buckets of many owners: a bucket's name must be literal"
             return None
         return _host_problem(host, cloud)
+    image = _image_repository_problem(text)
+    if image is not False:
+        return image if isinstance(image, str) else None
     if host_globs.has_glob(text) and not text.startswith("*"):
         head = text.split("*", 1)[0].split("?", 1)[0]
         if "." in head and not _IP_PREFIX.match(head):
@@ -142,6 +145,27 @@ def match_problem(match: str, cloud: str) -> str | None:
         return None  # an IP or bare bucket-name prefix: the schema's 8+ literal characters
     if "." in text and not is_ip(text.replace("*", "0")):
         return _host_problem(text, cloud)
+    return None
+
+
+def _image_repository_problem(text: str) -> str | bool | None:
+    """False if ``text`` is no container image repository (``<registry>/<path>``, the registry a
+    host with a dot or a port, or ``localhost``); else why it is refused, or None. A repository
+    names one publisher's images: its registry and first path component (the namespace, the
+    organisation, the account alias) are literal (``docker.io/partnerco/*``,
+    ``iad.ocir.io/ournamespace/*``); the declared account or tenancy is the trusted one that
+    vouches for the images, and is judged."""
+    registry, slash, path = text.partition("/")
+    if not slash or not ("." in registry or ":" in registry or registry == "localhost"):
+        return False
+    if host_globs.has_glob(registry):
+        return "it covers registries of many owners: a repository's registry host must be literal"
+    first = path.split("/", 1)[0]
+    if not first or host_globs.has_glob(first):
+        return (
+            "it covers repositories of many owners: the first path component of a repository "
+            "(`docker.io/partnerco/*`, `iad.ocir.io/<namespace>/*`) must be literal"
+        )
     return None
 
 

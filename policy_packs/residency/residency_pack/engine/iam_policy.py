@@ -697,7 +697,22 @@ def _judge_federated(label: str, value: str, condition: Any, trust: Trust) -> Po
     if value == _COGNITO:
         verdict = _pinned_condition(condition, f"{_COGNITO}:aud", _literal)
         if verdict is True:
-            return _undeclared_subject(finding, trust, _COGNITO, condition, "aud")
+            undeclared = _undeclared_subject(finding, trust, _COGNITO, condition, "aud")
+            if undeclared is not None:
+                return undeclared
+            guests = cognito_admits_unauthenticated(condition)
+            if guests is UNKNOWN:
+                return finding(Kind.UNKNOWN, "the cognito-identity amr condition is unknown")
+            if guests:
+                return finding(
+                    Kind.PUBLIC,
+                    "federated principal cognito-identity.amazonaws.com admits the identity "
+                    f"pool's unauthenticated (guest) identities: no `{_COGNITO}:amr` condition "
+                    "pins `authenticated` (or it allows `unauthenticated`), so anyone on the "
+                    "internet can get the pool's credentials for the role and reach whatever it "
+                    "can",
+                )
+            return None
         if verdict is UNKNOWN:
             return finding(Kind.UNKNOWN, "the cognito-identity aud condition is unknown")
         return finding(
@@ -741,6 +756,33 @@ def _judge_federated(label: str, value: str, condition: Any, trust: Trust) -> Po
 
 
 TRUSTED_FEDERATED_SUBJECTS: Final = "trustedFederatedSubjects"
+
+
+def cognito_admits_unauthenticated(condition: Any) -> bool | Any:
+    """True if a role trust of ``cognito-identity.amazonaws.com`` lets the identity pool's
+    unauthenticated (guest) identities assume it: no positive ``cognito-identity.amazonaws.com:amr``
+    clause whose every value excludes ``unauthenticated`` (``ForAnyValue:StringLike`` ->
+    ``authenticated`` pins it; ``*`` or ``unauthenticated`` do not). A guest identity needs no
+    sign-in: anyone on the internet gets one. UNKNOWN when that hinges on an unknown value."""
+    if condition is UNKNOWN:
+        return UNKNOWN
+    if not isinstance(condition, Mapping):
+        return True
+    clauses, unknown = _positive_clauses(condition)
+    key = f"{_COGNITO}:amr"
+    for clause_key, values in clauses:
+        if str(clause_key).lower() != key:
+            continue
+        items = _as_list(values)
+        if any(item is UNKNOWN for item in items):
+            unknown = True
+            continue
+        if items and all(
+            isinstance(item, str) and not fnmatchcase("unauthenticated", item.lower())
+            for item in items
+        ):
+            return False
+    return UNKNOWN if unknown else True
 
 
 def _undeclared_subject(
@@ -918,8 +960,7 @@ def _shown_account(account: str | None) -> str:
     if not colon:
         return str(account)
     return (
-        f"{number} of partition `{partition}` (an account in another partition is another "
-        "account)"
+        f"{number} of partition `{partition}` (an account in another partition is another account)"
     )
 
 

@@ -77,6 +77,10 @@ class Place:
     # ``reached_fields``: an ALB's access-log bucket, a redirect's host, a backend's IP): data
     # reaches the place whatever the resource's own role.
     reached: bool = False
+    # A container image reference in one of the type's ``image_fields``: the image's repository
+    # as ``<registry host>/<path>`` (tag and digest stripped, Docker Hub's implicit registry and
+    # ``library/`` written out). Its registry is where the code the resource runs comes from.
+    image: str | None = None
 
 
 # --- ARNs -------------------------------------------------------------------------------------
@@ -603,6 +607,82 @@ def region_of_place(value: str) -> tuple[Cloud, str] | None:
     return (endpoint.cloud, known.name) if known else None
 
 
+# --- container image references ---------------------------------------------------------------
+
+DOCKER_HUB: Final = "docker.io"
+_DOCKER_HUB_ALIASES: Final = frozenset({"docker.io", "index.docker.io", "registry-1.docker.io"})
+# ``[registry/]path[:tag][@algorithm:digest]`` (the distribution reference grammar, loosely:
+# any text without spaces is read as one, so that an odd character, such as a template
+# placeholder in a tag, cannot hide the registry).
+_IMAGE_CHARS: Final = re.compile(r"^\S+$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageReference:
+    registry: str  # the registry host, lower case, with its port if any (``localhost:5000``)
+    path: str  # the repository path in the registry (``partnerco/etl``, ``library/nginx``)
+
+    @property
+    def repository(self) -> str:
+        return f"{self.registry}/{self.path}"
+
+    @property
+    def host(self) -> str:
+        """The registry's host name without its port."""
+        host = self.registry
+        if host.startswith("["):
+            return host[1:].split("]", 1)[0]
+        return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def parse_image_reference(text: str) -> ImageReference | None:
+    """The registry and repository path of a container image reference, as a container runtime
+    resolves it: the first path component is the registry host when it contains ``.`` or ``:``
+    or is ``localhost``, else the image is on Docker Hub (``docker.io``, official images under
+    ``library/``); a digest (``@sha256:...``) and a tag (``:1.4``) are stripped. None when the
+    text is no image reference (empty, spaces, a URL with a scheme)."""
+    raw = text.strip()
+    if not raw or "://" in raw or not _IMAGE_CHARS.match(raw):
+        return None
+    name = raw.split("@", 1)[0]
+    first, slash, rest = name.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        registry, path = first.lower(), rest
+    else:
+        registry, path = DOCKER_HUB, name
+    last_slash = path.rfind("/")
+    colon = path.rfind(":")
+    if colon > last_slash:
+        path = path[:colon]  # the tag
+    path = path.strip("/")
+    if not path:
+        return None
+    if registry in _DOCKER_HUB_ALIASES:
+        registry = DOCKER_HUB
+        if "/" not in path:
+            path = f"library/{path}"
+    return ImageReference(registry, path)
+
+
+def image_place(path: str, value: str, image: ImageReference) -> Place:
+    """The place a container image reference names: its registry. A private ECR registry
+    (``<account>.dkr.ecr.<region>.amazonaws.com``) tells its account and region; an OCIR
+    registry (``<key>.ocir.io/<namespace>/...``) tells its region, not its tenancy (the
+    namespace names one, which no value maps to a tenancy OCID); any other registry (Docker
+    Hub, ECR Public ``public.ecr.aws``, ``ghcr.io``, ``quay.io``, ``gcr.io``, a private host)
+    is outside the clouds' accounts: its owner cannot be told."""
+    endpoint = parse_host(image.host)
+    account = endpoint.account
+    if endpoint.cloud == "aws" and not (endpoint.service == "ecr" and endpoint.read_only):
+        account = None  # an AWS host that is no private ECR registry of an account
+    elif endpoint.cloud == "oci":
+        account = None  # OCIR: the namespace's tenancy, which the value cannot tell
+    return Place(
+        path, value, endpoint.kind, endpoint.cloud, endpoint.region, account, endpoint.host,
+        endpoint.partition, endpoint.service, True, image=image.repository,
+    )  # fmt: skip
+
+
 # --- the scan ---------------------------------------------------------------------------------
 
 # Fields never read as a place, whatever the type: each is a hole by construction, so the list
@@ -747,6 +827,21 @@ def routed_fields(resource_type: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return found
 
 
+_IMAGES_BY_TYPE: dict[str, frozenset[str]] = {}
+
+
+def image_fields(resource_type: str) -> frozenset[str]:
+    """The type catalog's ``image_fields`` of the type (input path patterns), looked up once per
+    type; a type without a reviewed entry has none."""
+    found = _IMAGES_BY_TYPE.get(resource_type)
+    if found is None:
+        entry_of = getattr(type_catalog, "entry", None)
+        entry = entry_of(resource_type) if entry_of is not None else None
+        fields = getattr(entry, "image_fields", None) or {}
+        found = _IMAGES_BY_TYPE[resource_type] = frozenset(str(p) for p in fields)
+    return found
+
+
 def _under(pattern: str, fields: tuple[str, ...]) -> bool:
     """True if the input path pattern ``pattern`` is one of ``fields`` or inside one."""
     for name in fields:
@@ -779,8 +874,8 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("buckets", "found", "harmless_nested", "harmless_top", "own_bucket", "reached",
-                 "s3_locations", "steps", "written")  # fmt: skip
+    __slots__ = ("buckets", "found", "harmless_nested", "harmless_top", "images", "own_bucket",
+                 "reached", "s3_locations", "steps", "written")  # fmt: skip
 
     def __init__(
         self,
@@ -788,8 +883,10 @@ class _Walker:
         buckets: bool,
         own_bucket: bool,
         routed: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset()),
+        images: frozenset[str] = frozenset(),
     ) -> None:
         self.harmless_top, self.harmless_nested = harmless
+        self.images = images  # the type's image fields: container image references
         self.reached, self.s3_locations = routed  # the type's reached and S3 location fields
         self.buckets = buckets  # bare S3 bucket names are places (an AWS type)
         self.own_bucket = own_bucket  # the top-level ``bucket`` is the resource's own name
@@ -907,6 +1004,11 @@ class _Walker:
         return True
 
     def string(self, text: str, key: str, depth: int) -> None:
+        if self.images and self.pattern() in self.images:
+            image = parse_image_reference(text)
+            if image is not None:
+                self.add(image_place(self.path(), text, image))
+                return
         if self.buckets and self.bucket(text, key):
             return
         if self.s3_locations and self.s3_location(text):
@@ -1110,6 +1212,7 @@ def scan(resource_type: str, props: Any) -> Scan:
         _is_aws_type(resource_type) and resource_type not in _NOT_AN_S3_BUCKET,
         resource_type in _OWN_BUCKET_NAME_TYPES,
         routed_fields(resource_type),
+        image_fields(resource_type),
     )
     walker.value(props, "", 0)
     return walker.found

@@ -63,6 +63,10 @@ class CatalogEntry:
     # input paths whose value is an S3 location ``bucket[/prefix]`` (a bucket of S3's global
     # namespace by its bare name, then a key prefix): CodeBuild's ``logsConfig.s3Logs.location``
     s3_location_fields: tuple[str, ...] = ()
+    # input path -> why the value there is a container image reference the resource runs (an
+    # ECS container's ``image``, a Lambda ``imageUri``): parsed as an image reference and its
+    # registry judged as the place the code comes from (code supply)
+    image_fields: Mapping[str, str] = field(default_factory=lambda: _NO_FIELDS)
     tags_at: tuple[str, ...] = ()  # input paths of the resource's own tags, top level first
     # Why every store of the type holds personal data whatever its tag says (a user directory);
     # None for the others. Such a store is held to us-user-data's regions.
@@ -78,6 +82,7 @@ def _entry(resource_type: str, row: Mapping[str, Any]) -> CatalogEntry:
     tags_at = tuple(row.get("tags_at", ()))
     harmless = row.get("harmless_fields")
     reached = row.get("reached_fields")
+    images = row.get("image_fields")
     return CatalogEntry(
         type=resource_type,
         role=row["role"],
@@ -88,6 +93,7 @@ def _entry(resource_type: str, row: Mapping[str, Any]) -> CatalogEntry:
         location_fields=tuple(row.get("location_fields", ())),
         reached_fields=MappingProxyType(dict(reached)) if reached else _NO_FIELDS,
         s3_location_fields=tuple(row.get("s3_location_fields", ())),
+        image_fields=MappingProxyType(dict(images)) if images else _NO_FIELDS,
         tags_at=tags_at,
         personal_by_nature=row.get("personal_by_nature") or None,
         reviewed=not row.get("unreviewed", False),
@@ -220,6 +226,12 @@ def reached_fields(resource_type: str) -> Mapping[str, str]:
     """Input paths of a reviewed type where data reaches the place named (path -> why)."""
     found = entry(resource_type)
     return found.reached_fields if found is not None else _NO_FIELDS
+
+
+def image_fields(resource_type: str) -> Mapping[str, str]:
+    """Input paths of a reviewed type whose value is a container image reference it runs."""
+    found = entry(resource_type)
+    return found.image_fields if found is not None else _NO_FIELDS
 
 
 def s3_location_fields(resource_type: str) -> tuple[str, ...]:

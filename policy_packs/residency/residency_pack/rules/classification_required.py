@@ -15,6 +15,12 @@ cluster cannot be seen, so the rule decides an untagged part in its stack follow
 is analysed by then, in either order), and reports it only when no classified cluster of the
 stack is found. With a pulumi-policy outside the tested range (no follow-ups) it reports at once.
 
+A tag key that equals ``data-classification`` case-insensitively but not exactly
+(``Data-Classification``, in the resource's own tags or its AWS provider's ``defaultTags``) is an
+ambiguous label: tag keys are case-sensitive, so the pack reads another key (or the provider's
+default) than the one the author meant. It is a violation on any resource that carries it,
+data-bearing or not (fail closed); the fix names the exact key.
+
 Unknowns: tags computed from another resource's output are unknown in preview. A residency
 decision cannot wait for them, so an unknown classification is a violation: set the tag as a
 literal.
@@ -27,7 +33,12 @@ from collections.abc import Iterator
 from pulumi_policy import Severity
 
 from residency_pack.engine import inheritance, type_catalog
-from residency_pack.engine.classification import CLASSIFICATION_TAG, CLASSIFICATIONS, tag_field
+from residency_pack.engine.classification import (
+    CLASSIFICATION_TAG,
+    CLASSIFICATIONS,
+    case_variant_keys,
+    tag_field,
+)
 from residency_pack.engine.props import UNKNOWN
 from residency_pack.engine.rule import (
     Finding,
@@ -55,6 +66,16 @@ SPEC = RuleSpec(
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
+    variants = case_variant_keys(ctx.type, ctx.props, ctx.provider_inputs)
+    if variants:
+        shown = ", ".join(f"`{key}`" for key in variants)
+        yield Finding(
+            f"`{ctx.name}` carries the tag key {shown}, which differs from `{CLASSIFICATION_TAG}` "
+            "only in case: tag keys are case-sensitive, so the pack reads another label (or "
+            "none) than the one written there; the label is ambiguous.",
+            fix=f"rename the key to exactly `{CLASSIFICATION_TAG}` (lower case), in "
+            f"`{tag_field(ctx.type)}` or the provider's `defaultTags`, and drop the variant.",
+        )
     if not type_catalog.is_data_bearing(ctx.type):
         return
     if not type_catalog.takes_classification_tag(ctx.type):

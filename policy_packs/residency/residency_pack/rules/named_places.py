@@ -399,6 +399,9 @@ class _Context:
     allowed: Mapping[Cloud, frozenset[str]]
     reachable: bool
     settings: _Settings
+    # labelled `non-personal` or `public` (a config-only or global resource so labelled runs
+    # no code next to user data; any other resource's images are judged)
+    labelled_lax: bool = False
 
     @property
     def accounts(self) -> frozenset[str]:
@@ -475,7 +478,8 @@ def _judged_context(ctx: ResourceContext) -> _Context:
     # A resource labelled as holding user data is reached by it, whatever its type's role (a
     # task definition's log router ships what its containers log).
     reachable = reachable or value == US_USER_DATA
-    return _Context(ctx.name, ctx.urn, data, allowed, reachable, settings)
+    lax = isinstance(value, str) and value in CLASSIFICATIONS and value != US_USER_DATA
+    return _Context(ctx.name, ctx.urn, data, allowed, reachable, settings, lax)
 
 
 def _shown(place: Place) -> str:
@@ -487,7 +491,9 @@ def _shown(place: Place) -> str:
         "oci-endpoint": "OCI endpoint", "external-host": "host", "ip": "IP address",
         "region": "region", "account": "account id",
     }[place.kind]  # fmt: skip
-    if place.service == "s3" and place.host == value:
+    if place.image is not None:
+        what = "container image"
+    elif place.service == "s3" and place.host == value:
         what = "S3 bucket name"
     elif (
         place.service == "s3"
@@ -526,6 +532,8 @@ def _owner_problem(j: _Context, cloud: Cloud | None, account: str) -> str | None
 
 def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
     """``(problem, fix)`` for one place; empty when it is allowed and trusted."""
+    if place.image is not None:
+        return _image_problems(j, place)
     out: list[tuple[str, str]] = []
     if place.kind == "external-host":
         if _egress_allowed(j, place.host or ""):
@@ -609,6 +617,74 @@ def _code_owner_problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         "use code published by a trusted account (copy the layer or image into one), or have the "
         f"platform team declare the publisher's place with its owner in `{NAME}`'s "
         f"`{DECLARED_PLACES}` config after review.",
+    )]  # fmt: skip
+
+
+def _image_problems(j: _Context, place: Place) -> list[tuple[str, str]]:
+    """A container image in one of the type's ``image_fields``: code the resource runs next to
+    the data it reaches, pulled from the image's registry. The registry is judged as a place: its
+    region (a private ECR or an OCIR registry tells one) must be allowed for the data, and its
+    owner trusted. A private ECR registry tells its account: a trusted one passes, another one
+    only when ``declaredPlaces`` declares it with that account (the review, as for a vendor's
+    layer). Any other registry tells no owner: OCIR (the namespace's tenancy), Docker Hub (also
+    implicit: ``nginx``, ``partnerco/etl``), ECR Public, ``ghcr.io``, ``quay.io``, ``gcr.io``, a
+    host of anyone's: code from outside the trusted accounts and tenancies, a violation unless
+    ``declaredPlaces`` declares the repository (``docker.io/partnerco/etl``, a prefix glob
+    ``iad.ocir.io/ournamespace/*``) with a trusted account or tenancy that vouches for it.
+    ``allowedEgressHosts`` does not: it lets data go out to a host, not code come in from it.
+    Judged on every resource except a config-only or global one labelled `non-personal` or
+    `public` (the image then runs next to no user data: fail closed on an unlabelled one)."""
+    if not (j.reachable or not j.labelled_lax):
+        return []
+    out: list[tuple[str, str]] = []
+    if place.partition is not None and place.cloud == "aws" and place.partition not in j.partitions:
+        out.append((
+            f"it is in AWS partition `{place.partition}`, and no allowed region is",
+            "use an image of a registry in the partition of the allowed regions.",
+        ))  # fmt: skip
+    if place.partition is not None and place.cloud == "oci" and place.partition not in j.realms:
+        out.append((
+            f"it is in OCI realm `{place.partition}`, which is not a trusted realm",
+            "use an image of a registry of a trusted realm (`trustedRealms`).",
+        ))  # fmt: skip
+    if place.region is not None and (problem := _region_problem(j, place.cloud, place.region)):
+        out.append((problem, "use an image of a registry in a region allowed for the data."))
+    if place.account is not None and _owner_problem(j, place.cloud, place.account) is None:
+        return out
+    declared = declared_places.find(j.settings.declared, place.image or "")
+    if declared is None and place.account is not None:
+        declared = declared_places.find(j.settings.declared, place.value, place.host)
+    if declared is not None:
+        fix = f"correct the `{declared.setting}` entry `{declared.match}` or use another image."
+        if (found := _region_problem(j, declared.cloud, declared.region)) is not None:
+            out.append((f"{declared.describe()}: {found}", fix))
+        vouched = place.account is not None and declared.account == place.account
+        if not vouched and (found := _owner_problem(j, declared.cloud, declared.account)):
+            out.append((f"{declared.describe()}: {found}", fix))
+        return out
+    registry = (place.image or "").split("/", 1)[0]
+    if place.account is not None:
+        owner = _owner_problem(j, place.cloud, place.account) or ""
+        problem = (
+            f"{owner}: it is code or an image pulled into the resource (a container image), "
+            "which runs next to the data it processes"
+        )
+    else:
+        whose = (
+            "an OCIR registry, whose namespace's tenancy the value cannot tell"
+            if place.cloud == "oci"
+            else "a registry outside the trusted accounts and tenancies"
+        )
+        problem = (
+            f"it is a container image from `{registry}`, {whose}: code a third party can "
+            "change runs next to the data the resource reaches"
+        )
+    return [*out, (
+        problem,
+        "copy the image into a registry of a trusted account (a private ECR repository, or the "
+        "tenancy's OCIR namespace) and reference it there, or have the platform team declare "
+        f"the repository (`{place.image}`, or a prefix glob of it) with the trusted account or "
+        f"tenancy that vouches for it in `{NAME}`'s `{DECLARED_PLACES}` config after review.",
     )]  # fmt: skip
 
 

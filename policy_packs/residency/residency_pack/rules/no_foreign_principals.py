@@ -281,6 +281,17 @@ SPEC = RuleSpec(
 )
 
 
+COGNITO_IDENTITY: Final = "cognito-identity.amazonaws.com"
+COGNITO_GUEST_FIX: Final = (
+    'add `"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": '
+    '"authenticated"}` to the trust policy\'s condition, so that only signed-in identities '
+    "assume the role; a guest (unauthenticated) role of an identity pool must not exist where "
+    "user data is (remove `roles.unauthenticated` from the pool's role attachment and set "
+    "`allow_unauthenticated_identities=False`), or be exempted with the reason that it reaches "
+    "no user data."
+)
+
+
 def unknown_finding(message: str, urn: str | None = None, fix: str | None = None) -> Finding:
     """A finding that hinges on a value unknown during preview (see the module docstring):
     the rule wrapper defers it to the update in preview and reports it mandatory otherwise."""
@@ -346,6 +357,8 @@ def _judged_document(
             yield Finding(what + _trusted_hint(trust), fix=SERVICE_PIN_FIX)
         elif finding.kind is Kind.UNDECLARED_FEDERATION:
             yield Finding(what, fix=FEDERATION_FIX)
+        elif finding.kind is Kind.PUBLIC and finding.principal == COGNITO_IDENTITY:
+            yield Finding(what, fix=COGNITO_GUEST_FIX)
         else:
             yield Finding(what)
 

@@ -40,8 +40,12 @@ a token exchange), or when no trusted tenancy is named (stack ``oci:tenancyOcid`
 config's ``trustedTenancyOcids``). A token-exchange domain URL must be an OCI identity domain
 (or in ``allowedEgressHosts``).
 
-What an AWS provider leaves out (no ``allowedAccountIds``) comes from the credentials it runs
-with, which no program input can tell; it is not a finding here. Unknown values in these fields
+An AWS provider without ``allowedAccountIds`` (absent or empty) is a violation too, whatever else
+it sets: it deploys into the account of whatever credentials it runs with (static keys, a profile,
+the environment, a role it assumes with them), which no input tells, and ``forbiddenAccountIds``
+only rules some accounts out. An explicit provider does not read the stack's ``aws:*`` config, so
+the stack's ``aws:allowedAccountIds`` does not cover it; a default provider gets that setting
+from the stack config (so a stack without it fails here too). Unknown values in these fields
 fail closed: pending in preview, mandatory during the update.
 """
 
@@ -140,7 +144,18 @@ def _allowed_account_findings(ctx: ResourceContext, trusted: frozenset[str]) -> 
     if listed is UNKNOWN:
         yield _unknown("`allowedAccountIds`")
         return
-    for account in listed if isinstance(listed, list) else []:
+    if not isinstance(listed, list) or not [a for a in listed if a.strip()]:
+        yield Finding(
+            f"Provider `{ctx.name}` sets no `allowedAccountIds`: it deploys into the account of "
+            "whatever credentials it runs with (static keys, a profile, the environment), which "
+            "no input tells, so its resources may land in any account (an explicit provider "
+            f"does not read the stack's `aws:allowedAccountIds`).{_accounts_hint(trusted)}",
+            fix="set `allowed_account_ids` on the provider to the company's accounts only (read "
+            "them from the stack's `aws:allowedAccountIds`, as the blueprint's providers do); "
+            "`forbidden_account_ids` alone does not pin the account.",
+        )
+        return
+    for account in listed:
         if account.strip() not in trusted:
             yield Finding(
                 f"Provider `{ctx.name}`: `allowedAccountIds` names account {account!r}, which is "

@@ -158,3 +158,13 @@ aws.rds.ClusterInstance(
     publicly_accessible=False,
     opts=on_virginia,
 )
+
+# A key that differs from `data-classification` only in case is another tag (keys are
+# case-sensitive): the pack would read the provider's default `non-personal` here while the
+# author meant `us-user-data`. The label is ambiguous, so it fails closed.
+# violation: residency-classification-required
+aws.sqs.Queue(
+    "report-user-exports",
+    tags={"Data-Classification": "us-user-data"},
+    opts=pulumi.ResourceOptions(provider=tagged),
+)

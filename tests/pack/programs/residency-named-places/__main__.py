@@ -347,7 +347,7 @@ aws.dataexchange.EventAction(
 def firelens(host: str) -> str:
     return json.dumps([{
         "name": "api",
-        "image": "public.ecr.aws/nginx/nginx:latest",
+        "image": f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2",
         "logConfiguration": {
             "logDriver": "awsfirelens",
             "options": {"Name": "http", "Host": host, "Port": "443", "tls": "on"},
@@ -559,6 +559,98 @@ aws.lambda_.Function(
     image_uri=f"{PARTNER}.dkr.ecr.us-east-1.amazonaws.com/enricher:1",
     tags=NON_PERSONAL,
 )
+
+
+# --- Container images from any registry (the catalog's `image_fields`): the reference is parsed
+# as a container runtime resolves it (the registry is the first component when it has a dot or a
+# port, else Docker Hub) and the registry is judged as the place the code comes from. Only a
+# private ECR registry tells its owner; any other registry is a third party's unless declared.
+def task_with_image(name: str, image: str, tags: dict[str, str] | None = None) -> None:
+    aws.ecs.TaskDefinition(
+        name,
+        family=name,
+        requires_compatibilities=["FARGATE"],
+        network_mode="awsvpc",
+        cpu="256",
+        memory="512",
+        container_definitions=json.dumps([{"name": "etl", "image": image, "essential": True}]),
+        tags=tags,
+    )
+
+
+# An implicit Docker Hub image (no registry written: `docker.io`), on an unlabelled task.
+# violation: residency-named-places
+task_with_image("task-dockerhub-implicit", "nginx:latest")
+
+# The same, written out and tagged, on a task labelled us-user-data.
+# violation: residency-named-places
+task_with_image(
+    "task-dockerhub", "docker.io/partnerco/etl:latest", {"data-classification": "us-user-data"}
+)
+
+# ECR Public: anyone's alias, no account.
+# violation: residency-named-places
+task_with_image("task-ecr-public", "public.ecr.aws/partnerco/etl:1.4")
+
+# Our own private ECR registry in an allowed region, pinned by digest.
+# ok: residency-named-places
+task_with_image("task-own-ecr", f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/etl@sha256:" + "a" * 64)
+
+# A repository declared in policy-config.json with our account vouching for it (the review).
+# ok: residency-named-places
+task_with_image("task-declared-repository", "ghcr.io/fixture-vendor/agent:3.1")
+
+# App Runner from ECR Public.
+# violation: residency-named-places
+aws.apprunner.Service(
+    "apprunner-ecr-public",
+    service_name="apprunner-ecr-public",
+    source_configuration={
+        "image_repository": {
+            "image_identifier": "public.ecr.aws/partnerco/api:2",
+            "image_repository_type": "ECR_PUBLIC",
+        },
+        "auto_deployments_enabled": False,
+    },
+    tags=NON_PERSONAL,
+)
+
+# An OCI function from another namespace's OCIR registry in a US region: OCIR answers for the
+# namespace's tenancy, which the value cannot tell.
+# violation: residency-named-places
+oci.functions.Function(
+    "fn-ocir-partner-namespace",
+    application_id="ocid1.fnapp.oc1.iad.aaaaaaaafixtureapp",
+    display_name="fn-ocir-partner-namespace",
+    image="iad.ocir.io/partnerns/etl:1.0",
+    memory_in_mbs="256",
+    freeform_tags=OCI_NON_PERSONAL,
+)
+
+# The tenancy's own namespace, declared in policy-config.json with the tenancy.
+# ok: residency-named-places
+oci.functions.Function(
+    "fn-ocir-own-namespace",
+    application_id="ocid1.fnapp.oc1.iad.aaaaaaaafixtureapp",
+    display_name="fn-ocir-own-namespace",
+    image="iad.ocir.io/fixturens/etl:1.0",
+    memory_in_mbs="256",
+    freeform_tags=OCI_NON_PERSONAL,
+)
+
+# A marketplace subscription returns Oracle's terms-of-use link and needs it back as proof of
+# acceptance: a document people read, harmless (the catalog's `harmless_fields`).
+# ok: residency-named-places
+oci.core.AppCatalogSubscription(
+    "marketplace-oracle-listing",
+    compartment_id="ocid1.compartment.oc1..aaaaaaaafixturecompartment",
+    listing_id="ocid1.appcataloglisting.oc1..aaaaaaaafixturelisting",
+    listing_resource_version="1.0",
+    oracle_terms_of_use_link="https://cloudmarketplace.oracle.com/marketplace/content?contentId=1",
+    signature="fixture-signature",
+    time_retrieved="2026-11-01T00:00:00Z",
+)
+
 # --- Routing and log delivery of config-only resources (the catalog's `reached_fields`): a load
 # balancer, listener, target, backend, accelerator or log driver holds no data, but the requests
 # and logs it routes go to the places these fields name, so they count as reached by data.

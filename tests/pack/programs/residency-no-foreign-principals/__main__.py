@@ -547,6 +547,40 @@ aws.iam.Role(
     ),
 )
 
+# The declared pool's guest role: `amr` allows `unauthenticated`, so anyone on the internet gets
+# the pool's credentials for it (red team 5b f28).
+# violation: residency-no-foreign-principals
+aws.iam.Role(
+    "mobile-guests",
+    assume_role_policy=document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Condition": {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL},
+                "ForAnyValue:StringLike": {
+                    "cognito-identity.amazonaws.com:amr": "unauthenticated"
+                },
+            },
+        }
+    ),
+)
+
+# The declared pool with no `amr` condition at all: guests included.
+# violation: residency-no-foreign-principals
+aws.iam.Role(
+    "mobile-any-identity",
+    assume_role_policy=document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL}},
+        }
+    ),
+)
+
 # A literal identity pool nobody declared (another account's pool tells no account).
 # violation: residency-no-foreign-principals
 aws.iam.Role(

@@ -34,9 +34,31 @@ aws.Provider(
 # violation: residency-provider-trust
 aws.Provider("elsewhere", region="us-east-1", forbidden_account_ids=[OURS])
 
-# Forbidding an account that is not ours changes nothing about where resources land.
+# A deny list alone pins no account: the provider deploys into whatever account its profile's
+# credentials belong to (an explicit provider does not read the stack's aws:allowedAccountIds).
+# violation: residency-provider-trust
+aws.Provider(
+    "not-the-partner", region="us-east-1", profile="contractor", forbidden_account_ids=[PARTNER]
+)
+
+# Static keys and no allowed_account_ids: the keys' account, whoever's it is.
+# violation: residency-provider-trust
+aws.Provider(
+    "static-keys",
+    region="us-east-1",
+    access_key="AKIAFIXTUREKEY000000",
+    secret_key="fixture/secret",
+    skip_requesting_account_id=True,
+)
+
+# The same deny list next to an allow list of our account only: pinned.
 # ok: residency-provider-trust
-aws.Provider("not-the-partner", region="us-east-1", forbidden_account_ids=[PARTNER])
+aws.Provider(
+    "pinned-not-the-partner",
+    region="us-east-1",
+    allowed_account_ids=[OURS],
+    forbidden_account_ids=[PARTNER],
+)
 
 # The partner's account listed next to ours: the provider may then create in it.
 # violation: residency-provider-trust
