@@ -110,6 +110,9 @@ def test_aws_v6_tokens_and_encrypted_secret_fail_closed(fixture_audit: Audited) 
         # The replication's destination ARN names `ledger-mirror`, a bucket of this stack:
         # residency-data-flow follows the copy there, not no-cross-region-copy.
         ("mandatory", "residency-data-flow", "ledger-mirror"),
+        # Neither provider of the export pins its account (no `allowedAccountIds`).
+        ("mandatory", "residency-provider-trust", "default_6_56_0"),
+        ("mandatory", "residency-provider-trust", "singapore"),
     }
     unknown = [v for v in audit.mandatory if v.urn.endswith("::ledger-policy")]
     assert all("unknown outside preview: fail closed" in v.message for v in unknown)
