@@ -316,6 +316,56 @@ def is_private_address(host: str) -> bool:
     return any(address in network for network in _PRIVATE_NETWORKS)
 
 
+# Top-level domains that resolve only in a private network's own DNS (ICANN's ``.internal``,
+# multicast/service-discovery ``.local``, the private TLDs of ICANN's name-collision list): a
+# host there is a host of the network the resource is in, like a private address.
+_PRIVATE_NETWORK_TLDS: Final = frozenset({
+    "internal", "local", "localhost", "localdomain", "corp", "home", "lan", "intranet", "private",
+})  # fmt: skip
+
+
+def is_private_name(host: str) -> bool:
+    """True for a host name under a TLD that only a private network's DNS answers
+    (``users.svc.internal``, ``backend.mesh.local``), never a host on the internet."""
+    name = host.strip().rstrip(".").lower()
+    return "." in name and name.rpartition(".")[2] in _PRIVATE_NETWORK_TLDS
+
+
+def is_public_address(host: str) -> bool:
+    """True for a canonical IPv4/IPv6 address that can be a host on the internet: not private
+    (RFC 1918, unique local), loopback, link-local (the instance metadata service), unspecified
+    or multicast. Shorthand forms (``1.2.3``, a version number) are not read as addresses."""
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:
+        return False
+    return not (
+        is_private_address(str(address)) or address.is_loopback or address.is_link_local
+        or address.is_unspecified or address.is_multicast
+    )  # fmt: skip
+
+
+def _public_name(host: str) -> bool:
+    """True for a host name outside a private network that is no file name: a name on a
+    resolvable top-level domain, not a private one, not a two-part ``file.ext``."""
+    if is_ip(host) or is_private_name(host) or not can_be_host_name(host):
+        return False
+    labels = host.split(".")
+    return len(labels) > 2 or labels[-1] not in _FILE_EXTENSION_TLDS
+
+
+def in_own_network(place: Place) -> bool:
+    """True if ``place`` is in a reached field (routing or delivery) and names a host of the
+    resource's own private network: a canonical private address (RFC 1918, unique local) or a
+    name under a private TLD. Requests routed there stay in the VPC/VCN (and what it is peered or
+    connected to), never the internet."""
+    if not place.reached or place.host is None:
+        return False
+    if place.kind == "ip":
+        return is_private_address(place.host)
+    return place.kind == "external-host" and is_private_name(place.host)
+
+
 _CIDR_SHAPE: Final = re.compile(r"^\s*[0-9A-Fa-f:.]+/\d{1,3}\s*$")
 
 
@@ -655,8 +705,15 @@ _NOT_AN_S3_BUCKET: Final[Mapping[str, str]] = {
         "a Lightsail bucket of the same account"
     ),
 }
-# S3 Vectors bucket names (``vectorBucketName``) are per account and region, not global.
-_NOT_AN_S3_BUCKET_KEY: Final = re.compile(r"vector", re.IGNORECASE)
+# S3 Vectors bucket names (``vectorBucketName``) are per account and region, not global; a key
+# that says whether or how to make a bucket (AWS Backup's restore metadata ``NewBucket``,
+# ``CreateBucket``, ``UseBucket``, ``IsBucket...``) is a flag, not a bucket name.
+_NOT_AN_S3_BUCKET_KEY: Final = re.compile(
+    r"[Vv][Ee][Cc][Tt][Oo][Rr]|^(?:[Nn]ew|[Cc]reate|[Uu]se|[Ii]s|[Hh]as|[Ee]nable|[Dd]isable|"
+    r"[Aa]llow)(?:[A-Z]|[_-][A-Za-z])"
+)
+# Values that are a flag or a number, never a bucket name (``"true"``, ``"false"``, ``"30"``).
+_FLAG_VALUE: Final = re.compile(r"^(?:true|false|yes|no|on|off|enabled|disabled|none|null|\d+)$")
 # Identity-policy actions that only read or describe; any other action (``s3:PutObject``,
 # ``s3:*``, ``*``) can write data to the statement's Resource.
 _READ_ONLY_ACTION: Final = re.compile(r"^[a-z0-9-]+:(?:get|list|describe|head)[a-z0-9*]*$")
@@ -692,6 +749,25 @@ _NESTED_HOST_KEY: Final = re.compile(r"domain", re.IGNORECASE)
 _OWN_ADDRESS_KEY: Final = re.compile(
     r"^(?:private|public|secondary|primary|ipv4|ipv6|local|listener|bind)", re.IGNORECASE
 )
+# A free-form configuration map (environment variables, an OCI application's ``config``, an
+# instance's ``metadata``): its keys are the user's own, so a value that is wholly a host name or
+# a public IP is a place whatever its key is called (``DEST=collect.partner.example``).
+_FREE_FORM_PARENT: Final = re.compile(
+    r"^(?:environment|environmentVariables|runtimeEnvironmentVariables|variables|env|envs|"
+    r"envVars|config|metadata|extendedMetadata|propertyMap)$",
+    re.IGNORECASE,
+)
+# A script a machine runs at boot (EC2 and Lightsail ``userData``): an IP literal or host name
+# among its words is where the script connects (``nc 203.0.113.9 5140``).
+_SCRIPT_KEY: Final = re.compile(r"^userData$", re.IGNORECASE)
+_SCRIPT_WORD: Final = re.compile(r"[^\s\"'`;|&()<>=,]+")
+# Top-level domains that are also common file extensions (``install.sh``, ``app.py``,
+# ``notes.md``): a two-part word ending on one is read as a file outside address fields.
+_FILE_EXTENSION_TLDS: Final = frozenset({
+    "sh", "py", "pl", "md", "rs", "so", "zip", "ps", "mov", "cc", "am", "ac", "in", "js", "ts",
+    "conf", "cfg", "ini", "log", "json", "yaml", "yml", "txt", "csv", "rb", "go", "jar", "war",
+    "tar", "gz", "bz2", "xz", "tgz", "pem", "crt", "key", "service", "socket", "timer", "mount",
+})  # fmt: skip
 _JSON_MAX_DEPTH: Final = 8
 _PLACE_PREFIXES: Final = ("arn:", "ocid1.", "ARN:")
 _REGION_NAMES: Final = frozenset(
@@ -880,6 +956,36 @@ class _Walker:
             len(self.steps) > 1 and bool(_NESTED_HOST_KEY.search(key))
         )
 
+    def in_reached(self) -> bool:
+        """True inside one of the type's reached fields (a DNS record's values, a resolver's
+        forward targets): a bare host name or IP there is where requests go, whatever the key."""
+        return bool(self.reached) and _under(self.pattern(), self.reached)
+
+    def free_form(self, key: str) -> bool:
+        """True for a value of a free-form configuration map (environment variables, an OCI
+        application's ``config``): the user names its keys, so they say nothing."""
+        if _KIND_OF_THING_KEY.search(key):
+            return False  # ``INSTANCE_TYPE=mq.m5.large``, ``ENGINE_VERSION=...``
+        names = [step for step in self.steps if isinstance(step, str)]
+        return len(names) > 1 and bool(_FREE_FORM_PARENT.match(names[-2]))
+
+    def script(self, text: str) -> None:
+        """The IP literals and host names among the words of a boot script (``userData``)."""
+        for word in _SCRIPT_WORD.findall(text):
+            if "://" in word:
+                continue  # a URL: read as one
+            target = word.rpartition("@")[2]  # ``user@host``
+            if ":/" in target:
+                target = target.split(":/", 1)[0]  # ``host:/path`` (scp, rsync)
+            if "/" in target:
+                continue  # a path
+            host = bare_host(target)
+            if host is None or not (is_public_address(host) or _public_name(host)):
+                continue
+            endpoint = parse_host(host)
+            if endpoint.kind in ("external-host", "ip"):
+                self.add(endpoint_place(self.path(), word, endpoint))
+
     def bucket(self, text: str, key: str) -> bool:
         """Add a bare S3 bucket name in a bucket field; True if ``text`` was one."""
         name = text.strip()
@@ -887,7 +993,7 @@ class _Walker:
             return False
         if self.own_bucket and len(self.steps) == 1 and key in ("bucket", "bucketPrefix"):
             return True
-        if _NOT_AN_S3_BUCKET_KEY.search(key):
+        if _NOT_AN_S3_BUCKET_KEY.search(key) or _FLAG_VALUE.match(name):
             return False
         if is_ip(name) or name.endswith(_domains().ends):
             return False  # an address or an endpoint host: read as such
@@ -936,14 +1042,17 @@ class _Walker:
                 self.value(decoded, key, depth + 1)
                 return
         if "://" in text:
+            script = _SCRIPT_KEY.match(key) is not None and len(self.steps) == 1
             for url in _URL_IN_TEXT.finditer(text):
-                self.url(url.group(0))
+                self.url(url.group(0), script)
         elif "." in text or ":" in text:
             self.bare(text, key)
         elif _REGION_KEY.search(key) and _REGION_VALUE.match(text.strip().lower()):
             self.region(text)
         elif len(text) == 12 and _ACCOUNT_ID.match(text) and self.account_field(key):
             self.add(Place(self.path(), text, "account", "aws", None, text, None))
+        if _SCRIPT_KEY.match(key) and len(self.steps) == 1 and ("." in text or ":" in text):
+            self.script(text)
         if "arn:" in text:
             self.arns(text, 0)
         if "ocid1." in text:
@@ -970,9 +1079,13 @@ class _Walker:
                            "bedrock"))  # fmt: skip
         return regions is not None
 
-    def url(self, text: str) -> None:
+    def url(self, text: str, script: bool = False) -> None:
         url = parse_url(text)
         if url is None:
+            return
+        if script and url.host is not None and is_ip(url.host) and not is_public_address(url.host):
+            # A boot script's call to the machine itself, its metadata service (169.254.169.254)
+            # or a host of its private network: no place outside it.
             return
         if url.scheme in _NOT_NETWORK_SCHEMES:
             # s3://bucket/key and oci://bucket@namespace/path name a bucket whose region and
@@ -998,8 +1111,27 @@ class _Walker:
             if host is None:
                 continue
             endpoint = parse_host(host)
-            if endpoint.cloud is not None or (self.host_field(key) and can_be_host_name(host)):
+            if (
+                endpoint.cloud is not None
+                or (self.host_field(key) and can_be_host_name(host))
+                or (self.in_reached() and self.reached_host(host, key))
+                or ("/" not in part and self.free_form(key) and self.free_form_host(host))
+            ):  # fmt: skip
                 self.add(endpoint_place(self.path(), text, endpoint))
+
+    def reached_host(self, host: str, key: str) -> bool:
+        """A bare host in a reached field: any resolvable name, or a canonical IP address (never
+        a shorthand such as a version number), outside a kind-of-thing key."""
+        if _KIND_OF_THING_KEY.search(key):
+            return False
+        if is_ip(host):
+            return is_public_address(host) or is_private_address(host)
+        return can_be_host_name(host)
+
+    @staticmethod
+    def free_form_host(host: str) -> bool:
+        """A whole free-form value that is a place: a public IP or a public host name."""
+        return is_public_address(host) or _public_name(host)
 
     def service_name(self, text: str) -> None:
         match = _AWS_SERVICE_NAME.match(text.strip().lower())
@@ -1100,6 +1232,28 @@ def _json(text: str) -> Any:
         return None
 
 
+# DNS records: their values are where the name's requests go (reached fields of the catalog)
+# only for the record types that route clients to a host (A, AAAA, CNAME, alias records, the
+# service-binding HTTPS/SVCB); a TXT, MX, NS or CAA value sends no request of the name's users.
+_DNS_RECORD_TYPE_FIELD: Final[Mapping[str, str]] = {
+    "aws:route53/record:Record": "type",
+    "oci:Dns/record:Record": "rtype",
+    "oci:Dns/rrset:Rrset": "rtype",
+}
+_ROUTING_RECORD_TYPES: Final = frozenset({"A", "AAAA", "CNAME", "ALIAS", "ANAME", "HTTPS", "SVCB"})
+
+
+def _routed_for(resource_type: str, props: Any) -> tuple[tuple[str, ...], frozenset[str]]:
+    routed = routed_fields(resource_type)
+    type_field = _DNS_RECORD_TYPE_FIELD.get(resource_type)
+    if type_field is None or not isinstance(props, Mapping):
+        return routed
+    record_type = props.get(type_field)
+    if not isinstance(record_type, str) or record_type.strip().upper() in _ROUTING_RECORD_TYPES:
+        return routed  # a routing record, or a type not known yet (fail closed)
+    return (), routed[1]
+
+
 def scan(resource_type: str, props: Any) -> Scan:
     """Every place the inputs ``props`` (a bag as :func:`~residency_pack.engine.props.unwrap`
     returns it) of a resource of ``resource_type`` name, and the paths of unknown values, in
@@ -1109,7 +1263,7 @@ def scan(resource_type: str, props: Any) -> Scan:
         _harmless_split(resource_type),
         _is_aws_type(resource_type) and resource_type not in _NOT_AN_S3_BUCKET,
         resource_type in _OWN_BUCKET_NAME_TYPES,
-        routed_fields(resource_type),
+        _routed_for(resource_type, props),
     )
     walker.value(props, "", 0)
     return walker.found
