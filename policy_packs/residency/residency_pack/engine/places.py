@@ -855,8 +855,8 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("buckets", "found", "harmless_nested", "harmless_top", "own_bucket", "reached",
-                 "s3_locations", "steps", "written")  # fmt: skip
+    __slots__ = ("buckets", "cloud_type", "found", "harmless_nested", "harmless_top",
+                 "own_bucket", "reached", "s3_locations", "steps", "written")  # fmt: skip
 
     def __init__(
         self,
@@ -864,7 +864,9 @@ class _Walker:
         buckets: bool,
         own_bucket: bool,
         routed: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset()),
+        cloud_type: bool = True,
     ) -> None:
+        self.cloud_type = cloud_type  # an AWS or OCI type, whose free-form maps are known
         self.harmless_top, self.harmless_nested = harmless
         self.reached, self.s3_locations = routed  # the type's reached and S3 location fields
         self.buckets = buckets  # bare S3 bucket names are places (an AWS type)
@@ -964,7 +966,7 @@ class _Walker:
     def free_form(self, key: str) -> bool:
         """True for a value of a free-form configuration map (environment variables, an OCI
         application's ``config``): the user names its keys, so they say nothing."""
-        if _KIND_OF_THING_KEY.search(key):
+        if not self.cloud_type or _KIND_OF_THING_KEY.search(key):
             return False  # ``INSTANCE_TYPE=mq.m5.large``, ``ENGINE_VERSION=...``
         names = [step for step in self.steps if isinstance(step, str)]
         return len(names) > 1 and bool(_FREE_FORM_PARENT.match(names[-2]))
@@ -1264,6 +1266,7 @@ def scan(resource_type: str, props: Any) -> Scan:
         _is_aws_type(resource_type) and resource_type not in _NOT_AN_S3_BUCKET,
         resource_type in _OWN_BUCKET_NAME_TYPES,
         _routed_for(resource_type, props),
+        resource_type.startswith(("aws:", "oci:")),
     )
     walker.value(props, "", 0)
     return walker.found
