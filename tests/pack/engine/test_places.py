@@ -911,6 +911,7 @@ def test_a_boot_script_talking_to_its_own_machine_or_network_names_no_place() ->
         "#!/bin/bash\ncurl -s http://169.254.169.254/latest/meta-data/\n"
         "bash /opt/install.sh && systemctl restart app.service\n"
         "echo 10.0.0.2 db >> /etc/hosts\ncurl http://127.0.0.1:8080/health\n"
+        "apt-get install -y docker.io python3.11\n"
     )
     assert list(places_in(EC2, {"userData": script})) == []
 
@@ -937,3 +938,9 @@ def test_private_addresses_and_names_in_a_reached_field_are_our_own_network() ->
     assert not places.in_own_network(only({"type": "A", "records": ["203.0.113.99"]}, RECORD))
     # the same private address outside a reached field is not vouched for
     assert not places.in_own_network(only({"serverName": "10.0.0.5"}))
+
+
+def test_an_underscore_record_is_a_validation_token_not_a_route() -> None:
+    acm = {"type": "CNAME", "name": "_3f2a.api.usdata.example.com.",
+           "records": ["_9c1d.xjkdsl.acm-validations.aws."]}  # fmt: skip
+    assert [p.reached for p in places_in(RECORD, acm)] in ([], [False])

@@ -972,7 +972,8 @@ class _Walker:
         return len(names) > 1 and bool(_FREE_FORM_PARENT.match(names[-2]))
 
     def script(self, text: str) -> None:
-        """The IP literals and host names among the words of a boot script (``userData``)."""
+        """The public IP literals and host names (three labels or more) among the words of a
+        boot script (``userData``)."""
         for word in _SCRIPT_WORD.findall(text):
             if "://" in word:
                 continue  # a URL: read as one
@@ -982,8 +983,10 @@ class _Walker:
             if "/" in target:
                 continue  # a path
             host = bare_host(target)
-            if host is None or not (is_public_address(host) or _public_name(host)):
-                continue
+            if host is None or not (
+                is_public_address(host) or (host.count(".") > 1 and _public_name(host))
+            ):  # fmt: skip
+                continue  # a two-part name in a script is a package (``docker.io``) or a file
             endpoint = parse_host(host)
             if endpoint.kind in ("external-host", "ip"):
                 self.add(endpoint_place(self.path(), word, endpoint))
@@ -1237,20 +1240,25 @@ def _json(text: str) -> Any:
 # DNS records: their values are where the name's requests go (reached fields of the catalog)
 # only for the record types that route clients to a host (A, AAAA, CNAME, alias records, the
 # service-binding HTTPS/SVCB); a TXT, MX, NS or CAA value sends no request of the name's users.
-_DNS_RECORD_TYPE_FIELD: Final[Mapping[str, str]] = {
-    "aws:route53/record:Record": "type",
-    "oci:Dns/record:Record": "rtype",
-    "oci:Dns/rrset:Rrset": "rtype",
+# A record whose own name starts with an underscore label (``_x1.api.example.com``: ACM's DNS
+# validation CNAMEs, ``_dmarc``, ``_acme-challenge``, RFC 8552 attribute leaves) is no host a
+# browser or client requests: its value is a token's home, not where the name's traffic goes.
+_DNS_RECORD_TYPE_FIELD: Final[Mapping[str, tuple[str, str]]] = {
+    "aws:route53/record:Record": ("type", "name"),
+    "oci:Dns/record:Record": ("rtype", "domain"),
+    "oci:Dns/rrset:Rrset": ("rtype", "domain"),
 }
 _ROUTING_RECORD_TYPES: Final = frozenset({"A", "AAAA", "CNAME", "ALIAS", "ANAME", "HTTPS", "SVCB"})
 
 
 def _routed_for(resource_type: str, props: Any) -> tuple[tuple[str, ...], frozenset[str]]:
     routed = routed_fields(resource_type)
-    type_field = _DNS_RECORD_TYPE_FIELD.get(resource_type)
-    if type_field is None or not isinstance(props, Mapping):
+    fields = _DNS_RECORD_TYPE_FIELD.get(resource_type)
+    if fields is None or not isinstance(props, Mapping):
         return routed
-    record_type = props.get(type_field)
+    record_type, name = props.get(fields[0]), props.get(fields[1])
+    if isinstance(name, str) and name.strip().startswith("_"):
+        return (), routed[1]  # an attribute leaf (validation token, policy record)
     if not isinstance(record_type, str) or record_type.strip().upper() in _ROUTING_RECORD_TYPES:
         return routed  # a routing record, or a type not known yet (fail closed)
     return (), routed[1]
