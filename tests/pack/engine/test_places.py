@@ -944,3 +944,10 @@ def test_an_underscore_record_is_a_validation_token_not_a_route() -> None:
     acm = {"type": "CNAME", "name": "_3f2a.api.usdata.example.com.",
            "records": ["_9c1d.xjkdsl.acm-validations.aws."]}  # fmt: skip
     assert [p.reached for p in places_in(RECORD, acm)] in ([], [False])
+
+
+def test_a_record_pointing_into_its_own_domain_names_no_outside_host() -> None:
+    www = {"type": "CNAME", "name": "www.usdata.example.com", "records": ["usdata.example.com"]}
+    assert list(places_in(RECORD, www)) == []
+    other = {"type": "CNAME", "name": "www.usdata.example.com", "records": ["cdn.partner.com"]}
+    assert only(other, RECORD).host == "cdn.partner.com"

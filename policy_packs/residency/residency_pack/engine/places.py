@@ -1277,7 +1277,27 @@ def scan(resource_type: str, props: Any) -> Scan:
         resource_type.startswith(("aws:", "oci:")),
     )
     walker.value(props, "", 0)
+    if resource_type in _DNS_RECORD_TYPE_FIELD and walker.found.places and isinstance(props, dict):
+        _drop_own_zone(walker.found, props.get(_DNS_RECORD_TYPE_FIELD[resource_type][1]))
     return walker.found
+
+
+def _registrable(host: str) -> str | None:
+    name = host.strip().rstrip(".").lower()
+    return _public_suffixes().privatesuffix(name) if "." in name else None
+
+
+def _drop_own_zone(found: Scan, record_name: Any) -> None:
+    """A DNS record's value under the record's own registrable domain (``www`` -> the apex,
+    ``api`` -> ``api-prod.example.com``) is a name of the same zone owner, routed by the zone's
+    own records (judged there), not a host outside."""
+    own = _registrable(record_name) if isinstance(record_name, str) else None
+    if own is None:
+        return
+    found.places[:] = [
+        p for p in found.places
+        if not (p.kind == "external-host" and p.host and _registrable(p.host) == own)
+    ]  # fmt: skip
 
 
 def places_in(resource_type: str, props: Any) -> Iterator[Place]:

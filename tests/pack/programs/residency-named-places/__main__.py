@@ -763,6 +763,10 @@ aws.route53.Record("dns-a-private", zone_id=ZONE, name="db.fixture.example.com",
 # ok: residency-named-places
 aws.route53.Record("dns-mx-mail", zone_id=ZONE, name="fixture.example.com", type="MX", ttl=300,
                    records=["10 inbound-smtp.partner.example"])  # fmt: skip
+# A CNAME into the record's own domain is routed by that domain's own records.
+# ok: residency-named-places
+aws.route53.Record("dns-www-to-apex", zone_id=ZONE, name="www.fixture.example.com",
+                   type="CNAME", ttl=300, records=["fixture.example.com"])  # fmt: skip
 # An ACM DNS-validation CNAME (an underscore name) is a token's home, not a route.
 # ok: residency-named-places
 aws.route53.Record("dns-acm-validation", zone_id=ZONE, name="_3f2a.api.fixture.example.com.",
