@@ -34,7 +34,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("newuser")
     (root / "Pulumi.yaml").write_text("name: newuser\nruntime: python\n", encoding="utf-8")
     (root / "Pulumi.prod.yaml").write_text(
-        "config:\n  aws:region: us-east-1\n  aws:allowedAccountIds:\n    - \"111122223333\"\n", "utf-8"
+        'config:\n  aws:region: us-east-1\n  aws:allowedAccountIds:\n    - "111122223333"\n',
+        "utf-8",
     )
     (root / "__main__.py").write_text(PROGRAM, encoding="utf-8")
     pack = root / "policy_packs" / "residency"

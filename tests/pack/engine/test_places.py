@@ -899,3 +899,106 @@ def test_an_image_field_names_its_registry_with_the_owner_it_tells():
     public = image_places({"containerDefinitions": json.dumps(
         [{"name": "a", "image": "public.ecr.aws/partnerco/etl:1"}])})  # fmt: skip
     assert [p.account for p in public] == [None]
+
+
+# --- flags, free-form configuration, boot scripts, DNS records ---------------------------------
+
+RESTORE = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"NewBucket": "true"}, {"CreateBucket": "false"}, {"newBucket": "yes"}, {"Bucket": "30"}],
+)
+def test_a_flag_or_a_number_is_never_a_bucket_name(overrides: dict[str, str]) -> None:
+    assert list(places_in(RESTORE, {"restoreMetadataOverrides": overrides})) == []
+
+
+def test_a_documented_bucket_name_field_still_names_a_bucket() -> None:
+    found = only({"restoreMetadataOverrides": {"DestinationBucketName": "partner-drop"}}, RESTORE)
+    assert (found.service, found.host) == ("s3", "partner-drop")
+
+
+LAMBDA = "aws:lambda/function:Function"
+
+
+@pytest.mark.parametrize(
+    ("value", "host"),
+    [("collect.partner.example", "collect.partner.example"), ("198.51.100.7", "198.51.100.7"),
+     ("logs.partner.io:514", "logs.partner.io"), ("ingest.partner.co.uk", "ingest.partner.co.uk")],
+)  # fmt: skip
+def test_a_whole_host_or_public_ip_in_an_environment_map_is_a_place(value: str, host: str) -> None:
+    assert only({"environment": {"variables": {"DEST": value}}}, LAMBDA).host == host
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("BROKER_INSTANCE_TYPE", "mq.m5.large"), ("ENTRY", "main.py"), ("SCRIPT", "install.sh"),
+     ("RELEASE", "1.2.3"), ("CACHE", "10.0.2.9"), ("MODE", "batch"), ("DB", "db.internal"),
+     ("LOOPBACK", "127.0.0.1"), ("ENGINE_VERSION", "8.0.mysql_aurora.3.05.2")],
+)  # fmt: skip
+def test_free_form_values_that_are_no_public_place_stay_quiet(key: str, value: str) -> None:
+    assert list(places_in(LAMBDA, {"environment": {"variables": {key: value}}})) == []
+
+
+def test_a_whole_host_outside_a_free_form_map_still_needs_an_address_field() -> None:
+    assert list(places_in(LAMBDA, {"handler": "collect.partner.example"})) == []
+
+
+EC2 = "aws:ec2/instance:Instance"
+
+
+def test_a_boot_script_names_the_public_addresses_and_hosts_it_connects_to() -> None:
+    script = (
+        "#!/bin/bash\ntail -F /var/log/app.log | nc 203.0.113.9 5140\n"
+        "rsync -a /data backup@sink.partner.example:/in\n"
+    )
+    found = places_in(EC2, {"userData": script})
+    assert sorted(p.host or "" for p in found) == ["203.0.113.9", "sink.partner.example"]
+
+
+def test_a_boot_script_talking_to_its_own_machine_or_network_names_no_place() -> None:
+    script = (
+        "#!/bin/bash\ncurl -s http://169.254.169.254/latest/meta-data/\n"
+        "bash /opt/install.sh && systemctl restart app.service\n"
+        "echo 10.0.0.2 db >> /etc/hosts\ncurl http://127.0.0.1:8080/health\n"
+        "apt-get install -y docker.io python3.11\n"
+    )
+    assert list(places_in(EC2, {"userData": script})) == []
+
+
+RECORD = "aws:route53/record:Record"
+
+
+def test_an_address_record_value_is_reached_and_a_txt_value_is_not() -> None:
+    cname = only({"type": "CNAME", "records": ["ingress.partner.example"]}, RECORD)
+    assert (cname.kind, cname.reached) == ("external-host", True)
+    a = only({"type": "A", "records": ["203.0.113.99"]}, RECORD)
+    assert (a.kind, a.reached) == ("ip", True)
+    assert list(places_in(RECORD, {"type": "TXT", "records": ["v.partner.example"]})) == []
+
+
+def test_private_addresses_and_names_in_a_reached_field_are_our_own_network() -> None:
+    own = only({"type": "A", "records": ["10.0.3.7"]}, RECORD)
+    assert places.in_own_network(own)
+    node = only(
+        {"spec": {"serviceDiscovery": {"dns": {"hostname": "users.mesh.local"}}}},
+        "aws:appmesh/virtualNode:VirtualNode",
+    )
+    assert node.reached and places.in_own_network(node)
+    assert not places.in_own_network(only({"type": "A", "records": ["203.0.113.99"]}, RECORD))
+    # the same private address outside a reached field is not vouched for
+    assert not places.in_own_network(only({"serverName": "10.0.0.5"}))
+
+
+def test_an_underscore_record_is_a_validation_token_not_a_route() -> None:
+    acm = {"type": "CNAME", "name": "_3f2a.api.usdata.example.com.",
+           "records": ["_9c1d.xjkdsl.acm-validations.aws."]}  # fmt: skip
+    assert [p.reached for p in places_in(RECORD, acm)] in ([], [False])
+
+
+def test_a_record_pointing_into_its_own_domain_names_no_outside_host() -> None:
+    www = {"type": "CNAME", "name": "www.usdata.example.com", "records": ["usdata.example.com"]}
+    assert list(places_in(RECORD, www)) == []
+    other = {"type": "CNAME", "name": "www.usdata.example.com", "records": ["cdn.partner.com"]}
+    assert only(other, RECORD).host == "cdn.partner.com"

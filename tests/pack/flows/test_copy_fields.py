@@ -264,3 +264,20 @@ def test_an_oci_instance_image_is_an_artifact_but_its_boot_volume_is_its_own_dis
     assert list(destinations(OCI_INSTANCE, image)) == []
     [destination] = destinations(OCI_INSTANCE, volume)
     assert destination.unknown == ("sourceDetails.sourceId",)
+
+
+def _api_gateway(url: str) -> dict[str, object]:
+    backend = {"type": "HTTP_BACKEND", "url": url}
+    return {"specification": {"routes": [{"path": "/u", "methods": ["POST"], "backend": backend}]}}
+
+
+def test_a_backend_in_our_own_network_is_no_far_end_and_a_public_one_is() -> None:
+    token = "oci:ApiGateway/deployment:Deployment"
+    private = [
+        n for d in destinations(token, _api_gateway("http://10.10.1.5:8080/u")) for n in d.named
+    ]
+    assert private == []
+    [public] = [
+        n for d in destinations(token, _api_gateway("http://203.0.113.15/u")) for n in d.named
+    ]
+    assert (public.kind, public.host) == ("ip", "203.0.113.15")

@@ -404,3 +404,46 @@ def test_unknown_origins_and_behaviours_fail_closed() -> None:
     unknown_behaviour = replace(cdn, props={**cdn.props, "defaultCacheBehavior": UNKNOWN_OBJECT})
     [d] = stack(cdn=unknown_behaviour)
     assert "the behaviour is unknown" in d.message
+
+
+# --- Lightsail distributions (CloudFront underneath) -------------------------------------------
+
+LIGHTSAIL_BUCKET = Resource(
+    "aws:lightsail/bucket:Bucket", "avatars",
+    {"name": "user-avatars", "bundleId": "small_1_0", "tags": tags("us-user-data")}, US,
+)  # fmt: skip
+LIGHTSAIL_PUBLIC_BUCKET = Resource(
+    "aws:lightsail/bucket:Bucket", "site",
+    {"name": "site-assets", "bundleId": "small_1_0", "tags": tags("public")}, US,
+)  # fmt: skip
+
+
+def lightsail_cdn(
+    origin: str = "user-avatars", behavior: str = "cache", label: str = "non-personal", **props: Any
+) -> Resource:
+    return Resource(
+        "aws:lightsail/distribution:Distribution", "avatars-cdn",
+        {"name": "avatars-cdn", "bundleId": "small_1_0", "tags": tags(label),
+         "origin": {"name": origin, "regionName": "us-east-1"},
+         "defaultCacheBehavior": {"behavior": behavior}, **props},
+        US,
+    )  # fmt: skip
+
+
+def test_a_lightsail_distribution_caching_a_user_data_bucket_is_a_violation() -> None:
+    [d] = run(LIGHTSAIL_BUCKET, lightsail_cdn())
+    assert "Lightsail distribution `avatars-cdn`.defaultCacheBehavior may cache" in d.message
+    assert "`avatars`, which us-user-data reaches" in d.message
+    # a `cache` path under a `dont-cache` default caches too
+    cdn = lightsail_cdn(
+        behavior="dont-cache", cacheBehaviors=[{"path": "/img/*", "behavior": "cache"}]
+    )
+    [d] = run(LIGHTSAIL_BUCKET, cdn)
+    assert "cacheBehaviors[0]" in d.message
+
+
+def test_a_lightsail_distribution_that_does_not_cache_user_data_passes() -> None:
+    assert run(LIGHTSAIL_BUCKET, lightsail_cdn(behavior="dont-cache")) == []
+    assert run(LIGHTSAIL_PUBLIC_BUCKET, lightsail_cdn(origin="site-assets", label="public")) == []
+    zero = {"minimumTtl": 0, "defaultTtl": 0, "maximumTtl": 0}
+    assert run(LIGHTSAIL_BUCKET, lightsail_cdn(cacheBehaviorSettings=zero)) == []

@@ -1161,3 +1161,120 @@ def test_a_private_address_outside_a_routing_field_is_still_untold(
     # network it is in, as before.
     [found] = verdict(change(DMS, serverName="10.0.0.5"))
     assert "data can reach this resource" in found
+
+
+# --- routing to our own network, DNS records, OCI buckets of the stack ----------------------------
+
+OCI_DEPLOYMENT = Resource(
+    "oci:ApiGateway/deployment:Deployment", "api",
+    {"compartmentId": TENANCY, "gatewayId": "ocid1.apigateway.oc1.iad.aaaagw", "pathPrefix": "/v1",
+     "specification": {"routes": [{"path": "/users", "methods": ["POST"],
+                                   "backend": {"type": "HTTP_BACKEND",
+                                               "url": "http://10.10.1.5:8080/users"}}]}},
+    oci_provider("us-ashburn-1", tenancyOcid=TENANCY),
+)  # fmt: skip
+
+
+def _backend(url: str) -> Resource:
+    spec = json.loads(json.dumps(OCI_DEPLOYMENT.props["specification"]))
+    spec["routes"][0]["backend"]["url"] = url
+    return change(OCI_DEPLOYMENT, specification=spec)
+
+
+def test_an_api_gateway_backend_in_our_own_network_passes() -> None:
+    assert verdict(OCI_DEPLOYMENT) == []
+    assert verdict(change(OCI_DEPLOYMENT, freeformTags=USER_DATA)) == []
+    assert verdict(_backend("http://users.svc.internal:8080/users")) == []
+
+
+def test_an_api_gateway_backend_outside_our_network_is_a_violation() -> None:
+    [found] = verdict(_backend("http://203.0.113.15:8080/users"))
+    assert "who owns it cannot be told" in found
+    [found] = verdict(_backend("https://ingest.partner.example/users"))
+    assert "not in `allowedEgressHosts`" in found
+
+
+def record(record_type: str, *values: str) -> Resource:
+    return Resource(
+        "aws:route53/record:Record", "api",
+        {"zoneId": "Z1", "name": "api.usdata.example.com", "type": record_type, "ttl": 300,
+         "records": list(values)},
+        aws_provider("us-east-1"),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("resource", "shown"),
+    [
+        (record("CNAME", "ingress.partner.example"), "host `ingress.partner.example`"),
+        (record("A", "203.0.113.99"), "IP address `203.0.113.99`"),
+        (
+            Resource("aws:route53/resolverRule:ResolverRule", "fwd",
+                     {"domainName": "dynamodb.us-east-1.amazonaws.com", "ruleType": "FORWARD",
+                      "targetIps": [{"ip": "203.0.113.53"}]}, aws_provider("us-east-1")),
+            "IP address `203.0.113.53` at `targetIps[0].ip`",
+        ),
+        (
+            Resource("aws:servicediscovery/instance:Instance", "ext",
+                     {"instanceId": "ext", "serviceId": "srv-1",
+                      "attributes": {"AWS_INSTANCE_IPV4": "203.0.113.80"}},
+                     aws_provider("us-east-1")),
+            "IP address `203.0.113.80` at `attributes.AWS_INSTANCE_IPV4`",
+        ),
+    ],
+)  # fmt: skip
+def test_dns_and_service_discovery_pointing_outside_is_a_violation(
+    resource: Resource, shown: str
+) -> None:
+    [found] = verdict(resource)
+    assert shown in found, found
+
+
+def test_dns_pointing_at_our_own_network_or_sending_no_request_passes() -> None:
+    assert verdict(record("A", "10.0.3.7")) == []
+    assert verdict(record("CNAME", "api.corp.internal")) == []
+    assert verdict(record("TXT", "verify.partner.example")) == []
+    assert verdict(record("MX", "10 mx.partner.example")) == []
+    assert (
+        verdict(
+            record("CNAME", "api.partner.example"), {"allowedEgressHosts": ["*.partner.example"]}
+        )
+        == []
+    )
+
+
+OCI_BUCKET = Resource(
+    "oci:ObjectStorage/bucket:Bucket", "exports",
+    {"compartmentId": TENANCY, "namespace": "ourns", "name": "exports",
+     "freeformTags": USER_DATA},
+    oci_provider("us-ashburn-1", tenancyOcid=TENANCY),
+)  # fmt: skip
+
+
+def dataflow_app(uri: str) -> Resource:
+    return Resource(
+        "oci:DataFlow/application:Application", "export",
+        {"compartmentId": TENANCY, "displayName": "export", "language": "PYTHON",
+         "fileUri": uri, "freeformTags": USER_DATA},
+        oci_provider("us-ashburn-1", tenancyOcid=TENANCY),
+    )  # fmt: skip
+
+
+def whole_stack(resources: list[Resource]) -> list[str]:
+    """Each resource checked in order, then the stack follow-up: every message."""
+    now = [m for r in resources for m in messages(r)]
+    return now + [m for _, m in stack_messages(resources)]
+
+
+@pytest.mark.parametrize(
+    "uri",
+    ["oci://exports@ourns/job.py",
+     "https://objectstorage.us-ashburn-1.oraclecloud.com/n/ourns/b/exports/o/job.py"],
+)  # fmt: skip
+def test_an_oci_bucket_of_this_stack_is_known_by_name_and_namespace(uri: str) -> None:
+    assert whole_stack([OCI_BUCKET, dataflow_app(uri)]) == []
+
+
+def test_an_oci_bucket_uri_in_another_namespace_still_fails_closed() -> None:
+    [message] = whole_stack([OCI_BUCKET, dataflow_app("oci://exports@partnerns/job.py")])
+    assert "`export`" in message and "who owns it cannot be told" in message

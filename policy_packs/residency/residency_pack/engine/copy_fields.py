@@ -1288,8 +1288,8 @@ _ACCOUNT: Final = re.compile(r"^\d{12}$")
 def _from_place(place: places.Place) -> Named | None:
     """A place of the scan as a far end; None for what data is only read from (a layer, an
     image) or what the cloud itself owns (a service integration ARN)."""
-    if place.read_only:
-        return None
+    if place.read_only or places.in_own_network(place):
+        return None  # read from only, or a host of the resource's own private network
     if place.kind == "region":
         cloud = place.cloud
         return Named(place.path, place.value, "region", cloud, place.region, OWN) if cloud else None

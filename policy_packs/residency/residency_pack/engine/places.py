@@ -320,6 +320,56 @@ def is_private_address(host: str) -> bool:
     return any(address in network for network in _PRIVATE_NETWORKS)
 
 
+# Top-level domains that resolve only in a private network's own DNS (ICANN's ``.internal``,
+# multicast/service-discovery ``.local``, the private TLDs of ICANN's name-collision list): a
+# host there is a host of the network the resource is in, like a private address.
+_PRIVATE_NETWORK_TLDS: Final = frozenset({
+    "internal", "local", "localhost", "localdomain", "corp", "home", "lan", "intranet", "private",
+})  # fmt: skip
+
+
+def is_private_name(host: str) -> bool:
+    """True for a host name under a TLD that only a private network's DNS answers
+    (``users.svc.internal``, ``backend.mesh.local``), never a host on the internet."""
+    name = host.strip().rstrip(".").lower()
+    return "." in name and name.rpartition(".")[2] in _PRIVATE_NETWORK_TLDS
+
+
+def is_public_address(host: str) -> bool:
+    """True for a canonical IPv4/IPv6 address that can be a host on the internet: not private
+    (RFC 1918, unique local), loopback, link-local (the instance metadata service), unspecified
+    or multicast. Shorthand forms (``1.2.3``, a version number) are not read as addresses."""
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]"))
+    except ValueError:
+        return False
+    return not (
+        is_private_address(str(address)) or address.is_loopback or address.is_link_local
+        or address.is_unspecified or address.is_multicast
+    )  # fmt: skip
+
+
+def _public_name(host: str) -> bool:
+    """True for a host name outside a private network that is no file name: a name on a
+    resolvable top-level domain, not a private one, not a two-part ``file.ext``."""
+    if is_ip(host) or is_private_name(host) or not can_be_host_name(host):
+        return False
+    labels = host.split(".")
+    return len(labels) > 2 or labels[-1] not in _FILE_EXTENSION_TLDS
+
+
+def in_own_network(place: Place) -> bool:
+    """True if ``place`` is in a reached field (routing or delivery) and names a host of the
+    resource's own private network: a canonical private address (RFC 1918, unique local) or a
+    name under a private TLD. Requests routed there stay in the VPC/VCN (and what it is peered or
+    connected to), never the internet."""
+    if not place.reached or place.host is None:
+        return False
+    if place.kind == "ip":
+        return is_private_address(place.host)
+    return place.kind == "external-host" and is_private_name(place.host)
+
+
 _CIDR_SHAPE: Final = re.compile(r"^\s*[0-9A-Fa-f:.]+/\d{1,3}\s*$")
 
 
@@ -735,8 +785,15 @@ _NOT_AN_S3_BUCKET: Final[Mapping[str, str]] = {
         "a Lightsail bucket of the same account"
     ),
 }
-# S3 Vectors bucket names (``vectorBucketName``) are per account and region, not global.
-_NOT_AN_S3_BUCKET_KEY: Final = re.compile(r"vector", re.IGNORECASE)
+# S3 Vectors bucket names (``vectorBucketName``) are per account and region, not global; a key
+# that says whether or how to make a bucket (AWS Backup's restore metadata ``NewBucket``,
+# ``CreateBucket``, ``UseBucket``, ``IsBucket...``) is a flag, not a bucket name.
+_NOT_AN_S3_BUCKET_KEY: Final = re.compile(
+    r"[Vv][Ee][Cc][Tt][Oo][Rr]|^(?:[Nn]ew|[Cc]reate|[Uu]se|[Ii]s|[Hh]as|[Ee]nable|[Dd]isable|"
+    r"[Aa]llow)(?:[A-Z]|[_-][A-Za-z])"
+)
+# Values that are a flag or a number, never a bucket name (``"true"``, ``"false"``, ``"30"``).
+_FLAG_VALUE: Final = re.compile(r"^(?:true|false|yes|no|on|off|enabled|disabled|none|null|\d+)$")
 # Identity-policy actions that only read or describe; any other action (``s3:PutObject``,
 # ``s3:*``, ``*``) can write data to the statement's Resource.
 _READ_ONLY_ACTION: Final = re.compile(r"^[a-z0-9-]+:(?:get|list|describe|head)[a-z0-9*]*$")
@@ -772,6 +829,25 @@ _NESTED_HOST_KEY: Final = re.compile(r"domain", re.IGNORECASE)
 _OWN_ADDRESS_KEY: Final = re.compile(
     r"^(?:private|public|secondary|primary|ipv4|ipv6|local|listener|bind)", re.IGNORECASE
 )
+# A free-form configuration map (environment variables, an OCI application's ``config``, an
+# instance's ``metadata``): its keys are the user's own, so a value that is wholly a host name or
+# a public IP is a place whatever its key is called (``DEST=collect.partner.example``).
+_FREE_FORM_PARENT: Final = re.compile(
+    r"^(?:environment|environmentVariables|runtimeEnvironmentVariables|variables|env|envs|"
+    r"envVars|config|metadata|extendedMetadata|propertyMap)$",
+    re.IGNORECASE,
+)
+# A script a machine runs at boot (EC2 and Lightsail ``userData``): an IP literal or host name
+# among its words is where the script connects (``nc 203.0.113.9 5140``).
+_SCRIPT_KEY: Final = re.compile(r"^userData$", re.IGNORECASE)
+_SCRIPT_WORD: Final = re.compile(r"[^\s\"'`;|&()<>=,]+")
+# Top-level domains that are also common file extensions (``install.sh``, ``app.py``,
+# ``notes.md``): a two-part word ending on one is read as a file outside address fields.
+_FILE_EXTENSION_TLDS: Final = frozenset({
+    "sh", "py", "pl", "md", "rs", "so", "zip", "ps", "mov", "cc", "am", "ac", "in", "js", "ts",
+    "conf", "cfg", "ini", "log", "json", "yaml", "yml", "txt", "csv", "rb", "go", "jar", "war",
+    "tar", "gz", "bz2", "xz", "tgz", "pem", "crt", "key", "service", "socket", "timer", "mount",
+})  # fmt: skip
 _JSON_MAX_DEPTH: Final = 8
 _PLACE_PREFIXES: Final = ("arn:", "ocid1.", "ARN:")
 _REGION_NAMES: Final = frozenset(
@@ -874,8 +950,8 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("buckets", "found", "harmless_nested", "harmless_top", "images", "own_bucket",
-                 "reached", "s3_locations", "steps", "written")  # fmt: skip
+    __slots__ = ("buckets", "cloud_type", "found", "harmless_nested", "harmless_top", "images",
+                 "own_bucket", "reached", "s3_locations", "steps", "written")  # fmt: skip
 
     def __init__(
         self,
@@ -884,7 +960,9 @@ class _Walker:
         own_bucket: bool,
         routed: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset()),
         images: frozenset[str] = frozenset(),
+        cloud_type: bool = True,
     ) -> None:
+        self.cloud_type = cloud_type  # an AWS or OCI type, whose free-form maps are known
         self.harmless_top, self.harmless_nested = harmless
         self.images = images  # the type's image fields: container image references
         self.reached, self.s3_locations = routed  # the type's reached and S3 location fields
@@ -977,6 +1055,39 @@ class _Walker:
             len(self.steps) > 1 and bool(_NESTED_HOST_KEY.search(key))
         )
 
+    def in_reached(self) -> bool:
+        """True inside one of the type's reached fields (a DNS record's values, a resolver's
+        forward targets): a bare host name or IP there is where requests go, whatever the key."""
+        return bool(self.reached) and _under(self.pattern(), self.reached)
+
+    def free_form(self, key: str) -> bool:
+        """True for a value of a free-form configuration map (environment variables, an OCI
+        application's ``config``): the user names its keys, so they say nothing."""
+        if not self.cloud_type or _KIND_OF_THING_KEY.search(key):
+            return False  # ``INSTANCE_TYPE=mq.m5.large``, ``ENGINE_VERSION=...``
+        names = [step for step in self.steps if isinstance(step, str)]
+        return len(names) > 1 and bool(_FREE_FORM_PARENT.match(names[-2]))
+
+    def script(self, text: str) -> None:
+        """The public IP literals and host names (three labels or more) among the words of a
+        boot script (``userData``)."""
+        for word in _SCRIPT_WORD.findall(text):
+            if "://" in word:
+                continue  # a URL: read as one
+            target = word.rpartition("@")[2]  # ``user@host``
+            if ":/" in target:
+                target = target.split(":/", 1)[0]  # ``host:/path`` (scp, rsync)
+            if "/" in target:
+                continue  # a path
+            host = bare_host(target)
+            if host is None or not (
+                is_public_address(host) or (host.count(".") > 1 and _public_name(host))
+            ):  # fmt: skip
+                continue  # a two-part name in a script is a package (``docker.io``) or a file
+            endpoint = parse_host(host)
+            if endpoint.kind in ("external-host", "ip"):
+                self.add(endpoint_place(self.path(), word, endpoint))
+
     def bucket(self, text: str, key: str) -> bool:
         """Add a bare S3 bucket name in a bucket field; True if ``text`` was one."""
         name = text.strip()
@@ -984,7 +1095,7 @@ class _Walker:
             return False
         if self.own_bucket and len(self.steps) == 1 and key in ("bucket", "bucketPrefix"):
             return True
-        if _NOT_AN_S3_BUCKET_KEY.search(key):
+        if _NOT_AN_S3_BUCKET_KEY.search(key) or _FLAG_VALUE.match(name):
             return False
         if is_ip(name) or name.endswith(_domains().ends):
             return False  # an address or an endpoint host: read as such
@@ -1038,14 +1149,17 @@ class _Walker:
                 self.value(decoded, key, depth + 1)
                 return
         if "://" in text:
+            script = _SCRIPT_KEY.match(key) is not None and len(self.steps) == 1
             for url in _URL_IN_TEXT.finditer(text):
-                self.url(url.group(0))
+                self.url(url.group(0), script)
         elif "." in text or ":" in text:
             self.bare(text, key)
         elif _REGION_KEY.search(key) and _REGION_VALUE.match(text.strip().lower()):
             self.region(text)
         elif len(text) == 12 and _ACCOUNT_ID.match(text) and self.account_field(key):
             self.add(Place(self.path(), text, "account", "aws", None, text, None))
+        if _SCRIPT_KEY.match(key) and len(self.steps) == 1 and ("." in text or ":" in text):
+            self.script(text)
         if "arn:" in text:
             self.arns(text, 0)
         if "ocid1." in text:
@@ -1072,9 +1186,13 @@ class _Walker:
                            "bedrock"))  # fmt: skip
         return regions is not None
 
-    def url(self, text: str) -> None:
+    def url(self, text: str, script: bool = False) -> None:
         url = parse_url(text)
         if url is None:
+            return
+        if script and url.host is not None and is_ip(url.host) and not is_public_address(url.host):
+            # A boot script's call to the machine itself, its metadata service (169.254.169.254)
+            # or a host of its private network: no place outside it.
             return
         if url.scheme in _NOT_NETWORK_SCHEMES:
             # s3://bucket/key and oci://bucket@namespace/path name a bucket whose region and
@@ -1100,8 +1218,27 @@ class _Walker:
             if host is None:
                 continue
             endpoint = parse_host(host)
-            if endpoint.cloud is not None or (self.host_field(key) and can_be_host_name(host)):
+            if (
+                endpoint.cloud is not None
+                or (self.host_field(key) and can_be_host_name(host))
+                or (self.in_reached() and self.reached_host(host, key))
+                or ("/" not in part and self.free_form(key) and self.free_form_host(host))
+            ):  # fmt: skip
                 self.add(endpoint_place(self.path(), text, endpoint))
+
+    def reached_host(self, host: str, key: str) -> bool:
+        """A bare host in a reached field: any resolvable name, or a canonical IP address (never
+        a shorthand such as a version number), outside a kind-of-thing key."""
+        if _KIND_OF_THING_KEY.search(key):
+            return False
+        if is_ip(host):
+            return is_public_address(host) or is_private_address(host)
+        return can_be_host_name(host)
+
+    @staticmethod
+    def free_form_host(host: str) -> bool:
+        """A whole free-form value that is a place: a public IP or a public host name."""
+        return is_public_address(host) or _public_name(host)
 
     def service_name(self, text: str) -> None:
         match = _AWS_SERVICE_NAME.match(text.strip().lower())
@@ -1202,6 +1339,33 @@ def _json(text: str) -> Any:
         return None
 
 
+# DNS records: their values are where the name's requests go (reached fields of the catalog)
+# only for the record types that route clients to a host (A, AAAA, CNAME, alias records, the
+# service-binding HTTPS/SVCB); a TXT, MX, NS or CAA value sends no request of the name's users.
+# A record whose own name starts with an underscore label (``_x1.api.example.com``: ACM's DNS
+# validation CNAMEs, ``_dmarc``, ``_acme-challenge``, RFC 8552 attribute leaves) is no host a
+# browser or client requests: its value is a token's home, not where the name's traffic goes.
+_DNS_RECORD_TYPE_FIELD: Final[Mapping[str, tuple[str, str]]] = {
+    "aws:route53/record:Record": ("type", "name"),
+    "oci:Dns/record:Record": ("rtype", "domain"),
+    "oci:Dns/rrset:Rrset": ("rtype", "domain"),
+}
+_ROUTING_RECORD_TYPES: Final = frozenset({"A", "AAAA", "CNAME", "ALIAS", "ANAME", "HTTPS", "SVCB"})
+
+
+def _routed_for(resource_type: str, props: Any) -> tuple[tuple[str, ...], frozenset[str]]:
+    routed = routed_fields(resource_type)
+    fields = _DNS_RECORD_TYPE_FIELD.get(resource_type)
+    if fields is None or not isinstance(props, Mapping):
+        return routed
+    record_type, name = props.get(fields[0]), props.get(fields[1])
+    if isinstance(name, str) and name.strip().startswith("_"):
+        return (), routed[1]  # an attribute leaf (validation token, policy record)
+    if not isinstance(record_type, str) or record_type.strip().upper() in _ROUTING_RECORD_TYPES:
+        return routed  # a routing record, or a type not known yet (fail closed)
+    return (), routed[1]
+
+
 def scan(resource_type: str, props: Any) -> Scan:
     """Every place the inputs ``props`` (a bag as :func:`~residency_pack.engine.props.unwrap`
     returns it) of a resource of ``resource_type`` name, and the paths of unknown values, in
@@ -1211,11 +1375,32 @@ def scan(resource_type: str, props: Any) -> Scan:
         _harmless_split(resource_type),
         _is_aws_type(resource_type) and resource_type not in _NOT_AN_S3_BUCKET,
         resource_type in _OWN_BUCKET_NAME_TYPES,
-        routed_fields(resource_type),
+        _routed_for(resource_type, props),
         image_fields(resource_type),
+        resource_type.startswith(("aws:", "oci:")),
     )
     walker.value(props, "", 0)
+    if resource_type in _DNS_RECORD_TYPE_FIELD and walker.found.places and isinstance(props, dict):
+        _drop_own_zone(walker.found, props.get(_DNS_RECORD_TYPE_FIELD[resource_type][1]))
     return walker.found
+
+
+def _registrable(host: str) -> str | None:
+    name = host.strip().rstrip(".").lower()
+    return _public_suffixes().privatesuffix(name) if "." in name else None
+
+
+def _drop_own_zone(found: Scan, record_name: Any) -> None:
+    """A DNS record's value under the record's own registrable domain (``www`` -> the apex,
+    ``api`` -> ``api-prod.example.com``) is a name of the same zone owner, routed by the zone's
+    own records (judged there), not a host outside."""
+    own = _registrable(record_name) if isinstance(record_name, str) else None
+    if own is None:
+        return
+    found.places[:] = [
+        p for p in found.places
+        if not (p.kind == "external-host" and p.host and _registrable(p.host) == own)
+    ]  # fmt: skip
 
 
 def places_in(resource_type: str, props: Any) -> Iterator[Place]:

@@ -10,6 +10,7 @@ follow-up reports it only if the stack has no bucket of that name (:func:`bucket
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -18,7 +19,29 @@ from residency_pack.engine.rule import Finding
 S3_BUCKET_TYPES: Final = frozenset(
     {"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:s3/directoryBucket:DirectoryBucket"}
 )
+OCI_BUCKET_TYPES: Final = frozenset({"oci:ObjectStorage/bucket:Bucket"})
 _URL_SCHEMES: Final = ("s3://", "s3a://", "s3n://")
+# An OCI Object Storage URL's path: ``/n/<namespace>/b/<bucket>[/o/<object>]``.
+_OCI_BUCKET_PATH: Final = re.compile(r"/n/([^/?#]+)/b/([^/?#]+)")
+
+
+def oci_bucket_key(bucket: str, namespace: str) -> str:
+    """How an OCI bucket is known among the stack's buckets: ``bucket@namespace`` (bucket names
+    are unique per namespace, and a namespace is one tenancy's)."""
+    return f"{bucket.strip()}@{namespace.strip()}"
+
+
+def oci_bucket_of(value: str) -> str | None:
+    """The ``bucket@namespace`` an ``oci://bucket@namespace/path`` URI or an Object Storage URL
+    (``https://objectstorage.<region>.oraclecloud.com/n/<ns>/b/<bucket>/...``) names."""
+    text = value.strip()
+    if text[:6].lower() == "oci://":
+        authority = re.split(r"[/?#]", text[6:], maxsplit=1)[0]
+        bucket, at, namespace = authority.partition("@")
+        return oci_bucket_key(bucket, namespace) if at and bucket and namespace else None
+    if "://" in text and (found := _OCI_BUCKET_PATH.search(text.split("://", 1)[1])):
+        return oci_bucket_key(found.group(2), found.group(1))
+    return None
 
 
 def bucket_name_of(value: str) -> str | None:
@@ -42,13 +65,28 @@ def stack_of(urn: str) -> str:
 
 
 def bucket_names(resources: Iterable[Any]) -> frozenset[str]:
-    """The names of the S3 buckets among ``resources`` (objects with ``type`` and ``props``)."""
+    """The names of the S3 buckets (and ``name@namespace`` of the OCI buckets) among ``resources``
+    (objects with ``type`` and ``props``)."""
     names = set()
     for r in resources:
-        name = r.props.get("bucket") if r.type in S3_BUCKET_TYPES else None
-        if isinstance(name, str) and name.strip():
-            names.add(name.strip())
+        if (name := own_bucket_name(r.type, r.props)) is not None:
+            names.add(name)
     return frozenset(names)
+
+
+def own_bucket_name(resource_type: str, props: Any) -> str | None:
+    """The name a bucket resource is known by among the stack's buckets: an S3 bucket's
+    ``bucket``, an OCI bucket's ``name@namespace``; None for anything else."""
+    if not isinstance(props, dict):
+        return None
+    if resource_type in S3_BUCKET_TYPES:
+        name = props.get("bucket")
+        return name.strip() if isinstance(name, str) and name.strip() else None
+    if resource_type in OCI_BUCKET_TYPES:
+        name, namespace = props.get("name"), props.get("namespace")
+        if isinstance(name, str) and isinstance(namespace, str) and name.strip() and namespace:
+            return oci_bucket_key(name, namespace)
+    return None
 
 
 class PendingBucketFindings:

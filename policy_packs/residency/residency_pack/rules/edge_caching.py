@@ -37,6 +37,11 @@ where the edge caches; so the only way user data may cross an edge is uncached (
    Origin-request and response-headers policies do not cache and are not judged. A
    distribution whose origins carry no user data may cache.
 
+   A Lightsail distribution (`aws.lightsail.Distribution`, CloudFront underneath) serves one
+   origin named by `origin.name` (a Lightsail bucket, instance or load balancer), resolved the
+   same way; when it carries user data, its `defaultCacheBehavior` and every `cacheBehaviors`
+   path must be `dont-cache`, unless `cacheBehaviorSettings` sets every TTL to 0.
+
 2. **Key-value stores** (`aws.cloudfront.KeyValueStore`) are replicated to every edge
    location, so they may hold only `non-personal` or `public` data: a store labelled
    `us-user-data`, or with no or an unknown label, is a violation (whatever its provider's
@@ -74,7 +79,11 @@ NAME = "residency-edge-caching"
 
 DISTRIBUTION: Final = "aws:cloudfront/distribution:Distribution"
 MULTITENANT_DISTRIBUTION: Final = "aws:cloudfront/multitenantDistribution:MultitenantDistribution"
-DISTRIBUTIONS: Final = frozenset({DISTRIBUTION, MULTITENANT_DISTRIBUTION})
+# A Lightsail distribution is a CloudFront distribution managed by Lightsail: its edges cache
+# what its behaviours say (``cache`` / ``dont-cache``), worldwide like any distribution.
+LIGHTSAIL_DISTRIBUTION: Final = "aws:lightsail/distribution:Distribution"
+DISTRIBUTIONS: Final = frozenset({DISTRIBUTION, MULTITENANT_DISTRIBUTION, LIGHTSAIL_DISTRIBUTION})
+LIGHTSAIL_TTLS: Final = ("minimumTtl", "defaultTtl", "maximumTtl")
 CACHE_POLICY: Final = "aws:cloudfront/cachePolicy:CachePolicy"
 KEY_VALUE_STORE: Final = "aws:cloudfront/keyValueStore:KeyValueStore"
 KVS_KEYS: Final = frozenset({
@@ -132,7 +141,9 @@ def check(ctx: StackContext) -> Iterator[Finding]:
     cache_policies = {r.urn: r for r in ctx.resources if r.type == CACHE_POLICY}
     by_value = _stack_values(ctx.resources)
     for resource in ctx.resources:
-        if resource.type in DISTRIBUTIONS:
+        if resource.type == LIGHTSAIL_DISTRIBUTION:
+            yield from _lightsail_distribution(ctx, resource, reached, by_value)
+        elif resource.type in DISTRIBUTIONS:
             yield from _distribution(ctx, resource, reached, by_value, cache_policies)
         elif resource.type == KEY_VALUE_STORE:
             yield from _key_value_store(resource)
@@ -425,6 +436,68 @@ def _distribution(
             "limits viewers, not where the edges cache.",
             urn=dist.urn,
         )
+
+
+def _lightsail_distribution(
+    ctx: StackContext,
+    dist: StackResource,
+    reached: frozenset[str],
+    by_value: Mapping[str, Sequence[str]],
+) -> Iterator[Finding]:
+    """A Lightsail distribution serves one origin (a Lightsail bucket, instance or load
+    balancer, named by ``origin.name``); ``defaultCacheBehavior.behavior`` ``cache`` caches
+    everything but the ``dont-cache`` paths of ``cacheBehaviors``, ``dont-cache`` caches only
+    their ``cache`` paths. When the origin carries user data, every behaviour that caches is a
+    violation, unless ``cacheBehaviorSettings`` sets every TTL to 0."""
+    label = dist.classification
+    own = (
+        f"the distribution is labelled `{US_USER_DATA}`" if label == US_USER_DATA
+        else "the distribution's label is unknown" if label is UNKNOWN
+        else None
+    )  # fmt: skip
+    name = get(get(dist.props, "origin"), "name")
+    if isinstance(name, str) and name:
+        candidates = _data_candidates(ctx, by_value.get(name, ()), dist.urn)
+        what = f"origin `{name}`"
+    else:
+        candidates = _data_candidates(ctx, dist.property_dependencies.get("origin", ()), dist.urn)
+        what = "an origin whose name is unknown in preview"
+    carries = _carries(ctx, what, candidates, reached, label in EDGE_SAFE) or own
+    if carries is None:
+        return
+    settings = get(dist.props, "cacheBehaviorSettings")
+    if isinstance(settings, dict) and _ttls_zero(settings):
+        return
+    behaviours: list[tuple[str, Any]] = [
+        ("defaultCacheBehavior", get(get(dist.props, "defaultCacheBehavior"), "behavior"))
+    ]
+    listed = get(dist.props, "cacheBehaviors")
+    if isinstance(listed, list):
+        behaviours += [
+            (f"cacheBehaviors[{i}]", get(item, "behavior")) for i, item in enumerate(listed)
+        ]
+    elif listed is UNKNOWN:
+        behaviours.append(("cacheBehaviors", UNKNOWN))
+    for path, behavior in behaviours:
+        if behavior == "dont-cache" or (behavior is None and path != "defaultCacheBehavior"):
+            continue
+        shown = "unknown" if behavior is UNKNOWN or behavior is None else repr(behavior)
+        yield Finding(
+            f"Lightsail distribution `{dist.name}`.{path} may cache {US_USER_DATA} at CloudFront "
+            f"edge locations worldwide (behavior {shown}); {carries}. No price class is US-only "
+            "and the edges cache wherever viewers are.",
+            urn=dist.urn,
+            fix="set the behaviour to `dont-cache` (or serve the origin without a distribution); "
+            "an origin that carries no user data may be cached: label it (and the distribution) "
+            "`non-personal` or `public`.",
+        )
+
+
+def _ttls_zero(settings: Mapping[str, Any]) -> bool:
+    return all(
+        isinstance(v := settings.get(ttl), (int, float)) and not isinstance(v, bool) and v == 0
+        for ttl in LIGHTSAIL_TTLS
+    )
 
 
 # --- key-value stores --------------------------------------------------------------------------

@@ -79,7 +79,7 @@ from residency_pack.engine.places import (
     OCI_OWNED,
     Place,
     endpoint_of,
-    is_private_address,
+    in_own_network,
     scan,
 )
 from residency_pack.engine.props import UNKNOWN
@@ -94,9 +94,10 @@ from residency_pack.engine.rule import (
     stack_follow_up_active,
 )
 from residency_pack.engine.stack_buckets import (
-    S3_BUCKET_TYPES,
     PendingBucketFindings,
     bucket_names,
+    oci_bucket_of,
+    own_bucket_name,
     stack_of,
 )
 
@@ -190,13 +191,11 @@ class _StackBuckets:
         self._names: dict[str, set[str]] = {}
 
     def note(self, ctx: ResourceContext) -> None:
-        if ctx.type not in S3_BUCKET_TYPES:
-            return
-        name = ctx.props.get("bucket") if isinstance(ctx.props, dict) else None
-        if isinstance(name, str) and name.strip():
+        name = own_bucket_name(ctx.type, ctx.props)
+        if name is not None:
             names = self._names.setdefault(stack_of(ctx.urn), set())
             if len(names) < self._LIMIT:
-                names.add(name.strip())
+                names.add(name)
 
     def has(self, urn: str, name: str) -> bool:
         return name in self._names.get(stack_of(urn), ())
@@ -209,7 +208,10 @@ STACK_BUCKETS: Final = _StackBuckets()
 
 
 def _bucket_name(place: Place) -> str | None:
-    """The bucket an account-less S3 place names, if it is one."""
+    """The bucket an account-less S3 place names, if it is one; for an OCI Object Storage place
+    (``oci://bucket@namespace/``, ``/n/<namespace>/b/<bucket>/``), ``bucket@namespace``."""
+    if place.service == "objectstorage":
+        return oci_bucket_of(place.value)
     if place.service != "s3":
         return None
     if place.kind == "arn":
@@ -536,8 +538,8 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         return _image_problems(j, place)
     out: list[tuple[str, str]] = []
     if place.kind == "external-host":
-        if _egress_allowed(j, place.host or ""):
-            return []
+        if _egress_allowed(j, place.host or "") or in_own_network(place):
+            return []  # allowed, or a private name routed inside the resource's own network
         declared = j.declaration(place)
         if declared is not None:
             return _declared_problems(j, declared)
@@ -571,7 +573,7 @@ def _problems(j: _Context, place: Place) -> list[tuple[str, str]]:
         return out  # an OCID cannot tell its tenancy; a region has no owner
     if place.kind == "ip" and _egress_allowed(j, place.host or ""):
         return out
-    if place.reached and place.kind == "ip" and is_private_address(place.host or ""):
+    if in_own_network(place):
         # Routed to a private address (RFC 1918 / unique local): a host of the private network
         # the resource is in (a target in the VPC, a backend in the VCN), never the internet.
         return out

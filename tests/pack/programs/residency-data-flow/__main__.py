@@ -705,3 +705,23 @@ aws.glue.CatalogTable(
     },
     opts=pulumi.ResourceOptions(provider=singapore),
 )
+
+# An API Gateway deployment labelled us-user-data routes user requests to its backends: a
+# backend at a private address of our VCN stays in our network; a public one is untold.
+GATEWAY = "ocid1.apigateway.oc1.iad.aaaaaaaafixturegateway"
+
+
+def users_api(name: str, url: str) -> None:
+    oci.apigateway.Deployment(
+        name, compartment_id=compartment, gateway_id=GATEWAY, path_prefix=f"/{name}",
+        freeform_tags=tags("us-user-data"),
+        specification={"routes": [{"path": "/users", "methods": ["POST"],
+                                   "backend": {"type": "HTTP_BACKEND", "url": url}}]},
+    )  # fmt: skip
+
+
+# ok: residency-data-flow
+users_api("users-api-private", "http://10.10.1.5:8080/users")
+# violation: residency-data-flow
+# violation: residency-named-places
+users_api("users-api-public", "http://203.0.113.15:8080/users")

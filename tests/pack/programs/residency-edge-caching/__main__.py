@@ -213,3 +213,22 @@ flags = aws.cloudfront.KeyValueStore("feature-flags", comment="flags", tags=tags
 aws.cloudfront.KeyvaluestoreKey(
     "dark-mode", key_value_store_arn=flags.arn, key="dark-mode", value="on"
 )
+
+# A Lightsail distribution is CloudFront underneath: a `cache` behaviour in front of a Lightsail
+# bucket of user data caches it at the edges; `dont-cache` lets it pass uncached.
+avatars = aws.lightsail.Bucket(
+    "avatars", name="fixture-user-avatars", bundle_id="small_1_0", tags=tags("us-user-data"),
+    opts=protected,
+)  # fmt: skip
+# violation: residency-edge-caching
+aws.lightsail.Distribution(
+    "avatars-cdn-cached", name="avatars-cdn-cached", bundle_id="small_1_0",
+    origin={"name": avatars.name, "region_name": "us-east-1"},
+    default_cache_behavior={"behavior": "cache"}, tags=tags("non-personal"),
+)  # fmt: skip
+# ok: residency-edge-caching
+aws.lightsail.Distribution(
+    "avatars-cdn-uncached", name="avatars-cdn-uncached", bundle_id="small_1_0",
+    origin={"name": avatars.name, "region_name": "us-east-1"},
+    default_cache_behavior={"behavior": "dont-cache"}, tags=tags("non-personal"),
+)  # fmt: skip

@@ -805,4 +805,204 @@ aws.lambda_.Function(
     environment={"variables": {
         "SINK": pulumi.Output.format("https://{0}.ingest.partner.example/", fn_role.name)}},
     tags=NON_PERSONAL,
+)
+
+# OCI API Gateway routes: a backend at a private address of our VCN is our own network; a public
+# backend outside it (the requests of the users it routes) names no owner.
+OCI_COMPARTMENT = "ocid1.compartment.oc1..aaaaaaaafixturecompartment"
+OCI_GATEWAY = "ocid1.apigateway.oc1.iad.aaaaaaaafixturegateway"
+
+
+def oci_route(url: str) -> dict[str, object]:
+    return {"routes": [{"path": "/users", "methods": ["POST"],
+                        "backend": {"type": "HTTP_BACKEND", "url": url}}]}  # fmt: skip
+
+
+# ok: residency-named-places
+oci.apigateway.Deployment("apigw-private-backend", compartment_id=OCI_COMPARTMENT,
+                          gateway_id=OCI_GATEWAY, path_prefix="/v1",
+                          specification=oci_route("http://10.10.1.5:8080/users"))  # fmt: skip
+# violation: residency-named-places
+oci.apigateway.Deployment("apigw-public-backend", compartment_id=OCI_COMPARTMENT,
+                          gateway_id=OCI_GATEWAY, path_prefix="/v2",
+                          specification=oci_route("http://203.0.113.15:8080/users"))  # fmt: skip
+
+# AWS Backup restore testing into a new bucket: `NewBucket` is a flag, not a bucket name; a
+# `DestinationBucketName` of nobody knows whom is a place the restored data goes.
+RESTORE_ROLE = f"arn:aws:iam::{OURS}:role/fixture-restore-testing"
+SOURCE_BUCKET = backup.arn
+# ok: residency-named-places
+aws.backup.RestoreTestingSelection(
+    "restore-new-bucket", name="restore_new_bucket", restore_testing_plan_name="weekly",
+    iam_role_arn=RESTORE_ROLE, protected_resource_type="S3",
+    protected_resource_arns=[SOURCE_BUCKET],
+    restore_metadata_overrides={"NewBucket": "true", "EncryptionType": "SSE-S3"},
+)  # fmt: skip
+# violation: residency-named-places
+aws.backup.RestoreTestingSelection(
+    "restore-partner-bucket", name="restore_partner_bucket", restore_testing_plan_name="weekly",
+    iam_role_arn=RESTORE_ROLE, protected_resource_type="S3",
+    protected_resource_arns=[SOURCE_BUCKET],
+    restore_metadata_overrides={"DestinationBucketName": "partner-restore-drop"},
+)  # fmt: skip
+
+# OCI Data Flow over buckets named by oci:// URIs: a bucket of this stack (by name and
+# namespace) is that bucket; a bucket in another namespace is nobody knows whose.
+OCI_NS = "fixturens"
+oci_bucket = oci.objectstorage.Bucket("fixture-exports", compartment_id=OCI_COMPARTMENT,
+                                      namespace=OCI_NS, name="fixture-exports",
+                                      freeform_tags=OCI_NON_PERSONAL)  # fmt: skip
+SPARK = {"ocpus": 1, "memory_in_gbs": 16}
+
+
+def dataflow(name: str, out: pulumi.Input[str]) -> None:
+    oci.dataflow.Application(name, compartment_id=OCI_COMPARTMENT, display_name=name,
+                             driver_shape="VM.Standard.E4.Flex",
+                             executor_shape="VM.Standard.E4.Flex",
+                             driver_shape_config=SPARK, executor_shape_config=SPARK,
+                             file_uri=pulumi.Output.format("oci://{0}@{1}/job.py",
+                                                           oci_bucket.name, oci_bucket.namespace),
+                             language="PYTHON", num_executors=1, spark_version="3.5.0",
+                             arguments=["--out", out], freeform_tags=OCI_NON_PERSONAL)  # fmt: skip
+
+
+# ok: residency-named-places
+dataflow(
+    "dataflow-own-bucket",
+    pulumi.Output.format("oci://{0}@{1}/out/", oci_bucket.name, oci_bucket.namespace),
+)
+# violation: residency-named-places
+dataflow("dataflow-foreign-namespace", "oci://fixture-exports@partnerns/out/")
+
+# DNS records route the requests for the name (with its domain's cookies) to what they name.
+ZONE = "Z0123456789FIXTURE"
+# violation: residency-named-places
+aws.route53.Record("dns-cname-partner", zone_id=ZONE, name="api.fixture.example.com",
+                   type="CNAME", ttl=300, records=["ingress.partner.example"])  # fmt: skip
+# violation: residency-named-places
+aws.route53.Record("dns-a-external", zone_id=ZONE, name="login.fixture.example.com", type="A",
+                   ttl=300, records=["203.0.113.99"])  # fmt: skip
+# ok: residency-named-places
+aws.route53.Record("dns-a-private", zone_id=ZONE, name="db.fixture.example.com", type="A",
+                   ttl=300, records=["10.0.3.7"])  # fmt: skip
+# A TXT or MX record sends no request of the name's users anywhere.
+# ok: residency-named-places
+aws.route53.Record("dns-mx-mail", zone_id=ZONE, name="fixture.example.com", type="MX", ttl=300,
+                   records=["10 inbound-smtp.partner.example"])  # fmt: skip
+# A CNAME into the record's own domain is routed by that domain's own records.
+# ok: residency-named-places
+aws.route53.Record("dns-www-to-apex", zone_id=ZONE, name="www.fixture.example.com",
+                   type="CNAME", ttl=300, records=["fixture.example.com"])  # fmt: skip
+# An ACM DNS-validation CNAME (an underscore name) is a token's home, not a route.
+# ok: residency-named-places
+aws.route53.Record("dns-acm-validation", zone_id=ZONE, name="_3f2a.api.fixture.example.com.",
+                   type="CNAME", ttl=300,
+                   records=["_9c1d.xjkdsl.acm-validations.aws."])  # fmt: skip
+# ok: residency-named-places
+aws.route53.Record("dns-txt-verification", zone_id=ZONE, name="fixture.example.com", type="TXT",
+                   ttl=300, records=["site.verification.partner.example"])  # fmt: skip
+# violation: residency-named-places
+oci.dns.Rrset("oci-dns-cname-partner", zone_name_or_id="fixture.example.com",
+              domain="api.fixture.example.com", rtype="CNAME",
+              items=[{"domain": "api.fixture.example.com", "rtype": "CNAME",
+                      "rdata": "ingress.partner.example.", "ttl": 300}])  # fmt: skip
+
+# Resolver forward rules: the answers of the resolvers named steer where clients send data.
+# violation: residency-named-places
+aws.route53.ResolverRule("resolver-forward-public", domain_name="dynamodb.us-east-1.amazonaws.com",
+                         rule_type="FORWARD", resolver_endpoint_id="rslvr-out-fixture",
+                         target_ips=[{"ip": "203.0.113.53"}], tags=NON_PERSONAL)  # fmt: skip
+# ok: residency-named-places
+aws.route53.ResolverRule("resolver-forward-onprem", domain_name="corp.internal",
+                         rule_type="FORWARD", resolver_endpoint_id="rslvr-out-fixture",
+                         target_ips=[{"ip": "10.200.0.2"}], tags=NON_PERSONAL)  # fmt: skip
+OCI_STORAGE_HOST = "objectstorage.us-ashburn-1.oraclecloud.com"
+# violation: residency-named-places
+oci.dns.Resolver("oci-resolver-forward-public",
+                 resolver_id="ocid1.dnsresolver.oc1.iad.aaaafixture", scope="PRIVATE",
+                 rules=[{"action": "FORWARD", "destination_addresses": ["198.51.100.53"],
+                         "source_endpoint_name": "fwd",
+                         "qname_cover_conditions": [OCI_STORAGE_HOST]}])  # fmt: skip
+
+# Service discovery: a mesh node found by DNS, a Cloud Map instance's registered address.
+MESH = "fixture-mesh"
+
+
+def mesh_node(name: str, hostname: str) -> None:
+    aws.appmesh.VirtualNode(name, mesh_name=MESH, name=name, spec={
+        "listeners": [{"port_mapping": {"port": 8080, "protocol": "http"}}],
+        "service_discovery": {"dns": {"hostname": hostname}}})  # fmt: skip
+
+
+# violation: residency-named-places
+mesh_node("mesh-node-partner", "users-api.partner.example")
+# ok: residency-named-places
+mesh_node("mesh-node-private", "users-api.fixture.local")
+# violation: residency-named-places
+aws.servicediscovery.Instance("cloudmap-external-ip", instance_id="ext-1",
+                              service_id="srv-fixture0000000001",
+                              attributes={"AWS_INSTANCE_IPV4": "203.0.113.80",
+                                          "AWS_INSTANCE_PORT": "8080"})  # fmt: skip
+# ok: residency-named-places
+aws.servicediscovery.Instance("cloudmap-private-ip", instance_id="int-1",
+                              service_id="srv-fixture0000000001",
+                              attributes={"AWS_INSTANCE_IPV4": "10.0.4.20",
+                                          "AWS_INSTANCE_PORT": "8080"})  # fmt: skip
+
+# Free-form configuration: a value that is wholly a host or a public IP is a place whatever its
+# key is called; a dotted instance type or a file name is not.
+LAMBDA_ROLE = f"arn:aws:iam::{OURS}:role/fixture-lambda"
+
+
+def lambda_env(name: str, variables: dict[str, str]) -> None:
+    aws.lambda_.Function(name, role=LAMBDA_ROLE, runtime="python3.12", handler="app.handler",
+                         code=pulumi.AssetArchive({}), environment={"variables": variables},
+                         tags=NON_PERSONAL)  # fmt: skip
+
+
+# violation: residency-named-places
+lambda_env("env-bare-host", {"DEST": "collect.partner.example"})
+# violation: residency-named-places
+lambda_env("env-bare-public-ip", {"SYSLOG": "198.51.100.7"})
+# ok: residency-named-places
+lambda_env("env-not-places", {
+    "BROKER_INSTANCE_TYPE": "mq.m5.large", "ENTRY": "main.py", "RELEASE": "1.2.3", "MODE": "batch",
+    "CACHE": "10.0.2.9"})  # fmt: skip
+
+# Boot scripts: an address the script connects to is a place, as an s3:// URL there is.
+# violation: residency-named-places
+aws.ec2.Instance("userdata-nc-public-ip", ami="ami-0fixture00000000001", instance_type="t3.micro",
+                 user_data="#!/bin/bash\ntail -F /var/log/app.log | nc 203.0.113.9 5140\n",
+                 tags=NON_PERSONAL)  # fmt: skip
+# ok: residency-named-places
+aws.ec2.Instance("userdata-local-only", ami="ami-0fixture00000000001", instance_type="t3.micro",
+                 user_data="#!/bin/bash\ncurl -s http://169.254.169.254/latest/meta-data/\n"
+                           "bash /opt/install.sh && systemctl restart app.service\n"
+                           "echo 10.0.0.2 db >> /etc/hosts\n",
+                 tags=NON_PERSONAL)  # fmt: skip
+
+# Lightsail container deployment: the containers' environment configures where they send data.
+# violation: residency-named-places
+aws.lightsail.ContainerServiceDeploymentVersion(
+    "lightsail-env-partner", service_name="fixture-api",
+    containers=[{"container_name": "api", "image": "nginx:1.27",
+                 "environment": {"EVENTS_URL": "https://events.partner.example/v1"}}],
+)  # fmt: skip
+# ok: residency-named-places
+aws.lightsail.ContainerServiceDeploymentVersion(
+    "lightsail-env-own", service_name="fixture-api",
+    containers=[{"container_name": "api", "image": "nginx:1.27",
+                 "environment": {"AWS_REGION": "us-east-1", "MODE": "serve"}}],
+)  # fmt: skip
+
+# SNS data-protection findings (the matched data's context) to a partner's bucket.
+# violation: residency-named-places
+aws.sns.DataProtectionPolicy(
+    "sns-dlp-findings-partner",
+    arn=f"arn:aws:sns:us-east-1:{OURS}:fixture-user-events",
+    policy=json.dumps({"Name": "pii", "Version": "2021-06-01", "Statement": [
+        {"Sid": "audit", "DataDirection": "Inbound", "Principal": ["*"], "DataIdentifier": [EMAIL],
+         "Operation": {"Audit": {"SampleRate": 99,
+                                 "FindingsDestination": {"S3": {"Bucket": DLP_BUCKET}}}}},
+    ]}),
 )  # fmt: skip
