@@ -629,6 +629,11 @@ def test_a_bare_bucket_name_in_a_bucket_field_is_an_s3_place(
         ("aws:s3control/bucket:Bucket", {"bucket": "outposts-own"}),
         ("aws:timestreaminfluxdb/dbInstance:DbInstance", {"bucket": "metrics"}),  # InfluxDB's
         ("aws:s3/vectorsIndex:VectorsIndex", {"vectorBucketName": "embeddings"}),
+        ("aws:s3/directoryBucket:DirectoryBucket", {"bucket": "own--usw2-az1--x-s3"}),
+        ("aws:timestreaminfluxdb/dbCluster:DbCluster", {"bucket": "metrics"}),  # InfluxDB's
+        ("aws:datasync/locationObjectStorage:LocationObjectStorage", {"bucketName": "on-prem"}),
+        ("aws:lightsail/bucketAccessKey:BucketAccessKey", {"bucketName": "lightsail-own"}),
+        ("aws:lightsail/bucketResourceAccess:BucketResourceAccess", {"bucketName": "ls-own"}),
     ],
 )
 def test_what_is_not_a_foreign_bucket_name(resource_type: str, props: dict[str, object]) -> None:
@@ -848,3 +853,74 @@ def test_an_s3_location_is_read_only_in_its_field(monkeypatch: pytest.MonkeyPatc
 )
 def test_is_private_address(host: str, private: bool) -> None:
     assert places.is_private_address(host) is private
+
+
+# --- behaviours pinned by mutation survivors (scripts/mutation.py) -------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["s3", "s3a", "s3n"])
+def test_every_hadoop_s3_url_scheme_names_a_bucket_not_a_network_host(scheme: str) -> None:
+    [place] = places_in(T, {"serverName": f"{scheme}://partner-bucket/k"})
+    assert (place.kind, place.cloud, place.service, place.host, place.account) == (
+        "aws-endpoint", "aws", "s3", "partner-bucket", None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "partition"),
+    [
+        ("https://main.d1a2b3c4.amplifyapp.com", "aws"),
+        ("https://s3.us-gov-west-1.amazonaws.com", "aws-us-gov"),  # the region decides
+        ("sqs.us-gov-east-1.amazonaws.com", "aws-us-gov"),
+        ("sqs.us-east-1.amazonaws.com", "aws"),
+    ],
+)
+def test_an_aws_endpoint_names_its_partition(value: str, partition: str) -> None:
+    found = endpoint_of(value)
+    assert found is not None and (found.cloud, found.partition) == ("aws", partition)
+
+
+def test_a_dual_stack_oci_endpoint_is_the_service_itself() -> None:
+    found = endpoint_of("https://notification.us-ashburn-1.ds.oci.oraclecloud.com")
+    assert found is not None
+    assert (found.service, found.region, found.account) == (
+        "notification", "us-ashburn-1", OCI_OWNED,
+    )  # fmt: skip
+
+
+def test_an_oci_path_naming_a_namespace_leaves_the_owner_untold_on_any_service_host() -> None:
+    own = endpoint_of("https://ax.us-ashburn-1.oraclecloud.com/20200101/x")
+    named = endpoint_of("https://ax.us-ashburn-1.oraclecloud.com/n/partner-ns/b/bucket/o/x")
+    assert own is not None and own.account == OCI_OWNED
+    assert named is not None and (named.region, named.account) == ("us-ashburn-1", None)
+
+
+def test_unknown_statement_fields_that_name_no_place_are_not_unknown_places() -> None:
+    statement = {"Sid": UNKNOWN, "Effect": UNKNOWN, "Action": UNKNOWN,
+                 "Resource": "arn:aws:sqs:us-east-1:999999999999:q"}  # fmt: skip
+    found = scan("aws:iam/rolePolicy:RolePolicy", {"policy": {"Statement": [statement]}})
+    assert found.unknown == []
+    assert [p.account for p in found.places] == ["999999999999"]
+
+
+def test_a_not_principal_statement_is_resource_based_and_names_only_its_own_resource() -> None:
+    statement = {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+                 "Action": "s3:*", "Resource": "arn:aws:s3:::other-bucket/*"}  # fmt: skip
+    found = scan("aws:s3/bucketPolicy:BucketPolicy", {"policy": {"Statement": [statement]}})
+    assert found.places == []
+
+
+def test_an_account_id_given_as_a_number_is_an_aws_account() -> None:
+    place = only({"accountId": 999999999999}, "aws:x/y:Z")
+    assert summary(place) == ("account", "aws", None, "999999999999")
+
+
+@pytest.mark.parametrize("name", ["eu-west-1", "media.s3.amazonaws.com"])
+def test_a_buckets_own_name_is_never_a_place_even_when_it_reads_as_one(name: str) -> None:
+    assert scan("aws:s3/bucket:Bucket", {"bucket": name}).places == []
+
+
+def test_a_canada_inference_profile_names_the_canada_regions() -> None:
+    regions = places.bedrock_profile_regions("ca.amazon.nova-lite-v1:0")
+    assert regions is not None and "ca-central-1" in regions
+    assert all(name.startswith("ca-") for name in regions)
