@@ -870,6 +870,7 @@ def test_every_hadoop_s3_url_scheme_names_a_bucket_not_a_network_host(scheme: st
     ("value", "partition"),
     [
         ("https://main.d1a2b3c4.amplifyapp.com", "aws"),
+        ("d111111abcdef8.cloudfront.net", "aws"),
         ("https://s3.us-gov-west-1.amazonaws.com", "aws-us-gov"),  # the region decides
         ("sqs.us-gov-east-1.amazonaws.com", "aws-us-gov"),
         ("sqs.us-east-1.amazonaws.com", "aws"),
@@ -924,3 +925,65 @@ def test_a_canada_inference_profile_names_the_canada_regions() -> None:
     regions = places.bedrock_profile_regions("ca.amazon.nova-lite-v1:0")
     assert regions is not None and "ca-central-1" in regions
     assert all(name.startswith("ca-") for name in regions)
+
+
+@pytest.mark.parametrize(
+    ("profile", "regions"),
+    [
+        ("jp.anthropic.claude-sonnet-4-5-20250929-v1:0", ("ap-northeast-1", "ap-northeast-3")),
+        ("au.anthropic.claude-sonnet-4-5-20250929-v1:0", ("ap-southeast-2", "ap-southeast-4")),
+    ],
+)
+def test_a_country_inference_profile_names_its_countrys_regions(
+    profile: str, regions: tuple[str, ...]
+) -> None:
+    assert places.bedrock_profile_regions(profile) == regions
+
+
+def test_the_userinfo_of_a_url_urlsplit_rejects_is_not_its_host() -> None:
+    url = parse_url("https://partner.example@[::1/x")  # an unclosed IPv6 literal
+    assert url is not None and url.host == "::1"
+
+
+def test_a_name_with_colons_is_not_an_ip() -> None:
+    assert places.is_ip("2001:db8::1") is True
+    assert places.is_ip("db.partner.example:5432") is False
+    assert places.is_ip("not:an:address") is False
+
+
+def test_a_bare_host_is_read_whatever_its_case() -> None:
+    [place] = places_in(T, {"serverName": "FOX.EXAMPLE"})
+    assert (place.kind, place.host) == ("external-host", "fox.example")
+
+
+@pytest.mark.parametrize("value", ["[2001:db8::1]:443", "fe80::1"])
+def test_a_bare_ipv6_address_is_an_ip_place(value: str) -> None:
+    assert only({"serverName": value}).kind == "ip"
+
+
+def test_a_private_network_domain_names_a_host() -> None:
+    assert only({"serverName": "nas.localdomain"}).host == "nas.localdomain"
+
+
+@pytest.mark.parametrize("value", ["arn:gcp:pubsub:x:y:z", "arn:aws:s3"])
+def test_region_of_place_of_an_arn_that_is_not_one_is_none(value: str) -> None:
+    assert region_of_place(value) is None
+
+
+def test_a_place_outside_any_policy_statement_is_not_written() -> None:
+    assert only({"queue": "arn:aws:sqs:us-east-1:999999999999:q"}).written is False
+
+
+def test_a_bucket_name_in_a_bucket_field_is_one_s3_place_even_when_it_reads_as_a_host() -> None:
+    [place] = scan("aws:x/y:Z", {"targetBucket": "logs.example.com"}).places
+    assert (place.kind, place.service, place.host) == ("aws-endpoint", "s3", "logs.example.com")
+
+
+def test_a_whole_ocid_is_one_ocid_place_whatever_its_last_label_reads_as() -> None:
+    # The unique part "app" is also a top-level domain: the value is still an OCID, not a host.
+    place = only({"endpoint": "ocid1.instance.oc1.iad.app"})
+    assert (place.kind, place.region) == ("ocid", "us-ashburn-1")
+
+
+def test_a_region_field_naming_an_oci_region_is_an_oci_region() -> None:
+    assert summary(only({"region": "us-ashburn-1"})) == ("region", "oci", "us-ashburn-1", None)
