@@ -3,6 +3,8 @@ and destinations are read out of engine-shaped bags without raising."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from residency_pack.engine import copy_fields
 from residency_pack.engine.copy_fields import (
@@ -325,3 +327,34 @@ def test_files_a_transfer_server_receives_come_from_outside_and_are_held_to_user
     [d] = _data_flow([sink, user])
     assert d.urn == sink.resource_urn()
     assert "files the server's users upload" in d.message
+
+
+def test_a_json_document_path_is_entered_at_its_hash():
+    assert split_path("redrivePolicy#deadLetterTargetArn") == (
+        "redrivePolicy", "#", "deadLetterTargetArn",
+    )  # fmt: skip
+
+
+def test_an_organizations_policy_copies_only_when_it_is_a_backup_policy():
+    vault = "arn:aws:backup:eu-west-1:$account:backup-vault:v"
+    content = json.dumps({"plans": {"p": {"rules": {"r": {"copy_actions": {vault: {}}}}}}})
+    backup = {"type": "BACKUP_POLICY", "content": content}
+    found = list(destinations("aws:organizations/policy:Policy", backup))
+    assert [n.region for d in found for n in d.named] == ["eu-west-1"]
+    scp = {"type": "SERVICE_CONTROL_POLICY", "content": content}
+    assert list(destinations("aws:organizations/policy:Policy", scp)) == []
+
+
+def test_logs_an_account_policy_subscribes_come_from_outside_and_are_held_to_user_data():
+    stream = Resource("aws:kinesis/stream:Stream", "logs-sg",
+                      {"name": "logs-sg", "tags": _NON_PERSONAL}, _SG)  # fmt: skip
+    document = (
+        '{"DestinationArn": "' + "arn:aws:kinesis:ap-southeast-1:111122223333:stream/logs-sg" + '"}'
+    )
+    account_policy = Resource("aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "all-logs",
+                              {"policyName": "all", "policyType": "SUBSCRIPTION_FILTER_POLICY",
+                               "policyDocument": document}, _US)  # fmt: skip
+    diagnostics = _data_flow([stream, account_policy])
+    assert diagnostics
+    assert any("every log group of the account the policy selects" in d.message
+               for d in diagnostics)  # fmt: skip
