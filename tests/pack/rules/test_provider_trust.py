@@ -430,6 +430,7 @@ def test_every_trusted_account_tenancy_and_realm_is_named():
     ("inputs", "chosen"),
     [
         ({"configFileProfile": "PARTNER"}, "`configFileProfile`"),
+        ({"privateKey": "-----BEGIN PRIVATE KEY-----"}, "`privateKey`"),  # an inline API key
         ({"auth": "InstancePrincipal"}, "`auth`"),
         ({"auth": "ResourcePrincipal"}, "`auth`"),
         ({"userOcid": "ocid1.user.oc1..x", "fingerprint": "aa:bb", "privateKeyPath": "/k.pem"},
@@ -441,6 +442,7 @@ def test_an_oci_provider_choosing_credentials_without_a_tenancy_fails_closed(
 ) -> None:
     text = only_message(oci(**inputs))
     assert "sets no `tenancyOcid` and chooses its credentials" in text and chosen in text
+    assert "Fix: set the provider's `tenancyOcid` to the company's tenancy" in text
     # Stating the trusted tenancy pins it.
     assert mandatory(oci(tenancyOcid=TENANCY, **inputs)) == []
 
