@@ -747,3 +747,39 @@ def test_a_function_or_connector_output_in_an_object_carries_no_data():
     pointer = _object("pointer", NON_PERSONAL, {"content": [function.resource_urn()]},
                       content=UNKNOWN_STRING)  # fmt: skip
     assert run([function, pointer]) == []
+
+
+# --- behaviours pinned by mutation survivors (scripts/mutation.py) -------------------------------
+
+
+def _subscription_to(endpoint: str, protocol: str = "sqs") -> list[Resource]:
+    topic = Resource("aws:sns/topic:Topic", "events", {"name": "events", "tags": USER}, US)
+    sub = Resource("aws:sns/topicSubscription:TopicSubscription", "out", {
+        "topic": UNKNOWN_STRING, "protocol": protocol, "endpoint": endpoint},
+        US, property_dependencies={"topic": [topic.resource_urn()]})  # fmt: skip
+    return [topic, sub]
+
+
+def test_every_problem_of_one_place_is_reported_together():
+    [d] = run(_subscription_to("arn:aws:sqs:eu-west-1:999999999999:q"))
+    assert "region `eu-west-1`" in d.message and "; and " in d.message
+    assert "AWS account 999999999999, which is not trusted" in d.message
+
+
+def test_a_place_that_names_no_region_is_not_shown_in_one():
+    [d] = run(_subscription_to("arn:aws:s3:::partner-drop", "firehose"))
+    assert "'arn:aws:s3:::partner-drop'" in d.message and "region None" not in d.message
+
+
+def test_a_known_destination_is_reported_in_preview_as_a_violation(monkeypatch):
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    [d] = run(_subscription_to("arn:aws:sqs:eu-west-1:111122223333:q"))
+    assert d.enforcement == "mandatory" and "region `eu-west-1`" in d.message
+
+
+def test_a_wildcard_selection_is_named_in_the_path():
+    table = Resource("aws:dynamodb/table:Table", "users", {"name": "users", "tags": USER}, US)
+    plan = _plan_copying_to(IRELAND_VAULT)
+    wildcard = _selection(plan, resources=["arn:aws:dynamodb:*:*:table/*"])
+    [d] = run([table, plan, wildcard])
+    assert "selection (wildcard)" in d.message
