@@ -233,6 +233,7 @@ def test_a_scanned_type_yields_every_place_its_inputs_name_as_a_far_end():
     assert resource_type in copy_fields.SCANNED
     found = list(destinations(resource_type, {"integrationUri": "https://hooks.partner.example/x"}))
     assert [[n.host for n in d.named] for d in found] == [["hooks.partner.example"]]
+    assert [d.path for d in found] == [""]  # the resource as a whole, not one element of it
     assert list(destinations(resource_type, {"integrationType": "HTTP_PROXY"})) == []
 
 
@@ -358,3 +359,22 @@ def test_logs_an_account_policy_subscribes_come_from_outside_and_are_held_to_use
     assert diagnostics
     assert any("every log group of the account the policy selects" in d.message
                for d in diagnostics)  # fmt: skip
+
+
+def test_an_event_rule_that_names_no_bus_reads_the_accounts_default_bus():
+    [found] = destinations(
+        "aws:cloudwatch/eventRule:EventRule", {"name": "r", "eventPattern": "{}"}
+    )
+    assert found.values == (("eventBusName", "default"),) and found.field.inbound
+
+
+def test_a_log_subscription_into_a_stream_of_the_stack_is_judged_by_that_stream():
+    arn = "arn:aws:kinesis:us-east-1:111122223333:stream/logs"
+    group = Resource("aws:cloudwatch/logGroup:LogGroup", "app", {"name": "app", "tags": _USER}, _US)
+    stream = Resource("aws:kinesis/stream:Stream", "logs",
+                      {"name": "logs", "arn": arn, "tags": _NON_PERSONAL}, _US)  # fmt: skip
+    sub = Resource("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "ship",
+                   {"name": "ship", "logGroup": "app", "destinationArn": arn,
+                    "filterPattern": ""}, _US)  # fmt: skip
+    [d] = _data_flow([group, stream, sub])
+    assert d.urn == stream.resource_urn() and "classified `non-personal`" in d.message
