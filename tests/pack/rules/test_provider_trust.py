@@ -431,6 +431,8 @@ def test_every_trusted_account_tenancy_and_realm_is_named():
     [
         ({"configFileProfile": "PARTNER"}, "`configFileProfile`"),
         ({"privateKey": "-----BEGIN PRIVATE KEY-----"}, "`privateKey`"),  # an inline API key
+        ({"tokenExchangeDomainUrl": "https://idcs-0123456789abcdef.identity.oraclecloud.com"},
+         "`tokenExchangeDomainUrl`"),  # the domain's token is some tenancy's
         ({"auth": "InstancePrincipal"}, "`auth`"),
         ({"auth": "ResourcePrincipal"}, "`auth`"),
         ({"userOcid": "ocid1.user.oc1..x", "fingerprint": "aa:bb", "privateKeyPath": "/k.pem"},
@@ -518,3 +520,15 @@ def test_a_default_provider_ignoring_the_label_from_stack_config_is_a_violation(
 def test_unknown_ignore_tags_fail_closed() -> None:
     [diagnostic] = findings(aws(ignoreTags=UNKNOWN_STRING))
     assert "`ignoreTags`" in diagnostic.message
+
+
+def test_oci_credential_inputs_set_to_empty_strings_choose_nothing() -> None:
+    # The stack names the trusted tenancy and the deployment's own credentials are used.
+    assert findings(oci(configFileProfile="", auth="", tokenExchangeDomainUrl="")) == []
+
+
+def test_an_unknown_ignore_tags_entry_fails_closed() -> None:
+    provider = Resource(rule.AWS_PROVIDER, "east", {
+        "region": "us-east-1", "ignoreTags": {"keys": ["team", UNKNOWN_STRING]}})  # fmt: skip
+    [diagnostic] = findings(provider)
+    assert "`ignoreTags.keys[1]`" in diagnostic.message
