@@ -327,7 +327,7 @@ def test_files_a_transfer_server_receives_come_from_outside_and_are_held_to_user
                      "role": "arn:aws:iam::111122223333:role/r"}, _US)  # fmt: skip
     [d] = _data_flow([sink, user])
     assert d.urn == sink.resource_urn()
-    assert "files the server's users upload" in d.message
+    assert "Path: files the server's users upload -[" in d.message
 
 
 def test_a_json_document_path_is_entered_at_its_hash():
@@ -357,7 +357,7 @@ def test_logs_an_account_policy_subscribes_come_from_outside_and_are_held_to_use
                                "policyDocument": document}, _US)  # fmt: skip
     diagnostics = _data_flow([stream, account_policy])
     assert diagnostics
-    assert any("every log group of the account the policy selects" in d.message
+    assert any("Path: every log group of the account the policy selects -[" in d.message
                for d in diagnostics)  # fmt: skip
 
 
