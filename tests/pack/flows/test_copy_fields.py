@@ -23,6 +23,7 @@ from residency_pack.testing import (
     Resource,
     analyze_stack,
     aws_provider,
+    oci_provider,
 )
 
 from .sdk_schema import input_paths, resolve_path
@@ -378,3 +379,38 @@ def test_a_log_subscription_into_a_stream_of_the_stack_is_judged_by_that_stream(
                     "filterPattern": ""}, _US)  # fmt: skip
     [d] = _data_flow([group, stream, sub])
     assert d.urn == stream.resource_urn() and "classified `non-personal`" in d.message
+
+
+def test_a_mysql_db_system_restored_from_a_backup_of_the_stack_carries_its_source_data():
+    iad = oci_provider("us-ashburn-1", name="iad")
+    common = {"compartmentId": "ocid1.compartment.oc1..aaaa", "shapeName": "MySQL.2",
+              "availabilityDomain": "Uocm:US-ASHBURN-AD-1"}  # fmt: skip
+    users = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "users",
+                     {**common, "freeformTags": _USER}, iad)  # fmt: skip
+    backup = Resource("oci:Mysql/mysqlBackup:MysqlBackup", "users-backup",
+                      {"dbSystemId": UNKNOWN_STRING}, iad,
+                      property_dependencies={"dbSystemId": [users.resource_urn()]})  # fmt: skip
+    restored = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "restored",
+                        {**common, "freeformTags": _NON_PERSONAL,
+                         "source": {"sourceType": "BACKUP", "backupId": UNKNOWN_STRING}}, iad,
+                        property_dependencies={"source": [backup.resource_urn()]})  # fmt: skip
+    found = {d.urn: d.message for d in _data_flow([users, backup, restored])}
+    assert (
+        "Path: users -[backup via users-backup.dbSystemId]-> users-backup -[restore via "
+        in (found[restored.resource_urn()])
+    )
+
+
+def test_a_docdb_global_cluster_of_the_stack_carries_a_members_writes_to_the_other_members():
+    global_cluster = Resource("aws:docdb/globalCluster:GlobalCluster", "global",
+                              {"globalClusterIdentifier": "users-global", "engine": "docdb"},
+                              _US)  # fmt: skip
+    member = Resource("aws:docdb/cluster:Cluster", "users", {"clusterIdentifier": "users",
+                      "globalClusterIdentifier": "users-global", "tags": _USER}, _US)  # fmt: skip
+    abroad = Resource("aws:docdb/cluster:Cluster", "users-sg", {"clusterIdentifier": "users-sg",
+                      "globalClusterIdentifier": "users-global", "tags": _USER}, _SG)  # fmt: skip
+    found = {d.urn: d.message for d in _data_flow([global_cluster, member, abroad])}
+    assert (
+        "Path: users -[replication via users.globalClusterIdentifier]-> global -[replication via "
+        "users-sg.globalClusterIdentifier]-> users-sg." in found[abroad.resource_urn()]
+    )
