@@ -532,3 +532,11 @@ def test_an_unknown_ignore_tags_entry_fails_closed() -> None:
         "region": "us-east-1", "ignoreTags": {"keys": ["team", UNKNOWN_STRING]}})  # fmt: skip
     [diagnostic] = findings(provider)
     assert "`ignoreTags.keys[1]`" in diagnostic.message
+
+
+def test_a_token_exchange_domain_in_the_egress_allowlist_is_trusted() -> None:
+    provider = oci(
+        tenancyOcid=TENANCY, auth="oci_token_exchange", tokenExchangeClientId="x",
+        tokenExchangeDomainUrl="https://idcs-partner.identity.partner.example",
+    )  # fmt: skip
+    assert mandatory(provider, config={"allowedEgressHosts": ["*.partner.example"]}) == []
