@@ -785,3 +785,17 @@ def test_a_wildcard_selection_is_named_in_the_path():
     wildcard = _selection(plan, resources=["arn:aws:dynamodb:*:*:table/*"])
     [d] = run([table, plan, wildcard])
     assert "Path: users -[backup via sel.selection (wildcard)]-> every aws data store" in d.message
+
+
+def test_in_preview_a_replica_key_next_to_the_destination_bucket_is_not_where_data_goes(
+    monkeypatch,
+):
+    # The replication's `rules` is built from the replica bucket and the replica key: the
+    # bucket, of the entry's target types, is the destination; the key is not.
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    primary, replica = bucket("users", USER), bucket("users-replica", USER)
+    key = Resource("aws:kms/key:Key", "replica-key", {"tags": USER}, SG)
+    repl = s3_replication("repl", primary, replica, preview=True)
+    rules = [replica.resource_urn(), key.resource_urn()]
+    repl = replace(repl, property_dependencies={**repl.property_dependencies, "rules": rules})
+    assert run([primary, replica, key, repl]) == []
