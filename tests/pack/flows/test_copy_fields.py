@@ -385,15 +385,16 @@ def test_a_mysql_db_system_restored_from_a_backup_of_the_stack_carries_its_sourc
     iad = oci_provider("us-ashburn-1", name="iad")
     common = {"compartmentId": "ocid1.compartment.oc1..aaaa", "shapeName": "MySQL.2",
               "availabilityDomain": "Uocm:US-ASHBURN-AD-1"}  # fmt: skip
+    backup_id = "ocid1.mysqlbackup.oc1.iad.aaaa"
     users = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "users",
                      {**common, "freeformTags": _USER}, iad)  # fmt: skip
     backup = Resource("oci:Mysql/mysqlBackup:MysqlBackup", "users-backup",
-                      {"dbSystemId": UNKNOWN_STRING}, iad,
+                      {"dbSystemId": UNKNOWN_STRING, "id": backup_id}, iad,
                       property_dependencies={"dbSystemId": [users.resource_urn()]})  # fmt: skip
-    restored = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "restored",
-                        {**common, "freeformTags": _NON_PERSONAL,
-                         "source": {"sourceType": "BACKUP", "backupId": UNKNOWN_STRING}}, iad,
-                        property_dependencies={"source": [backup.resource_urn()]})  # fmt: skip
+    # After an update the backup's id is known: the restore names it by value.
+    props = {**common, "freeformTags": _NON_PERSONAL,
+             "source": {"sourceType": "BACKUP", "backupId": backup_id}}  # fmt: skip
+    restored = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "restored", props, iad)
     found = {d.urn: d.message for d in _data_flow([users, backup, restored])}
     assert (
         "Path: users -[backup via users-backup.dbSystemId]-> users-backup -[restore via "
