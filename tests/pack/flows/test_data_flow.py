@@ -799,3 +799,18 @@ def test_in_preview_a_replica_key_next_to_the_destination_bucket_is_not_where_da
     rules = [replica.resource_urn(), key.resource_urn()]
     repl = replace(repl, property_dependencies={**repl.property_dependencies, "rules": rules})
     assert run([primary, replica, key, repl]) == []
+
+
+def test_an_aurora_global_cluster_of_the_stack_is_found_by_its_identifier():
+    global_cluster = Resource("aws:rds/globalCluster:GlobalCluster", "global",
+                              {"globalClusterIdentifier": "users-global", "engine": "aurora"},
+                              US)  # fmt: skip
+    member = Resource("aws:rds/cluster:Cluster", "users", {"clusterIdentifier": "users",
+                      "globalClusterIdentifier": "users-global", "tags": USER}, US)  # fmt: skip
+    abroad = Resource("aws:rds/cluster:Cluster", "users-sg", {"clusterIdentifier": "users-sg",
+                      "globalClusterIdentifier": "users-global", "tags": USER}, SG)  # fmt: skip
+    found = {d.urn: d.message for d in run([global_cluster, member, abroad])}
+    assert (
+        "Path: users -[replication via users.globalClusterIdentifier]-> global -[replication via "
+        "users-sg.globalClusterIdentifier]-> users-sg." in found[abroad.resource_urn()]
+    )
