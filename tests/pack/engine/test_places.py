@@ -629,6 +629,11 @@ def test_a_bare_bucket_name_in_a_bucket_field_is_an_s3_place(
         ("aws:s3control/bucket:Bucket", {"bucket": "outposts-own"}),
         ("aws:timestreaminfluxdb/dbInstance:DbInstance", {"bucket": "metrics"}),  # InfluxDB's
         ("aws:s3/vectorsIndex:VectorsIndex", {"vectorBucketName": "embeddings"}),
+        ("aws:s3/directoryBucket:DirectoryBucket", {"bucket": "own--usw2-az1--x-s3"}),
+        ("aws:timestreaminfluxdb/dbCluster:DbCluster", {"bucket": "metrics"}),  # InfluxDB's
+        ("aws:datasync/locationObjectStorage:LocationObjectStorage", {"bucketName": "on-prem"}),
+        ("aws:lightsail/bucketAccessKey:BucketAccessKey", {"bucketName": "lightsail-own"}),
+        ("aws:lightsail/bucketResourceAccess:BucketResourceAccess", {"bucketName": "ls-own"}),
     ],
 )
 def test_what_is_not_a_foreign_bucket_name(resource_type: str, props: dict[str, object]) -> None:
@@ -1002,3 +1007,137 @@ def test_a_record_pointing_into_its_own_domain_names_no_outside_host() -> None:
     assert list(places_in(RECORD, www)) == []
     other = {"type": "CNAME", "name": "www.usdata.example.com", "records": ["cdn.partner.com"]}
     assert only(other, RECORD).host == "cdn.partner.com"
+
+
+# --- behaviours pinned by mutation survivors (scripts/mutation.py) -------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["s3", "s3a", "s3n"])
+def test_every_hadoop_s3_url_scheme_names_a_bucket_not_a_network_host(scheme: str) -> None:
+    [place] = places_in(T, {"serverName": f"{scheme}://partner-bucket/k"})
+    assert (place.kind, place.cloud, place.service, place.host, place.account) == (
+        "aws-endpoint", "aws", "s3", "partner-bucket", None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "partition"),
+    [
+        ("https://main.d1a2b3c4.amplifyapp.com", "aws"),
+        ("d111111abcdef8.cloudfront.net", "aws"),
+        ("https://s3.us-gov-west-1.amazonaws.com", "aws-us-gov"),  # the region decides
+        ("sqs.us-gov-east-1.amazonaws.com", "aws-us-gov"),
+        ("sqs.us-east-1.amazonaws.com", "aws"),
+    ],
+)
+def test_an_aws_endpoint_names_its_partition(value: str, partition: str) -> None:
+    found = endpoint_of(value)
+    assert found is not None and (found.cloud, found.partition) == ("aws", partition)
+
+
+def test_a_dual_stack_oci_endpoint_is_the_service_itself() -> None:
+    found = endpoint_of("https://notification.us-ashburn-1.ds.oci.oraclecloud.com")
+    assert found is not None
+    assert (found.service, found.region, found.account) == (
+        "notification", "us-ashburn-1", OCI_OWNED,
+    )  # fmt: skip
+
+
+def test_an_oci_path_naming_a_namespace_leaves_the_owner_untold_on_any_service_host() -> None:
+    own = endpoint_of("https://ax.us-ashburn-1.oraclecloud.com/20200101/x")
+    named = endpoint_of("https://ax.us-ashburn-1.oraclecloud.com/n/partner-ns/b/bucket/o/x")
+    assert own is not None and own.account == OCI_OWNED
+    assert named is not None and (named.region, named.account) == ("us-ashburn-1", None)
+
+
+def test_unknown_statement_fields_that_name_no_place_are_not_unknown_places() -> None:
+    statement = {"Sid": UNKNOWN, "Effect": UNKNOWN, "Action": UNKNOWN,
+                 "Resource": "arn:aws:sqs:us-east-1:999999999999:q"}  # fmt: skip
+    found = scan("aws:iam/rolePolicy:RolePolicy", {"policy": {"Statement": [statement]}})
+    assert found.unknown == []
+    assert [p.account for p in found.places] == ["999999999999"]
+
+
+def test_a_not_principal_statement_is_resource_based_and_names_only_its_own_resource() -> None:
+    statement = {"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+                 "Action": "s3:*", "Resource": "arn:aws:s3:::other-bucket/*"}  # fmt: skip
+    found = scan("aws:s3/bucketPolicy:BucketPolicy", {"policy": {"Statement": [statement]}})
+    assert found.places == []
+
+
+def test_an_account_id_given_as_a_number_is_an_aws_account() -> None:
+    place = only({"accountId": 999999999999}, "aws:x/y:Z")
+    assert summary(place) == ("account", "aws", None, "999999999999")
+
+
+@pytest.mark.parametrize("name", ["eu-west-1", "media.s3.amazonaws.com"])
+def test_a_buckets_own_name_is_never_a_place_even_when_it_reads_as_one(name: str) -> None:
+    assert scan("aws:s3/bucket:Bucket", {"bucket": name}).places == []
+
+
+def test_a_canada_inference_profile_names_the_canada_regions() -> None:
+    regions = places.bedrock_profile_regions("ca.amazon.nova-lite-v1:0")
+    assert regions is not None and "ca-central-1" in regions
+    assert all(name.startswith("ca-") for name in regions)
+
+
+@pytest.mark.parametrize(
+    ("profile", "regions"),
+    [
+        ("jp.anthropic.claude-sonnet-4-5-20250929-v1:0", ("ap-northeast-1", "ap-northeast-3")),
+        ("au.anthropic.claude-sonnet-4-5-20250929-v1:0", ("ap-southeast-2", "ap-southeast-4")),
+    ],
+)
+def test_a_country_inference_profile_names_its_countrys_regions(
+    profile: str, regions: tuple[str, ...]
+) -> None:
+    assert places.bedrock_profile_regions(profile) == regions
+
+
+def test_the_userinfo_of_a_url_urlsplit_rejects_is_not_its_host() -> None:
+    url = parse_url("https://partner.example@[::1/x")  # an unclosed IPv6 literal
+    assert url is not None and url.host == "::1"
+
+
+def test_a_name_with_colons_is_not_an_ip() -> None:
+    assert places.is_ip("2001:db8::1") is True
+    assert places.is_ip("db.partner.example:5432") is False
+    assert places.is_ip("not:an:address") is False
+
+
+def test_a_bare_host_is_read_whatever_its_case() -> None:
+    [place] = places_in(T, {"serverName": "FOX.EXAMPLE"})
+    assert (place.kind, place.host) == ("external-host", "fox.example")
+
+
+@pytest.mark.parametrize("value", ["[2001:db8::1]:443", "fe80::1"])
+def test_a_bare_ipv6_address_is_an_ip_place(value: str) -> None:
+    assert only({"serverName": value}).kind == "ip"
+
+
+def test_a_private_network_domain_names_a_host() -> None:
+    assert only({"serverName": "nas.localdomain"}).host == "nas.localdomain"
+
+
+@pytest.mark.parametrize("value", ["arn:gcp:pubsub:x:y:z", "arn:aws:s3"])
+def test_region_of_place_of_an_arn_that_is_not_one_is_none(value: str) -> None:
+    assert region_of_place(value) is None
+
+
+def test_a_place_outside_any_policy_statement_is_not_written() -> None:
+    assert only({"queue": "arn:aws:sqs:us-east-1:999999999999:q"}).written is False
+
+
+def test_a_bucket_name_in_a_bucket_field_is_one_s3_place_even_when_it_reads_as_a_host() -> None:
+    [place] = scan("aws:x/y:Z", {"targetBucket": "logs.example.com"}).places
+    assert (place.kind, place.service, place.host) == ("aws-endpoint", "s3", "logs.example.com")
+
+
+def test_a_whole_ocid_is_one_ocid_place_whatever_its_last_label_reads_as() -> None:
+    # The unique part "app" is also a top-level domain: the value is still an OCID, not a host.
+    place = only({"endpoint": "ocid1.instance.oc1.iad.app"})
+    assert (place.kind, place.region) == ("ocid", "us-ashburn-1")
+
+
+def test_a_region_field_naming_an_oci_region_is_an_oci_region() -> None:
+    assert summary(only({"region": "us-ashburn-1"})) == ("region", "oci", "us-ashburn-1", None)

@@ -3,6 +3,8 @@ and destinations are read out of engine-shaped bags without raising."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from residency_pack.engine import copy_fields
 from residency_pack.engine.copy_fields import (
@@ -14,8 +16,18 @@ from residency_pack.engine.copy_fields import (
     split_path,
 )
 from residency_pack.engine.props import UNKNOWN
+from residency_pack.rules.data_flow import POLICY as DATA_FLOW
+from residency_pack.testing import (
+    UNKNOWN_STRING,
+    Diagnostic,
+    Resource,
+    analyze_stack,
+    aws_provider,
+    oci_provider,
+)
 
 from .sdk_schema import input_paths, resolve_path
+from .trust import STACK_CONFIG
 
 
 def _schema_paths(entry: CopyField) -> list[str]:
@@ -165,7 +177,8 @@ def test_destinations_read_region_lists_unknown_lists_and_skip_absent_fields():
 def test_destination_fields_are_recognised_for_effective_region_readers():
     volume = "oci:Core/volume:Volume"
     assert copy_fields.is_destination_field(
-        volume, ("blockVolumeReplicas", 0, "availabilityDomain"))
+        volume, ("blockVolumeReplicas", 0, "availabilityDomain")
+    )
     assert not copy_fields.is_destination_field(volume, ("availabilityDomain",))
     guard = "oci:Database/dataGuardAssociation:DataGuardAssociation"
     assert copy_fields.is_destination_field(guard, ("availabilityDomain",))
@@ -281,3 +294,204 @@ def test_a_backend_in_our_own_network_is_no_far_end_and_a_public_one_is() -> Non
         n for d in destinations(token, _api_gateway("http://203.0.113.15/u")) for n in d.named
     ]
     assert (public.kind, public.host) == ("ip", "203.0.113.15")
+
+
+# --- behaviours pinned by mutation survivors (scripts/mutation.py) -------------------------------
+
+
+def test_a_region_field_of_one_cloud_may_name_a_region_of_the_other():
+    # A cross-cloud copy: an AWS resource's region field set to an OCI region is still a region.
+    to_oci = copy_fields.describe("aws", "eu-frankfurt-1")
+    assert (to_oci.kind, to_oci.cloud, to_oci.region) == ("region", "oci", "eu-frankfurt-1")
+    to_aws = copy_fields.describe("oci", "eu-west-1")
+    assert (to_aws.kind, to_aws.cloud, to_aws.region) == ("region", "aws", "eu-west-1")
+    # Without a cloud a bare region name is not read as a region.
+    assert copy_fields.describe(None, "eu-west-1").kind == "name"
+
+
+def test_a_scanned_type_yields_every_place_its_inputs_name_as_a_far_end():
+    resource_type = "aws:apigatewayv2/integration:Integration"
+    assert resource_type in copy_fields.SCANNED
+    found = list(destinations(resource_type, {"integrationUri": "https://hooks.partner.example/x"}))
+    assert [[n.host for n in d.named] for d in found] == [["hooks.partner.example"]]
+    assert [d.path for d in found] == [""]  # the resource as a whole, not one element of it
+    assert list(destinations(resource_type, {"integrationType": "HTTP_PROXY"})) == []
+
+
+def test_a_backup_selection_by_tag_selects_on_the_tag_it_names():
+    entry = next(e for e in COPY_FIELDS if e.source_tags is not None
+                 and e.resource_type == "aws:backup/selection:Selection")  # fmt: skip
+    props = {entry.source_tags: [
+        {"type": "STRINGEQUALS", "key": "data-classification", "value": "us-user-data"},
+        {"type": "STRINGLIKE", "key": "team", "value": "ana*"},
+    ]}  # fmt: skip
+    assert copy_fields.source_tag_filter(entry, props) == [
+        ("data-classification", "us-user-data"), ("team", None),
+    ]  # fmt: skip
+
+
+def test_destination_regions_accept_only_catalog_regions():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = copy_fields.destination_regions_schema()
+    jsonschema.validate({"arn:aws:s3:::replica": "us-east-1"}, schema)
+    jsonschema.validate({"replica-bucket": "us-ashburn-1"}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"arn:aws:s3:::replica": "mars-east-1"}, schema)
+
+
+def test_a_declared_destination_takes_the_cloud_of_its_region():
+    declared = {"replica": "us-ashburn-1", "arn:aws:s3:::r": "us-east-1"}
+    config = {copy_fields.DESTINATION_REGIONS: declared}
+    oci = copy_fields.declared(config, copy_fields.Named("p", "replica", "name"))
+    aws = copy_fields.declared(config, copy_fields.Named("p", "arn:aws:s3:::r", "arn", "aws"))
+    assert (oci.location, oci.account) == (("oci", "us-ashburn-1"), copy_fields.OWN)
+    assert aws.location == ("aws", "us-east-1")
+    undeclared = copy_fields.Named("p", "other", "name")
+    assert copy_fields.declared(config, undeclared) is undeclared
+
+
+def test_a_foreign_account_finding_lists_every_trusted_account():
+    trust = copy_fields.Trust(frozenset({"111122223333", "444455556666"}), frozenset(),
+                              frozenset({"oc1"}))  # fmt: skip
+    named = copy_fields.Named("rules[0].destination.account", "999999999999", "name", "aws",
+                              None, "999999999999")  # fmt: skip
+    allowed = {"aws": frozenset({"us-east-1"}), "oci": frozenset({"us-ashburn-1"})}
+    [reason] = copy_fields.problems(named, allowed, trust, "us-user-data")
+    assert "AWS account 999999999999, which is not trusted" in reason
+    assert "(trusted: 111122223333, 444455556666)" in reason
+
+
+# DATA_INPUTS: the body of an object or record carries the data of the store it is built from
+# (residency-data-flow judges the copy by that store's classification).
+_US = aws_provider("us-east-1", name="us")
+_SG = aws_provider("ap-southeast-1", name="singapore")
+_USER = {"data-classification": "us-user-data"}
+_NON_PERSONAL = {"data-classification": "non-personal"}
+
+
+def _data_flow(resources: list[Resource]) -> list[Diagnostic]:
+    return analyze_stack(DATA_FLOW, resources, None, STACK_CONFIG)
+
+
+@pytest.mark.parametrize(
+    "object_type", ["aws:s3/bucketObject:BucketObject", "aws:s3/bucketObjectv2:BucketObjectv2"]
+)
+def test_an_object_built_from_a_user_table_carries_user_data(object_type: str) -> None:
+    users = Resource("aws:dynamodb/table:Table", "users", {"name": "users", "tags": _USER}, _US)
+    dump = Resource(object_type, "dump", {"bucket": "exports", "key": "d.json",
+                    "tags": _NON_PERSONAL, "content": UNKNOWN_STRING}, _SG,
+                    property_dependencies={"content": [users.resource_urn()]})  # fmt: skip
+    [d] = _data_flow([users, dump])
+    assert d.urn == dump.resource_urn() and "ap-southeast-1" in d.message
+    literal = Resource(object_type, "dump", {"bucket": "exports", "key": "d.json",
+                       "tags": _NON_PERSONAL, "content": "static"}, _SG)  # fmt: skip
+    assert _data_flow([users, literal]) == []
+
+
+def test_an_item_built_from_a_user_table_carries_user_data_into_its_table() -> None:
+    users = Resource("aws:dynamodb/table:Table", "users", {"name": "users", "tags": _USER}, _US)
+    catalog = Resource("aws:dynamodb/table:Table", "catalog",
+                       {"name": "catalog", "tags": _NON_PERSONAL}, _US)  # fmt: skip
+    copied = Resource("aws:dynamodb/tableItem:TableItem", "copied",
+                      {"tableName": UNKNOWN_STRING, "hashKey": "id", "item": UNKNOWN_STRING}, _US,
+                      property_dependencies={"tableName": [catalog.resource_urn()],
+                                             "item": [users.resource_urn()]})  # fmt: skip
+    [d] = _data_flow([users, catalog, copied])
+    assert d.urn == catalog.resource_urn()
+
+
+def test_files_a_transfer_server_receives_come_from_outside_and_are_held_to_user_data() -> None:
+    sink = Resource("aws:s3/bucketV2:BucketV2", "uploads-sg",
+                    {"bucket": "uploads-sg", "tags": _NON_PERSONAL}, _SG)  # fmt: skip
+    user = Resource("aws:transfer/user:User", "partner",
+                    {"serverId": "s-1", "userName": "partner", "homeDirectory": "/uploads-sg/in",
+                     "role": "arn:aws:iam::111122223333:role/r"}, _US)  # fmt: skip
+    [d] = _data_flow([sink, user])
+    assert d.urn == sink.resource_urn()
+    assert "Path: files the server's users upload -[" in d.message
+
+
+def test_a_json_document_path_is_entered_at_its_hash():
+    assert split_path("redrivePolicy#deadLetterTargetArn") == (
+        "redrivePolicy", "#", "deadLetterTargetArn",
+    )  # fmt: skip
+
+
+def test_an_organizations_policy_copies_only_when_it_is_a_backup_policy():
+    vault = "arn:aws:backup:eu-west-1:$account:backup-vault:v"
+    content = json.dumps({"plans": {"p": {"rules": {"r": {"copy_actions": {vault: {}}}}}}})
+    backup = {"type": "BACKUP_POLICY", "content": content}
+    found = list(destinations("aws:organizations/policy:Policy", backup))
+    assert [n.region for d in found for n in d.named] == ["eu-west-1"]
+    scp = {"type": "SERVICE_CONTROL_POLICY", "content": content}
+    assert list(destinations("aws:organizations/policy:Policy", scp)) == []
+
+
+def test_logs_an_account_policy_subscribes_come_from_outside_and_are_held_to_user_data():
+    stream = Resource("aws:kinesis/stream:Stream", "logs-sg",
+                      {"name": "logs-sg", "tags": _NON_PERSONAL}, _SG)  # fmt: skip
+    document = (
+        '{"DestinationArn": "' + "arn:aws:kinesis:ap-southeast-1:111122223333:stream/logs-sg" + '"}'
+    )
+    account_policy = Resource("aws:cloudwatch/logAccountPolicy:LogAccountPolicy", "all-logs",
+                              {"policyName": "all", "policyType": "SUBSCRIPTION_FILTER_POLICY",
+                               "policyDocument": document}, _US)  # fmt: skip
+    diagnostics = _data_flow([stream, account_policy])
+    assert diagnostics
+    assert any("Path: every log group of the account the policy selects -[" in d.message
+               for d in diagnostics)  # fmt: skip
+
+
+def test_an_event_rule_that_names_no_bus_reads_the_accounts_default_bus():
+    [found] = destinations(
+        "aws:cloudwatch/eventRule:EventRule", {"name": "r", "eventPattern": "{}"}
+    )
+    assert found.values == (("eventBusName", "default"),) and found.field.inbound
+
+
+def test_a_log_subscription_into_a_stream_of_the_stack_is_judged_by_that_stream():
+    arn = "arn:aws:kinesis:us-east-1:111122223333:stream/logs"
+    group = Resource("aws:cloudwatch/logGroup:LogGroup", "app", {"name": "app", "tags": _USER}, _US)
+    stream = Resource("aws:kinesis/stream:Stream", "logs",
+                      {"name": "logs", "arn": arn, "tags": _NON_PERSONAL}, _US)  # fmt: skip
+    sub = Resource("aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter", "ship",
+                   {"name": "ship", "logGroup": "app", "destinationArn": arn,
+                    "filterPattern": ""}, _US)  # fmt: skip
+    [d] = _data_flow([group, stream, sub])
+    assert d.urn == stream.resource_urn() and "classified `non-personal`" in d.message
+
+
+def test_a_mysql_db_system_restored_from_a_backup_of_the_stack_carries_its_source_data():
+    iad = oci_provider("us-ashburn-1", name="iad")
+    common = {"compartmentId": "ocid1.compartment.oc1..aaaa", "shapeName": "MySQL.2",
+              "availabilityDomain": "Uocm:US-ASHBURN-AD-1"}  # fmt: skip
+    backup_id = "ocid1.mysqlbackup.oc1.iad.aaaa"
+    users = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "users",
+                     {**common, "freeformTags": _USER}, iad)  # fmt: skip
+    backup = Resource("oci:Mysql/mysqlBackup:MysqlBackup", "users-backup",
+                      {"dbSystemId": UNKNOWN_STRING, "id": backup_id}, iad,
+                      property_dependencies={"dbSystemId": [users.resource_urn()]})  # fmt: skip
+    # After an update the backup's id is known: the restore names it by value.
+    props = {**common, "freeformTags": _NON_PERSONAL,
+             "source": {"sourceType": "BACKUP", "backupId": backup_id}}  # fmt: skip
+    restored = Resource("oci:Mysql/mysqlDbSystem:MysqlDbSystem", "restored", props, iad)
+    found = {d.urn: d.message for d in _data_flow([users, backup, restored])}
+    assert (
+        "Path: users -[backup via users-backup.dbSystemId]-> users-backup -[restore via "
+        in (found[restored.resource_urn()])
+    )
+
+
+def test_a_docdb_global_cluster_of_the_stack_carries_a_members_writes_to_the_other_members():
+    global_cluster = Resource("aws:docdb/globalCluster:GlobalCluster", "global",
+                              {"globalClusterIdentifier": "users-global", "engine": "docdb"},
+                              _US)  # fmt: skip
+    member = Resource("aws:docdb/cluster:Cluster", "users", {"clusterIdentifier": "users",
+                      "globalClusterIdentifier": "users-global", "tags": _USER}, _US)  # fmt: skip
+    abroad = Resource("aws:docdb/cluster:Cluster", "users-sg", {"clusterIdentifier": "users-sg",
+                      "globalClusterIdentifier": "users-global", "tags": _USER}, _SG)  # fmt: skip
+    found = {d.urn: d.message for d in _data_flow([global_cluster, member, abroad])}
+    assert (
+        "Path: users -[replication via users.globalClusterIdentifier]-> global -[replication via "
+        "users-sg.globalClusterIdentifier]-> users-sg." in found[abroad.resource_urn()]
+    )

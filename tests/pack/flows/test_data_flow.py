@@ -877,3 +877,70 @@ def test_a_glue_table_over_non_personal_data_or_at_home_passes():
     users = bucket("users-content", USER)
     # In an allowed region, a tagless table over user data is no laundering: it has no label.
     assert run([users, glue_table("users-us", users, US)]) == []
+
+
+# --- behaviours pinned by mutation survivors (scripts/mutation.py) -------------------------------
+
+
+def _subscription_to(endpoint: str, protocol: str = "sqs") -> list[Resource]:
+    topic = Resource("aws:sns/topic:Topic", "events", {"name": "events", "tags": USER}, US)
+    sub = Resource("aws:sns/topicSubscription:TopicSubscription", "out", {
+        "topic": UNKNOWN_STRING, "protocol": protocol, "endpoint": endpoint},
+        US, property_dependencies={"topic": [topic.resource_urn()]})  # fmt: skip
+    return [topic, sub]
+
+
+def test_every_problem_of_one_place_is_reported_together():
+    [d] = run(_subscription_to("arn:aws:sqs:eu-west-1:999999999999:q"))
+    assert "(allowed: us-east-1); and `endpoint` = " in d.message
+    assert "AWS account 999999999999, which is not trusted" in d.message
+
+
+def test_a_place_that_names_no_region_is_not_shown_in_one():
+    [d] = run(_subscription_to("arn:aws:s3:::partner-drop", "firehose"))
+    assert "'arn:aws:s3:::partner-drop'" in d.message and "region None" not in d.message
+
+
+def test_a_known_destination_is_reported_in_preview_as_a_violation(monkeypatch):
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    [d] = run(_subscription_to("arn:aws:sqs:eu-west-1:111122223333:q"))
+    assert d.enforcement == "mandatory" and "region `eu-west-1`" in d.message
+    # Nothing in it is unknown: no note that an unknown value fails closed.
+    assert "unknown" not in d.message
+
+
+def test_a_wildcard_selection_is_named_in_the_path():
+    table = Resource("aws:dynamodb/table:Table", "users", {"name": "users", "tags": USER}, US)
+    plan = _plan_copying_to(IRELAND_VAULT)
+    wildcard = _selection(plan, resources=["arn:aws:dynamodb:*:*:table/*"])
+    [d] = run([table, plan, wildcard])
+    assert "Path: users -[backup via sel.selection (wildcard)]-> every aws data store" in d.message
+
+
+def test_in_preview_a_replica_key_next_to_the_destination_bucket_is_not_where_data_goes(
+    monkeypatch,
+):
+    # The replication's `rules` is built from the replica bucket and the replica key: the
+    # bucket, of the entry's target types, is the destination; the key is not.
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    primary, replica = bucket("users", USER), bucket("users-replica", USER)
+    key = Resource("aws:kms/key:Key", "replica-key", {"tags": USER}, SG)
+    repl = s3_replication("repl", primary, replica, preview=True)
+    rules = [replica.resource_urn(), key.resource_urn()]
+    repl = replace(repl, property_dependencies={**repl.property_dependencies, "rules": rules})
+    assert run([primary, replica, key, repl]) == []
+
+
+def test_an_aurora_global_cluster_of_the_stack_is_found_by_its_identifier():
+    global_cluster = Resource("aws:rds/globalCluster:GlobalCluster", "global",
+                              {"globalClusterIdentifier": "users-global", "engine": "aurora"},
+                              US)  # fmt: skip
+    member = Resource("aws:rds/cluster:Cluster", "users", {"clusterIdentifier": "users",
+                      "globalClusterIdentifier": "users-global", "tags": USER}, US)  # fmt: skip
+    abroad = Resource("aws:rds/cluster:Cluster", "users-sg", {"clusterIdentifier": "users-sg",
+                      "globalClusterIdentifier": "users-global", "tags": USER}, SG)  # fmt: skip
+    found = {d.urn: d.message for d in run([global_cluster, member, abroad])}
+    assert (
+        "Path: users -[replication via users.globalClusterIdentifier]-> global -[replication via "
+        "users-sg.globalClusterIdentifier]-> users-sg." in found[abroad.resource_urn()]
+    )

@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 import pytest
+from residency_pack.engine import copy_fields
 from residency_pack.rules.no_cross_region_copy import NAME, PENDING_BUCKETS, POLICY
 from residency_pack.testing import (
     UNKNOWN_ARRAY,
@@ -349,3 +350,93 @@ def test_copies_between_resources_named_by_name_are_left_to_the_data_flow_rule(
     resource_type: str, props: dict[str, Any]
 ) -> None:
     assert run(Resource(resource_type, "x", props, aws_provider("us-east-1"))) == []
+
+
+_EU = aws_provider("eu-west-1", name="eu")
+
+
+# Flows where this resource receives data (its source is named) or that only the stack's graph
+# can judge: residency-data-flow follows them; this rule reports nothing even with the resource
+# (and so the copy) outside the allowed regions, which residency-region-allowlist reports.
+@pytest.mark.parametrize(
+    ("resource_type", "props", "provider"),
+    [
+        ("aws:s3/objectCopy:ObjectCopy",
+         {"bucket": "archive", "key": "k", "source": "users/k"}, _EU),
+        ("aws:neptune/globalCluster:GlobalCluster",
+         {"globalClusterIdentifier": "g",
+          "sourceDbClusterIdentifier": "arn:aws:rds:us-east-1:111122223333:cluster:users"}, _EU),
+        ("aws:cloudwatch/logDeliverySource:LogDeliverySource",
+         {"name": "s", "logType": "APPLICATION_LOGS",
+          "resourceArn": "arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/r"}, _EU),
+        ("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+         {"name": "f", "destination": "extended_s3", "kinesisSourceConfiguration": {
+             "kinesisStreamArn": "arn:aws:kinesis:us-east-1:111122223333:stream/s",
+             "roleArn": "arn:aws:iam::111122223333:role/r"}}, _EU),
+        ("aws:transfer/user:User",
+         {"serverId": "s-1", "userName": "u", "role": "arn:aws:iam::111122223333:role/r",
+          "homeDirectory": "/partner-bucket/home"}, aws_provider("us-east-1")),
+        ("aws:transfer/access:Access",
+         {"serverId": "s-1", "externalId": "S-1-1-12", "homeDirectory": "/partner-bucket/home"},
+         aws_provider("us-east-1")),
+        ("oci:Core/bootVolumeBackup:BootVolumeBackup",
+         {"bootVolumeId": "ocid1.bootvolume.oc1.iad.aaaa"}, oci_provider("eu-frankfurt-1")),
+        ("aws:opensearch/outboundConnection:OutboundConnection",
+         {"connectionAlias": "c", "remoteDomainInfo": {"domainName": "remote", "ownerId":
+          "111122223333", "region": "us-east-1"}}, _EU),
+        ("aws:cloudwatch/logDelivery:LogDelivery",
+         {"deliverySourceName": "s", "deliveryDestinationArn":
+          "arn:aws:logs:eu-west-1:111122223333:delivery-destination:d"}, aws_provider("us-east-1")),
+        ("aws:sns/topicSubscription:TopicSubscription",
+         {"topic": "arn:aws:sns:us-east-1:111122223333:t", "protocol": "sqs",
+          "endpoint": "arn:aws:sqs:us-east-1:111122223333:q",
+          "redrivePolicy": '{"deadLetterTargetArn": "arn:aws:sqs:eu-west-1:111122223333:dlq"}'},
+         aws_provider("us-east-1")),
+        ("aws:transfer/server:Server",
+         {"workflowDetails": {"onUpload": {"workflowId": "w-1234567890abcdef0",
+          "executionRole": "arn:aws:iam::111122223333:role/r"}}}, aws_provider("us-east-1")),
+        ("oci:Database/autonomousDatabase:AutonomousDatabase",
+         {"compartmentId": "ocid1.compartment.oc1..aaaa", "dbName": "db",
+          "backupConfigs": [{"manualBackupBucketName": "partner-backups"}]}, oci_provider()),
+    ],
+)  # fmt: skip
+def test_flows_only_the_stack_graph_can_judge_are_not_reported_per_resource(
+    resource_type: str, props: dict[str, Any], provider: Any
+) -> None:
+    assert list(copy_fields.destinations(resource_type, props))  # the catalog reads the flow
+    assert run(Resource(resource_type, "x", props, provider)) == []
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        ("aws:rds/cluster:Cluster",
+         {"engine": "aurora-mysql", "tags": USER, "replicationSourceIdentifier":
+          "arn:aws:rds:eu-west-1:111122223333:cluster:users-eu"}),
+        ("aws:rds/snapshotCopy:SnapshotCopy",
+         {"targetDbSnapshotIdentifier": "copy", "tags": USER, "sourceDbSnapshotIdentifier":
+          "arn:aws:rds:eu-west-1:111122223333:snapshot:users-eu"}),
+        ("aws:mq/broker:Broker",
+         {"brokerName": "b", "tags": USER, "dataReplicationMode": "CRDR",
+          "dataReplicationPrimaryBrokerArn": "arn:aws:mq:eu-west-1:111122223333:broker:b:b-1"}),
+    ],
+)  # fmt: skip
+def test_an_inbound_copy_lands_here_whatever_region_its_source_is_in(
+    resource_type: str, props: dict[str, Any]
+) -> None:
+    # The source (in eu-west-1) is where the data comes from; the copy is this resource.
+    assert run(Resource(resource_type, "x", props, aws_provider("us-east-1"))) == []
+    [d] = run(Resource(resource_type, "x", props, _EU))
+    assert "`eu-west-1`" in d.message and "this resource" in d.message
+
+
+def test_a_table_replication_is_held_to_the_regions_of_some_classification():
+    # No tags: it copies its source table's data, which one resource cannot see (a conduit).
+    replication = Resource("aws:s3tables/tableReplication:TableReplication", "repl", {
+        "tableArn": "arn:aws:s3tables:us-east-1:111122223333:bucket/b/table/t",
+        "role": "arn:aws:iam::111122223333:role/r",
+        "rule": {"destinations": [{"destinationTableBucketArn":
+                 "arn:aws:s3tables:ap-southeast-1:111122223333:bucket/sg"}]},
+    }, aws_provider("us-east-1"))  # fmt: skip
+    assert list(copy_fields.destinations(replication.type, replication.props))
+    assert run(replication) == []

@@ -438,6 +438,9 @@ def test_every_trusted_account_tenancy_and_realm_is_named():
     ("inputs", "chosen"),
     [
         ({"configFileProfile": "PARTNER"}, "`configFileProfile`"),
+        ({"privateKey": "-----BEGIN PRIVATE KEY-----"}, "`privateKey`"),  # an inline API key
+        ({"tokenExchangeDomainUrl": "https://idcs-0123456789abcdef.identity.oraclecloud.com"},
+         "`tokenExchangeDomainUrl`"),  # the domain's token is some tenancy's
         ({"auth": "InstancePrincipal"}, "`auth`"),
         ({"auth": "ResourcePrincipal"}, "`auth`"),
         ({"userOcid": "ocid1.user.oc1..x", "fingerprint": "aa:bb", "privateKeyPath": "/k.pem"},
@@ -449,6 +452,7 @@ def test_an_oci_provider_choosing_credentials_without_a_tenancy_fails_closed(
 ) -> None:
     text = only_message(oci(**inputs))
     assert "sets no `tenancyOcid` and chooses its credentials" in text and chosen in text
+    assert "Fix: set the provider's `tenancyOcid` to the company's tenancy" in text
     # Stating the trusted tenancy pins it.
     assert mandatory(oci(tenancyOcid=TENANCY, **inputs)) == []
 
@@ -561,3 +565,23 @@ def test_a_provider_that_pins_no_account_is_a_violation(provider: Resource) -> N
 
 def test_a_provider_that_lists_only_trusted_accounts_passes() -> None:
     assert findings(aws("ours", profile="deploy", forbiddenAccountIds=[PARTNER])) == []
+
+
+def test_oci_credential_inputs_set_to_empty_strings_choose_nothing() -> None:
+    # The stack names the trusted tenancy and the deployment's own credentials are used.
+    assert findings(oci(configFileProfile="", auth="", tokenExchangeDomainUrl="")) == []
+
+
+def test_an_unknown_ignore_tags_entry_fails_closed() -> None:
+    provider = Resource(rule.AWS_PROVIDER, "east", {
+        "region": "us-east-1", "ignoreTags": {"keys": ["team", UNKNOWN_STRING]}})  # fmt: skip
+    [diagnostic] = findings(provider)
+    assert "`ignoreTags.keys[1]`" in diagnostic.message
+
+
+def test_a_token_exchange_domain_in_the_egress_allowlist_is_trusted() -> None:
+    provider = oci(
+        tenancyOcid=TENANCY, auth="oci_token_exchange", tokenExchangeClientId="x",
+        tokenExchangeDomainUrl="https://idcs-partner.identity.partner.example",
+    )  # fmt: skip
+    assert mandatory(provider, config={"allowedEgressHosts": ["*.partner.example"]}) == []
