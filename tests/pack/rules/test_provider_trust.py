@@ -574,7 +574,8 @@ def test_oci_credential_inputs_set_to_empty_strings_choose_nothing() -> None:
 
 def test_an_unknown_ignore_tags_entry_fails_closed() -> None:
     provider = Resource(rule.AWS_PROVIDER, "east", {
-        "region": "us-east-1", "ignoreTags": {"keys": ["team", UNKNOWN_STRING]}})  # fmt: skip
+        "region": "us-east-1", "allowedAccountIds": [OURS],
+        "ignoreTags": {"keys": ["team", UNKNOWN_STRING]}})  # fmt: skip
     [diagnostic] = findings(provider)
     assert "`ignoreTags.keys[1]`" in diagnostic.message
 

@@ -985,13 +985,15 @@ aws.ec2.Instance("userdata-local-only", ami="ami-0fixture00000000001", instance_
 # violation: residency-named-places
 aws.lightsail.ContainerServiceDeploymentVersion(
     "lightsail-env-partner", service_name="fixture-api",
-    containers=[{"container_name": "api", "image": "nginx:1.27",
+    containers=[{"container_name": "api",
+                 "image": f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2",
                  "environment": {"EVENTS_URL": "https://events.partner.example/v1"}}],
 )  # fmt: skip
 # ok: residency-named-places
 aws.lightsail.ContainerServiceDeploymentVersion(
     "lightsail-env-own", service_name="fixture-api",
-    containers=[{"container_name": "api", "image": "nginx:1.27",
+    containers=[{"container_name": "api",
+                 "image": f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/api:1.4.2",
                  "environment": {"AWS_REGION": "us-east-1", "MODE": "serve"}}],
 )  # fmt: skip
 
