@@ -714,6 +714,17 @@ def test_identity_statements_that_can_write_mark_their_resources(
     assert place.written is written
 
 
+@pytest.mark.parametrize(("effect", "written"), [("Deny", False), (UNKNOWN, True), ("Allow", True)])
+def test_only_a_deny_statement_writes_nothing(effect: object, written: bool) -> None:
+    # An effect unknown in preview may be an Allow: the place it names counts as written.
+    statement = {"Effect": effect, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}
+    [place] = places.scan(
+        "aws:iam/rolePolicy:RolePolicy",
+        {"policy": {"Version": "2012-10-17", "Statement": [statement]}},
+    ).places
+    assert place.written is written
+
+
 def test_a_resource_policy_statement_marks_nothing_written() -> None:
     statement = {
         "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:PutObject",

@@ -1318,9 +1318,10 @@ def _is_aws_type(resource_type: str) -> bool:
 
 
 def _can_write(statement: Mapping[Any, Any]) -> bool:
-    """True if an identity-policy statement may let its holder write to its Resource: an Allow
-    whose actions are not all read-only (``NotAction`` and unknown actions count as writes)."""
-    if statement.get("Effect") != "Allow":
+    """True if an identity-policy statement may let its holder write to its Resource: any
+    statement but a ``Deny`` (an unknown or missing effect may be an Allow: fail closed) whose
+    actions are not all read-only (``NotAction`` and unknown actions count as writes)."""
+    if statement.get("Effect") == "Deny":
         return False
     if "NotAction" in statement:
         return True
