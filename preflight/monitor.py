@@ -81,13 +81,30 @@ _LEGACY_FEATURES = {
 }
 
 
-@dataclass
 class Registration:
-    """One request the program sent to the resource monitor, in the order it was sent."""
+    """One request the program sent to the resource monitor, in the order it was sent.
 
-    kind: str  # "register" or "read"
-    urn: str
-    request: Any  # resource_pb2.RegisterResourceRequest | resource_pb2.ReadResourceRequest
+    Kept serialized (about a fifth of the parsed message's memory: a large program's
+    registrations all wait for the end of the run, next to the program's own process), and
+    parsed afresh on each read of :attr:`request`; read it once per use."""
+
+    __slots__ = ("_kind_of_message", "_message", "kind", "urn")
+
+    def __init__(self, kind: str, urn: str, request: Any) -> None:
+        self.kind = kind  # "register" or "read"
+        self.urn = urn
+        # resource_pb2.RegisterResourceRequest | resource_pb2.ReadResourceRequest
+        self._kind_of_message: type = type(request)
+        self._message: bytes = request.SerializeToString()
+
+    @property
+    def request(self) -> Any:
+        message = self._kind_of_message()
+        message.ParseFromString(self._message)
+        return message
+
+    def __repr__(self) -> str:
+        return f"Registration({self.kind!r}, {self.urn!r})"
 
 
 @dataclass(frozen=True)
@@ -166,7 +183,7 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
         self._stack_invoke_transforms: list[Any] = []
         self._resource_transforms: dict[str, list[Any]] = {}
         self._parents: dict[str, str] = {}
-        self._states: dict[str, tuple[str, struct_pb2.Struct]] = {}
+        self._states: dict[str, tuple[str, bytes]] = {}  # urn -> ID, serialized state
         self._lock = threading.Lock()
         self._recorded = threading.Condition(self._lock)
         self._channels: dict[str, grpc.Channel] = {}
@@ -245,15 +262,14 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
                 self._fail(context, error)
         if self.program_frame is not None:
             _keep_first_program_frame(request, self.program_frame)
-        recorded = self._record("register", urn, request)
+        self._record("register", urn, request)
         if request.type == STACK_TYPE:
             return resource_pb2.RegisterResourceResponse(urn=urn)
         if request.remote:
             # Its provider's Construct would register the children and return the outputs.
             self._keep_state(urn, "", struct_pb2.Struct())
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        with self._lock:  # the recorded copy's inputs: nothing changes a recorded request
-            self._states[urn] = ("", recorded.object)
+        self._keep_state(urn, "", request.object)
         # Preview: no ID yet (the SDK reads an empty ID as unknown) and the inputs come back as the
         # outputs; an output that is not an input stays unknown, as a provider's preview leaves it.
         return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
@@ -286,12 +302,11 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
             self.registered_outputs[request.urn] = _copy(request.outputs)
         return empty_pb2.Empty()
 
-    def _record(self, kind: str, urn: str, request: Any) -> Any:
-        copy = _copy(request)
+    def _record(self, kind: str, urn: str, request: Any) -> None:
+        registration = Registration(kind, urn, request)
         with self._lock:
-            self.registrations.append(Registration(kind, urn, copy))
+            self.registrations.append(registration)
             self._recorded.notify_all()
-        return copy
 
     def registrations_after(self, seen: int, timeout: float) -> list[Registration]:
         """The registrations recorded after the first ``seen``, waiting up to ``timeout``
@@ -301,15 +316,23 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
             return self.registrations[seen:]
 
     def _keep_state(self, urn: str, id_: str, state: struct_pb2.Struct) -> None:
+        serialized = state.SerializeToString()  # serialized, as the registrations are
         with self._lock:
-            self._states[urn] = (id_, _copy(state))
+            self._states[urn] = (id_, serialized)
+
+    def _state(self, urn: str) -> tuple[str, struct_pb2.Struct] | None:
+        with self._lock:
+            known = self._states.get(urn)
+        if known is None:
+            return None
+        state = struct_pb2.Struct()
+        state.ParseFromString(known[1])
+        return known[0], state
 
     def registered_object(self, urn: str) -> struct_pb2.Struct | None:
-        with self._lock:
-            for reg in self.registrations:
-                if reg.urn == urn:
-                    return reg.request.object if reg.kind == "register" else reg.request.properties
-        return None
+        """The inputs a registered resource was given (a read's state)."""
+        known = self._state(urn)
+        return known[1] if known is not None else None
 
     # --- invokes and calls ---------------------------------------------------------------------
 
@@ -344,8 +367,7 @@ class RecordingMonitor(resource_pb2_grpc.ResourceMonitorServicer):
 
     def _get_resource(self, request: Any, context: Any) -> Any:
         urn = request.args.fields["urn"].string_value
-        with self._lock:
-            known = self._states.get(urn)
+        known = self._state(urn)
         if known is None:
             context.abort(grpc.StatusCode.NOT_FOUND, f"unknown resource {urn}")
             raise AssertionError("unreachable: abort raises")
