@@ -8,6 +8,7 @@ from typing import Any
 
 from residency_pack.engine.dataflow import MAX_PATH_HOPS, build_graph, user_data_breaches
 from residency_pack.engine.effective_region import EffectiveRegion
+from residency_pack.engine.props import UNKNOWN
 from residency_pack.rules.data_flow import POLICY, SPEC
 from residency_pack.testing import (
     UNKNOWN_STRING,
@@ -944,3 +945,42 @@ def test_an_aurora_global_cluster_of_the_stack_is_found_by_its_identifier():
         "Path: users -[replication via users.globalClusterIdentifier]-> global -[replication via "
         "users-sg.globalClusterIdentifier]-> users-sg." in found[abroad.resource_urn()]
     )
+
+
+def _cdn(name: str, tags: dict[str, str], origins: list[Resource], **extra: Any) -> Resource:
+    """A CloudFront distribution over ``origins``; in preview each origin's domain is an output."""
+    return Resource(
+        "aws:cloudfront/distribution:Distribution", name,
+        {"enabled": True, "tags": tags,
+         "origins": [{"originId": o.name, "domainName": UNKNOWN_STRING} for o in origins],
+         "defaultCacheBehavior": {"targetOriginId": origins[0].name,
+                                  "cachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"},
+         **extra},
+        US, property_dependencies={"origins": [o.resource_urn() for o in origins]},
+    )  # fmt: skip
+
+
+def test_a_cdn_does_not_carry_one_origins_data_into_another_origin():
+    users, assets = bucket("users", USER), bucket("assets", {"data-classification": "public"})
+    assert run([users, assets, _cdn("cdn", USER, [users, assets])]) == []
+    # The graph: origin -> distribution, never distribution -> origin.
+    us = EffectiveRegion("aws", "us-east-1", "test", regions=("us-east-1",))
+    origins = [{"originId": n, "domainName": UNKNOWN} for n in ("users", "assets")]
+    nodes = [
+        Node("aws:s3/bucketV2:BucketV2", "users", "users", {"bucket": "users"}, us, "us-user-data"),
+        Node("aws:s3/bucketV2:BucketV2", "assets", "assets", {"bucket": "assets"}, us, "public"),
+        Node("aws:cloudfront/distribution:Distribution", "cdn", "cdn", {"origins": origins}, us,
+             "us-user-data", {"origins": ("users", "assets")}),
+    ]  # fmt: skip
+    graph = build_graph(nodes)
+    assert graph.successors("users") == ["cdn"] and graph.successors("assets") == ["cdn"]
+    assert graph.successors("cdn") == []
+    assert user_data_breaches(graph, nodes, {}) == []
+
+
+def test_a_cdn_origin_outside_the_stack_is_still_a_far_end():
+    users = bucket("users", USER)
+    cdn = _cdn("cdn", USER, [users])
+    cdn.props["origins"].append({"originId": "partner", "domainName": "collect.partner.example"})
+    [d] = run([users, cdn])
+    assert d.urn == cdn.resource_urn() and "collect.partner.example" in d.message

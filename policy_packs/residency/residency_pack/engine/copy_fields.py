@@ -1271,6 +1271,25 @@ def _owner(cloud: Cloud | None, value: str, path: str) -> Named:
     return Named(path, value, "name", cloud, None, None)
 
 
+# CDN and proxy types: the inputs naming the origins they fetch from. Data flows from an origin
+# into the distribution and on to viewers; a distribution never carries one origin's data into
+# another origin, so a resource of the stack named there is a source, not a far end (a place
+# outside the stack, or an unresolvable one, stays a far end: viewers' requests go there).
+ORIGIN_FIELDS: Final[Mapping[str, frozenset[str]]] = {
+    t: frozenset({"origins", "originGroups", "origin"})
+    for t in (
+        "aws:cloudfront/distribution:Distribution",
+        "aws:cloudfront/multitenantDistribution:MultitenantDistribution",
+        "aws:lightsail/distribution:Distribution",
+    )
+}
+
+
+def origin_fields(resource_type: str) -> frozenset[str]:
+    """The top-level inputs of a CDN/proxy type that name the origins it fetches from."""
+    return ORIGIN_FIELDS.get(resource_type, frozenset())
+
+
 # Inputs of a scanned type whose places are not where its data goes: its own role, keys,
 # certificates and secrets, its network placement, its own logs, its tags.
 _NOT_A_FAR_END: Final = re.compile(

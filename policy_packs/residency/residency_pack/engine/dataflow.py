@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal, Protocol
 
 from residency_pack.engine import copy_fields, pack_config, type_catalog
@@ -416,6 +416,12 @@ def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
         if not copy_fields.fields_for(resource.type):
             continue
         for destination in copy_fields.destinations(resource.type, resource.props):
+            origins = copy_fields.origin_fields(resource.type)
+            if origins and destination.field.scans:
+                destination, fetched = _split_origins(destination, origins)
+                _add_origins(graph, resolver, resource, fetched)
+                if destination.empty:
+                    continue
             if destination.field.duplex:
                 duplex.append((resource, destination))
             else:
@@ -431,6 +437,52 @@ def build_graph(resources: Sequence[FlowResource]) -> FlowGraph:
         _add_derived(graph, resolver, resource)
         _add_artifacts(graph, resolver, resource)
     return graph
+
+
+def _split_origins(
+    destination: Destination, origins: frozenset[str]
+) -> tuple[Destination, Destination]:
+    """A CDN's scanned destination as (the rest, what its origin inputs name)."""
+
+    def of_origin(path: str) -> bool:
+        return _top_level(path) in origins
+
+    def part(keep: bool) -> Destination:
+        return replace(
+            destination,
+            values=tuple(v for v in destination.values if of_origin(v[0]) is keep),
+            named=tuple(n for n in destination.named if of_origin(n.path) is keep),
+            unknown=tuple(u for u in destination.unknown if of_origin(u) is keep),
+            touched=tuple(t for t in destination.touched if of_origin(t.path) is keep),
+            opaque=tuple(o for o in destination.opaque if of_origin(o[0]) is keep),
+            references=tuple(r for r in destination.references if of_origin(r[0]) is keep),
+        )
+
+    return part(False), part(True)
+
+
+def _add_origins(
+    graph: FlowGraph, resolver: _Resolver, resource: FlowResource, fetched: Destination
+) -> None:
+    """The origins of a CDN/proxy: a resource of the stack named there flows into it (origin ->
+    distribution -> viewers), never the other way, so one origin's data never reaches another
+    origin through it. A place outside the stack, or an origin that cannot be located, stays a
+    far end (fail closed)."""
+    if fetched.empty or _computed_by_provider(resource, fetched):
+        return
+    resolved = _resolve(resolver, resource, fetched)
+    named = [path for path, _ in fetched.values] + list(fetched.unknown)
+    field_path = ", ".join(dict.fromkeys(named)) or "origins"
+    for urn in resolved.matched:
+        graph.add_edge(
+            Edge(urn, resource.urn, FlowKind.DELIVERY, resource.urn,
+                 f"{field_path} (an origin it fetches from)")
+        )  # fmt: skip
+    targets = _far_ends(graph, resource, fetched, resolved)
+    targets += [graph.add_node(_place_node(resource, place)) for place in fetched.touched
+                if not _own_name(resolver, place)]  # fmt: skip
+    for target in targets:
+        graph.add_edge(Edge(resource.urn, target, FlowKind.DELIVERY, resource.urn, field_path))
 
 
 def _add_artifacts(graph: FlowGraph, resolver: _Resolver, resource: FlowResource) -> None:

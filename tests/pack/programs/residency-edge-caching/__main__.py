@@ -47,6 +47,9 @@ def bucket(name: str, classification: str) -> aws.s3.Bucket:
 
 
 user_media = bucket("user-media", "us-user-data")
+# A distribution over both buckets does not carry the user media into the assets bucket:
+# data flows origin -> distribution -> viewers (residency-data-flow).
+# ok: residency-data-flow
 site_assets = bucket("site-assets", "public")
 
 
@@ -199,6 +202,22 @@ aws.cloudfront.Distribution(
     restrictions=ALL_VIEWERS,
     viewer_certificate=DEFAULT_CERT,
     tags=tags("public"),
+)
+
+# One distribution, two origins: user media (signed, uncached) and public assets (uncached).
+# ok: residency-edge-caching
+# ok: residency-data-flow
+aws.cloudfront.Distribution(
+    "media-and-assets",
+    enabled=True,
+    origins=[s3_origin("media", user_media), s3_origin("assets", site_assets)],
+    default_cache_behavior=behaviour("media", cache_policy_id=CACHING_DISABLED),
+    ordered_cache_behaviors=[
+        {**behaviour("assets", cache_policy_id=CACHING_DISABLED), "path_pattern": "/static/*"}
+    ],
+    restrictions=ALL_VIEWERS,
+    viewer_certificate=DEFAULT_CERT,
+    tags=tags("us-user-data"),
 )
 
 # A key-value store is replicated to every edge location: user data may not be in it.
