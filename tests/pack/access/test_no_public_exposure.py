@@ -300,7 +300,6 @@ VIOLATIONS: list[tuple[str, dict[str, Any], str]] = [
     ("rds-instance", {"publiclyAccessible": True}, "`publiclyAccessible` gives"),
     ("rds-instance", {"publiclyAccessible": "true"}, "reachable from the internet"),
     ("rds-instance", {"publiclyAccessible": True, "tags": None}, "`unclassified`"),
-    ("aurora-instance", {"publiclyAccessible": True}, "`us-user-data`"),
     ("redshift-serverless", {"publiclyAccessible": True}, "`publiclyAccessible`"),
     (
         "msk",
@@ -890,3 +889,44 @@ def test_an_instance_left_to_a_public_subnets_default_is_public() -> None:
 def test_an_instance_left_to_a_private_subnets_default_passes() -> None:
     net = subnet(False)
     assert stack_findings(net, instance_in(net), urn_of=instance_in(net)) == []
+
+
+# A cluster instance is judged in the stack follow-up, by its own label or, without one, by the
+# label it inherits from its cluster (engine/inheritance.py).
+def public_cluster_instance(owner: Resource, tags: Any = None) -> Resource:
+    props: dict[str, Any] = {"clusterIdentifier": UNKNOWN_STRING, "instanceClass": "db.r6g.large",
+                             "publiclyAccessible": True}  # fmt: skip
+    if tags is not None:
+        props["tags"] = tags
+    return Resource(
+        "aws:rds/clusterInstance:ClusterInstance", "users-1", props, AWS,
+        property_dependencies={"clusterIdentifier": [owner.resource_urn()]},
+    )  # fmt: skip
+
+
+def test_a_public_untagged_instance_of_a_user_data_cluster_inherits_user_data() -> None:
+    c = cluster("private-subnets")
+    [message] = stack_findings(c, public_cluster_instance(c), urn_of=public_cluster_instance(c))
+    assert "`us-user-data`" in message and "publiclyAccessible" in message
+
+
+def test_a_public_instance_labelled_user_data_fails_in_the_follow_up() -> None:
+    c = cluster("private-subnets")
+    tagged = public_cluster_instance(c, USER_DATA_TAGS)
+    [message] = stack_findings(c, tagged, urn_of=tagged)
+    assert "`us-user-data`" in message
+
+
+def test_a_public_untagged_instance_of_a_non_personal_cluster_passes() -> None:
+    c = Resource("aws:rds/cluster:Cluster", "reports",
+                 {"engine": "aurora-postgresql", "dbSubnetGroupName": "private-subnets",
+                  "tags": {"data-classification": "non-personal"}}, AWS)  # fmt: skip
+    assert stack_findings(c, public_cluster_instance(c), urn_of=public_cluster_instance(c)) == []
+
+
+def test_a_public_instance_of_a_cluster_outside_the_stack_is_unclassified() -> None:
+    outside = Resource("aws:rds/clusterInstance:ClusterInstance", "users-1",
+                       {"clusterIdentifier": "elsewhere", "instanceClass": "db.r6g.large",
+                        "publiclyAccessible": True}, AWS)  # fmt: skip
+    [message] = stack_findings(outside, urn_of=outside)
+    assert "unclassified" in message

@@ -79,6 +79,7 @@ before the resource is created, and a violation if still unknown then.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 import re
@@ -88,7 +89,7 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import declared_places, pack_config, type_catalog
+from residency_pack.engine import declared_places, inheritance, pack_config, type_catalog
 from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
 from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
 from residency_pack.engine.props import UNKNOWN, get
@@ -711,6 +712,7 @@ def stack_check(ctx: StackContext) -> Iterator[Finding]:
     yield from _cluster_instance_defaults(ctx)
     yield from _aoss_findings(ctx)
     yield from _cloudfront_findings(ctx)
+    yield from _part_exposure(ctx)
     stack = _StackOciBuckets._stack(ctx.resources[0].urn)
     buckets = {
         (get(r.props, "namespace"), get(r.props, "name")): r.classification
@@ -720,6 +722,15 @@ def stack_check(ctx: StackContext) -> Iterator[Finding]:
     for urn, (namespace, name, what) in PENDING_PARS.take(stack):
         found = (namespace, name) in buckets
         yield from _par_verdict(what, name, namespace, found, buckets.get((namespace, name)), urn)
+
+
+def _part_exposure(ctx: StackContext) -> Iterator[Finding]:
+    """A cluster instance reachable from the internet, judged by its own label or, without one,
+    by its cluster's (`engine/inheritance.py`: the stack's resources carry what parts inherit)."""
+    for resource in ctx.resources:
+        if inheritance.names_parent(resource.type, resource.props):
+            for found in _network_exposure(resource, follow_up=True):
+                yield dataclasses.replace(found, urn=resource.urn)
 
 
 def _canned_acl(ctx: ResourceContext) -> tuple[str | None, bool]:
@@ -1271,7 +1282,9 @@ def _compute_public_ip(ctx: ResourceContext) -> Iterator[tuple[str, Any]]:
             yield f"createVnicDetails.assignPublicIp ({shown})", True
 
 
-def _network_exposure(ctx: ResourceContext) -> Iterator[Finding]:
+def _network_exposure(ctx: ResourceContext, *, follow_up: bool = False) -> Iterator[Finding]:
+    if not follow_up and inheritance.names_parent(ctx.type, ctx.props) and stack_follow_up_active():
+        return  # a cluster instance: judged with the label it inherits, in the stack follow-up
     if ctx.type in SEARCH_DOMAINS:
         exposed = list(_search_domain_exposure(ctx.props))
     elif ctx.type == OCI_AUTONOMOUS_DATABASE:

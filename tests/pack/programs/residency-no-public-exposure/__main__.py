@@ -475,6 +475,44 @@ postgres("profiles-db-default-vpc")
 # ok: residency-no-public-exposure
 postgres("profiles-db", db_subnet_group_name="private-db-subnets")
 
+
+# --- An Aurora/Neptune cluster instance without a label of its own is judged by the label it
+# inherits from the cluster of the stack it names (decided in the stack follow-up).
+def aurora(name: str, classification: str) -> aws.rds.Cluster:
+    return aws.rds.Cluster(
+        name,
+        engine="aurora-postgresql",
+        master_username="app",
+        manage_master_user_password=True,
+        storage_encrypted=True,
+        kms_key_id=photos_key.arn,
+        deletion_protection=True,
+        skip_final_snapshot=False,
+        final_snapshot_identifier=f"{name}-final",
+        db_subnet_group_name="private-db-subnets",
+        tags=tags(classification),
+        opts=protected,
+    )
+
+
+def public_instance(name: str, owner: aws.rds.Cluster) -> None:
+    aws.rds.ClusterInstance(
+        name,
+        cluster_identifier=owner.id,
+        instance_class="db.r6g.large",
+        engine="aurora-postgresql",
+        publicly_accessible=True,
+        opts=protected,
+    )
+
+
+reports_aurora = aurora("reports-aurora", "non-personal")
+users_aurora = aurora("users-aurora", "us-user-data")
+# ok: residency-no-public-exposure
+public_instance("reports-aurora-1", reports_aurora)
+# violation: residency-no-public-exposure
+public_instance("users-aurora-1", users_aurora)
+
 # --- Shared with every AWS account.
 SCRIPT = (
     '{"schemaVersion": "2.2", "description": "rotate", "mainSteps": [{"action": '
