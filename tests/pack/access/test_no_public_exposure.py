@@ -930,3 +930,43 @@ def test_a_public_instance_of_a_cluster_outside_the_stack_is_unclassified() -> N
                         "publiclyAccessible": True}, AWS)  # fmt: skip
     [message] = stack_findings(outside, urn_of=outside)
     assert "unclassified" in message
+
+
+def two_origin_distribution(**assets_behaviour: Any) -> tuple[Resource, Resource, Resource]:
+    """A user-data bucket (signed) and a public assets bucket behind one distribution; in
+    preview both origins' domains are outputs, so the property dependencies are merged."""
+    users = Resource("aws:s3/bucket:Bucket", "media", {"bucket": "media", "tags": USER_DATA_TAGS},
+                     AWS)  # fmt: skip
+    assets = Resource("aws:s3/bucket:Bucket", "assets", {"bucket": "assets", "tags": PUBLIC_TAGS},
+                      AWS)  # fmt: skip
+    cdn = Resource(
+        "aws:cloudfront/distribution:Distribution", "cdn",
+        {"enabled": True,
+         "origins": [{"domainName": UNKNOWN_STRING, "originId": "media"},
+                     {"domainName": UNKNOWN_STRING, "originId": "assets"}],
+         "defaultCacheBehavior": {"targetOriginId": "media", "trustedKeyGroups": ["kg-1"],
+                                  "cachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"},
+         "orderedCacheBehaviors": [{"pathPattern": "/static/*", "targetOriginId": "assets",
+                                    "cachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+                                    **assets_behaviour}]},
+        AWS, property_dependencies={"origins": [users.resource_urn(), assets.resource_urn()]},
+    )  # fmt: skip
+    return users, assets, cdn
+
+
+def test_merged_origins_in_preview_are_pending_not_a_violation(monkeypatch) -> None:
+    monkeypatch.setenv("PULUMI_DRY_RUN", "true")
+    users, assets, cdn = two_origin_distribution()
+    assert stack_findings(users, assets, cdn, urn_of=cdn) == []  # the follow-up does not fail
+    # The distribution's own check: a pending notice, not a violation.
+    [notice] = analyze(rule.POLICY, cdn, None, STACK)
+    assert notice.enforcement == "advisory" and "unknown during preview" in notice.message
+
+
+def test_merged_origins_outside_preview_still_fail_closed(monkeypatch) -> None:
+    monkeypatch.setenv("PULUMI_DRY_RUN", "false")
+    users, assets, cdn = two_origin_distribution()
+    [message] = stack_findings(users, assets, cdn, urn_of=cdn)
+    assert "serves a store of US user data to anyone" in message
+    signed = two_origin_distribution(trustedKeyGroups=["kg-1"])
+    assert stack_findings(*signed, urn_of=signed[2]) == []

@@ -607,3 +607,52 @@ photos_cdn("photos-cdn-open")
 
 # ok: residency-no-public-exposure
 photos_cdn("photos-cdn-signed", trusted_key_groups=[viewers.id])
+
+# One distribution over the photos (signed) and a public assets bucket (open): in preview both
+# origins' domains are outputs, so which bucket each serves is told only during the update (a
+# pending notice on the distribution, not a violation); the open behaviour routes to the public
+# bucket.
+site_assets = aws.s3.Bucket("site-assets", tags=tags("public"))
+assets_oac = aws.cloudfront.OriginAccessControl(
+    "assets-oac",
+    origin_access_control_origin_type="s3",
+    signing_behavior="always",
+    signing_protocol="sigv4",
+)
+aws.cloudfront.Distribution(
+    "photos-and-assets-cdn",
+    enabled=True,
+    origins=[
+        {
+            "domain_name": photos.bucket_regional_domain_name,
+            "origin_id": "photos",
+            "origin_access_control_id": oac.id,
+        },
+        {
+            "domain_name": site_assets.bucket_regional_domain_name,
+            "origin_id": "assets",
+            "origin_access_control_id": assets_oac.id,
+        },
+    ],
+    default_cache_behavior={
+        "target_origin_id": "photos",
+        "viewer_protocol_policy": "https-only",
+        "allowed_methods": ["GET", "HEAD"],
+        "cached_methods": ["GET", "HEAD"],
+        "cache_policy_id": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        "trusted_key_groups": [viewers.id],
+    },
+    ordered_cache_behaviors=[
+        {
+            "path_pattern": "/static/*",
+            "target_origin_id": "assets",
+            "viewer_protocol_policy": "https-only",
+            "allowed_methods": ["GET", "HEAD"],
+            "cached_methods": ["GET", "HEAD"],
+            "cache_policy_id": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        }
+    ],
+    restrictions={"geo_restriction": {"restriction_type": "none"}},
+    viewer_certificate={"cloudfront_default_certificate": True},
+    tags=tags("us-user-data"),
+)
