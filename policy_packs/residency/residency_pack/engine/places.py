@@ -714,6 +714,18 @@ def parse_image_reference(text: str) -> ImageReference | None:
     return ImageReference(registry, path)
 
 
+# Image fields whose service reads a registry-less name under ``aws/<service>/`` as an image AWS
+# curates and serves itself, not as a Docker Hub one: CodeBuild's ``environment.image`` takes
+# ``aws/codebuild/standard:7.0`` (AWS-managed build images). Only there: elsewhere such a name
+# is Docker Hub's ``aws/...`` namespace, judged as any other registry's image.
+AWS_CURATED_IMAGE_FIELDS: Final[Mapping[str, frozenset[str]]] = {
+    "aws:codebuild/project:Project": frozenset({"environment.image"}),
+}
+_AWS_CURATED_IMAGE: Final = re.compile(
+    r"^\s*aws/codebuild/[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)*(?::[A-Za-z0-9_.-]+)?\s*$"
+)
+
+
 def image_place(path: str, value: str, image: ImageReference) -> Place:
     """The place a container image reference names: its registry. A private ECR registry
     (``<account>.dkr.ecr.<region>.amazonaws.com``) tells its account and region; an OCIR
@@ -950,8 +962,8 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("buckets", "cloud_type", "found", "harmless_nested", "harmless_top", "images",
-                 "own_bucket", "reached", "s3_locations", "steps", "written")  # fmt: skip
+    __slots__ = ("buckets", "cloud_type", "curated", "found", "harmless_nested", "harmless_top",
+                 "images", "own_bucket", "reached", "s3_locations", "steps", "written")  # fmt: skip
 
     def __init__(
         self,
@@ -961,8 +973,10 @@ class _Walker:
         routed: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset()),
         images: frozenset[str] = frozenset(),
         cloud_type: bool = True,
+        curated: frozenset[str] = frozenset(),
     ) -> None:
         self.cloud_type = cloud_type  # an AWS or OCI type, whose free-form maps are known
+        self.curated = curated  # image fields that take AWS-curated image names (CodeBuild's)
         self.harmless_top, self.harmless_nested = harmless
         self.images = images  # the type's image fields: container image references
         self.reached, self.s3_locations = routed  # the type's reached and S3 location fields
@@ -1116,6 +1130,13 @@ class _Walker:
 
     def string(self, text: str, key: str, depth: int) -> None:
         if self.images and self.pattern() in self.images:
+            if self.curated and self.pattern() in self.curated and _AWS_CURATED_IMAGE.match(text):
+                # An AWS-curated image (``aws/codebuild/standard:7.0``): AWS's own code.
+                self.add(Place(
+                    self.path(), text, "aws-endpoint", "aws", None, AWS_OWNED, None, None,
+                    None, True, image=text.strip().split(":", 1)[0],
+                ))  # fmt: skip
+                return
             image = parse_image_reference(text)
             if image is not None:
                 self.add(image_place(self.path(), text, image))
@@ -1379,6 +1400,7 @@ def scan(resource_type: str, props: Any) -> Scan:
         _routed_for(resource_type, props),
         image_fields(resource_type),
         resource_type.startswith(("aws:", "oci:")),
+        AWS_CURATED_IMAGE_FIELDS.get(resource_type, frozenset()),
     )
     walker.value(props, "", 0)
     if resource_type in _DNS_RECORD_TYPE_FIELD and walker.found.places and isinstance(props, dict):

@@ -600,6 +600,32 @@ task_with_image("task-own-ecr", f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/etl@sha
 # ok: residency-named-places
 task_with_image("task-declared-repository", "ghcr.io/fixture-vendor/agent:3.1")
 
+# CodeBuild's `environment.image` takes AWS-curated build images by a registry-less name under
+# `aws/codebuild/`: AWS's own code. Anywhere else that name is Docker Hub's `aws` namespace.
+# ok: residency-named-places
+aws.codebuild.Project(
+    "build-aws-curated-image",
+    service_role=f"arn:aws:iam::{OURS}:role/fixture-build",
+    artifacts={"type": "NO_ARTIFACTS"},
+    environment={"compute_type": "BUILD_GENERAL1_SMALL", "image": "aws/codebuild/standard:7.0",
+                 "type": "LINUX_CONTAINER"},
+    source={"type": "NO_SOURCE", "buildspec": "version: 0.2"},
+    tags=NON_PERSONAL,
+)  # fmt: skip
+# violation: residency-named-places
+aws.codebuild.Project(
+    "build-dockerhub-image",
+    service_role=f"arn:aws:iam::{OURS}:role/fixture-build",
+    artifacts={"type": "NO_ARTIFACTS"},
+    environment={"compute_type": "BUILD_GENERAL1_SMALL", "image": "partnerco/builder:1",
+                 "type": "LINUX_CONTAINER"},
+    source={"type": "NO_SOURCE", "buildspec": "version: 0.2"},
+    tags=NON_PERSONAL,
+)  # fmt: skip
+# violation: residency-named-places
+task_with_image("task-aws-named-dockerhub", "aws/codebuild/standard:7.0",
+                {"data-classification": "us-user-data"})  # fmt: skip
+
 # App Runner from ECR Public.
 # violation: residency-named-places
 aws.apprunner.Service(
