@@ -692,8 +692,8 @@ def parse_image_reference(text: str) -> ImageReference | None:
     ``library/``); a digest (``@sha256:...``) and a tag (``:1.4``) are stripped. None when the
     text is no image reference (empty, spaces, a URL with a scheme)."""
     raw = text.strip()
-    if not raw or "://" in raw or not _IMAGE_CHARS.match(raw):
-        return None
+    if not raw or "://" in raw or not _IMAGE_CHARS.match(raw) or raw.lower().startswith("arn:"):
+        return None  # an ARN (an Image Builder image's) is read as an ARN
     name = raw.split("@", 1)[0]
     first, slash, rest = name.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
@@ -1143,6 +1143,20 @@ class _Walker:
             image = parse_image_reference(text)
             if image is not None:
                 self.add(image_place(self.path(), text, image))
+                return
+            if text.strip().lower().startswith("arn:"):
+                # An image named by ARN (an Image Builder image): read as an ARN, and judged as
+                # an image (code supply) whatever the resource's label.
+                before, images = len(self.found.places), self.images
+                self.images = frozenset()
+                try:
+                    self.string(text, key, depth)
+                finally:
+                    self.images = images
+                for i in range(before, len(self.found.places)):
+                    named = self.found.places[i]
+                    if named.kind == "arn" and named.read_only:
+                        self.found.places[i] = replace(named, image=named.value)
                 return
         if self.dns and (svcb := _SVCB_RDATA.match(text)) and self.in_reached():
             # A service-binding value (HTTPS/SVCB, RFC 9460): ``priority target params``. The

@@ -626,6 +626,23 @@ aws.codebuild.Project(
 task_with_image("task-aws-named-dockerhub", "aws/codebuild/standard:7.0",
                 {"data-classification": "us-user-data"})  # fmt: skip
 
+# An Image Builder container recipe's parent image is built into every image it makes (an
+# unlabelled recipe: its images may run next to any data).
+# violation: residency-named-places
+aws.imagebuilder.ContainerRecipe(
+    "recipe-dockerhub-parent", name="recipe-dockerhub-parent", version="1.0.0",
+    container_type="DOCKER", parent_image="partnerco/base:latest",
+    target_repository={"repository_name": "fixture-api", "service": "ECR"},
+    dockerfile_template_data="FROM {{{ imagebuilder:parentImage }}}\n", components=[],
+)  # fmt: skip
+# ok: residency-named-places
+aws.imagebuilder.ContainerRecipe(
+    "recipe-own-ecr-parent", name="recipe-own-ecr-parent", version="1.0.0",
+    container_type="DOCKER", parent_image=f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/base:1",
+    target_repository={"repository_name": "fixture-api", "service": "ECR"},
+    dockerfile_template_data="FROM {{{ imagebuilder:parentImage }}}\n", components=[],
+)  # fmt: skip
+
 # App Runner from ECR Public.
 # violation: residency-named-places
 aws.apprunner.Service(
