@@ -1020,6 +1020,64 @@ def test_a_record_pointing_into_its_own_domain_names_no_outside_host() -> None:
     assert only(other, RECORD).host == "cdn.partner.com"
 
 
+def test_a_service_binding_value_names_its_target_and_address_hints() -> None:
+    https = {"type": "HTTPS", "name": "usdata.example.com",
+             "records": ['1 edge.partner.example. alpn="h2,h3" ipv4hint=198.51.100.7']}  # fmt: skip
+    found = [(p.host or p.value, p.reached) for p in places_in(RECORD, https)]
+    assert found == [("edge.partner.example", True), ("198.51.100.7", True)]
+    # an underscore (port-prefixed) name is how service bindings are named: still routed
+    svcb = {
+        "type": "SVCB",
+        "name": "_api.usdata.example.com",
+        "records": ["1 svc.partner.example."],
+    }
+    assert only(svcb, RECORD).reached
+    # the target `.` is the owner name itself; a target in the record's own domain is its own
+    for value in ("1 . alpn=h2", "1 edge.usdata.example.com. alpn=h2"):
+        assert list(places_in(RECORD, {**https, "records": [value]})) == []
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        ("aws:lightsail/domainEntry:DomainEntry",
+         {"domainName": "usdata.example.com", "name": "api", "type": "CNAME",
+          "target": "collect.partner.example"}),
+        ("oci:Dns/steeringPolicy:SteeringPolicy",
+         {"template": "FAILOVER",
+          "answers": [{"name": "dr", "rdata": "198.51.100.7", "rtype": "A", "pool": "p2"}]}),
+        ("aws:route53/trafficPolicy:TrafficPolicy",
+         {"document": json.dumps({"RecordType": "A", "Endpoints": {
+             "dr": {"Type": "value", "Value": "198.51.100.7"}}})}),
+        ("aws:servicediscovery/instance:Instance",
+         {"attributes": {"endpoint": "https://collect.partner.example/users",
+                         "region": "us-east-1"}}),
+    ],
+)  # fmt: skip
+def test_other_dns_answers_are_reached_places(resource_type: str, props: dict) -> None:
+    found = [p for p in places_in(resource_type, props) if p.kind in ("ip", "external-host")]
+    assert len(found) == 1 and found[0].reached, found
+    assert not places.in_own_network(found[0])
+
+
+def test_private_dns_answers_are_our_own_network() -> None:
+    lightsail = {
+        "domainName": "usdata.example.com",
+        "name": "db",
+        "type": "A",
+        "target": "10.0.2.10",
+    }
+    assert places.in_own_network(only(lightsail, "aws:lightsail/domainEntry:DomainEntry"))
+    txt = {
+        "domainName": "usdata.example.com",
+        "name": "v",
+        "type": "TXT",
+        "target": "v.partner.example",
+    }
+    # a TXT value routes no request: not reached (`target` is still an address field)
+    assert [p.reached for p in places_in("aws:lightsail/domainEntry:DomainEntry", txt)] == [False]
+
+
 # --- behaviours pinned by mutation survivors (scripts/mutation.py) -------------------------------
 
 

@@ -4,6 +4,7 @@ and destinations are read out of engine-shaped bags without raising."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from residency_pack.engine import copy_fields
@@ -29,6 +30,8 @@ from residency_pack.testing import (
 from .sdk_schema import input_paths, resolve_path
 from .trust import STACK_CONFIG
 
+_MAP_KEY = re.compile(r'\["[^"\]]*"\]')
+
 
 def _schema_paths(entry: CopyField) -> list[str]:
     """Every input path the entry reads, up to a JSON document it enters (``#``)."""
@@ -37,7 +40,9 @@ def _schema_paths(entry: CopyField) -> list[str]:
     paths = [(f"{base}.{name}" if base else name) for name in names if name != SCAN]
     paths += [name for name in (entry.source or "").split("|") if name]
     paths += [name for name in (entry.source_tags, entry.when and entry.when[0]) if name]
-    return [p.split("#", 1)[0].replace("[*]", "") for p in paths]
+    # A quoted key (``parameters["storage.location.template"]``) is a key of a map input: the
+    # schema stops at the map.
+    return [_MAP_KEY.sub("", p.split("#", 1)[0]).replace("[*]", "") for p in paths]
 
 
 def test_every_catalog_path_exists_in_the_sdk_schemas():
@@ -106,6 +111,10 @@ def test_the_issue_list_is_covered(resource_type, field):
 def test_split_path():
     assert split_path("rules[*].destination") == ("rules", "*", "destination")
     assert split_path("") == ()
+    # a key with dots, quoted (a map input's key: Athena's `storage.location.template`)
+    assert split_path('parameters["storage.location.template"]') == (
+        "parameters", "storage.location.template",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -880,6 +880,27 @@ def test_a_glue_table_over_non_personal_data_or_at_home_passes():
     assert run([users, glue_table("users-us", users, US)]) == []
 
 
+def _projected(table: Resource, template_over: Resource) -> Resource:
+    template = f"s3://{template_over.props['bucket']}/events/${{dt}}/"
+    props = {**table.props, "parameters": {"projection.enabled": "true",
+                                           "storage.location.template": template}}  # fmt: skip
+    return replace(table, props=props)
+
+
+def test_a_glue_table_projection_template_over_user_data_is_a_flow():
+    metrics = bucket("sg-metrics", NON_PERSONAL, SG)
+    users = bucket("users-content", USER)
+    table = _projected(glue_table("events", metrics), users)
+    [d] = run([metrics, users, table])
+    assert "events" in d.message and "ap-southeast-1" in d.message
+
+
+def test_a_glue_table_projection_template_over_non_personal_data_passes():
+    metrics = bucket("sg-metrics", NON_PERSONAL, SG)
+    table = _projected(glue_table("events", metrics), metrics)
+    assert run([metrics, table]) == []
+
+
 # --- behaviours pinned by mutation survivors (scripts/mutation.py) -------------------------------
 
 

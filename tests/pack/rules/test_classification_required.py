@@ -196,6 +196,19 @@ def test_case_variant_key_in_provider_default_tags_is_a_violation():
     assert "`Data-classification`" in d.message
 
 
+@pytest.mark.parametrize("tag_type", ["aws:ec2/tag:Tag", "aws:dynamodb/tag:Tag", "aws:ecs/tag:Tag"])
+def test_case_variant_key_written_by_a_tag_resource_is_a_violation(tag_type):
+    props = {"resourceId": "vol-0fixture", "key": "Data-Classification", "value": "non-personal"}
+    [d] = analyze(POLICY, Resource(tag_type, "relabel", props, aws_provider()))
+    assert "`Data-Classification`" in d.message and "only in case" in d.message
+
+
+def test_a_tag_resource_with_the_exact_key_or_another_key_is_compliant():
+    for key in ("data-classification", "owner", "classification"):
+        props = {"resourceId": "vol-0fixture", "key": key, "value": "non-personal"}
+        assert analyze(POLICY, Resource("aws:ec2/tag:Tag", "t", props, aws_provider())) == []
+
+
 def test_case_variant_key_in_oci_freeform_tags_is_a_violation():
     adb = dataclasses.replace(
         OCI_ADB,

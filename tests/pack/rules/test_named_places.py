@@ -808,6 +808,54 @@ def test_an_image_of_our_private_ecr_is_compliant():
     assert messages(_task(own, USER_DATA)) == []
 
 
+def _build_project(image: str) -> Resource:
+    props = {
+        "serviceRole": f"arn:aws:iam::{OURS}:role/build",
+        "environment": {"image": image, "type": "LINUX_CONTAINER",
+                        "computeType": "BUILD_GENERAL1_SMALL"},
+        "tags": NON_PERSONAL,
+    }  # fmt: skip
+    return Resource("aws:codebuild/project:Project", "build", props, aws_provider())
+
+
+def test_an_aws_curated_codebuild_image_is_aws_own_code():
+    assert messages(_build_project("aws/codebuild/standard:7.0")) == []
+    assert messages(_build_project("aws/codebuild/amazonlinux2-x86_64-standard:5.0")) == []
+
+
+def test_an_aws_named_image_outside_codebuild_or_aws_namespace_is_docker_hub():
+    # Only CodeBuild's image field takes AWS-curated names; elsewhere `aws/...` is Docker Hub's.
+    [found] = messages(_task("aws/codebuild/standard:7.0", USER_DATA))
+    assert "container image from `docker.io`" in found, found
+    for image in ("partnerco/etl:latest", "aws/partner/etl:1", "docker.io/aws/codebuild/x:1"):
+        [found] = messages(_build_project(image))
+        assert "container image from `docker.io`" in found, (image, found)
+
+
+def _container_recipe(parent: str) -> Resource:
+    # Unlabelled: the images it builds may run next to any data (fail closed).
+    props = {"name": "api", "containerType": "DOCKER", "parentImage": parent}
+    return Resource(
+        "aws:imagebuilder/containerRecipe:ContainerRecipe", "api", props, aws_provider()
+    )
+
+
+def test_a_container_recipe_parent_image_from_outside_is_a_violation():
+    [found] = messages(_container_recipe("partnerco/base:latest"))
+    assert "container image from `docker.io`" in found, found
+    partner_arn = f"arn:aws:imagebuilder:us-east-1:{PARTNER}:image/base/1.0.0"
+    assert len(messages(_container_recipe(partner_arn))) == 1
+
+
+def test_a_container_recipe_parent_image_of_ours_or_aws_is_compliant():
+    for parent in (
+        f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/base:1",
+        "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-x86-2/x.x.x",
+        f"arn:aws:imagebuilder:us-east-1:{OURS}:image/base/1.0.0",
+    ):
+        assert messages(_container_recipe(parent)) == [], parent
+
+
 def test_an_image_on_a_config_only_resource_labelled_non_personal_is_not_judged():
     assert messages(_task("nginx:latest", NON_PERSONAL)) == []
     # A compute type runs next to whatever data it reaches: judged whatever its label.

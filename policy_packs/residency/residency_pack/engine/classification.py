@@ -9,6 +9,7 @@ value is read exactly; rules decide what an unknown or missing one means.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Final
 
 from residency_pack.engine.props import UNKNOWN, _Unknown, get
@@ -76,6 +77,10 @@ def classification_with_provider_defaults(
     return None
 
 
+# A resource that writes one tag (``key``/``value``) onto another resource by its id or ARN.
+_TAG_RESOURCE: Final = re.compile(r"^aws:[A-Za-z0-9]+/tag:Tag$")
+
+
 def case_variant_keys(resource_type: str, props: Any, provider_props: Any = None) -> list[str]:
     """Tag keys that equal ``data-classification`` case-insensitively but not exactly
     (``Data-Classification``), in the resource's own tags and, for AWS, its provider's
@@ -90,6 +95,10 @@ def case_variant_keys(resource_type: str, props: Any, provider_props: Any = None
     bags = [get(props, *path.split(".")) for path in fields]
     if cloud_of(resource_type) == "aws" and provider_props is not None:
         bags.append(get(_decoded(get(provider_props, "defaultTags")), "tags"))
+    if _TAG_RESOURCE.match(resource_type):
+        # A tag resource (``aws.ec2.Tag``, ``aws:<module>/tag:Tag``) writes one key onto another
+        # resource: a case variant there is the same ambiguous label on that resource.
+        bags.append({get(props, "key"): None})
     for tags in bags:
         if not isinstance(tags, dict):
             continue

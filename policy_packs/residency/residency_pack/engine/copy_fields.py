@@ -396,6 +396,11 @@ COPY_FIELDS: Final[tuple[CopyField, ...]] = (
     _f("aws:glue/catalogTable:CatalogTable", "storageDescriptor", C, "location", inbound=True,
        targets=_S3_BUCKETS, copy_rule=False,
        note="the S3 location of the data the table describes; queries read it in its region"),
+    # Athena partition projection: the table's queries read the S3 locations the template
+    # names (``s3://bucket/events/${dt}/``), whatever ``storageDescriptor.location`` says.
+    _f("aws:glue/catalogTable:CatalogTable", "", C, 'parameters["storage.location.template"]',
+       inbound=True, targets=_S3_BUCKETS, copy_rule=False,
+       note="the S3 locations Athena partition projection reads the table's data from"),
     _f("aws:glue/partition:Partition", "storageDescriptor", C, "location", inbound=True,
        targets=_S3_BUCKETS, copy_rule=False,
        note="the S3 location of the data the partition describes; queries read it in its region"),
@@ -913,16 +918,23 @@ def covered_types() -> frozenset[str]:
 # --- reading the catalog's paths out of a property bag ----------------------------------------
 
 
+_PATH_PART: Final = re.compile(r'(\["[^"\]]*"\])')
+
+
 def split_path(path: str) -> tuple[str, ...]:
     """``"rules[*].destination"`` -> ``("rules", "*", "destination")``; a JSON document in a
     string is entered with ``#`` (``"policy#Statement"`` -> ``("policy", "#", "Statement")``)."""
     steps: list[str] = []
     outer, hash_, inner = path.partition("#")
-    for part in outer.split(".") if outer else []:
-        name, _, rest = part.partition("[")
-        if name:
-            steps.append(name)
-        steps.extend("*" for _ in range(rest.count("*]")))
+    for part in _PATH_PART.split(outer) if outer else []:
+        if part.startswith('["'):
+            steps.append(part[2:-2])  # a key with dots (``parameters["a.b"]``), as it is
+            continue
+        for piece in part.split("."):
+            name, _, rest = piece.partition("[")
+            if name:
+                steps.append(name)
+            steps.extend("*" for _ in range(rest.count("*]")))
     if hash_:
         steps.append("#")
         steps.extend(split_path(inner))

@@ -692,8 +692,8 @@ def parse_image_reference(text: str) -> ImageReference | None:
     ``library/``); a digest (``@sha256:...``) and a tag (``:1.4``) are stripped. None when the
     text is no image reference (empty, spaces, a URL with a scheme)."""
     raw = text.strip()
-    if not raw or "://" in raw or not _IMAGE_CHARS.match(raw):
-        return None
+    if not raw or "://" in raw or not _IMAGE_CHARS.match(raw) or raw.lower().startswith("arn:"):
+        return None  # an ARN (an Image Builder image's) is read as an ARN
     name = raw.split("@", 1)[0]
     first, slash, rest = name.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
@@ -712,6 +712,18 @@ def parse_image_reference(text: str) -> ImageReference | None:
         if "/" not in path:
             path = f"library/{path}"
     return ImageReference(registry, path)
+
+
+# Image fields whose service reads a registry-less name under ``aws/<service>/`` as an image AWS
+# curates and serves itself, not as a Docker Hub one: CodeBuild's ``environment.image`` takes
+# ``aws/codebuild/standard:7.0`` (AWS-managed build images). Only there: elsewhere such a name
+# is Docker Hub's ``aws/...`` namespace, judged as any other registry's image.
+AWS_CURATED_IMAGE_FIELDS: Final[Mapping[str, frozenset[str]]] = {
+    "aws:codebuild/project:Project": frozenset({"environment.image"}),
+}
+_AWS_CURATED_IMAGE: Final = re.compile(
+    r"^\s*aws/codebuild/[a-z0-9][a-z0-9._-]*(?:/[a-z0-9][a-z0-9._-]*)*(?::[A-Za-z0-9_.-]+)?\s*$"
+)
 
 
 def image_place(path: str, value: str, image: ImageReference) -> Place:
@@ -950,8 +962,9 @@ def _display(steps: list[str | int]) -> str:
 class _Walker:
     """One walk over one bag. The path is a stack of steps, joined only for a found place."""
 
-    __slots__ = ("buckets", "cloud_type", "found", "harmless_nested", "harmless_top", "images",
-                 "own_bucket", "reached", "s3_locations", "steps", "written")  # fmt: skip
+    __slots__ = ("buckets", "cloud_type", "curated", "dns", "found", "harmless_nested",
+                 "harmless_top", "images", "own_bucket", "reached", "s3_locations", "steps",
+                 "written")  # fmt: skip
 
     def __init__(
         self,
@@ -961,8 +974,12 @@ class _Walker:
         routed: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset()),
         images: frozenset[str] = frozenset(),
         cloud_type: bool = True,
+        curated: frozenset[str] = frozenset(),
+        dns: bool = False,
     ) -> None:
+        self.dns = dns  # a DNS type: a reached value is record data (``1 target. alpn=h2``)
         self.cloud_type = cloud_type  # an AWS or OCI type, whose free-form maps are known
+        self.curated = curated  # image fields that take AWS-curated image names (CodeBuild's)
         self.harmless_top, self.harmless_nested = harmless
         self.images = images  # the type's image fields: container image references
         self.reached, self.s3_locations = routed  # the type's reached and S3 location fields
@@ -1116,10 +1133,41 @@ class _Walker:
 
     def string(self, text: str, key: str, depth: int) -> None:
         if self.images and self.pattern() in self.images:
+            if self.curated and self.pattern() in self.curated and _AWS_CURATED_IMAGE.match(text):
+                # An AWS-curated image (``aws/codebuild/standard:7.0``): AWS's own code.
+                self.add(Place(
+                    self.path(), text, "aws-endpoint", "aws", None, AWS_OWNED, None, None,
+                    None, True, image=text.strip().split(":", 1)[0],
+                ))  # fmt: skip
+                return
             image = parse_image_reference(text)
             if image is not None:
                 self.add(image_place(self.path(), text, image))
                 return
+            if text.strip().lower().startswith("arn:"):
+                # An image named by ARN (an Image Builder image): read as an ARN, and judged as
+                # an image (code supply) whatever the resource's label.
+                before, images = len(self.found.places), self.images
+                self.images = frozenset()
+                try:
+                    self.string(text, key, depth)
+                finally:
+                    self.images = images
+                for i in range(before, len(self.found.places)):
+                    named = self.found.places[i]
+                    if named.kind == "arn" and named.read_only:
+                        self.found.places[i] = replace(named, image=named.value)
+                return
+        if self.dns and (svcb := _SVCB_RDATA.match(text)) and self.in_reached():
+            # A service-binding value (HTTPS/SVCB, RFC 9460): ``priority target params``. The
+            # target (``.``: the owner name itself) and the address hints are where clients go.
+            target, params = svcb.group(1), svcb.group(2)
+            names = [] if target == "." else [target]
+            for hint in _SVCB_HINT.finditer(params):
+                names.extend(a for a in hint.group(1).strip('"').split(",") if a)
+            for name in names:
+                self.string(name, key, depth)
+            return
         if self.buckets and self.bucket(text, key):
             return
         if self.s3_locations and self.s3_location(text):
@@ -1350,8 +1398,20 @@ _DNS_RECORD_TYPE_FIELD: Final[Mapping[str, tuple[str, str]]] = {
     "aws:route53/record:Record": ("type", "name"),
     "oci:Dns/record:Record": ("rtype", "domain"),
     "oci:Dns/rrset:Rrset": ("rtype", "domain"),
+    "aws:lightsail/domainEntry:DomainEntry": ("type", "name"),
 }
+# Other DNS types whose reached values are record data: steering answers, traffic-policy endpoints.
+_DNS_ANSWER_TYPES: Final = frozenset(
+    {"oci:Dns/steeringPolicy:SteeringPolicy", "aws:route53/trafficPolicy:TrafficPolicy"}
+)
 _ROUTING_RECORD_TYPES: Final = frozenset({"A", "AAAA", "CNAME", "ALIAS", "ANAME", "HTTPS", "SVCB"})
+# Service-binding records live under underscore names by design (``_8443._https.api``, ``_api``):
+# their underscore name is no validation token.
+_SERVICE_BINDING_TYPES: Final = frozenset({"HTTPS", "SVCB"})
+# A service-binding value in a reached field: ``1 edge.example.net. alpn="h2" ipv4hint=...``
+# (priority, target name, parameters).
+_SVCB_RDATA: Final = re.compile(r"^\s*\d+\s+(\S+)((?:\s+.*)?)$", re.DOTALL)
+_SVCB_HINT: Final = re.compile(r"\bipv[46]hint=(\"[^\"]*\"|\S+)", re.IGNORECASE)
 
 
 def _routed_for(resource_type: str, props: Any) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -1360,7 +1420,9 @@ def _routed_for(resource_type: str, props: Any) -> tuple[tuple[str, ...], frozen
     if fields is None or not isinstance(props, Mapping):
         return routed
     record_type, name = props.get(fields[0]), props.get(fields[1])
-    if isinstance(name, str) and name.strip().startswith("_"):
+    rtype = record_type.strip().upper() if isinstance(record_type, str) else None
+    underscored = isinstance(name, str) and name.strip().startswith("_")
+    if underscored and rtype not in _SERVICE_BINDING_TYPES:
         return (), routed[1]  # an attribute leaf (validation token, policy record)
     if not isinstance(record_type, str) or record_type.strip().upper() in _ROUTING_RECORD_TYPES:
         return routed  # a routing record, or a type not known yet (fail closed)
@@ -1379,6 +1441,8 @@ def scan(resource_type: str, props: Any) -> Scan:
         _routed_for(resource_type, props),
         image_fields(resource_type),
         resource_type.startswith(("aws:", "oci:")),
+        AWS_CURATED_IMAGE_FIELDS.get(resource_type, frozenset()),
+        resource_type in _DNS_RECORD_TYPE_FIELD or resource_type in _DNS_ANSWER_TYPES,
     )
     walker.value(props, "", 0)
     if resource_type in _DNS_RECORD_TYPE_FIELD and walker.found.places and isinstance(props, dict):

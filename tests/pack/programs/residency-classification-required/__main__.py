@@ -168,3 +168,12 @@ aws.sqs.Queue(
     tags={"Data-Classification": "us-user-data"},
     opts=pulumi.ResourceOptions(provider=tagged),
 )
+
+# A tag resource writes one key onto another resource: a case variant there is the same
+# ambiguous label on the volume it relabels.
+# violation: residency-classification-required
+aws.ec2.Tag("relabel-case-variant", resource_id="vol-0fixture0000000001",
+            key="Data-Classification", value="non-personal")  # fmt: skip
+# ok: residency-classification-required
+aws.ec2.Tag("tag-owner", resource_id="vol-0fixture0000000001", key="owner",
+            value="platform")  # fmt: skip

@@ -706,6 +706,44 @@ aws.glue.CatalogTable(
     opts=pulumi.ResourceOptions(provider=singapore),
 )
 
+# Athena partition projection: queries read the locations `storage.location.template` names,
+# whatever the storage descriptor's location says.
+# violation: residency-data-flow
+aws.glue.CatalogTable(
+    "attachments-sg-projection",
+    database_name="sg_lake",
+    name="attachments_projected",
+    table_type="EXTERNAL_TABLE",
+    parameters={
+        "projection.enabled": "true",
+        "projection.dt.type": "date",
+        "storage.location.template": attachments.bucket.apply(
+            lambda name: f"s3://{name}/exports/${{dt}}/"
+        ),
+    },
+    storage_descriptor={
+        "location": stickers_sg.bucket.apply(lambda name: f"s3://{name}/"),
+        "columns": [{"name": "email", "type": "string"}],
+    },
+    opts=pulumi.ResourceOptions(provider=singapore),
+)
+# ok: residency-data-flow
+aws.glue.CatalogTable(
+    "stickers-sg-projection",
+    database_name="sg_lake",
+    name="stickers_projected",
+    table_type="EXTERNAL_TABLE",
+    parameters={
+        "projection.enabled": "true",
+        "storage.location.template": stickers_sg.bucket.apply(lambda name: f"s3://{name}/${{dt}}/"),
+    },
+    storage_descriptor={
+        "location": stickers_sg.bucket.apply(lambda name: f"s3://{name}/"),
+        "columns": [{"name": "sticker", "type": "string"}],
+    },
+    opts=pulumi.ResourceOptions(provider=singapore),
+)
+
 # An API Gateway deployment labelled us-user-data routes user requests to its backends: a
 # backend at a private address of our VCN stays in our network; a public one is untold.
 GATEWAY = "ocid1.apigateway.oc1.iad.aaaaaaaafixturegateway"

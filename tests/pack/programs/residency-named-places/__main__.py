@@ -600,6 +600,49 @@ task_with_image("task-own-ecr", f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/etl@sha
 # ok: residency-named-places
 task_with_image("task-declared-repository", "ghcr.io/fixture-vendor/agent:3.1")
 
+# CodeBuild's `environment.image` takes AWS-curated build images by a registry-less name under
+# `aws/codebuild/`: AWS's own code. Anywhere else that name is Docker Hub's `aws` namespace.
+# ok: residency-named-places
+aws.codebuild.Project(
+    "build-aws-curated-image",
+    service_role=f"arn:aws:iam::{OURS}:role/fixture-build",
+    artifacts={"type": "NO_ARTIFACTS"},
+    environment={"compute_type": "BUILD_GENERAL1_SMALL", "image": "aws/codebuild/standard:7.0",
+                 "type": "LINUX_CONTAINER"},
+    source={"type": "NO_SOURCE", "buildspec": "version: 0.2"},
+    tags=NON_PERSONAL,
+)  # fmt: skip
+# violation: residency-named-places
+aws.codebuild.Project(
+    "build-dockerhub-image",
+    service_role=f"arn:aws:iam::{OURS}:role/fixture-build",
+    artifacts={"type": "NO_ARTIFACTS"},
+    environment={"compute_type": "BUILD_GENERAL1_SMALL", "image": "partnerco/builder:1",
+                 "type": "LINUX_CONTAINER"},
+    source={"type": "NO_SOURCE", "buildspec": "version: 0.2"},
+    tags=NON_PERSONAL,
+)  # fmt: skip
+# violation: residency-named-places
+task_with_image("task-aws-named-dockerhub", "aws/codebuild/standard:7.0",
+                {"data-classification": "us-user-data"})  # fmt: skip
+
+# An Image Builder container recipe's parent image is built into every image it makes (an
+# unlabelled recipe: its images may run next to any data).
+# violation: residency-named-places
+aws.imagebuilder.ContainerRecipe(
+    "recipe-dockerhub-parent", name="recipe-dockerhub-parent", version="1.0.0",
+    container_type="DOCKER", parent_image="partnerco/base:latest",
+    target_repository={"repository_name": "fixture-api", "service": "ECR"},
+    dockerfile_template_data="FROM {{{ imagebuilder:parentImage }}}\n", components=[],
+)  # fmt: skip
+# ok: residency-named-places
+aws.imagebuilder.ContainerRecipe(
+    "recipe-own-ecr-parent", name="recipe-own-ecr-parent", version="1.0.0",
+    container_type="DOCKER", parent_image=f"{OURS}.dkr.ecr.us-east-1.amazonaws.com/base:1",
+    target_repository={"repository_name": "fixture-api", "service": "ECR"},
+    dockerfile_template_data="FROM {{{ imagebuilder:parentImage }}}\n", components=[],
+)  # fmt: skip
+
 # App Runner from ECR Public.
 # violation: residency-named-places
 aws.apprunner.Service(
@@ -907,6 +950,52 @@ oci.dns.Rrset("oci-dns-cname-partner", zone_name_or_id="fixture.example.com",
               items=[{"domain": "api.fixture.example.com", "rtype": "CNAME",
                       "rdata": "ingress.partner.example.", "ttl": 300}])  # fmt: skip
 
+# Service-binding records (HTTPS/SVCB): `priority target params`; the target and the address
+# hints are where clients go, under an underscore (port-prefixed) name as well.
+# violation: residency-named-places
+aws.route53.Record("dns-https-partner-target", zone_id=ZONE, name="fixture.example.com",
+                   type="HTTPS", ttl=300,
+                   records=['1 edge.partner.example. alpn="h2,h3"'])  # fmt: skip
+# violation: residency-named-places
+aws.route53.Record("dns-svcb-underscore-partner", zone_id=ZONE, name="_api.fixture.example.com",
+                   type="SVCB", ttl=300, records=["1 edge.partner.example."])  # fmt: skip
+# ok: residency-named-places
+aws.route53.Record("dns-https-own-target", zone_id=ZONE, name="fixture.example.com",
+                   type="HTTPS", ttl=300,
+                   records=['1 . alpn="h2"', "2 edge.fixture.example.com. alpn=h2"])  # fmt: skip
+# Lightsail DNS entries, OCI steering-policy answers and Route 53 traffic-policy endpoints
+# answer the name's clients as records do.
+# violation: residency-named-places
+aws.lightsail.DomainEntry("lightsail-dns-cname-partner", domain_name="fixture.example.com",
+                          name="api", type="CNAME", target="collect.partner.example")  # fmt: skip
+# ok: residency-named-places
+aws.lightsail.DomainEntry("lightsail-dns-a-private", domain_name="fixture.example.com",
+                          name="db", type="A", target="10.0.3.7")  # fmt: skip
+# violation: residency-named-places
+oci.dns.SteeringPolicy("oci-steering-public-answer", compartment_id=OCI_COMPARTMENT,
+                       display_name="api", template="FAILOVER", ttl=30,
+                       answers=[{"name": "main", "rdata": "10.0.2.10", "rtype": "A", "pool": "p1"},
+                                {"name": "dr", "rdata": "198.51.100.7", "rtype": "A",
+                                 "pool": "p2"}],
+                       freeform_tags=OCI_NON_PERSONAL)  # fmt: skip
+# ok: residency-named-places
+oci.dns.SteeringPolicy("oci-steering-private-answers", compartment_id=OCI_COMPARTMENT,
+                       display_name="db", template="FAILOVER", ttl=30,
+                       answers=[{"name": "main", "rdata": "10.0.2.10", "rtype": "A", "pool": "p1"}],
+                       freeform_tags=OCI_NON_PERSONAL)  # fmt: skip
+
+
+def traffic_policy(name: str, value: str) -> None:
+    aws.route53.TrafficPolicy(name, name=name, document=json.dumps({
+        "AWSPolicyFormatVersion": "2015-10-01", "RecordType": "A", "StartEndpoint": "e",
+        "Endpoints": {"e": {"Type": "value", "Value": value}}}))  # fmt: skip
+
+
+# violation: residency-named-places
+traffic_policy("traffic-policy-public-endpoint", "198.51.100.7")
+# ok: residency-named-places
+traffic_policy("traffic-policy-private-endpoint", "10.0.2.10")
+
 # Resolver forward rules: the answers of the resolvers named steer where clients send data.
 # violation: residency-named-places
 aws.route53.ResolverRule("resolver-forward-public", domain_name="dynamodb.us-east-1.amazonaws.com",
@@ -943,6 +1032,12 @@ aws.servicediscovery.Instance("cloudmap-external-ip", instance_id="ext-1",
                               service_id="srv-fixture0000000001",
                               attributes={"AWS_INSTANCE_IPV4": "203.0.113.80",
                                           "AWS_INSTANCE_PORT": "8080"})  # fmt: skip
+# A custom attribute of a Cloud Map instance is returned to discovering clients as well.
+# violation: residency-named-places
+aws.servicediscovery.Instance("cloudmap-custom-attr-url", instance_id="ext-2",
+                              service_id="srv-fixture0000000001",
+                              attributes={"endpoint": "https://collect.partner.example/users",
+                                          "region": "us-east-1"})  # fmt: skip
 # ok: residency-named-places
 aws.servicediscovery.Instance("cloudmap-private-ip", instance_id="int-1",
                               service_id="srv-fixture0000000001",
