@@ -13,7 +13,7 @@ configures the SDK, changes to ``--pwd``, sets ``sys.argv`` to the entry point, 
 with ``runpy.run_path`` inside ``pulumi.runtime.run_in_stack`` on a fresh event loop whose
 default executor has ``4 * parallel`` threads, and silences asyncio's logger.
 
-Four things are preflight's own, and none touches what the program can see through the SDK's
+Five things are preflight's own, and none touches what the program can see through the SDK's
 public API or its environment:
 
 * each data-source call's place in the program (for the report and for an unanswered invoke's
@@ -23,6 +23,8 @@ public API or its environment:
 * the garbage collector runs in larger batches (:data:`GC_THRESHOLDS`);
 * the SDK's debug messages (one per registered resource) are dropped in this process instead of
   crossing to preflight's engine, which never shows them (:class:`_EngineWithoutDebug`);
+* once the program's code has returned, what it left running is waited for in linear time before
+  the SDK's own wait runs (:func:`_settle`);
 * after the program has finished, one report to preflight over the engine's channel (the calls
   seen, and why the program failed, explained by ``preflight.language_host``, which is imported
   only then).
