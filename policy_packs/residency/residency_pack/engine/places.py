@@ -303,7 +303,7 @@ def is_ip(host: str) -> bool:
 # Private networks (RFC 1918, RFC 4193 unique local): such an address is routed only inside the
 # private network it is used in (a VPC, a VCN, what they are peered or connected to), never to
 # a host on the internet. Written only in the canonical dotted / colon forms.
-_PRIVATE_NETWORKS: Final = tuple(
+PRIVATE_NETWORKS: Final = tuple(
     ipaddress.ip_network(block)
     for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
 )
@@ -317,7 +317,7 @@ def is_private_address(host: str) -> bool:
         address = ipaddress.ip_address(host.strip().strip("[]"))
     except ValueError:
         return False
-    return any(address in network for network in _PRIVATE_NETWORKS)
+    return any(address in network for network in PRIVATE_NETWORKS)
 
 
 # Top-level domains that resolve only in a private network's own DNS (ICANN's ``.internal``,
@@ -829,9 +829,8 @@ _KIND_OF_THING_KEY: Final = re.compile(
 # ``.internal`` reserved by ICANN for private use) and the private TLDs networks commonly use
 # (ICANN's name-collision list). A bare dotted word ending on anything else (``mq.m5.large``)
 # cannot be resolved as a host name, so it names no place.
-_PRIVATE_TLDS: Final = frozenset({
-    "example", "test", "invalid", "localhost", "local", "onion", "alt", "internal", "arpa",
-    "corp", "home", "lan", "intranet", "private", "localdomain", "domain",
+_PRIVATE_TLDS: Final = _PRIVATE_NETWORK_TLDS | frozenset({
+    "example", "test", "invalid", "onion", "alt", "arpa", "domain",
 })  # fmt: skip
 # A nested ``domain``/``domainName`` is where something connects (a CloudFront origin's
 # ``domainName``); a top-level one is the resource's own name (a certificate's, an API

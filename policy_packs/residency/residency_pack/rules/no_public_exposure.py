@@ -89,7 +89,7 @@ from typing import Any, Final
 
 from pulumi_policy import Severity
 
-from residency_pack.engine import declared_places, inheritance, pack_config, type_catalog
+from residency_pack.engine import declared_places, inheritance, pack_config, places, type_catalog
 from residency_pack.engine.classification import NON_PERSONAL, PUBLIC, US_USER_DATA
 from residency_pack.engine.iam_policy import Kind, Trust, organization_of_arn, principal_verdict
 from residency_pack.engine.props import UNKNOWN, get
@@ -1029,13 +1029,14 @@ def _public_flags(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, 
             yield from _public_flags(item, where, depth + 1)
 
 
-# Networks whose addresses no host on the internet has: RFC 1918, RFC 4193 unique local,
-# loopback. An allow-list entry that admits any address outside them admits the internet.
-_NON_PUBLIC_NETWORKS: Final = tuple(
-    ipaddress.ip_network(block)
-    for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",
-                  "fc00::/7", "::1/128")
-)  # fmt: skip
+# Networks whose addresses no host on the internet has: the private ones (RFC 1918, RFC 4193
+# unique local: ``places.PRIVATE_NETWORKS``) and loopback. An allow-list entry that admits any
+# address outside them admits the internet.
+_NON_PUBLIC_NETWORKS: Final = (
+    *places.PRIVATE_NETWORKS,
+    ipaddress.ip_network("127.0.0.0/8"),
+    ipaddress.ip_network("::1/128"),
+)
 OCI_VCN: Final = "oci:Core/vcn:Vcn"
 _VCN_OCID: Final = re.compile(r"^ocid1\.vcn\.", re.IGNORECASE)
 
